@@ -1,0 +1,93 @@
+package pipeline
+
+import (
+	"regexp"
+	"strings"
+	"unicode"
+
+	"github.com/mappa-etl/mappa/schema"
+)
+
+var (
+	// Footnote markers seen in published labels and headers: "[note 3]",
+	// "(1)", "(note 2)", superscript digits, and digits glued to a word when
+	// a superscript was flattened ("population2").
+	bracketed      = regexp.MustCompile(`\[[^\]]*\]|\((?:note\s*)?\d+\)`)
+	superscripts   = strings.NewReplacer("¹", " ", "²", " ", "³", " ", "⁴", " ", "⁵", " ", "⁶", " ", "⁷", " ", "⁸", " ", "⁹", " ", "⁰", " ")
+	gluedFootnote  = regexp.MustCompile(`([a-z])\d+\b`)
+	thousandsComma = regexp.MustCompile(`(\d),(\d{3})`)
+)
+
+// Normalise reduces a label or header to lower-case words so that wording
+// is matched by meaning: case, punctuation, line breaks and footnote markers
+// are ignored and "&" reads as "and".
+func Normalise(s string) string {
+	s = strings.ToLower(s)
+	s = superscripts.Replace(s)
+	s = bracketed.ReplaceAllString(s, " ")
+	s = gluedFootnote.ReplaceAllString(s, "$1")
+	s = thousandsComma.ReplaceAllString(s, "$1$2")
+	s = strings.ReplaceAll(s, "&", " and ")
+	s = strings.Map(func(r rune) rune {
+		if unicode.IsLetter(r) || unicode.IsDigit(r) {
+			return r
+		}
+		return ' '
+	}, s)
+	return strings.Join(strings.Fields(s), " ")
+}
+
+// RowKind says what a row label of an area table is.
+type RowKind int
+
+// The kinds of row label.
+const (
+	RowUnknown  RowKind = iota
+	RowBlank            // no label
+	RowArea             // one of the 42 MAPPA areas
+	RowSubtotal         // England or Wales
+	RowTotal            // England and Wales
+)
+
+// AreaMatcher recognises MAPPA area names, aliases and codes in row labels.
+type AreaMatcher struct {
+	codes map[string]string // normalised label -> area code
+}
+
+// NewAreaMatcher builds a matcher from the reference areas.
+func NewAreaMatcher(areas []schema.Area) *AreaMatcher {
+	m := &AreaMatcher{codes: map[string]string{}}
+	for _, a := range areas {
+		m.codes[Normalise(a.Name)] = a.Code
+		m.codes[Normalise(a.Code)] = a.Code
+		for _, alias := range a.Aliases {
+			m.codes[Normalise(alias)] = a.Code
+		}
+	}
+	for _, total := range []string{"England and Wales", "England and Wales total", "Total", "Total England and Wales", schema.EnglandAndWales} {
+		m.codes[Normalise(total)] = schema.EnglandAndWales
+	}
+	return m
+}
+
+var subtotals = map[string]bool{"england": true, "wales": true, "england total": true, "wales total": true, "total england": true, "total wales": true}
+
+// Match classifies a row label and returns the area code for area and total
+// rows.
+func (m *AreaMatcher) Match(label string) (RowKind, string) {
+	n := Normalise(label)
+	switch {
+	case n == "":
+		return RowBlank, ""
+	case subtotals[n]:
+		return RowSubtotal, ""
+	}
+	code, ok := m.codes[n]
+	switch {
+	case !ok:
+		return RowUnknown, ""
+	case code == schema.EnglandAndWales:
+		return RowTotal, code
+	}
+	return RowArea, code
+}

@@ -1,0 +1,177 @@
+package pipeline
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"net/url"
+
+	// The SQLite driver registers itself as "sqlite3".
+	_ "github.com/mattn/go-sqlite3"
+
+	"github.com/mappa-etl/mappa/schema"
+)
+
+// Store is the mappa SQLite database.
+type Store struct {
+	DB   *sql.DB
+	Path string
+}
+
+// OpenStore opens (creating if needed) and migrates the database at path.
+// WAL keeps readers working during a load; synchronous=NORMAL is durable
+// enough under WAL (a power cut may lose the last commit, never corrupt);
+// _txlock=immediate takes the write lock at BEGIN so two writers fail fast
+// instead of deadlocking on upgrade.
+func OpenStore(ctx context.Context, path string) (*Store, error) {
+	q := url.Values{}
+	q.Set("_journal_mode", "WAL")
+	q.Set("_synchronous", "NORMAL")
+	q.Set("_busy_timeout", "5000")
+	q.Set("_foreign_keys", "on")
+	q.Set("_txlock", "immediate")
+	db, err := sql.Open("sqlite3", "file:"+path+"?"+q.Encode())
+	if err != nil {
+		return nil, fmt.Errorf("open database %s: %w", path, err)
+	}
+	if err := db.PingContext(ctx); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("open database %s: %w", path, err)
+	}
+	if err := schema.Migrate(ctx, db); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("migrate database %s: %w", path, err)
+	}
+	return &Store{DB: db, Path: path}, nil
+}
+
+// Close closes the database; the last connection to close checkpoints the
+// WAL into the main file.
+func (s *Store) Close() error { return s.DB.Close() }
+
+// SourceFile describes an archived file that figures were read from.
+type SourceFile struct {
+	SHA256, Kind, Period, URL, Filename, MediaType string
+	Bytes                                          int64
+	FetchedAt                                      string
+}
+
+// Release describes one financial year's publication.
+type Release struct {
+	FinancialYear, Title, LandingURL, PublishedAt string
+}
+
+// withTx runs fn in one transaction, then refreshes derived figures and
+// checks, so a load is all or nothing.
+func (s *Store) withTx(ctx context.Context, fn func(*sql.Tx) error) error {
+	tx, err := s.DB.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	if err := fn(tx); err != nil {
+		return err
+	}
+	if err := refreshDerived(ctx, tx); err != nil {
+		return fmt.Errorf("derive: %w", err)
+	}
+	return tx.Commit()
+}
+
+func upsertSource(ctx context.Context, tx *sql.Tx, f SourceFile) error {
+	_, err := tx.ExecContext(ctx, `INSERT INTO source_files (sha256, kind, period, url, filename, media_type, bytes, fetched_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+		ON CONFLICT (sha256) DO UPDATE SET kind = excluded.kind, period = excluded.period, url = excluded.url,
+			filename = excluded.filename, media_type = excluded.media_type, bytes = excluded.bytes, fetched_at = excluded.fetched_at`,
+		f.SHA256, f.Kind, nullable(f.Period), nullable(f.URL), f.Filename, f.MediaType, f.Bytes, f.FetchedAt)
+	if err != nil {
+		return fmt.Errorf("record source file %s: %w", f.Filename, err)
+	}
+	return nil
+}
+
+// LoadAreaTables replaces one financial year with the observations read
+// from one file, atomically.
+func (s *Store) LoadAreaTables(ctx context.Context, rel Release, src SourceFile, obs []Observation) error {
+	start, err := StartYear(rel.FinancialYear)
+	if err != nil {
+		return err
+	}
+	return s.withTx(ctx, func(tx *sql.Tx) error {
+		if err := upsertSource(ctx, tx, src); err != nil {
+			return err
+		}
+		for _, table := range []string{"observations", "growth", "rso_rates", "check_results"} {
+			if _, err := tx.ExecContext(ctx, "DELETE FROM "+table+" WHERE financial_year = ?", rel.FinancialYear); err != nil {
+				return err
+			}
+		}
+		_, err := tx.ExecContext(ctx, `INSERT INTO releases (financial_year, period_end, title, landing_url, published_at, source_sha256)
+			VALUES (?, ?, ?, ?, ?, ?)
+			ON CONFLICT (financial_year) DO UPDATE SET period_end = excluded.period_end, title = excluded.title,
+				landing_url = excluded.landing_url, published_at = excluded.published_at, source_sha256 = excluded.source_sha256`,
+			rel.FinancialYear, fmt.Sprintf("%d-03-31", start+1), nullable(rel.Title), nullable(rel.LandingURL), nullable(rel.PublishedAt), src.SHA256)
+		if err != nil {
+			return fmt.Errorf("record release %s: %w", rel.FinancialYear, err)
+		}
+		stmt, err := tx.PrepareContext(ctx, `INSERT INTO observations
+			(financial_year, area_code, measure, category, level, value, marker, source_sha256, sheet, cell)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+		if err != nil {
+			return err
+		}
+		defer stmt.Close()
+		for _, o := range obs {
+			if o.FinancialYear != rel.FinancialYear {
+				return fmt.Errorf("observation for %s in a load of %s", o.FinancialYear, rel.FinancialYear)
+			}
+			if _, err := stmt.ExecContext(ctx, o.FinancialYear, o.AreaCode, o.Measure, o.Category, o.Level,
+				o.Number, nullable(o.Marker), src.SHA256, o.Sheet, o.Cell); err != nil {
+				return fmt.Errorf("insert %s %s from %s!%s: %w", o.AreaCode, o.Measure, o.Sheet, o.Cell, err)
+			}
+		}
+		return nil
+	})
+}
+
+// LoadPopulation replaces one mid-year estimate, atomically.
+func (s *Store) LoadPopulation(ctx context.Context, midYear int, src SourceFile, how PopulationSource, pops []Population) error {
+	return s.withTx(ctx, func(tx *sql.Tx) error {
+		if err := upsertSource(ctx, tx, src); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, "DELETE FROM population WHERE mid_year = ?", midYear); err != nil {
+			return err
+		}
+		_, err := tx.ExecContext(ctx, `INSERT INTO population_sources (mid_year, source_sha256, sheet, level, lookup)
+			VALUES (?, ?, ?, ?, ?)
+			ON CONFLICT (mid_year) DO UPDATE SET source_sha256 = excluded.source_sha256, sheet = excluded.sheet,
+				level = excluded.level, lookup = excluded.lookup`,
+			midYear, src.SHA256, how.Sheet, how.Level, nullable(how.Lookup))
+		if err != nil {
+			return err
+		}
+		for _, p := range pops {
+			if p.MidYear != midYear {
+				return fmt.Errorf("population for mid-%d in a load of mid-%d", p.MidYear, midYear)
+			}
+			if _, err := tx.ExecContext(ctx, `INSERT INTO population (mid_year, area_code, persons_10plus, persons_all_ages, source_sha256)
+				VALUES (?, ?, ?, ?, ?)`, p.MidYear, p.AreaCode, p.Persons10Plus, p.PersonsAllAges, src.SHA256); err != nil {
+				return fmt.Errorf("insert population %s mid-%d: %w", p.AreaCode, p.MidYear, err)
+			}
+		}
+		return nil
+	})
+}
+
+// RecordSource records an archived file that loads nothing itself (a lookup).
+func (s *Store) RecordSource(ctx context.Context, src SourceFile) error {
+	return s.withTx(ctx, func(tx *sql.Tx) error { return upsertSource(ctx, tx, src) })
+}
+
+func nullable(s string) any {
+	if s == "" {
+		return nil
+	}
+	return s
+}

@@ -1,0 +1,69 @@
+package pipeline
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"regexp"
+	"strconv"
+	"strings"
+)
+
+// Nil is the MoJ's marker for nil; it is the one marker stored with a value
+// (0), because the tables use it for a true zero.
+const Nil = "-"
+
+// markers are the published shorthand for a value that is not a number:
+// GSS ([c] confidential, [x] not available, [z] not applicable, [u] low
+// reliability, [low] rounds to zero, [p] provisional, [r] revised) and
+// legacy (* suppressed, .. not available, n/a). Keys are lower case.
+var markers = map[string]bool{
+	"[c]": true, "[x]": true, "[z]": true, "[u]": true, "[low]": true, "[p]": true, "[r]": true,
+	"*": true, "..": true, "n/a": true, "na": true, ":": true,
+}
+
+// plainNumber is the number syntax accepted: digits with an optional sign,
+// fraction and exponent; strconv alone would also take "Inf" and hex floats.
+var plainNumber = regexp.MustCompile(`^-?\d+(\.\d*)?([eE][-+]?\d+)?$`)
+
+// ErrNotNumber reports a cell that is neither a number nor a known marker.
+var ErrNotNumber = errors.New("neither a number nor a known marker")
+
+// Value is one parsed cell: a number, a marker, or both (a nil "-" or a
+// number qualified as provisional or revised, "1,596 [r]").
+type Value struct {
+	Number *float64
+	Marker string
+}
+
+// ParseValue reads a cell text. Empty text gives a zero Value and ok false.
+// Markers never yield a number, except "-" (nil), which yields 0.
+func ParseValue(s string) (v Value, ok bool, err error) {
+	s = strings.TrimSpace(strings.ReplaceAll(s, "\u00a0", " "))
+	if s == "" {
+		return Value{}, false, nil
+	}
+	lower := strings.ToLower(s)
+	if lower == Nil || lower == "–" || lower == "—" {
+		zero := 0.0
+		return Value{Number: &zero, Marker: Nil}, true, nil
+	}
+	if markers[lower] {
+		return Value{Marker: lower}, true, nil
+	}
+	// A number may carry a trailing qualifier such as "[r]" or "[p]".
+	if i := strings.LastIndex(lower, "["); i > 0 && markers[strings.TrimSpace(lower[i:])] {
+		v.Marker = strings.TrimSpace(lower[i:])
+		lower = strings.TrimSpace(lower[:i])
+	}
+	num := strings.NewReplacer(",", "", " ", "").Replace(lower)
+	if !plainNumber.MatchString(num) {
+		return Value{}, false, fmt.Errorf("%q is %w", s, ErrNotNumber)
+	}
+	f, perr := strconv.ParseFloat(num, 64)
+	if perr != nil || math.IsNaN(f) || math.IsInf(f, 0) {
+		return Value{}, false, fmt.Errorf("%q is %w", s, ErrNotNumber)
+	}
+	v.Number = &f
+	return v, true, nil
+}

@@ -1,0 +1,114 @@
+package schema
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"fmt"
+	"io/fs"
+	"sort"
+	"strconv"
+	"strings"
+)
+
+//go:embed migrations/*.sql
+var migrationFS embed.FS
+
+// Migration is one numbered SQL script.
+type Migration struct {
+	Version int
+	Name    string
+	SQL     string
+}
+
+// Migrations returns the embedded migrations in version order. File names
+// are NNNN_name.sql; the number is the version.
+func Migrations() ([]Migration, error) {
+	entries, err := fs.ReadDir(migrationFS, "migrations")
+	if err != nil {
+		return nil, err
+	}
+	var ms []Migration
+	for _, e := range entries {
+		num, _, ok := strings.Cut(e.Name(), "_")
+		v, err := strconv.Atoi(num)
+		if !ok || err != nil {
+			return nil, fmt.Errorf("migration %s: name must start with a number and _", e.Name())
+		}
+		body, err := migrationFS.ReadFile("migrations/" + e.Name())
+		if err != nil {
+			return nil, err
+		}
+		ms = append(ms, Migration{Version: v, Name: e.Name(), SQL: string(body)})
+	}
+	sort.Slice(ms, func(i, j int) bool { return ms[i].Version < ms[j].Version })
+	return ms, nil
+}
+
+// Version returns the schema version of the database (PRAGMA user_version,
+// which carries no timestamp, so rebuilt databases stay identical).
+func Version(ctx context.Context, db *sql.DB) (int, error) {
+	var v int
+	err := db.QueryRowContext(ctx, "PRAGMA user_version").Scan(&v)
+	return v, err
+}
+
+// Migrate applies every migration newer than the database, each in its own
+// transaction, then refreshes the reference areas.
+func Migrate(ctx context.Context, db *sql.DB) error {
+	ms, err := Migrations()
+	if err != nil {
+		return err
+	}
+	current, err := Version(ctx, db)
+	if err != nil {
+		return fmt.Errorf("read schema version: %w", err)
+	}
+	latest := 0
+	for _, m := range ms {
+		latest = m.Version
+		if m.Version <= current {
+			continue
+		}
+		if err := apply(ctx, db, m); err != nil {
+			return err
+		}
+	}
+	if current > latest {
+		return fmt.Errorf("database schema version %d is newer than this mappa (%d): upgrade mappa", current, latest)
+	}
+	return seedAreas(ctx, db)
+}
+
+func apply(ctx context.Context, db *sql.DB, m Migration) error {
+	tx, err := db.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	if _, err := tx.ExecContext(ctx, m.SQL); err != nil {
+		return fmt.Errorf("apply migration %s: %w", m.Name, err)
+	}
+	// PRAGMA cannot take parameters; the version is an int from our file name.
+	if _, err := tx.ExecContext(ctx, fmt.Sprintf("PRAGMA user_version = %d", m.Version)); err != nil {
+		return fmt.Errorf("apply migration %s: %w", m.Name, err)
+	}
+	return tx.Commit()
+}
+
+func seedAreas(ctx context.Context, db *sql.DB) error {
+	tx, err := db.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	const upsert = `INSERT INTO areas (area_code, area_name, country) VALUES (?, ?, ?)
+		ON CONFLICT (area_code) DO UPDATE SET area_name = excluded.area_name, country = excluded.country`
+	rows := append([]Area{{Code: EnglandAndWales, Name: "England and Wales", Country: "England and Wales"}}, Areas()...)
+	for _, a := range rows {
+		if _, err := tx.ExecContext(ctx, upsert, a.Code, a.Name, a.Country); err != nil {
+			return fmt.Errorf("seed areas: %w", err)
+		}
+	}
+	return tx.Commit()
+}

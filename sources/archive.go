@@ -1,0 +1,171 @@
+package sources
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/google/renameio/v2"
+)
+
+// Kinds of archived file.
+const (
+	KindAreaTables = "area-tables"
+	KindPopulation = "population"
+	KindLookup     = "lookup"
+)
+
+// Entry is one archived file as recorded in the manifest.
+type Entry struct {
+	SHA256    string `json:"sha256"`
+	Kind      string `json:"kind"`
+	Period    string `json:"period,omitempty"` // "2019-20" for area tables, "2019" for population
+	Filename  string `json:"filename"`         // original name
+	URL       string `json:"url,omitempty"`    // where it was fetched from
+	MediaType string `json:"media_type"`
+	Bytes     int64  `json:"bytes"`
+	AddedAt   string `json:"added_at"` // RFC 3339, UTC
+	Path      string `json:"path"`     // relative to the archive root
+	// Conditional-request validators and release metadata, when fetched.
+	ETag         string `json:"etag,omitempty"`
+	LastModified string `json:"last_modified,omitempty"`
+	Title        string `json:"title,omitempty"`
+	LandingURL   string `json:"landing_url,omitempty"`
+	PublishedAt  string `json:"published_at,omitempty"`
+}
+
+// Manifest lists the archive's files in the order they were added.
+type Manifest struct {
+	Files []Entry `json:"files"`
+}
+
+// Archive is the raw layer: every input file, stored once under its sha256,
+// plus a manifest. A rebuild reads nothing else.
+type Archive struct {
+	Dir string
+	// Now is the clock for AddedAt; tests pin it.
+	Now func() time.Time
+}
+
+// ErrCorrupt reports an archived file whose bytes no longer match its hash.
+var ErrCorrupt = errors.New("archived file does not match its sha256")
+
+// OpenArchive returns the archive rooted at dir, creating it if needed.
+func OpenArchive(dir string) (*Archive, error) {
+	for _, d := range []string{dir, filepath.Join(dir, "files"), filepath.Join(dir, "rejected")} {
+		if err := os.MkdirAll(d, 0o755); err != nil {
+			return nil, fmt.Errorf("open archive %s: %w", dir, err)
+		}
+	}
+	return &Archive{Dir: dir, Now: time.Now}, nil
+}
+
+func (a *Archive) manifestPath() string { return filepath.Join(a.Dir, "manifest.json") }
+
+// Manifest reads the manifest; a new archive has an empty one.
+func (a *Archive) Manifest() (*Manifest, error) {
+	b, err := os.ReadFile(a.manifestPath())
+	if errors.Is(err, os.ErrNotExist) {
+		return &Manifest{}, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("read archive manifest: %w", err)
+	}
+	var m Manifest
+	if err := json.Unmarshal(b, &m); err != nil {
+		return nil, fmt.Errorf("read archive manifest %s: %w", a.manifestPath(), err)
+	}
+	return &m, nil
+}
+
+// writeManifest replaces the manifest atomically (temp file, fsync, rename),
+// so a crash leaves either the old or the new manifest, never a torn one.
+func (a *Archive) writeManifest(m *Manifest) error {
+	b, err := json.MarshalIndent(m, "", "  ")
+	if err != nil {
+		return err
+	}
+	return renameio.WriteFile(a.manifestPath(), append(b, '\n'), 0o644)
+}
+
+// Current returns the files a rebuild loads: for area tables and population,
+// the last added file of each period (a restated year replaces the earlier
+// one); every lookup.
+func (m *Manifest) Current() []Entry {
+	last := map[string]int{}
+	for i, e := range m.Files {
+		if e.Kind != KindLookup {
+			last[e.Kind+"\x00"+e.Period] = i
+		}
+	}
+	var out []Entry
+	for i, e := range m.Files {
+		if e.Kind == KindLookup || last[e.Kind+"\x00"+e.Period] == i {
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
+// Find returns the entry with the given hash.
+func (m *Manifest) Find(sha string) (Entry, bool) {
+	for _, e := range m.Files {
+		if e.SHA256 == sha {
+			return e, true
+		}
+	}
+	return Entry{}, false
+}
+
+// Path returns the absolute path of an archived file after checking that
+// its bytes still match its hash.
+func (a *Archive) Path(e Entry) (string, error) {
+	p := filepath.Join(a.Dir, filepath.FromSlash(e.Path))
+	sum, _, err := hashFile(p)
+	if err != nil {
+		return "", fmt.Errorf("archived %s %s: %w", e.Kind, e.Filename, err)
+	}
+	if sum != e.SHA256 {
+		return "", fmt.Errorf("archived %s %s (%s): %w (now %s)", e.Kind, e.Filename, e.Path, ErrCorrupt, sum)
+	}
+	return p, nil
+}
+
+func hashFile(path string) (string, int64, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return "", 0, err
+	}
+	defer f.Close()
+	h := sha256.New()
+	n, err := io.Copy(h, f)
+	if err != nil {
+		return "", 0, err
+	}
+	return hex.EncodeToString(h.Sum(nil)), n, nil
+}
+
+// safeName reduces an outside file name to a harmless base name.
+func safeName(name string) string {
+	name = filepath.Base(strings.ReplaceAll(name, "\\", "/"))
+	name = strings.Map(func(r rune) rune {
+		if r < 0x20 || r == 0x7f || r == '/' {
+			return '_'
+		}
+		return r
+	}, name)
+	if len(name) > 120 {
+		name = name[:120]
+	}
+	if name == "." || name == ".." || name == "" {
+		name = "file"
+	}
+	return name
+}

@@ -1,0 +1,143 @@
+// Package sources turns raw bytes into cells: one reader per spreadsheet
+// format behind the Reader interface, format sniffing, and the raw archive.
+package sources
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strconv"
+)
+
+// Format is a spreadsheet file format.
+type Format string
+
+// The formats mappa reads.
+const (
+	FormatXLSX Format = "xlsx"
+	FormatODS  Format = "ods"
+	FormatXLS  Format = "xls"
+)
+
+// MediaType returns the IANA media type of the format.
+func (f Format) MediaType() string {
+	switch f {
+	case FormatXLSX:
+		return "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+	case FormatODS:
+		return "application/vnd.oasis.opendocument.spreadsheet"
+	case FormatXLS:
+		return "application/vnd.ms-excel"
+	}
+	return "application/octet-stream"
+}
+
+// Sheet is one worksheet as a ragged grid of cell texts. Rows[r][c] is the
+// cell at zero-based row r and column c; missing cells read as "". Numeric
+// cells hold their raw value in plain decimal ("1596", "125.2"), never a
+// display format, so parsing does not depend on the author's number format.
+type Sheet struct {
+	Name string
+	Rows [][]string
+}
+
+// Value returns the text of the cell at zero-based row r and column c, or ""
+// when the cell is outside the grid.
+func (s *Sheet) Value(r, c int) string {
+	if r < 0 || r >= len(s.Rows) || c < 0 || c >= len(s.Rows[r]) {
+		return ""
+	}
+	return s.Rows[r][c]
+}
+
+// Width returns the number of columns of the widest row.
+func (s *Sheet) Width() int {
+	w := 0
+	for _, row := range s.Rows {
+		if len(row) > w {
+			w = len(row)
+		}
+	}
+	return w
+}
+
+// Workbook is a parsed spreadsheet file.
+type Workbook struct {
+	// Name is how errors refer to the file (usually its base name).
+	Name   string
+	Format Format
+	Sheets []*Sheet
+}
+
+// Reader reads one spreadsheet format into sheets.
+type Reader interface {
+	ReadSheets(r io.ReaderAt, size int64) ([]*Sheet, error)
+}
+
+// ErrNotSpreadsheet reports bytes that are not XLSX, ODS or XLS.
+var ErrNotSpreadsheet = errors.New("not a spreadsheet (expected XLSX, ODS or XLS)")
+
+// readers maps each format to its reader; tests may swap entries.
+var readers = map[Format]Reader{
+	FormatXLSX: xlsxReader{},
+	FormatODS:  odsReader{},
+	FormatXLS:  xlsReader{},
+}
+
+// OpenFile reads the workbook at path, detecting its format from its bytes.
+func OpenFile(path string) (*Workbook, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("open workbook %s: %w", filepath.Base(path), err)
+	}
+	defer f.Close()
+	st, err := f.Stat()
+	if err != nil {
+		return nil, fmt.Errorf("open workbook %s: %w", filepath.Base(path), err)
+	}
+	return Open(filepath.Base(path), f, st.Size())
+}
+
+// Open reads a workbook from r, detecting its format from its bytes. name is
+// used in errors only.
+func Open(name string, r io.ReaderAt, size int64) (*Workbook, error) {
+	format, err := Sniff(r, size)
+	if err != nil {
+		return nil, fmt.Errorf("open workbook %s: %w", name, err)
+	}
+	sheets, err := readers[format].ReadSheets(r, size)
+	if err != nil {
+		return nil, fmt.Errorf("open workbook %s: read %s: %w", name, format, err)
+	}
+	return &Workbook{Name: name, Format: format, Sheets: sheets}, nil
+}
+
+// CellName returns the A1-style name of the zero-based row and column, such
+// as "D12" for row 11, column 3.
+func CellName(row, col int) string {
+	return ColumnName(col) + strconv.Itoa(row+1)
+}
+
+// ColumnName returns the letters of a zero-based column index ("A", "AA").
+func ColumnName(col int) string {
+	name := ""
+	for col >= 0 {
+		name = string(rune('A'+col%26)) + name
+		col = col/26 - 1
+	}
+	return name
+}
+
+// CellError is an error about one cell of one sheet of one file.
+type CellError struct {
+	File, Sheet, Cell string
+	Err               error
+}
+
+func (e *CellError) Error() string {
+	return fmt.Sprintf("%s, sheet %q, cell %s: %v", e.File, e.Sheet, e.Cell, e.Err)
+}
+
+func (e *CellError) Unwrap() error { return e.Err }
