@@ -3,6 +3,7 @@ package pipeline
 import (
 	"errors"
 	"fmt"
+	"regexp"
 	"strings"
 
 	"github.com/mappa-etl/mappa/schema"
@@ -97,22 +98,31 @@ func hasRSOs(obs []Observation) bool {
 	return false
 }
 
-// findAreaColumn picks the leftmost column with the most area labels.
+// findAreaColumn picks the leftmost column with the most area labels. Names
+// outrank codes, so a table with both an "Area code" and an "Area" column
+// is keyed on the names that the notes and footnotes refer to.
 func (e *Extractor) findAreaColumn(sh *sources.Sheet) (int, bool) {
-	best, bestCount := -1, 0
+	best, bestScore, bestCount := -1, 0, 0
 	for c := 0; c < areaColumnsSearched && c < sh.Width(); c++ {
-		n := 0
+		n, score := 0, 0
 		for r := range sh.Rows {
-			if kind, _ := e.Areas.Match(sh.Value(r, c)); kind == RowArea {
+			label := sh.Value(r, c)
+			if kind, _ := e.Areas.Match(label); kind == RowArea {
 				n++
+				score += 2
+				if areaCode.MatchString(strings.TrimSpace(label)) {
+					score--
+				}
 			}
 		}
-		if n > bestCount {
-			best, bestCount = c, n
+		if score > bestScore {
+			best, bestScore, bestCount = c, score, n
 		}
 	}
 	return best, bestCount >= minAreaMatches
 }
+
+var areaCode = regexp.MustCompile(`^[EWK]\d{8}$`)
 
 // tableReader reads the one table of a sheet.
 type tableReader struct {

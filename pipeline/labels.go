@@ -14,7 +14,7 @@ var (
 	// a superscript was flattened ("population2").
 	bracketed      = regexp.MustCompile(`\[[^\]]*\]|\((?:note\s*)?\d+\)`)
 	superscripts   = strings.NewReplacer("¹", " ", "²", " ", "³", " ", "⁴", " ", "⁵", " ", "⁶", " ", "⁷", " ", "⁸", " ", "⁹", " ", "⁰", " ")
-	gluedFootnote  = regexp.MustCompile(`([a-z])\d+\b`)
+	gluedFootnote  = regexp.MustCompile(`([a-z]{3,})\d\b`)
 	thousandsComma = regexp.MustCompile(`(\d),(\d{3})`)
 )
 

@@ -1,0 +1,111 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/mappa-etl/mappa/pipeline"
+	"github.com/mappa-etl/mappa/sources"
+)
+
+// AddCommand archives one local file and loads it.
+type AddCommand struct {
+	app *App
+}
+
+// Name implements Command.
+func (c *AddCommand) Name() string { return "add" }
+
+// Summary implements Command.
+func (c *AddCommand) Summary() string {
+	return "archive a local file (area tables, population or lookup) and load it"
+}
+
+const addExamples = `  mappa add area-tables 2019-20 MAPPA_Annual_Report_2019-20_Area_Tables.xlsx
+  mappa add lookup LAD21_CSP21_PFA21_EW_LU.csv
+  mappa add population 2019 ukpopestimatesmid2019.xlsx
+  mappa add --db stats.db --archive /srv/mappa/archive area-tables 2023-24 tables.ods
+
+The file is parsed and mapped completely before it enters the archive; a file
+that fails is set aside in ARCHIVE/rejected/ with its error and nothing is
+loaded. Adding the same bytes again does nothing. Add lookups before the
+local-authority population files they map.
+`
+
+// Run implements Command.
+func (c *AddCommand) Run(ctx context.Context, args []string) error {
+	var sf storeFlags
+	fs := c.app.newFlagSet("add", "mappa add [--db PATH] [--archive DIR] area-tables YYYY-YY FILE | population YYYY FILE | lookup FILE", addExamples)
+	sf.register(fs)
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	kind, period, path, err := addArgs(fs.Args())
+	if err != nil {
+		return err
+	}
+	a, err := sources.OpenArchive(sf.archive)
+	if err != nil {
+		return err
+	}
+	st, err := pipeline.OpenStore(ctx, sf.db)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	runID, err := st.StartRun(ctx, "add", args, time.Now())
+	if err != nil {
+		return err
+	}
+	res, err := pipeline.AddFile(ctx, a, st, c.app.Log, kind, period, path)
+	var years []string
+	if err == nil && res.Added && kind == sources.KindAreaTables {
+		years = []string{period}
+	}
+	if ferr := st.FinishRun(ctx, runID, err, years); err == nil {
+		err = ferr
+	}
+	if err != nil {
+		if res.Rejected != "" {
+			return fmt.Errorf("%w\nthe file was set aside as %s; nothing was loaded", err, res.Rejected)
+		}
+		return err
+	}
+	verb := "archived and loaded"
+	if !res.Added {
+		verb = "already archived, nothing changed:"
+	}
+	fmt.Fprintf(c.app.Stdout, "%s %s %s %s (sha256 %s)\n", verb, kind, period, res.Entry.Filename, res.Entry.SHA256[:12])
+	return printFailingChecks(ctx, c.app, st, period)
+}
+
+func addArgs(args []string) (kind, period, path string, err error) {
+	if len(args) == 0 {
+		return "", "", "", usageError{"missing kind: area-tables, population or lookup"}
+	}
+	switch kind = args[0]; kind {
+	case sources.KindLookup:
+		if len(args) != 2 {
+			return "", "", "", usageError{"want: add lookup FILE"}
+		}
+		return kind, "", args[1], nil
+	case sources.KindAreaTables:
+		if len(args) != 3 {
+			return "", "", "", usageError{"want: add area-tables YYYY-YY FILE"}
+		}
+		if _, err := pipeline.StartYear(args[1]); err != nil {
+			return "", "", "", usageError{err.Error()}
+		}
+	case sources.KindPopulation:
+		if len(args) != 3 {
+			return "", "", "", usageError{"want: add population YYYY FILE"}
+		}
+		if _, err := pipeline.ParseMidYear(args[1]); err != nil {
+			return "", "", "", usageError{err.Error()}
+		}
+	default:
+		return "", "", "", usageError{fmt.Sprintf("unknown kind %q: want area-tables, population or lookup", kind)}
+	}
+	return kind, args[1], args[2], nil
+}

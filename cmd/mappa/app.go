@@ -1,0 +1,140 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"go.uber.org/zap"
+	"go.uber.org/zap/zapcore"
+	"golang.org/x/term"
+)
+
+// Exit codes. Scripts and schedulers may rely on them.
+const (
+	exitOK      = 0
+	exitFailure = 1 // the command ran and failed: bad input, I/O, database
+	exitUsage   = 2 // the command line was wrong
+)
+
+// Command is one mappa subcommand.
+type Command interface {
+	Name() string
+	Summary() string
+	Run(ctx context.Context, args []string) error
+}
+
+// usageError marks errors in the command line itself.
+type usageError struct{ msg string }
+
+func (e usageError) Error() string { return e.msg }
+
+// App holds what every command shares: output streams and the logger.
+type App struct {
+	Stdout, Stderr io.Writer
+	Log            *zap.Logger
+}
+
+func (a *App) commands() []Command {
+	return []Command{&AddCommand{app: a}, &RebuildCommand{app: a}, &StatusCommand{app: a}}
+}
+
+// Main runs the command line and returns the process exit code; errors
+// become exit codes here and nowhere else.
+func (a *App) Main(ctx context.Context, args []string) int {
+	if a.Log == nil {
+		a.Log = newLogger(a.Stderr)
+	}
+	defer a.Log.Sync()
+	if len(args) == 0 || args[0] == "help" || args[0] == "-h" || args[0] == "--help" {
+		a.usage()
+		if len(args) == 0 {
+			return exitUsage
+		}
+		return exitOK
+	}
+	for _, c := range a.commands() {
+		if c.Name() != args[0] {
+			continue
+		}
+		err := c.Run(ctx, args[1:])
+		var ue usageError
+		switch {
+		case err == nil:
+			return exitOK
+		case errors.Is(err, flag.ErrHelp):
+			return exitOK
+		case errors.As(err, &ue):
+			fmt.Fprintf(a.Stderr, "mappa %s: %v\nRun 'mappa %s -h' for usage.\n", c.Name(), err, c.Name())
+			return exitUsage
+		default:
+			fmt.Fprintf(a.Stderr, "mappa %s: %v\n", c.Name(), err)
+			return exitFailure
+		}
+	}
+	fmt.Fprintf(a.Stderr, "mappa: unknown command %q\n", args[0])
+	a.usage()
+	return exitUsage
+}
+
+func (a *App) usage() {
+	var b strings.Builder
+	b.WriteString("mappa loads the MoJ's annual MAPPA statistics into SQLite.\n\nUsage:\n  mappa <command> [flags] [arguments]\n\nCommands:\n")
+	for _, c := range a.commands() {
+		fmt.Fprintf(&b, "  %-9s %s\n", c.Name(), c.Summary())
+	}
+	b.WriteString("\nRun 'mappa <command> -h' for a command's flags and examples.\n")
+	fmt.Fprint(a.Stderr, b.String())
+}
+
+// storeFlags are the flags every command takes after its name.
+type storeFlags struct {
+	db, archive string
+}
+
+func (s *storeFlags) register(fs *flag.FlagSet) {
+	fs.StringVar(&s.db, "db", "mappa.db", "path of the SQLite database")
+	fs.StringVar(&s.archive, "archive", "archive", "directory of the raw archive")
+}
+
+// newFlagSet returns a flag set whose usage text ends with examples.
+func (a *App) newFlagSet(name, synopsis, examples string) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(a.Stderr)
+	fs.Usage = func() {
+		fmt.Fprintf(a.Stderr, "Usage: %s\n\nFlags:\n", synopsis)
+		fs.PrintDefaults()
+		fmt.Fprintf(a.Stderr, "\nExamples:\n%s", examples)
+	}
+	return fs
+}
+
+// parse parses flags, turning flag errors into usage errors.
+func parse(fs *flag.FlagSet, args []string) error {
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return err
+		}
+		return usageError{err.Error()}
+	}
+	return nil
+}
+
+// newLogger logs for people on a terminal and as JSON for machines.
+func newLogger(w io.Writer) *zap.Logger {
+	var enc zapcore.Encoder
+	if f, ok := w.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
+		cfg := zap.NewDevelopmentEncoderConfig()
+		cfg.EncodeLevel = zapcore.CapitalColorLevelEncoder
+		enc = zapcore.NewConsoleEncoder(cfg)
+	} else {
+		cfg := zap.NewProductionEncoderConfig()
+		cfg.EncodeTime = zapcore.ISO8601TimeEncoder
+		enc = zapcore.NewJSONEncoder(cfg)
+	}
+	return zap.New(zapcore.NewCore(enc, zapcore.AddSync(w), zapcore.InfoLevel))
+}

@@ -1,0 +1,149 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/mappa-etl/mappa/pipeline"
+	"github.com/mappa-etl/mappa/sources"
+)
+
+// RebuildCommand rebuilds the database from the archive alone.
+type RebuildCommand struct {
+	app *App
+}
+
+// Name implements Command.
+func (c *RebuildCommand) Name() string { return "rebuild" }
+
+// Summary implements Command.
+func (c *RebuildCommand) Summary() string {
+	return "build a new database from the archive and swap it in atomically"
+}
+
+const rebuildExamples = `  mappa rebuild
+  mappa rebuild --db /srv/mappa/mappa.db --archive /srv/mappa/archive
+  mappa rebuild --archive testdata/archive --db demo.db
+
+The new database is built beside the old one and renamed over it only when
+every archived file has loaded; on any error the old database is untouched.
+Run history is carried over from the old database.
+`
+
+// Run implements Command.
+func (c *RebuildCommand) Run(ctx context.Context, args []string) error {
+	var sf storeFlags
+	fs := c.app.newFlagSet("rebuild", "mappa rebuild [--db PATH] [--archive DIR]", rebuildExamples)
+	sf.register(fs)
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return usageError{fmt.Sprintf("unexpected argument %q", fs.Arg(0))}
+	}
+	if _, err := os.Stat(sf.archive); err != nil {
+		return fmt.Errorf("open archive %s: %w", sf.archive, err)
+	}
+	a, err := sources.OpenArchive(sf.archive)
+	if err != nil {
+		return err
+	}
+	started := time.Now()
+	_, oldErr := os.Stat(sf.db)
+	hadOld := oldErr == nil
+	res, err := pipeline.Rebuild(ctx, a, sf.db, c.app.Log, func(st *pipeline.Store) error {
+		if hadOld {
+			if err := st.CopyRuns(ctx, sf.db); err != nil {
+				c.app.Log.Sugar().Warnf("run history not carried over: %v", err)
+			}
+		}
+		id, err := st.StartRun(ctx, "rebuild", args, started)
+		if err != nil {
+			return err
+		}
+		years, _ := yearsInDB(ctx, st)
+		return st.FinishRun(ctx, id, nil, years)
+	})
+	if err != nil {
+		c.recordFailure(ctx, sf.db, hadOld, args, started, err)
+		return err
+	}
+	st, err := pipeline.OpenStore(ctx, sf.db)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	fmt.Fprintf(c.app.Stdout, "rebuilt %s from %s: %d financial years (%s), %d population estimates, %d lookups\n",
+		sf.db, sf.archive, len(res.Years), span(res.Years), len(res.MidYears), res.Lookups)
+	return printFailingChecks(ctx, c.app, st, "")
+}
+
+// recordFailure notes a failed rebuild in the old database's run history;
+// its data stay exactly as they were.
+func (c *RebuildCommand) recordFailure(ctx context.Context, db string, hadOld bool, args []string, started time.Time, runErr error) {
+	if !hadOld {
+		return
+	}
+	st, err := pipeline.OpenStore(ctx, db)
+	if err != nil {
+		return
+	}
+	defer st.Close()
+	if id, err := st.StartRun(ctx, "rebuild", args, started); err == nil {
+		_ = st.FinishRun(ctx, id, runErr, nil)
+	}
+}
+
+func yearsInDB(ctx context.Context, st *pipeline.Store) ([]string, error) {
+	rows, err := st.DB.QueryContext(ctx, "SELECT financial_year FROM releases ORDER BY financial_year")
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var ys []string
+	for rows.Next() {
+		var y string
+		if err := rows.Scan(&y); err != nil {
+			return nil, err
+		}
+		ys = append(ys, y)
+	}
+	return ys, rows.Err()
+}
+
+func span(years []string) string {
+	if len(years) == 0 {
+		return "none"
+	}
+	return years[0] + " to " + years[len(years)-1]
+}
+
+// printFailingChecks prints the failing checks of one year (or all years
+// when year is ""), so a failure is never silent.
+func printFailingChecks(ctx context.Context, app *App, st *pipeline.Store, year string) error {
+	rep, err := st.Status(ctx, 0)
+	if err != nil {
+		return err
+	}
+	var lines []string
+	for _, f := range rep.Failing {
+		if year == "" || f.FinancialYear == year {
+			lines = append(lines, fmt.Sprintf("  %s %s %s: %s", f.FinancialYear, f.Check, f.Subject, f.Detail))
+		}
+	}
+	passed, notChecked := 0, 0
+	for _, r := range rep.Releases {
+		if year == "" || r.FinancialYear == year {
+			passed += r.ChecksPassed
+			notChecked += r.NotChecked
+		}
+	}
+	fmt.Fprintf(app.Stdout, "checks: %d passed, %d failed, %d not checked (see mappa status)\n", passed, len(lines), notChecked)
+	if len(lines) > 0 {
+		fmt.Fprintln(app.Stdout, "failing checks:\n"+strings.Join(lines, "\n"))
+	}
+	return nil
+}

@@ -1,0 +1,81 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"text/tabwriter"
+
+	"github.com/mappa-etl/mappa/pipeline"
+)
+
+// StatusCommand shows what is loaded, the last runs and failing checks.
+type StatusCommand struct {
+	app *App
+}
+
+// Name implements Command.
+func (c *StatusCommand) Name() string { return "status" }
+
+// Summary implements Command.
+func (c *StatusCommand) Summary() string { return "show loaded years, last runs and failing checks" }
+
+const statusExamples = `  mappa status
+  mappa status --json | jq '.failing_checks'
+  mappa status --db /srv/mappa/mappa.db --runs 20
+`
+
+// Run implements Command.
+func (c *StatusCommand) Run(ctx context.Context, args []string) error {
+	var sf storeFlags
+	fs := c.app.newFlagSet("status", "mappa status [--db PATH] [--json] [--runs N]", statusExamples)
+	sf.register(fs)
+	asJSON := fs.Bool("json", false, "print JSON instead of tables")
+	runs := fs.Int("runs", 10, "how many recent runs to show")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if _, err := os.Stat(sf.db); err != nil {
+		return fmt.Errorf("open database %s: %w (run 'mappa rebuild' or 'mappa add' first)", sf.db, err)
+	}
+	st, err := pipeline.OpenStore(ctx, sf.db)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	rep, err := st.Status(ctx, *runs)
+	if err != nil {
+		return err
+	}
+	if *asJSON {
+		enc := json.NewEncoder(c.app.Stdout)
+		enc.SetIndent("", "  ")
+		return enc.Encode(rep)
+	}
+	w := tabwriter.NewWriter(c.app.Stdout, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(w, "YEAR\tAREAS\tVALUES\tCHECKS PASS/FAIL/NOT CHECKED\tFILE")
+	for _, r := range rep.Releases {
+		fmt.Fprintf(w, "%s\t%d\t%d\t%d/%d/%d\t%s\n", r.FinancialYear, r.Areas, r.Observations, r.ChecksPassed, r.ChecksFailed, r.NotChecked, r.File)
+	}
+	fmt.Fprintln(w, "\nMID-YEAR\tLEVEL\tFILE\tLOOKUP")
+	for _, p := range rep.Population {
+		fmt.Fprintf(w, "%d\t%s\t%s\t%s\n", p.MidYear, p.Level, p.File, p.Lookup)
+	}
+	fmt.Fprintln(w, "\nRUN\tCOMMAND\tSTARTED\tOUTCOME\tYEARS\tERROR")
+	for _, r := range rep.Runs {
+		fmt.Fprintf(w, "%d\t%s\t%s\t%s\t%s\t%s\n", r.ID, r.Command, r.StartedAt, r.Outcome, r.YearsLoaded, r.Error)
+	}
+	if err := w.Flush(); err != nil {
+		return err
+	}
+	if len(rep.Failing) == 0 {
+		fmt.Fprintln(c.app.Stdout, "\nno failing checks")
+		return nil
+	}
+	fmt.Fprintf(c.app.Stdout, "\n%d failing checks:\n", len(rep.Failing))
+	for _, f := range rep.Failing {
+		fmt.Fprintf(c.app.Stdout, "  %s %s %s: %s\n", f.FinancialYear, f.Check, f.Subject, f.Detail)
+	}
+	return nil
+}

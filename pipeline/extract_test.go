@@ -1,0 +1,201 @@
+package pipeline
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/mappa-etl/mappa/schema"
+	"github.com/mappa-etl/mappa/sources"
+)
+
+// rsosFor gives each area a distinct, realistic RSO count.
+func rsosFor(i int) int { return 900 + 37*i }
+
+// legacySheet builds a legacy-family table: title rows, a two-row header
+// with merged category groups, areas, subtotals, the total and notes.
+func legacySheet(totalFirst bool) *sources.Sheet {
+	rows := [][]string{
+		{"Table 1: MAPPA-eligible offenders by area, 31 March 2020"},
+		{},
+		{"Area", "Category 1:\nRegistered sexual offenders (1)", "", "", "", "Category 2: Violent offenders", "", "", "", "Total MAPPA-eligible offenders", "RSOs per 100,000 population²"},
+		{"", "Level 1", "Level 2", "Level 3", "Total", "Level 1", "Level 2", "Level 3", "Total"},
+	}
+	total := []int{0, 0, 0, 0}
+	var body [][]string
+	for i, a := range schema.Areas() {
+		r := rsosFor(i)
+		l2, l3 := r/70, i%3
+		v := r / 3
+		total[0] += r
+		total[1] += v
+		l3s := fmt.Sprint(l3)
+		if l3 == 0 {
+			l3s = "-"
+		}
+		label := a.Name
+		if a.Code == "E23000001" {
+			label = "London¹"
+		}
+		body = append(body, []string{label, fmt.Sprint(r - l2 - l3), fmt.Sprint(l2), l3s, fmt.Sprint(r),
+			fmt.Sprint(v - 10), "9", "1", fmt.Sprint(v), fmt.Sprint(r + v), "120"})
+		if a.Code == "E23000038" {
+			body = append(body, []string{"England", "", "", "", "1"}, []string{})
+		}
+	}
+	totalRow := []string{"England & Wales", "", "", "", fmt.Sprint(total[0]), "", "", "", fmt.Sprint(total[1]), fmt.Sprint(total[0] + total[1]), "119"}
+	if totalFirst {
+		rows = append(rows, totalRow)
+		rows = append(rows, body...)
+	} else {
+		rows = append(rows, body...)
+		rows = append(rows, []string{}, totalRow)
+	}
+	rows = append(rows, []string{}, []string{"1. London includes the Metropolitan and City of London police areas."}, []string{"Source: MoJ"})
+	return &sources.Sheet{Name: "Table 1", Rows: rows}
+}
+
+func book(sheets ...*sources.Sheet) *sources.Workbook {
+	return &sources.Workbook{Name: "test.xlsx", Format: sources.FormatXLSX, Sheets: sheets}
+}
+
+func find(t *testing.T, obs []Observation, area string, col Column) Observation {
+	t.Helper()
+	for _, o := range obs {
+		if o.AreaCode == area && o.Column == col {
+			return o
+		}
+	}
+	t.Fatalf("no observation for %s %+v", area, col)
+	return Observation{}
+}
+
+func TestExtractLegacyLayouts(t *testing.T) {
+	rsos := Column{MeasureOffenders, "1", All}
+	for _, tc := range []struct {
+		name       string
+		totalFirst bool
+	}{{"total last", false}, {"total first", true}} {
+		t.Run(tc.name, func(t *testing.T) {
+			contents := &sources.Sheet{Name: "Contents", Rows: [][]string{{"Contents"}, {"Table 1", "Area tables"}}}
+			ex, err := NewExtractor().Extract(book(contents, legacySheet(tc.totalFirst)), "2019-20")
+			if err != nil {
+				t.Fatal(err)
+			}
+			// 43 rows (42 areas + total) with 10 columns, minus 7 blank total cells.
+			if got, want := len(ex.Observations), 42*10+4; got != want {
+				t.Errorf("observations = %d, want %d", got, want)
+			}
+			essex := find(t, ex.Observations, "E23000028", rsos)
+			if *essex.Number != float64(rsosFor(10)) || essex.Sheet != "Table 1" {
+				t.Errorf("Essex RSOs = %v at %s", *essex.Number, essex.Cell)
+			}
+			avon := find(t, ex.Observations, "E23000036", Column{MeasureOffenders, "1", "3"})
+			if *avon.Number != 0 || avon.Marker != "-" {
+				t.Errorf("Avon and Somerset level 3 = %v %q, want 0 with marker -", *avon.Number, avon.Marker)
+			}
+			if london := find(t, ex.Observations, "E23000001", rsos); *london.Number != float64(rsosFor(20)) {
+				t.Errorf("London (labelled London¹) RSOs = %v", *london.Number)
+			}
+			total := find(t, ex.Observations, schema.EnglandAndWales, Column{MeasureOffenders, All, All})
+			if *total.Number <= 0 || !strings.HasPrefix(total.Cell, "J") {
+				t.Errorf("total = %v at %s", *total.Number, total.Cell)
+			}
+			rate := find(t, ex.Observations, schema.EnglandAndWales, Column{MeasureRSORate, "1", All})
+			if *rate.Number != 119 {
+				t.Errorf("published rate = %v", *rate.Number)
+			}
+		})
+	}
+}
+
+func TestExtractCellAddresses(t *testing.T) {
+	ex, err := NewExtractor().Extract(book(legacySheet(false)), "2019-20")
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Avon and Somerset is the first area, on row 5; its category 1 total is column E.
+	o := find(t, ex.Observations, "E23000036", Column{MeasureOffenders, "1", All})
+	if o.Cell != "E5" {
+		t.Errorf("cell = %s, want E5", o.Cell)
+	}
+}
+
+func TestExtractAccessibleSplitSheets(t *testing.T) {
+	t1 := &sources.Sheet{Name: "Table_1", Rows: [][]string{
+		{"Table 1: offenders"}, {"This table shows ..."},
+		{"Area code", "Area", "Category 2: Violent offenders - Total", "Category 1: Registered sexual offenders - Total [note 2]", "Category 3: Other dangerous offenders - Level 1"},
+	}}
+	t2 := &sources.Sheet{Name: "Table_2", Rows: [][]string{
+		{"Table 2: rates"},
+		{"Area", "RSOs per 100,000 population aged 10 and over [note 4]", "RSOs cautioned or convicted for breach of notification requirements"},
+	}}
+	for i, a := range schema.Areas() {
+		label := a.Name + " [note 3]"
+		t1.Rows = append(t1.Rows, []string{a.Code, label, "1,200", fmt.Sprint(rsosFor(i)), "[z]"})
+		t2.Rows = append([][]string{t2.Rows[0], t2.Rows[1], {label, "101", "[c]"}}, t2.Rows[2:]...)
+	}
+	ex, err := NewExtractor().Extract(book(&sources.Sheet{Name: "Cover_sheet", Rows: [][]string{{"MAPPA"}}}, t1, t2), "2021-22")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := len(ex.Observations); got != 42*5 {
+		t.Errorf("observations = %d, want %d", got, 42*5)
+	}
+	v := find(t, ex.Observations, "W15000004", Column{MeasureOffenders, "2", All})
+	if *v.Number != 1200 {
+		t.Errorf("violent = %v, want 1200 from text 1,200", *v.Number)
+	}
+	c := find(t, ex.Observations, "W15000004", Column{MeasureBreachConvictions, "1", All})
+	if c.Number != nil || c.Marker != "[c]" || c.Sheet != "Table_2" {
+		t.Errorf("breach = %+v, want NULL with [c]", c)
+	}
+	// The area code column sits left of the names, which key the table.
+	if o := find(t, ex.Observations, "W15000004", Column{MeasureOffenders, "1", All}); o.Cell[0] != 'D' {
+		t.Errorf("RSOs read from %s, want column D", o.Cell)
+	}
+	if len(ex.Ignored) != 0 {
+		t.Errorf("ignored = %v", ex.Ignored)
+	}
+}
+
+func TestExtractErrors(t *testing.T) {
+	mutate := func(f func(s *sources.Sheet)) *sources.Workbook {
+		s := legacySheet(false)
+		f(s)
+		return book(s)
+	}
+	for _, tc := range []struct {
+		name     string
+		wb       *sources.Workbook
+		want     error
+		wantCell string
+	}{
+		{"unknown area", mutate(func(s *sources.Sheet) { s.Rows[10][0] = "Atlantis" }), ErrUnknownArea, "A11"},
+		{"duplicate area", mutate(func(s *sources.Sheet) { s.Rows[10][0] = "Essex" }), ErrDuplicateArea, "A15"},
+		{"bad value", mutate(func(s *sources.Sheet) { s.Rows[7][4] = "twelve" }), ErrNotNumber, "E8"},
+		{"figures without label", mutate(func(s *sources.Sheet) { s.Rows[len(s.Rows)-1] = []string{"", "12"} }), nil, "B" + fmt.Sprint(len(legacySheet(false).Rows))},
+		{"no area column", book(&sources.Sheet{Name: "Notes", Rows: [][]string{{"Essex"}, {"Kent"}}}), ErrNoAreaColumn, ""},
+		{"header maps to nothing", mutate(func(s *sources.Sheet) {
+			for c := 1; c < len(s.Rows[2]); c++ {
+				s.Rows[2][c] = "Widgets"
+			}
+			s.Rows[3] = []string{}
+		}), ErrNoMeasure, "B3"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := NewExtractor().Extract(tc.wb, "2019-20")
+			if err == nil {
+				t.Fatal("no error")
+			}
+			if tc.want != nil && !errors.Is(err, tc.want) {
+				t.Errorf("error %v, want %v", err, tc.want)
+			}
+			var ce *sources.CellError
+			if tc.wantCell != "" && (!errors.As(err, &ce) || ce.Cell != tc.wantCell || ce.File != "test.xlsx") {
+				t.Errorf("error %v, want a cell error at %s", err, tc.wantCell)
+			}
+		})
+	}
+}

@@ -1,0 +1,197 @@
+package pipeline
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+
+	"go.uber.org/zap"
+
+	"github.com/mappa-etl/mappa/sources"
+)
+
+// Parsed is a file read and mapped completely: exactly one of its parts is
+// set, according to Kind.
+type Parsed struct {
+	Kind       string
+	Extraction *Extraction
+	Population []Population
+	How        PopulationSource
+	Lookup     *Lookup
+	MediaType  string
+}
+
+// Parser reads archived or incoming files of every kind.
+type Parser struct {
+	extractor *Extractor
+}
+
+// NewParser returns a Parser over the reference areas.
+func NewParser() *Parser { return &Parser{extractor: NewExtractor()} }
+
+// Parse reads the file at path as kind for period. name is the file's
+// original name, used in errors. Population files need the lookups that
+// may map their local authorities to police force areas.
+func (p *Parser) Parse(kind, period, path, name string, lookups []*Lookup) (*Parsed, error) {
+	if kind == sources.KindLookup {
+		f, err := os.Open(path)
+		if err != nil {
+			return nil, fmt.Errorf("open lookup %s: %w", name, err)
+		}
+		defer f.Close()
+		l, err := ReadLookup(name, f)
+		if err != nil {
+			return nil, err
+		}
+		return &Parsed{Kind: kind, Lookup: l, MediaType: "text/csv"}, nil
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("open workbook %s: %w", name, err)
+	}
+	defer f.Close()
+	st, err := f.Stat()
+	if err != nil {
+		return nil, fmt.Errorf("open workbook %s: %w", name, err)
+	}
+	wb, err := sources.Open(name, f, st.Size())
+	if err != nil {
+		return nil, err
+	}
+	out := &Parsed{Kind: kind, MediaType: wb.Format.MediaType()}
+	switch kind {
+	case sources.KindAreaTables:
+		if _, err := StartYear(period); err != nil {
+			return nil, err
+		}
+		out.Extraction, err = p.extractor.Extract(wb, period)
+	case sources.KindPopulation:
+		var year int
+		if year, err = ParseMidYear(period); err != nil {
+			return nil, err
+		}
+		out.Population, out.How, err = ReadPopulation(wb, year, lookups)
+	default:
+		err = fmt.Errorf("unknown kind %q (want %s, %s or %s)", kind, sources.KindAreaTables, sources.KindPopulation, sources.KindLookup)
+	}
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// ParseMidYear reads a population period such as "2019".
+func ParseMidYear(period string) (int, error) {
+	y, err := strconv.Atoi(period)
+	if err != nil || y < 1990 || y > 2100 {
+		return 0, fmt.Errorf("mid-year %q: want a year such as 2019", period)
+	}
+	return y, nil
+}
+
+// Load writes a parsed file into the database: one transaction per file.
+func Load(ctx context.Context, st *Store, e sources.Entry, p *Parsed) error {
+	src := SourceFile{SHA256: e.SHA256, Kind: e.Kind, Period: e.Period, URL: e.URL, Filename: e.Filename,
+		MediaType: e.MediaType, Bytes: e.Bytes, FetchedAt: e.AddedAt}
+	switch e.Kind {
+	case sources.KindAreaTables:
+		rel := Release{FinancialYear: e.Period, Title: e.Title, LandingURL: e.LandingURL, PublishedAt: e.PublishedAt}
+		return st.LoadAreaTables(ctx, rel, src, p.Extraction.Observations)
+	case sources.KindPopulation:
+		year, err := ParseMidYear(e.Period)
+		if err != nil {
+			return err
+		}
+		return st.LoadPopulation(ctx, year, src, p.How, p.Population)
+	}
+	return st.RecordSource(ctx, src)
+}
+
+// ArchivedLookups parses every lookup in the archive, for population files.
+func ArchivedLookups(a *sources.Archive, m *sources.Manifest) ([]*Lookup, error) {
+	var out []*Lookup
+	for _, e := range m.Current() {
+		if e.Kind != sources.KindLookup {
+			continue
+		}
+		path, err := a.Path(e)
+		if err != nil {
+			return nil, err
+		}
+		f, err := os.Open(path)
+		if err != nil {
+			return nil, err
+		}
+		l, err := ReadLookup(e.Filename, f)
+		f.Close()
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, l)
+	}
+	return out, nil
+}
+
+// logParsed reports what a file yielded, including headers left unmapped.
+func logParsed(log *zap.Logger, e sources.Entry, p *Parsed) {
+	fields := []zap.Field{zap.String("kind", e.Kind), zap.String("period", e.Period),
+		zap.String("file", e.Filename), zap.String("sha256", e.SHA256)}
+	switch {
+	case p.Extraction != nil:
+		log.Info("read area tables", append(fields, zap.Int("observations", len(p.Extraction.Observations)))...)
+		for _, h := range p.Extraction.Ignored {
+			log.Warn("header maps to no known measure; column skipped", zap.String("file", e.Filename), zap.String("header", h))
+		}
+	case p.Population != nil:
+		log.Info("read population", append(fields, zap.String("sheet", p.How.Sheet), zap.String("level", p.How.Level), zap.String("lookup", p.How.Lookup))...)
+	case p.Lookup != nil:
+		log.Info("read lookup", append(fields, zap.Int("vintage", p.Lookup.Year), zap.Int("local_authorities", len(p.Lookup.PFAByLAD)))...)
+	}
+}
+
+// AddFile validates a local file, archives it and loads it into the
+// database. A file that fails to parse is set aside and nothing is loaded.
+func AddFile(ctx context.Context, a *sources.Archive, st *Store, log *zap.Logger, kind, period, path string) (sources.AddResult, error) {
+	m, err := a.Manifest()
+	if err != nil {
+		return sources.AddResult{}, err
+	}
+	var lookups []*Lookup
+	if kind == sources.KindPopulation {
+		if lookups, err = ArchivedLookups(a, m); err != nil {
+			return sources.AddResult{}, err
+		}
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return sources.AddResult{}, fmt.Errorf("add %s: %w", path, err)
+	}
+	defer f.Close()
+	name := filepath.Base(path)
+	var parsed *Parsed
+	validate := func(staged string) (string, error) {
+		parsed, err = NewParser().Parse(kind, period, staged, name, lookups)
+		if err != nil {
+			return "", err
+		}
+		return parsed.MediaType, nil
+	}
+	res, err := a.Add(sources.Entry{Kind: kind, Period: period, Filename: name}, f, validate)
+	if err != nil {
+		if res.Rejected != "" {
+			log.Error("file rejected and set aside", zap.String("file", name), zap.String("rejected", res.Rejected), zap.Error(err))
+		}
+		return res, err
+	}
+	if !res.Added {
+		log.Info("already archived; nothing to do", zap.String("file", name), zap.String("sha256", res.Entry.SHA256))
+		return res, nil
+	}
+	logParsed(log, res.Entry, parsed)
+	if err := Load(ctx, st, res.Entry, parsed); err != nil {
+		return res, fmt.Errorf("load %s: %w", name, err)
+	}
+	return res, nil
+}

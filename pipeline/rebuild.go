@@ -1,0 +1,134 @@
+package pipeline
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+
+	"go.uber.org/zap"
+
+	"github.com/mappa-etl/mappa/sources"
+)
+
+// RebuildResult says what a rebuild loaded.
+type RebuildResult struct {
+	Years     []string // financial years loaded
+	MidYears  []string // population estimates loaded
+	Lookups   int
+	NewDBPath string
+}
+
+// Rebuild builds a new database at dbPath from the archive alone. It builds
+// beside the old database and renames over it only when every file has
+// loaded, so a failure or a crash leaves the old database whole.
+func Rebuild(ctx context.Context, a *sources.Archive, dbPath string, log *zap.Logger, onBuilt func(*Store) error) (*RebuildResult, error) {
+	m, err := a.Manifest()
+	if err != nil {
+		return nil, err
+	}
+	tmp := fmt.Sprintf("%s.rebuild-%d", dbPath, os.Getpid())
+	removeDB(tmp)
+	res, err := buildInto(ctx, a, m, tmp, log, onBuilt)
+	if err != nil {
+		removeDB(tmp)
+		return nil, err
+	}
+	if err := swapIn(ctx, tmp, dbPath); err != nil {
+		removeDB(tmp)
+		return nil, err
+	}
+	res.NewDBPath = dbPath
+	return res, nil
+}
+
+func buildInto(ctx context.Context, a *sources.Archive, m *sources.Manifest, path string, log *zap.Logger, onBuilt func(*Store) error) (*RebuildResult, error) {
+	st, err := OpenStore(ctx, path)
+	if err != nil {
+		return nil, err
+	}
+	defer st.Close()
+	entries := m.Current()
+	// Lookups before population (they map it), population before area
+	// tables (so rates exist when checks first run); periods in order.
+	rank := map[string]int{sources.KindLookup: 0, sources.KindPopulation: 1, sources.KindAreaTables: 2}
+	sort.SliceStable(entries, func(i, j int) bool {
+		if rank[entries[i].Kind] != rank[entries[j].Kind] {
+			return rank[entries[i].Kind] < rank[entries[j].Kind]
+		}
+		return entries[i].Period < entries[j].Period
+	})
+	lookups, err := ArchivedLookups(a, m)
+	if err != nil {
+		return nil, err
+	}
+	parser := NewParser()
+	res := &RebuildResult{Lookups: len(lookups)}
+	for _, e := range entries {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		path, err := a.Path(e)
+		if err != nil {
+			return nil, err
+		}
+		p, err := parser.Parse(e.Kind, e.Period, path, e.Filename, lookups)
+		if err != nil {
+			return nil, fmt.Errorf("rebuild: %w", err)
+		}
+		logParsed(log, e, p)
+		if err := Load(ctx, st, e, p); err != nil {
+			return nil, fmt.Errorf("rebuild: load %s: %w", e.Filename, err)
+		}
+		switch e.Kind {
+		case sources.KindAreaTables:
+			res.Years = append(res.Years, e.Period)
+		case sources.KindPopulation:
+			res.MidYears = append(res.MidYears, e.Period)
+		}
+	}
+	if onBuilt != nil {
+		if err := onBuilt(st); err != nil {
+			return nil, err
+		}
+	}
+	return res, st.Close()
+}
+
+// swapIn renames the new database over the old one. The old database is
+// first opened and checkpointed so that no WAL of it survives: SQLite would
+// replay a stale WAL onto the new file.
+func swapIn(ctx context.Context, tmp, dbPath string) error {
+	if _, err := os.Stat(dbPath); err == nil {
+		old, err := OpenStore(ctx, dbPath)
+		if err != nil {
+			return fmt.Errorf("rebuild: open old database to retire it: %w", err)
+		}
+		_, cerr := old.DB.ExecContext(ctx, "PRAGMA wal_checkpoint(TRUNCATE)")
+		if err := errors.Join(cerr, old.Close()); err != nil {
+			return fmt.Errorf("rebuild: checkpoint old database: %w", err)
+		}
+	}
+	for _, suffix := range []string{"-wal", "-shm"} {
+		if err := os.Remove(dbPath + suffix); err != nil && !errors.Is(err, os.ErrNotExist) {
+			return fmt.Errorf("rebuild: remove %s: %w", dbPath+suffix, err)
+		}
+	}
+	if err := os.Rename(tmp, dbPath); err != nil {
+		return fmt.Errorf("rebuild: swap in new database: %w", err)
+	}
+	d, err := os.Open(filepath.Dir(dbPath))
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	return d.Sync()
+}
+
+func removeDB(path string) {
+	for _, suffix := range []string{"", "-wal", "-shm", "-journal"} {
+		os.Remove(path + suffix)
+	}
+}
