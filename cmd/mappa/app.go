@@ -40,7 +40,7 @@ type App struct {
 }
 
 func (a *App) commands() []Command {
-	return []Command{&AddCommand{app: a}, &RebuildCommand{app: a}, &StatusCommand{app: a}}
+	return []Command{&AddCommand{app: a}, &RebuildCommand{app: a}, &StatusCommand{app: a}, &SummaryCommand{app: a}}
 }
 
 // Main runs the command line and returns the process exit code; errors

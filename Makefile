@@ -1,0 +1,51 @@
+# mappa: the only set-up on a fresh machine is Go (and gcc for SQLite's cgo).
+GO          ?= go
+BIN         := bin
+MAPPA       := $(BIN)/mappa
+STATICCHECK := $(BIN)/staticcheck
+STATICCHECK_VERSION := v0.8.2
+DEMO_DB     ?= mappa.db
+
+.PHONY: all build test lint demo fixtures fuzz clean
+
+all: build
+
+build:
+	$(GO) build -o $(MAPPA) ./cmd/mappa
+
+$(STATICCHECK):
+	GOBIN=$(CURDIR)/$(BIN) $(GO) install honnef.co/go/tools/cmd/staticcheck@$(STATICCHECK_VERSION)
+
+lint: $(STATICCHECK)
+	@unformatted=$$(gofmt -l $$(git ls-files '*.go')); \
+	  if [ -n "$$unformatted" ]; then echo "gofmt needed: $$unformatted"; exit 1; fi
+	$(GO) vet ./...
+	$(STATICCHECK) ./...
+
+test: lint
+	$(GO) test -count=1 ./...
+
+# Rebuild the demo database from the bundled archive, offline, and show the
+# latest year.
+demo: build
+	$(MAPPA) rebuild --archive testdata/archive --db $(DEMO_DB)
+	$(MAPPA) summary --db $(DEMO_DB)
+
+# Regenerate the fixtures: the published-style files (needs LibreOffice for
+# XLS and ODS conversions) and the archive built from them with `mappa add`.
+fixtures: build
+	$(GO) run ./cmd/mkfixtures -out testdata/published
+	rm -rf testdata/archive /tmp/mappa-fixtures.db
+	while IFS="$$(printf '\t')" read -r kind period file; do \
+	  case "$$kind" in ''|\#*) continue;; esac; \
+	  if [ "$$kind" = lookup ]; then set -- lookup "testdata/published/$$file"; \
+	  else set -- "$$kind" "$$period" "testdata/published/$$file"; fi; \
+	  $(MAPPA) add --archive testdata/archive --db /tmp/mappa-fixtures.db "$$@" || exit 1; \
+	done < testdata/published/MANIFEST.tsv
+
+FUZZTIME ?= 30s
+fuzz:
+	$(GO) test ./sources -run '^$$' -fuzz FuzzODSReader -fuzztime $(FUZZTIME)
+
+clean:
+	rm -rf $(BIN) $(DEMO_DB) $(DEMO_DB)-wal $(DEMO_DB)-shm
