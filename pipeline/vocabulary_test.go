@@ -1,0 +1,124 @@
+package pipeline
+
+import "testing"
+
+func TestClassifyHeader(t *testing.T) {
+	for _, tc := range []struct {
+		header string
+		want   Column
+		ok     bool
+	}{
+		{"Category 1:\nRegistered sexual offenders (1) Level 2", Column{MeasureOffenders, "1", "2"}, true},
+		{"Category 1: Registered sexual offenders - Total [note 2]", Column{MeasureOffenders, "1", All}, true},
+		{"Registered Sex Offenders (RSOs)", Column{MeasureOffenders, "1", All}, true},
+		{"Category 2: Violent offenders - Level 3", Column{MeasureOffenders, "2", "3"}, true},
+		{"Category 3: Other dangerous offenders Total", Column{MeasureOffenders, "3", All}, true},
+		{"Total MAPPA-eligible offenders", Column{MeasureOffenders, All, All}, true},
+		{"Total MAPPA offenders¹", Column{MeasureOffenders, All, All}, true},
+		{"RSOs per 100,000 population²", Column{MeasureRSORate, "1", All}, true},
+		{"Rate per 100,000 population aged 10 and over [note 4]", Column{MeasureRSORate, "1", All}, true},
+		{"RSOs cautioned or convicted for breach of notification requirements", Column{MeasureBreachConvictions, "1", All}, true},
+		{"RSOs whose indefinite (lifetime) notification requirements were revoked on application", Column{MeasureRevocations, "1", All}, true},
+		{"SHPOs imposed with foreign travel restrictions", Column{MeasureSHPOsForeignTravel, All, All}, true},
+		{"Sexual Harm Prevention Orders (SHPOs) imposed", Column{MeasureSHPOs, All, All}, true},
+		{"Notification Orders imposed", Column{MeasureNotificationOrders, All, All}, true},
+		{"Sexual Risk Orders (SROs) imposed", Column{MeasureSexualRiskOrders, All, All}, true},
+		{"Level 2 and 3 offenders returned to custody", Column{MeasureReturnedCustody, All, All}, true},
+		{"Serious Further Offences (SFOs) charged", Column{MeasureSFOsCharged, All, All}, true},
+		{"Area", Column{}, false},
+		{"Area code", Column{}, false},
+		{"Level 1", Column{}, false},
+	} {
+		t.Run(tc.header, func(t *testing.T) {
+			got, ok := ClassifyHeader(tc.header)
+			if ok != tc.ok || got != tc.want {
+				t.Errorf("ClassifyHeader(%q) = %+v, %v; want %+v, %v", tc.header, got, ok, tc.want, tc.ok)
+			}
+		})
+	}
+}
+
+func TestAreaMatcher(t *testing.T) {
+	m := NewExtractor().Areas
+	for _, tc := range []struct {
+		label string
+		kind  RowKind
+		code  string
+	}{
+		{"London¹", RowArea, "E23000001"},
+		{"London (1)", RowArea, "E23000001"},
+		{"Metropolitan and City of London", RowArea, "E23000001"},
+		{"Teesside [note 3]", RowArea, "E23000013"},
+		{"Avon & Somerset", RowArea, "E23000036"},
+		{"  dyfed powys ", RowArea, "W15000004"},
+		{"Dyfed-Powys2", RowArea, "W15000004"},
+		{"W15000002", RowArea, "W15000002"},
+		{"England", RowSubtotal, ""},
+		{"Wales", RowSubtotal, ""},
+		{"England & Wales", RowTotal, "K04000001"},
+		{"England and Wales", RowTotal, "K04000001"},
+		{"Total", RowTotal, "K04000001"},
+		{"", RowBlank, ""},
+		{"Source: Ministry of Justice", RowUnknown, ""},
+		{"Atlantis", RowUnknown, ""},
+	} {
+		t.Run(tc.label, func(t *testing.T) {
+			kind, code := m.Match(tc.label)
+			if kind != tc.kind || code != tc.code {
+				t.Errorf("Match(%q) = %v %q, want %v %q", tc.label, kind, code, tc.kind, tc.code)
+			}
+		})
+	}
+}
+
+func TestParseValue(t *testing.T) {
+	f := func(v float64) *float64 { return &v }
+	for _, tc := range []struct {
+		in      string
+		num     *float64
+		marker  string
+		ok, bad bool
+	}{
+		{"1596", f(1596), "", true, false},
+		{"1,596", f(1596), "", true, false},
+		{" 125.2 ", f(125.2), "", true, false},
+		{"1.2520000000000001E2", f(125.20000000000001), "", true, false},
+		{"-", f(0), "-", true, false},
+		{"[c]", nil, "[c]", true, false},
+		{"[Z]", nil, "[z]", true, false},
+		{"[low]", nil, "[low]", true, false},
+		{"*", nil, "*", true, false},
+		{"..", nil, "..", true, false},
+		{"N/A", nil, "n/a", true, false},
+		{"1,596 [r]", f(1596), "[r]", true, false},
+		{"", nil, "", false, false},
+		{"twelve", nil, "", false, true},
+		{"Inf", nil, "", false, true},
+		{"0x10", nil, "", false, true},
+		{"12 [note 1]", nil, "", false, true},
+	} {
+		t.Run(tc.in, func(t *testing.T) {
+			v, ok, err := ParseValue(tc.in)
+			if (err != nil) != tc.bad || ok != tc.ok || v.Marker != tc.marker {
+				t.Fatalf("ParseValue(%q) = %+v, %v, %v", tc.in, v, ok, err)
+			}
+			if (v.Number == nil) != (tc.num == nil) || (v.Number != nil && *v.Number != *tc.num) {
+				t.Errorf("ParseValue(%q) number = %v, want %v", tc.in, v.Number, tc.num)
+			}
+		})
+	}
+}
+
+func FuzzClassifyHeader(f *testing.F) {
+	for _, s := range []string{"Category 1:\nRegistered sexual offenders (1) Level 2", "RSOs per 100,000 population²", "London¹", "[note 3]"} {
+		f.Add(s)
+	}
+	m := NewExtractor().Areas
+	f.Fuzz(func(t *testing.T, s string) {
+		ClassifyHeader(s)
+		m.Match(s)
+		if v, ok, err := ParseValue(s); err == nil && ok && v.Number == nil && v.Marker == "" {
+			t.Errorf("ParseValue(%q) gave neither number nor marker", s)
+		}
+	})
+}
