@@ -1,0 +1,308 @@
+package sources
+
+import (
+	"archive/zip"
+	"encoding/xml"
+	"errors"
+	"fmt"
+	"io"
+	"slices"
+	"strings"
+)
+
+// Limits against hostile or broken files. The grid caps are the sheet limits
+// of Excel and LibreOffice, so no workbook a person made exceeds them.
+const (
+	odsMaxColumns   = 16384
+	odsMaxRows      = 1 << 20
+	odsMaxCellChars = 32767
+	// odsMaxContentBytes bounds the decompressed content.xml: a zip bomb of a
+	// few kilobytes would otherwise stream gigabytes through the decoder.
+	odsMaxContentBytes = 512 << 20
+	// odsMaxCells bounds the cells materialised per workbook. Repeat counts
+	// let a few bytes of XML stand for a whole row or a million rows, so the
+	// grid caps alone would still allow 16384 × 1,048,576 cells in memory.
+	odsMaxCells = 1 << 25
+)
+
+var (
+	// errODSLimit marks a file rejected by one of the limits above.
+	errODSLimit      = errors.New("exceeds ODS reader limit")
+	errODSNoContent  = errors.New("no content.xml in ODS package")
+	errODSNotSheet   = errors.New("content.xml has no office:spreadsheet body")
+	odsSpreadsheetMT = FormatODS.MediaType()
+)
+
+// odsReader reads OpenDocument spreadsheets. It is hand-written because no
+// maintained Go ODS library exists; it streams content.xml token by token so
+// memory follows the cells kept, not the size of the XML.
+type odsReader struct{}
+
+// ReadSheets implements Reader.
+func (odsReader) ReadSheets(r io.ReaderAt, size int64) ([]*Sheet, error) {
+	zr, err := zip.NewReader(r, size)
+	if err != nil {
+		return nil, fmt.Errorf("open ODS zip: %w", err)
+	}
+	var content *zip.File
+	for _, f := range zr.File {
+		switch {
+		case f.Name == "mimetype":
+			if err := checkODSMimetype(f); err != nil {
+				return nil, err
+			}
+		case f.Name == "content.xml" && content == nil:
+			content = f
+		}
+	}
+	if content == nil {
+		return nil, errODSNoContent
+	}
+	// The header can lie, so this is only a fast path; odsCappedReader
+	// enforces the limit on the bytes actually inflated.
+	if content.UncompressedSize64 > odsMaxContentBytes {
+		return nil, fmt.Errorf("read content.xml: %w: %d bytes decompressed, limit %d",
+			errODSLimit, content.UncompressedSize64, odsMaxContentBytes)
+	}
+	rc, err := content.Open()
+	if err != nil {
+		return nil, fmt.Errorf("read content.xml: %w", err)
+	}
+	defer rc.Close()
+	cr := &odsCappedReader{r: io.LimitReader(rc, odsMaxContentBytes+1), left: odsMaxContentBytes}
+	p := &odsParser{d: xml.NewDecoder(cr)}
+	sheets, err := p.parse()
+	if err != nil {
+		return nil, fmt.Errorf("read content.xml: %w", err)
+	}
+	return sheets, nil
+}
+
+// checkODSMimetype rejects other OpenDocument and zip-based formats (ODT,
+// EPUB) that Sniff routes here because they also carry a mimetype entry.
+func checkODSMimetype(f *zip.File) error {
+	rc, err := f.Open()
+	if err != nil {
+		return fmt.Errorf("read mimetype: %w", err)
+	}
+	defer rc.Close()
+	b, err := io.ReadAll(io.LimitReader(rc, 128))
+	if err != nil {
+		return fmt.Errorf("read mimetype: %w", err)
+	}
+	// Prefix, so the -template variant is accepted as well.
+	if mt := strings.TrimSpace(string(b)); !strings.HasPrefix(mt, odsSpreadsheetMT) {
+		return fmt.Errorf("%w: ODS package mimetype is %q", ErrNotSpreadsheet, mt)
+	}
+	return nil
+}
+
+// odsCappedReader fails once more than left bytes arrive. io.LimitReader
+// alone ends with a clean EOF, which would turn an oversized document into a
+// confusing XML syntax error or, worse, a silently truncated sheet.
+type odsCappedReader struct {
+	r    io.Reader
+	left int64
+}
+
+func (c *odsCappedReader) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	c.left -= int64(n)
+	if c.left < 0 {
+		return n, fmt.Errorf("%w: content.xml larger than %d bytes decompressed", errODSLimit, odsMaxContentBytes)
+	}
+	return n, err
+}
+
+// odsParser holds the decoder and the workbook-wide cell budget.
+type odsParser struct {
+	d     *xml.Decoder
+	cells int64
+}
+
+// parse walks the document down to office:spreadsheet and reads each
+// table:table there as a sheet, skipping styles, scripts and the like.
+func (p *odsParser) parse() ([]*Sheet, error) {
+	var sheets []*Sheet
+	root, body := false, false
+	for {
+		tok, err := p.d.Token()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return nil, err
+		}
+		se, ok := tok.(xml.StartElement)
+		if !ok {
+			continue
+		}
+		tag := odsTag(se.Name)
+		if !root {
+			if tag != "office:document-content" {
+				return nil, fmt.Errorf("root element is <%s>, want office:document-content", tag)
+			}
+			root = true
+			continue
+		}
+		switch tag {
+		case "office:body":
+		case "office:spreadsheet":
+			body = true
+		case "table:table":
+			s, err := p.readTable(se)
+			if err != nil {
+				return nil, err
+			}
+			sheets = append(sheets, s)
+		default:
+			if err := p.d.Skip(); err != nil {
+				return nil, err
+			}
+		}
+	}
+	if !body {
+		return nil, errODSNotSheet
+	}
+	return sheets, nil
+}
+
+// odsTable is a sheet being built. emptyRows counts empty rows not yet
+// materialised: they are appended only when a non-empty row follows, which
+// is how LibreOffice's trailing million-row repeats cost nothing.
+type odsTable struct {
+	sheet     *Sheet
+	emptyRows int64
+}
+
+func (t *odsTable) height() int64 { return int64(len(t.sheet.Rows)) + t.emptyRows }
+
+// readTable reads one table:table up to its end tag. Row wrappers are
+// entered rather than recursed into, so deep nesting cannot exhaust the stack.
+func (p *odsParser) readTable(start xml.StartElement) (*Sheet, error) {
+	name, _ := odsAttr(start, "table:name")
+	t := &odsTable{sheet: &Sheet{Name: name}}
+	for {
+		tok, err := p.d.Token()
+		if err != nil {
+			return nil, fmt.Errorf("sheet %q: %w", name, err)
+		}
+		switch tok := tok.(type) {
+		case xml.StartElement:
+			switch odsTag(tok.Name) {
+			case "table:table-row":
+				err = p.readRow(tok, t)
+			case "table:table-row-group", "table:table-header-rows", "table:table-rows":
+				// Their rows are ordinary rows; the wrappers only group them.
+			default:
+				err = p.d.Skip()
+			}
+			if err != nil {
+				return nil, fmt.Errorf("sheet %q: %w", name, err)
+			}
+		case xml.EndElement:
+			// Everything but wrappers was skipped whole, so the first
+			// table:table end tag seen here is this table's.
+			if odsTag(tok.Name) == "table:table" {
+				return t.sheet, nil
+			}
+		}
+	}
+}
+
+// odsRow is a row being built; emptyCells plays the role of emptyRows.
+type odsRow struct {
+	cells      []string
+	emptyCells int64
+}
+
+// readRow reads one table:table-row and adds it, repeated, to t.
+func (p *odsParser) readRow(start xml.StartElement, t *odsTable) error {
+	rowNum := t.height() + 1
+	repeat, err := odsRepeat(start, "table:number-rows-repeated", odsMaxRows)
+	if err != nil {
+		return fmt.Errorf("row %d: %w", rowNum, err)
+	}
+	var row odsRow
+	for {
+		tok, err := p.d.Token()
+		if err != nil {
+			return fmt.Errorf("row %d: %w", rowNum, err)
+		}
+		switch tok := tok.(type) {
+		case xml.StartElement:
+			col := int64(len(row.cells)) + row.emptyCells
+			switch odsTag(tok.Name) {
+			case "table:table-cell", "table:covered-table-cell":
+				err = p.readCell(tok, &row)
+			default:
+				err = p.d.Skip()
+			}
+			if err != nil {
+				return fmt.Errorf("cell %s: %w", CellName(int(rowNum-1), int(min(col, odsMaxColumns))), err)
+			}
+		case xml.EndElement:
+			// Cells and unknown children were consumed whole: this is ours.
+			if err := p.addRows(t, row.cells, repeat); err != nil {
+				return fmt.Errorf("row %d: %w", rowNum, err)
+			}
+			return nil
+		}
+	}
+}
+
+// addCells appends n copies of v to the row, materialising the pending
+// empty run first; an empty v only lengthens that run.
+func (p *odsParser) addCells(row *odsRow, v string, n int64) error {
+	if v == "" {
+		// Saturate: hostile repeat counts must not overflow the sum.
+		row.emptyCells = min(row.emptyCells+n, odsMaxColumns+1)
+		return nil
+	}
+	width := int64(len(row.cells)) + row.emptyCells + n
+	if width > odsMaxColumns {
+		return fmt.Errorf("%w: row wider than %d columns", errODSLimit, odsMaxColumns)
+	}
+	if err := p.charge(row.emptyCells + n); err != nil {
+		return err
+	}
+	row.cells = slices.Grow(row.cells, int(row.emptyCells+n))
+	row.cells = append(row.cells, make([]string, row.emptyCells)...)
+	for range n {
+		row.cells = append(row.cells, v)
+	}
+	row.emptyCells = 0
+	return nil
+}
+
+// addRows appends n copies of cells to the sheet; see odsTable.
+func (p *odsParser) addRows(t *odsTable, cells []string, n int64) error {
+	if len(cells) == 0 {
+		t.emptyRows = min(t.emptyRows+n, odsMaxRows+1)
+		return nil
+	}
+	if t.height()+n > odsMaxRows {
+		return fmt.Errorf("%w: sheet taller than %d rows", errODSLimit, odsMaxRows)
+	}
+	// addCells already charged the first copy.
+	if err := p.charge(int64(len(cells)) * (n - 1)); err != nil {
+		return err
+	}
+	s := t.sheet
+	s.Rows = append(s.Rows, make([][]string, t.emptyRows)...)
+	s.Rows = append(s.Rows, slices.Clip(cells))
+	// Copies, not shared slices, so a caller editing one row edits only it.
+	for range n - 1 {
+		s.Rows = append(s.Rows, slices.Clone(cells))
+	}
+	t.emptyRows = 0
+	return nil
+}
+
+func (p *odsParser) charge(cells int64) error {
+	p.cells += cells
+	if p.cells > odsMaxCells {
+		return fmt.Errorf("%w: more than %d cells in the workbook", errODSLimit, odsMaxCells)
+	}
+	return nil
+}

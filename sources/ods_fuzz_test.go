@@ -1,0 +1,83 @@
+package sources
+
+import (
+	"archive/zip"
+	"bytes"
+	"testing"
+)
+
+// FuzzODSReader feeds the reader both whole packages and bare content.xml
+// documents wrapped into a fresh package: mutating a package in place
+// mostly breaks the zip checksum, so the second form is what lets the
+// fuzzer reach the XML parser with documents that can succeed. The wrapper
+// stores rather than deflates: a flate writer per input would more than
+// double the cost of each run.
+func FuzzODSReader(f *testing.F) {
+	for _, tc := range odsCases(f) {
+		f.Add(tc.pkg)
+		if zr, err := zip.NewReader(bytes.NewReader(tc.pkg), int64(len(tc.pkg))); err == nil {
+			for _, zf := range zr.File {
+				if zf.Name != "content.xml" {
+					continue
+				}
+				if rc, err := zf.Open(); err == nil {
+					var b bytes.Buffer
+					if _, err := b.ReadFrom(rc); err == nil {
+						f.Add(b.Bytes())
+					}
+					rc.Close()
+				}
+			}
+		}
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		odsFuzzCheck(t, data)
+		odsFuzzCheck(t, odsStoredPackage(t, data))
+	})
+}
+
+func odsStoredPackage(t *testing.T, content []byte) []byte {
+	var buf bytes.Buffer
+	zw := zip.NewWriter(&buf)
+	for _, e := range []struct {
+		name string
+		data []byte
+	}{{"mimetype", []byte(odsSpreadsheetMT)}, {"content.xml", content}} {
+		w, err := zw.CreateHeader(&zip.FileHeader{Name: e.name, Method: zip.Store})
+		if err == nil {
+			_, err = w.Write(e.data)
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
+}
+
+// odsFuzzCheck reads pkg and checks the invariants of any successful read:
+// the caps hold and nothing empty trails a row or a sheet.
+func odsFuzzCheck(t *testing.T, pkg []byte) {
+	sheets, err := odsReader{}.ReadSheets(bytes.NewReader(pkg), int64(len(pkg)))
+	if err != nil {
+		return
+	}
+	for _, s := range sheets {
+		if len(s.Rows) > odsMaxRows {
+			t.Fatalf("sheet %q has %d rows, over the cap", s.Name, len(s.Rows))
+		}
+		for r, row := range s.Rows {
+			if len(row) > odsMaxColumns {
+				t.Fatalf("sheet %q row %d has %d cells, over the cap", s.Name, r+1, len(row))
+			}
+			if len(row) > 0 && row[len(row)-1] == "" {
+				t.Fatalf("sheet %q row %d keeps a trailing empty cell", s.Name, r+1)
+			}
+		}
+		if n := len(s.Rows); n > 0 && len(s.Rows[n-1]) == 0 {
+			t.Fatalf("sheet %q keeps a trailing empty row", s.Name)
+		}
+	}
+}
