@@ -45,7 +45,11 @@ fixtures: build
 
 FUZZTIME ?= 30s
 fuzz:
-	$(GO) test ./sources -run '^$$' -fuzz FuzzODSReader -fuzztime $(FUZZTIME)
+	$(GO) test ./sources -run '^$$' -fuzz '^FuzzODSReader$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 200x
+	$(GO) test ./pipeline -run '^$$' -fuzz '^FuzzClassifyHeader$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 200x
+	$(GO) test ./pipeline -run '^$$' -fuzz '^FuzzExtract$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 200x
+	$(GO) test ./pipeline -run '^$$' -fuzz '^FuzzReadLookup$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 200x
+	$(GO) test ./pipeline -run '^$$' -fuzz '^FuzzReadPopulation$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 200x
 
 clean:
 	rm -rf $(BIN) $(DEMO_DB) $(DEMO_DB)-wal $(DEMO_DB)-shm

@@ -199,3 +199,29 @@ func TestExtractErrors(t *testing.T) {
 		})
 	}
 }
+
+// FuzzExtract feeds the table locator sheets built from fuzzed text: rows
+// split on newlines, cells on tabs, beside a valid table.
+func FuzzExtract(f *testing.F) {
+	var b strings.Builder
+	for _, row := range legacySheet(false).Rows {
+		b.WriteString(strings.Join(row, "\t") + "\n")
+	}
+	f.Add(b.String())
+	f.Add("Area\tRSOs\nEssex\t12\nKent\t[c]\n")
+	f.Fuzz(func(t *testing.T, s string) {
+		sh := &sources.Sheet{Name: "F"}
+		for _, line := range strings.Split(s, "\n") {
+			sh.Rows = append(sh.Rows, strings.Split(line, "\t"))
+		}
+		ex, err := NewExtractor().Extract(book(sh), "2019-20")
+		if err != nil {
+			return
+		}
+		for _, o := range ex.Observations {
+			if o.Number == nil && o.Marker == "" {
+				t.Fatalf("observation with neither value nor marker: %+v", o)
+			}
+		}
+	})
+}
