@@ -6,7 +6,7 @@ STATICCHECK := $(BIN)/staticcheck
 STATICCHECK_VERSION := v0.8.2
 DEMO_DB     ?= mappa.db
 
-.PHONY: all build test lint demo fixtures fuzz clean
+.PHONY: all build test lint demo fixtures fixture-archive fuzz clean
 
 all: build
 
@@ -35,13 +35,17 @@ demo: build
 # XLS and ODS conversions) and the archive built from them with `mappa add`.
 fixtures: build
 	$(GO) run ./cmd/mkfixtures -out testdata/published
-	rm -rf testdata/archive /tmp/mappa-fixtures.db
-	while IFS="$$(printf '\t')" read -r kind period file; do \
-	  case "$$kind" in ''|\#*) continue;; esac; \
+	$(MAKE) fixture-archive
+
+# Rebuild testdata/archive from testdata/published, in MANIFEST.tsv order.
+fixture-archive: build
+	rm -rf testdata/archive /tmp/mappa-fixtures.db*
+	awk -F'\t' 'NR > 1 && $$1 != "" { print $$1 "|" $$2 "|" $$3 }' testdata/published/MANIFEST.tsv | \
+	while IFS='|' read -r kind period file; do \
 	  if [ "$$kind" = lookup ]; then set -- lookup "testdata/published/$$file"; \
 	  else set -- "$$kind" "$$period" "testdata/published/$$file"; fi; \
 	  $(MAPPA) add --archive testdata/archive --db /tmp/mappa-fixtures.db "$$@" || exit 1; \
-	done < testdata/published/MANIFEST.tsv
+	done
 
 FUZZTIME ?= 30s
 fuzz:

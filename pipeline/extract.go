@@ -186,20 +186,26 @@ func (t *tableReader) read(out *Extraction, seen map[obsKey]string) error {
 	return nil
 }
 
-// firstDataRow is the first row labelled with an area, subtotal or total.
+// firstDataRow is the first row labelled with one of the 42 areas. Totals
+// do not count: a subtitle such as "England and Wales" may sit above the
+// header.
 func (t *tableReader) firstDataRow() int {
 	for r := range t.sh.Rows {
-		if kind, _ := t.e.Areas.Match(t.sh.Value(r, t.areaCol)); kind >= RowArea {
+		if kind, _ := t.e.Areas.Match(t.sh.Value(r, t.areaCol)); kind == RowArea {
 			return r
 		}
 	}
 	return 0
 }
 
-// headerRow is the nearest row above the first data row with text right of
-// the area column; titles and descriptions sit in the area column alone.
+// headerRow is the nearest row above the first area row with text right of
+// the area column, skipping a total or subtotal row placed first; titles
+// and descriptions sit in the area column alone.
 func (t *tableReader) headerRow(first int) int {
 	for r := first - 1; r >= 0; r-- {
+		if kind, _ := t.e.Areas.Match(t.sh.Value(r, t.areaCol)); kind == RowTotal || kind == RowSubtotal {
+			continue
+		}
 		if t.hasTextRightOfArea(r) {
 			return r
 		}

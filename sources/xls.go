@@ -3,6 +3,7 @@ package sources
 import (
 	"fmt"
 	"io"
+	"unicode/utf8"
 
 	"github.com/shakinm/xlsReader/xls"
 	"github.com/shakinm/xlsReader/xls/structure"
@@ -61,5 +62,17 @@ func xlsCellText(c structure.CellData) string {
 	if c == nil {
 		return ""
 	}
-	return c.GetString()
+	s := c.GetString()
+	if !utf8.ValidString(s) {
+		// BIFF8 stores a string that fits in Latin-1 "compressed", one byte
+		// per character, and the library hands those bytes back as they
+		// are ("offenders\xb2" for "offenders²"). Latin-1 bytes are the
+		// first 256 code points, so each byte is its own rune.
+		r := make([]rune, len(s))
+		for i := 0; i < len(s); i++ {
+			r[i] = rune(s[i])
+		}
+		s = string(r)
+	}
+	return s
 }
