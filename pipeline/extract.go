@@ -199,18 +199,25 @@ func (t *tableReader) firstDataRow() int {
 }
 
 // headerRow is the nearest row above the first area row with text right of
-// the area column, skipping a total or subtotal row placed first; titles
-// and descriptions sit in the area column alone.
+// the area column and no figures: that skips a total placed first and a row
+// with a label we do not know (reported later as such); titles and
+// descriptions sit in the area column alone.
 func (t *tableReader) headerRow(first int) int {
 	for r := first - 1; r >= 0; r-- {
-		if kind, _ := t.e.Areas.Match(t.sh.Value(r, t.areaCol)); kind == RowTotal || kind == RowSubtotal {
-			continue
-		}
-		if t.hasTextRightOfArea(r) {
+		if t.hasTextRightOfArea(r) && !t.hasFigures(r) {
 			return r
 		}
 	}
 	return -1
+}
+
+func (t *tableReader) hasFigures(r int) bool {
+	for c := t.areaCol + 1; c < len(t.sh.Rows[r]); c++ {
+		if v, ok, _ := ParseValue(t.sh.Rows[r][c]); ok && v.Number != nil {
+			return true
+		}
+	}
+	return false
 }
 
 func (t *tableReader) hasTextRightOfArea(r int) bool {

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/rogpeppe/go-internal/testscript"
+	"github.com/xuri/excelize/v2"
 )
 
 func TestMain(m *testing.M) {
@@ -30,5 +31,19 @@ func TestScripts(t *testing.T) {
 			env.Setenv("FIXTURES", fixtures)
 			return nil
 		},
+		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){"setcell": setCell},
 	})
+}
+
+// setCell copies an XLSX workbook with one cell changed, to make bad input
+// from good fixtures: setcell SRC SHEET CELL VALUE DST.
+func setCell(ts *testscript.TestScript, neg bool, args []string) {
+	if len(args) != 5 {
+		ts.Fatalf("usage: setcell SRC SHEET CELL VALUE DST")
+	}
+	f, err := excelize.OpenFile(ts.MkAbs(args[0]))
+	ts.Check(err)
+	defer f.Close()
+	ts.Check(f.SetCellStr(args[1], args[2], args[3]))
+	ts.Check(f.SaveAs(ts.MkAbs(args[4])))
 }
