@@ -64,8 +64,8 @@ func stampZip(path string) error {
 	zw := zip.NewWriter(&buf)
 	for _, f := range zr.File {
 		fh := f.FileHeader
-		fh.Modified = time.Time{}
-		fh.ModifiedTime, fh.ModifiedDate = 0, 1<<5|1 // DOS date 1980-01-01
+		// A fixed date keeps regenerated packages byte-identical.
+		fh.Modified = time.Date(1980, 1, 1, 0, 0, 0, 0, time.UTC)
 		w, err := zw.CreateRaw(&fh)
 		if err != nil {
 			return err
