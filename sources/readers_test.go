@@ -1,0 +1,68 @@
+package sources
+
+import (
+	"strings"
+	"testing"
+)
+
+// TestReadFixtures reads one published-style fixture per format and checks
+// cells whose values are known from the generator.
+func TestReadFixtures(t *testing.T) {
+	for _, tc := range []struct {
+		file, sheet string
+		format      Format
+		row, col    int
+		want        string
+	}{
+		// BIFF8 stores "²" as a one-byte Latin-1 character.
+		{"mappa-annual-report-2014-15-area.xls", "Table 1", FormatXLS, -1, -1, "²"},
+		{"mappa-annual-report-2013-14-by-area.xls", "Area data", FormatXLS, 6, 0, "Avon & Somerset"},
+		{"mappa-annual-report-2013-14-by-area.xls", "Area data", FormatXLS, 6, 4, "1443"},
+		{"MAPPA_Annual_Report_2020-21_Area_Tables.xlsx", "Table 1", FormatXLSX, -1, -1, "3,000"},
+		{"MAPPA_Annual_Report_2023-24_Area_Tables.ods", "Table_1", FormatODS, -1, -1, "Hampshire and Isle of Wight"},
+	} {
+		t.Run(tc.file+"/"+tc.want, func(t *testing.T) {
+			wb, err := OpenFile("../testdata/published/" + tc.file)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if wb.Format != tc.format {
+				t.Errorf("format = %s, want %s", wb.Format, tc.format)
+			}
+			var sh *Sheet
+			for _, s := range wb.Sheets {
+				if s.Name == tc.sheet {
+					sh = s
+				}
+			}
+			if sh == nil {
+				t.Fatalf("no sheet %q", tc.sheet)
+			}
+			if tc.row >= 0 {
+				if got := sh.Value(tc.row, tc.col); got != tc.want {
+					t.Errorf("%s = %q, want %q", CellName(tc.row, tc.col), got, tc.want)
+				}
+				return
+			}
+			for _, row := range sh.Rows {
+				for _, v := range row {
+					if strings.Contains(v, tc.want) {
+						return
+					}
+				}
+			}
+			t.Errorf("no cell contains %q", tc.want)
+		})
+	}
+}
+
+func TestCellName(t *testing.T) {
+	for _, tc := range []struct {
+		row, col int
+		want     string
+	}{{0, 0, "A1"}, {11, 3, "D12"}, {0, 25, "Z1"}, {0, 26, "AA1"}, {9, 701, "ZZ10"}, {0, 702, "AAA1"}} {
+		if got := CellName(tc.row, tc.col); got != tc.want {
+			t.Errorf("CellName(%d, %d) = %s, want %s", tc.row, tc.col, got, tc.want)
+		}
+	}
+}
