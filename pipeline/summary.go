@@ -44,3 +44,15 @@ func (s *Store) Summary(ctx context.Context, year string) ([]SummaryRow, error) 
 		})
 	return out, err
 }
+
+// Years returns the loaded financial years in order.
+func (s *Store) Years(ctx context.Context) ([]string, error) {
+	var ys []string
+	err := query(ctx, s.DB, "SELECT financial_year FROM releases ORDER BY financial_year", nil, func(rows *sql.Rows) error {
+		var y string
+		err := rows.Scan(&y)
+		ys = append(ys, y)
+		return err
+	})
+	return ys, err
+}

@@ -12,6 +12,8 @@ import (
 	"go.uber.org/zap"
 	"go.uber.org/zap/zapcore"
 	"golang.org/x/term"
+
+	"github.com/mappa-etl/mappa/pipeline"
 )
 
 // Exit codes. Scripts and schedulers may rely on them.
@@ -99,6 +101,15 @@ type storeFlags struct {
 func (s *storeFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&s.db, "db", "mappa.db", "path of the SQLite database")
 	fs.StringVar(&s.archive, "archive", "archive", "directory of the raw archive")
+}
+
+// openExisting opens the database for reading commands, which must not
+// create an empty one where the user mistyped a path.
+func (s *storeFlags) openExisting(ctx context.Context) (*pipeline.Store, error) {
+	if _, err := os.Stat(s.db); err != nil {
+		return nil, fmt.Errorf("open database %s: %w (run 'mappa rebuild' or 'mappa add' first)", s.db, err)
+	}
+	return pipeline.OpenStore(ctx, s.db)
 }
 
 // newFlagSet returns a flag set whose usage text ends with examples.

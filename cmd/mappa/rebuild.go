@@ -64,7 +64,7 @@ func (c *RebuildCommand) Run(ctx context.Context, args []string) error {
 		if err != nil {
 			return err
 		}
-		years, _ := yearsInDB(ctx, st)
+		years, _ := st.Years(ctx)
 		return st.FinishRun(ctx, id, nil, years)
 	})
 	if err != nil {
@@ -95,23 +95,6 @@ func (c *RebuildCommand) recordFailure(ctx context.Context, db string, hadOld bo
 	if id, err := st.StartRun(ctx, "rebuild", args, started); err == nil {
 		_ = st.FinishRun(ctx, id, runErr, nil)
 	}
-}
-
-func yearsInDB(ctx context.Context, st *pipeline.Store) ([]string, error) {
-	rows, err := st.DB.QueryContext(ctx, "SELECT financial_year FROM releases ORDER BY financial_year")
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var ys []string
-	for rows.Next() {
-		var y string
-		if err := rows.Scan(&y); err != nil {
-			return nil, err
-		}
-		ys = append(ys, y)
-	}
-	return ys, rows.Err()
 }
 
 func span(years []string) string {

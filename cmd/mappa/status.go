@@ -4,10 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"os"
 	"text/tabwriter"
-
-	"github.com/mappa-etl/mappa/pipeline"
 )
 
 // StatusCommand shows what is loaded, the last runs and failing checks.
@@ -36,10 +33,7 @@ func (c *StatusCommand) Run(ctx context.Context, args []string) error {
 	if err := parse(fs, args); err != nil {
 		return err
 	}
-	if _, err := os.Stat(sf.db); err != nil {
-		return fmt.Errorf("open database %s: %w (run 'mappa rebuild' or 'mappa add' first)", sf.db, err)
-	}
-	st, err := pipeline.OpenStore(ctx, sf.db)
+	st, err := sf.openExisting(ctx)
 	if err != nil {
 		return err
 	}

@@ -4,10 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"os"
 	"text/tabwriter"
-
-	"github.com/mappa-etl/mappa/pipeline"
 )
 
 // SummaryCommand prints one year's figures by area.
@@ -38,10 +35,7 @@ func (c *SummaryCommand) Run(ctx context.Context, args []string) error {
 	if err := parse(fs, args); err != nil {
 		return err
 	}
-	if _, err := os.Stat(sf.db); err != nil {
-		return fmt.Errorf("open database %s: %w (run 'mappa rebuild' first)", sf.db, err)
-	}
-	st, err := pipeline.OpenStore(ctx, sf.db)
+	st, err := sf.openExisting(ctx)
 	if err != nil {
 		return err
 	}
