@@ -92,6 +92,7 @@ func ParseMidYear(period string) (int, error) {
 }
 
 // Load writes a parsed file into the database: one transaction per file.
+// A lookup loads nothing but its source record, so p may be nil for one.
 func Load(ctx context.Context, st *Store, e sources.Entry, p *Parsed) error {
 	src := SourceFile{SHA256: e.SHA256, Kind: e.Kind, Period: e.Period, URL: e.URL, Filename: e.Filename,
 		MediaType: e.MediaType, Bytes: e.Bytes, FetchedAt: e.AddedAt}

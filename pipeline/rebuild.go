@@ -70,6 +70,13 @@ func buildInto(ctx context.Context, a *sources.Archive, m *sources.Manifest, pat
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
+		if e.Kind == sources.KindLookup {
+			// Already read (and hash-checked) by ArchivedLookups above.
+			if err := Load(ctx, st, e, nil); err != nil {
+				return nil, fmt.Errorf("rebuild: load %s: %w", e.Filename, err)
+			}
+			continue
+		}
 		path, err := a.Path(e)
 		if err != nil {
 			return nil, err
