@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"sort"
 
 	"go.uber.org/zap"
 
@@ -51,15 +50,7 @@ func buildInto(ctx context.Context, a *sources.Archive, m *sources.Manifest, pat
 	}
 	defer st.Close()
 	entries := m.Current()
-	// Lookups before population (they map it), population before area
-	// tables (so rates exist when checks first run); periods in order.
-	rank := map[string]int{sources.KindLookup: 0, sources.KindPopulation: 1, sources.KindAreaTables: 2}
-	sort.SliceStable(entries, func(i, j int) bool {
-		if rank[entries[i].Kind] != rank[entries[j].Kind] {
-			return rank[entries[i].Kind] < rank[entries[j].Kind]
-		}
-		return entries[i].Period < entries[j].Period
-	})
+	loadOrder(entries)
 	lookups, err := ArchivedLookups(a, m)
 	if err != nil {
 		return nil, err
@@ -70,24 +61,9 @@ func buildInto(ctx context.Context, a *sources.Archive, m *sources.Manifest, pat
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
-		if e.Kind == sources.KindLookup {
-			// Already read (and hash-checked) by ArchivedLookups above.
-			if err := Load(ctx, st, e, nil); err != nil {
-				return nil, fmt.Errorf("rebuild: load %s: %w", e.Filename, err)
-			}
-			continue
-		}
-		path, err := a.Path(e)
-		if err != nil {
-			return nil, err
-		}
-		p, err := parser.Parse(e.Kind, e.Period, path, e.Filename, lookups)
-		if err != nil {
+		// Lookups were read (and hash-checked) by ArchivedLookups above.
+		if err := loadArchived(ctx, a, st, parser, e, lookups, nil, log); err != nil {
 			return nil, fmt.Errorf("rebuild: %w", err)
-		}
-		logParsed(log, e, p)
-		if err := Load(ctx, st, e, p); err != nil {
-			return nil, fmt.Errorf("rebuild: load %s: %w", e.Filename, err)
 		}
 		switch e.Kind {
 		case sources.KindAreaTables:

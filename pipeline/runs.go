@@ -2,6 +2,7 @@ package pipeline
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -12,7 +13,44 @@ const (
 	RunRunning = "running"
 	RunOK      = "ok"
 	RunFailed  = "failed"
+	// RunInterrupted is a run stopped by SIGINT or SIGTERM; what it had
+	// committed stays, the transaction in flight was rolled back.
+	RunInterrupted = "interrupted"
 )
+
+// Statuses of one file in a run, stored in run_files.status.
+const (
+	FileFetched   = "fetched"
+	FileUnchanged = "unchanged"
+	FileFailed    = "failed"
+)
+
+// RunFile is the outcome of one file (or page) in a run.
+type RunFile struct {
+	URL    string `json:"url"`
+	Kind   string `json:"kind"`
+	Period string `json:"period,omitempty"`
+	Status string `json:"status"`
+	SHA256 string `json:"sha256,omitempty"`
+	Bytes  int64  `json:"bytes,omitempty"`
+	Error  string `json:"error,omitempty"`
+}
+
+// RunTotals is what a run did, recorded when it finishes.
+type RunTotals struct {
+	Years []string  // financial years loaded
+	Files []RunFile // fetched, unchanged and failed files
+}
+
+func (t RunTotals) count(status string) int {
+	n := 0
+	for _, f := range t.Files {
+		if f.Status == status {
+			n++
+		}
+	}
+	return n
+}
 
 func timestamp(t time.Time) string { return t.UTC().Format(time.RFC3339) }
 
@@ -26,18 +64,48 @@ func (s *Store) StartRun(ctx context.Context, command string, args []string, sta
 	return res.LastInsertId()
 }
 
-// FinishRun records how a run ended.
-func (s *Store) FinishRun(ctx context.Context, id int64, runErr error, years []string) error {
+// FinishRun records how a run ended, in one transaction. It is written
+// even when ctx was cancelled: an interrupted run is still recorded.
+func (s *Store) FinishRun(ctx context.Context, id int64, runErr error, t RunTotals) error {
+	ctx = context.WithoutCancel(ctx)
 	outcome, msg := RunOK, ""
-	if runErr != nil {
+	switch {
+	case errors.Is(runErr, context.Canceled):
+		outcome, msg = RunInterrupted, runErr.Error()
+	case runErr != nil:
 		outcome, msg = RunFailed, runErr.Error()
 	}
-	_, err := s.DB.ExecContext(ctx, `UPDATE runs SET finished_at = ?, outcome = ?, error = ?, years_loaded = ? WHERE run_id = ?`,
-		timestamp(time.Now()), outcome, nullable(msg), nullable(strings.Join(years, ",")), id)
+	tx, err := s.DB.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("record run: %w", err)
+	}
+	defer tx.Rollback()
+	_, err = tx.ExecContext(ctx, `UPDATE runs SET finished_at = ?, outcome = ?, error = ?, years_loaded = ?,
+		files_fetched = ?, files_unchanged = ?, files_failed = ? WHERE run_id = ?`,
+		timestamp(time.Now()), outcome, nullable(msg), nullable(strings.Join(t.Years, ",")),
+		t.count(FileFetched), t.count(FileUnchanged), t.count(FileFailed), id)
+	for _, f := range t.Files {
+		if err != nil {
+			break
+		}
+		_, err = tx.ExecContext(ctx, `INSERT INTO run_files (run_id, url, kind, period, status, sha256, bytes, error)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, id, f.URL, f.Kind, nullable(f.Period), f.Status,
+			nullable(f.SHA256), nullableInt(f.Bytes), nullable(f.Error))
+	}
+	if err == nil {
+		err = tx.Commit()
+	}
 	if err != nil {
 		return fmt.Errorf("record run: %w", err)
 	}
 	return nil
+}
+
+func nullableInt(n int64) any {
+	if n == 0 {
+		return nil
+	}
+	return n
 }
 
 // CopyRuns carries the run history of the database at path into this one,
@@ -52,10 +120,19 @@ func (s *Store) CopyRuns(ctx context.Context, path string) error {
 		return fmt.Errorf("read run history of %s: %w", path, err)
 	}
 	defer conn.ExecContext(context.Background(), "DETACH DATABASE old")
-	_, err = conn.ExecContext(ctx, `INSERT INTO runs (run_id, command, args, started_at, finished_at, outcome, error, years_loaded)
-		SELECT run_id, command, args, started_at, finished_at, outcome, error, years_loaded FROM old.runs`)
-	if err != nil {
-		return fmt.Errorf("copy run history of %s: %w", path, err)
+	var version int
+	if err := conn.QueryRowContext(ctx, "PRAGMA old.user_version").Scan(&version); err != nil {
+		return fmt.Errorf("read run history of %s: %w", path, err)
+	}
+	copies := []string{`INSERT INTO runs (run_id, command, args, started_at, finished_at, outcome, error, years_loaded)
+		SELECT run_id, command, args, started_at, finished_at, outcome, error, years_loaded FROM old.runs`}
+	if version >= 2 { // run_files and the file counts arrived in migration 2
+		copies = []string{`INSERT INTO runs SELECT * FROM old.runs`, `INSERT INTO run_files SELECT * FROM old.run_files`}
+	}
+	for _, q := range copies {
+		if _, err := conn.ExecContext(ctx, q); err != nil {
+			return fmt.Errorf("copy run history of %s: %w", path, err)
+		}
 	}
 	return nil
 }

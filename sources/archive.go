@@ -44,6 +44,30 @@ type Entry struct {
 // Manifest lists the archive's files in the order they were added.
 type Manifest struct {
 	Files []Entry `json:"files"`
+	// Fetched remembers, per URL, the file last fetched from it and the
+	// validators that make the next request conditional.
+	Fetched map[string]FetchRecord `json:"fetched,omitempty"`
+}
+
+// FetchRecord is the last successful fetch of one URL.
+type FetchRecord struct {
+	SHA256 string `json:"sha256"`
+	Validators
+}
+
+// Conditional returns the validators to send when fetching url again, and
+// the archived file the server would be confirming. It returns nothing
+// when that file is no longer in the manifest, so the body is fetched.
+func (m *Manifest) Conditional(url string) (Validators, Entry, bool) {
+	rec, ok := m.Fetched[url]
+	if !ok || (rec.ETag == "" && rec.LastModified == "") {
+		return Validators{}, Entry{}, false
+	}
+	e, ok := m.Find(rec.SHA256)
+	if !ok {
+		return Validators{}, Entry{}, false
+	}
+	return rec.Validators, e, true
 }
 
 // Archive is the raw layer: every input file, stored once under its sha256,

@@ -24,9 +24,23 @@ type AddResult struct {
 }
 
 // Add copies src into the archive under its sha256 once validate accepts
-// it, and records it in the manifest. The file is staged in the archive
-// directory so the final rename cannot cross file systems.
+// it, and records it in the manifest. A file that fails is set aside in
+// rejected/ for the operator to inspect.
 func (a *Archive) Add(e Entry, src io.Reader, validate Validator) (AddResult, error) {
+	return a.add(e, src, validate, true)
+}
+
+// AddFetched is Add for a downloaded file: it also remembers e.URL's
+// validators (e.ETag, e.LastModified) for the next conditional request,
+// and keeps nothing of a file that fails: its source is still upstream, and
+// a scheduler retrying daily must not fill the disk with copies.
+func (a *Archive) AddFetched(e Entry, src io.Reader, validate Validator) (AddResult, error) {
+	return a.add(e, src, validate, false)
+}
+
+// add stages the file in the archive directory, so the final rename cannot
+// cross file systems, and only then decides whether to keep it.
+func (a *Archive) add(e Entry, src io.Reader, validate Validator, quarantine bool) (AddResult, error) {
 	e.Filename = safeName(e.Filename)
 	tmp, err := os.CreateTemp(a.Dir, ".incoming-*")
 	if err != nil {
@@ -54,9 +68,17 @@ func (a *Archive) Add(e Entry, src io.Reader, validate Validator) (AddResult, er
 		if prev.Kind != e.Kind || prev.Period != e.Period {
 			return AddResult{Entry: prev}, fmt.Errorf("archive %s: the same bytes are already archived as %s %s (%s)", e.Filename, prev.Kind, prev.Period, prev.Filename)
 		}
+		if m.remember(e) {
+			if err := a.writeManifest(m); err != nil {
+				return AddResult{}, fmt.Errorf("archive %s: write manifest: %w", e.Filename, err)
+			}
+		}
 		return AddResult{Entry: prev}, nil
 	}
 	mediaType, verr := validate(tmp.Name())
+	if verr != nil && !quarantine {
+		return AddResult{Entry: e}, verr
+	}
 	if verr != nil {
 		where, err := a.reject(tmp.Name(), e, verr)
 		if err != nil {
@@ -74,10 +96,28 @@ func (a *Archive) Add(e Entry, src io.Reader, validate Validator) (AddResult, er
 		return AddResult{}, fmt.Errorf("archive %s: %w", e.Filename, err)
 	}
 	m.Files = append(m.Files, e)
+	m.remember(e)
 	if err := a.writeManifest(m); err != nil {
 		return AddResult{}, fmt.Errorf("archive %s: write manifest: %w", e.Filename, err)
 	}
 	return AddResult{Entry: e, Added: true}, nil
+}
+
+// remember records the validators of a fetched entry's URL and reports
+// whether that changed the manifest.
+func (m *Manifest) remember(e Entry) bool {
+	if e.URL == "" {
+		return false
+	}
+	rec := FetchRecord{SHA256: e.SHA256, Validators: Validators{ETag: e.ETag, LastModified: e.LastModified}}
+	if m.Fetched[e.URL] == rec {
+		return false
+	}
+	if m.Fetched == nil {
+		m.Fetched = map[string]FetchRecord{}
+	}
+	m.Fetched[e.URL] = rec
+	return true
 }
 
 // reject moves a staged file to rejected/ beside a note of why.

@@ -45,6 +45,11 @@ func (c *AddCommand) Run(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
+	unlock, err := pipeline.LockWriter(sf.db)
+	if err != nil {
+		return err
+	}
+	defer unlock()
 	a, err := sources.OpenArchive(sf.archive)
 	if err != nil {
 		return err
@@ -63,7 +68,7 @@ func (c *AddCommand) Run(ctx context.Context, args []string) error {
 	if err == nil && res.Added && kind == sources.KindAreaTables {
 		years = []string{period}
 	}
-	if ferr := st.FinishRun(ctx, runID, err, years); err == nil {
+	if ferr := st.FinishRun(ctx, runID, err, pipeline.RunTotals{Years: years}); err == nil {
 		err = ferr
 	}
 	if err != nil {

@@ -11,7 +11,6 @@ import (
 
 	"go.uber.org/zap"
 	"go.uber.org/zap/zapcore"
-	"golang.org/x/term"
 
 	"github.com/mappa-etl/mappa/pipeline"
 )
@@ -21,6 +20,7 @@ const (
 	exitOK      = 0
 	exitFailure = 1 // the command ran and failed: bad input, I/O, database
 	exitUsage   = 2 // the command line was wrong
+	exitLocked  = 3 // another mappa is writing to the database; nothing was done
 )
 
 // Command is one mappa subcommand.
@@ -42,7 +42,8 @@ type App struct {
 }
 
 func (a *App) commands() []Command {
-	return []Command{&AddCommand{app: a}, &RebuildCommand{app: a}, &StatusCommand{app: a}, &SummaryCommand{app: a}}
+	return []Command{&RunCommand{app: a}, &ScheduleCommand{app: a}, &AddCommand{app: a}, &RebuildCommand{app: a},
+		&StatusCommand{app: a}, &SummaryCommand{app: a}}
 }
 
 // Main runs the command line and returns the process exit code; errors
@@ -70,6 +71,9 @@ func (a *App) Main(ctx context.Context, args []string) int {
 			return exitOK
 		case errors.Is(err, flag.ErrHelp):
 			return exitOK
+		case errors.Is(err, pipeline.ErrLocked):
+			fmt.Fprintf(a.Stderr, "mappa %s: %v; nothing was done\n", c.Name(), err)
+			return exitLocked
 		case errors.As(err, &ue):
 			fmt.Fprintf(a.Stderr, "mappa %s: %v\nRun 'mappa %s -h' for usage.\n", c.Name(), err, c.Name())
 			return exitUsage
@@ -138,7 +142,7 @@ func parse(fs *flag.FlagSet, args []string) error {
 // newLogger logs for people on a terminal and as JSON for machines.
 func newLogger(w io.Writer) *zap.Logger {
 	var enc zapcore.Encoder
-	if f, ok := w.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
+	if isTerminal(w) {
 		cfg := zap.NewDevelopmentEncoderConfig()
 		cfg.EncodeLevel = zapcore.CapitalColorLevelEncoder
 		enc = zapcore.NewConsoleEncoder(cfg)

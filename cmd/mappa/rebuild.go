@@ -47,6 +47,11 @@ func (c *RebuildCommand) Run(ctx context.Context, args []string) error {
 	if _, err := os.Stat(sf.archive); err != nil {
 		return fmt.Errorf("open archive %s: %w", sf.archive, err)
 	}
+	unlock, err := pipeline.LockWriter(sf.db)
+	if err != nil {
+		return err
+	}
+	defer unlock()
 	a, err := sources.OpenArchive(sf.archive)
 	if err != nil {
 		return err
@@ -65,7 +70,7 @@ func (c *RebuildCommand) Run(ctx context.Context, args []string) error {
 			return err
 		}
 		years, _ := st.Years(ctx)
-		return st.FinishRun(ctx, id, nil, years)
+		return st.FinishRun(ctx, id, nil, pipeline.RunTotals{Years: years})
 	})
 	if err != nil {
 		c.recordFailure(ctx, sf.db, hadOld, args, started, err)
@@ -93,7 +98,7 @@ func (c *RebuildCommand) recordFailure(ctx context.Context, db string, hadOld bo
 	}
 	defer st.Close()
 	if id, err := st.StartRun(ctx, "rebuild", args, started); err == nil {
-		_ = st.FinishRun(ctx, id, runErr, nil)
+		_ = st.FinishRun(ctx, id, runErr, pipeline.RunTotals{})
 	}
 }
 

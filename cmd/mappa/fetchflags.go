@@ -1,0 +1,161 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/schollz/progressbar/v3"
+	"golang.org/x/term"
+
+	"github.com/mappa-etl/mappa/pipeline"
+	"github.com/mappa-etl/mappa/sources"
+)
+
+// fetchFlags configure the commands that fetch from GOV.UK: run and
+// schedule. Each may also come from a config file; a flag given on the
+// command line wins, and list flags add to the file's lists.
+type fetchFlags struct {
+	storeFlags
+	config     string
+	source     string
+	allowHosts listFlag
+	population listFlag // YEAR=URL_OR_PATH
+	lookups    listFlag
+	maxMiB     int64
+	timeout    time.Duration
+	retries    int
+	rate       float64
+}
+
+// fileConfig is the config file: JSON with the flags' names.
+type fileConfig struct {
+	DB         string            `json:"db"`
+	Archive    string            `json:"archive"`
+	Source     string            `json:"source"`
+	AllowHosts []string          `json:"allow_hosts"`
+	Population map[string]string `json:"population"`
+	Lookups    []string          `json:"lookups"`
+}
+
+// listFlag is a repeatable string flag.
+type listFlag []string
+
+func (l *listFlag) String() string     { return strings.Join(*l, ",") }
+func (l *listFlag) Set(v string) error { *l = append(*l, v); return nil }
+
+func (f *fetchFlags) register(fs *flag.FlagSet) {
+	f.storeFlags.register(fs)
+	fs.StringVar(&f.config, "config", "", "read settings from this JSON `file` (flags override it)")
+	fs.StringVar(&f.source, "source", sources.GOVUK, "origin to read the Content API and attachments from (a mirror or test server)")
+	fs.Var(&f.allowHosts, "allow-host", "also fetch attachments from this `host` (repeatable)")
+	fs.Var(&f.population, "population", "mid-year population estimates as `YEAR=URL_OR_PATH` (repeatable)")
+	fs.Var(&f.lookups, "lookup", "LAD to police force area lookup `URL_OR_PATH` (repeatable)")
+	fs.Int64Var(&f.maxMiB, "max-mib", sources.DefaultMaxBytes>>20, "largest file to download, in MiB")
+	fs.DurationVar(&f.timeout, "timeout", 60*time.Second, "give up on a request after this long without data")
+	fs.IntVar(&f.retries, "retries", 4, "retries of a failed request (5xx, 429, network errors)")
+	fs.Float64Var(&f.rate, "rate", 5, "most requests per second (GOV.UK asks for under 10)")
+}
+
+// resolve merges the config file under the flags set on the command line
+// and checks the result.
+func (f *fetchFlags) resolve(fs *flag.FlagSet) (pipeline.RunConfig, error) {
+	set := map[string]bool{}
+	fs.Visit(func(fl *flag.Flag) { set[fl.Name] = true })
+	cfg := pipeline.RunConfig{Population: map[string]string{}}
+	if f.config != "" {
+		b, err := os.ReadFile(f.config)
+		if err != nil {
+			return cfg, fmt.Errorf("read config %s: %w", f.config, err)
+		}
+		var fc fileConfig
+		dec := json.NewDecoder(bytes.NewReader(b))
+		dec.DisallowUnknownFields()
+		if err := dec.Decode(&fc); err != nil {
+			return cfg, fmt.Errorf("read config %s: %w", f.config, err)
+		}
+		if !set["db"] && fc.DB != "" {
+			f.db = fc.DB
+		}
+		if !set["archive"] && fc.Archive != "" {
+			f.archive = fc.Archive
+		}
+		if !set["source"] && fc.Source != "" {
+			f.source = fc.Source
+		}
+		f.allowHosts = append(fc.AllowHosts, f.allowHosts...)
+		f.lookups = append(fc.Lookups, f.lookups...)
+		for y, src := range fc.Population {
+			cfg.Population[y] = src
+		}
+	}
+	for _, p := range f.population {
+		year, src, ok := strings.Cut(p, "=")
+		if !ok || src == "" {
+			return cfg, usageError{fmt.Sprintf("--population %q: want YEAR=URL_OR_PATH", p)}
+		}
+		cfg.Population[strings.TrimSpace(year)] = strings.TrimSpace(src)
+	}
+	for y := range cfg.Population {
+		if _, err := pipeline.ParseMidYear(y); err != nil {
+			return cfg, usageError{"population: " + err.Error()}
+		}
+	}
+	cfg.Lookups = f.lookups
+	if f.maxMiB <= 0 || f.retries < 0 || f.rate <= 0 || f.timeout <= 0 {
+		return cfg, usageError{"--max-mib, --timeout and --rate must be positive and --retries not negative"}
+	}
+	return cfg, nil
+}
+
+// fetcher builds the HTTP client from the flags. Hosts of operator-given
+// population and lookup URLs are allowed: naming them is consent.
+func (f *fetchFlags) fetcher(app *App, cfg pipeline.RunConfig) (*sources.Fetcher, error) {
+	opts := []sources.FetchOption{
+		sources.WithAllowedHosts(f.allowHosts...),
+		sources.WithMaxBytes(f.maxMiB << 20),
+		sources.WithTimeouts(30*time.Second, f.timeout),
+		sources.WithRetries(f.retries, time.Second, time.Minute),
+		sources.WithRateLimit(f.rate),
+		sources.WithLogger(app.Log),
+	}
+	if isTerminal(app.Stderr) {
+		opts = append(opts, sources.WithProgress(func(label string, total int64) io.WriteCloser {
+			return progressbar.NewOptions64(total, progressbar.OptionSetWriter(app.Stderr),
+				progressbar.OptionSetDescription(label), progressbar.OptionShowBytes(true),
+				progressbar.OptionClearOnFinish(), progressbar.OptionThrottle(100*time.Millisecond))
+		}))
+	}
+	fetcher, err := sources.NewFetcher(f.source, opts...)
+	if err != nil {
+		return nil, usageError{err.Error()}
+	}
+	for _, src := range append(append([]string{}, cfg.Lookups...), values(cfg.Population)...) {
+		if strings.HasPrefix(src, "http://") || strings.HasPrefix(src, "https://") {
+			if err := fetcher.AllowHostOf(src); err != nil {
+				return nil, usageError{err.Error()}
+			}
+		}
+	}
+	return fetcher, nil
+}
+
+func values(m map[string]string) []string {
+	out := make([]string, 0, len(m))
+	for _, v := range m {
+		out = append(out, v)
+	}
+	return out
+}
+
+// isTerminal reports whether w is a terminal, where progress bars and
+// console logs belong.
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	return ok && term.IsTerminal(int(f.Fd()))
+}

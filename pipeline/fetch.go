@@ -1,0 +1,288 @@
+package pipeline
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net/url"
+	"os"
+	"path"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"go.uber.org/zap"
+
+	"github.com/mappa-etl/mappa/sources"
+)
+
+// RunConfig says where a run looks for files.
+type RunConfig struct {
+	// Collection is the GOV.UK collection path; sources.CollectionPath
+	// when empty.
+	Collection string
+	// Population maps a mid-year ("2019") to the URL or local path of its
+	// estimates; Lookups are URLs or paths of LAD to PFA lookups. Neither
+	// is on GOV.UK.
+	Population map[string]string
+	Lookups    []string
+}
+
+// Runner fetches what is new upstream into the archive and loads it.
+type Runner struct {
+	Archive *sources.Archive
+	Store   *Store
+	Fetcher *sources.Fetcher
+	Log     *zap.Logger
+
+	parser *Parser
+	parsed map[string]*Parsed // by sha256: files parsed while validating
+	totals RunTotals
+}
+
+// ErrSomeFailed reports a run in which some files failed while others
+// loaded; RunTotals.Files says which.
+var ErrSomeFailed = errors.New("some files failed")
+
+// Run fetches operator-given lookups and population files, discovers and
+// fetches the area tables on GOV.UK, then loads every archived file the
+// database lacks, each in its own transaction. A failing file does not stop
+// the others; the returned error says how many failed.
+func (r *Runner) Run(ctx context.Context, cfg RunConfig) (RunTotals, error) {
+	r.parser, r.parsed, r.totals = NewParser(), map[string]*Parsed{}, RunTotals{}
+	if r.Log == nil {
+		r.Log = zap.NewNop()
+	}
+	for _, src := range cfg.Lookups {
+		r.fetchInput(ctx, sources.KindLookup, "", src)
+	}
+	years := make([]string, 0, len(cfg.Population))
+	for y := range cfg.Population {
+		years = append(years, y)
+	}
+	sort.Strings(years)
+	for _, y := range years {
+		r.fetchInput(ctx, sources.KindPopulation, y, cfg.Population[y])
+	}
+	fatal := r.fetchReleases(ctx, cfg.Collection)
+	if ctx.Err() == nil {
+		r.loadPending(ctx)
+	}
+	failed := r.totals.count(FileFailed)
+	switch {
+	case ctx.Err() != nil:
+		return r.totals, fmt.Errorf("run interrupted: %w", ctx.Err())
+	case fatal != nil:
+		return r.totals, fatal
+	case failed > 0:
+		return r.totals, fmt.Errorf("%w: %d of %d (see mappa status)", ErrSomeFailed, failed, len(r.totals.Files))
+	}
+	return r.totals, nil
+}
+
+// fetchReleases discovers the area tables on GOV.UK and fetches each.
+// Only an unreadable collection is returned as an error.
+func (r *Runner) fetchReleases(ctx context.Context, collection string) error {
+	if collection == "" {
+		collection = sources.CollectionPath
+	}
+	d, err := r.Fetcher.Discover(ctx, collection)
+	if err != nil {
+		r.record(RunFile{URL: collection, Kind: "collection", Status: FileFailed, Error: err.Error()})
+		r.Log.Error("discovery failed", zap.String("collection", collection), zap.Error(err))
+		return err
+	}
+	for _, s := range d.Skipped {
+		if s.Err != nil {
+			r.record(RunFile{URL: s.Page, Kind: "page", Status: FileFailed, Error: s.Err.Error()})
+			r.Log.Error("page failed", zap.String("page", s.Page), zap.Error(s.Err))
+		} else {
+			r.Log.Info("page skipped", zap.String("page", s.Page), zap.String("reason", s.Reason))
+		}
+	}
+	r.Log.Info("discovered area tables", zap.Int("releases", len(d.Releases)), zap.String("collection", collection))
+	for _, rel := range d.Releases {
+		if ctx.Err() != nil {
+			return nil
+		}
+		meta := sources.Entry{Kind: sources.KindAreaTables, Period: rel.FinancialYear, Filename: rel.Filename,
+			URL: rel.URL, Title: rel.Title, LandingURL: rel.LandingURL, PublishedAt: rel.PublishedAt}
+		r.fetchFile(ctx, meta, rel.FileSize)
+	}
+	return nil
+}
+
+// fetchInput archives an operator-given file: downloaded when src is a
+// URL, copied when it is a local path.
+func (r *Runner) fetchInput(ctx context.Context, kind, period, src string) {
+	if isURL(src) {
+		name := src
+		if u, err := url.Parse(src); err == nil {
+			name = path.Base(u.Path)
+		}
+		r.fetchFile(ctx, sources.Entry{Kind: kind, Period: period, Filename: name, URL: src}, 0)
+		return
+	}
+	rf := RunFile{URL: src, Kind: kind, Period: period}
+	f, err := os.Open(src)
+	if err != nil {
+		r.fail(rf, fmt.Errorf("open %s %s: %w", kind, src, err))
+		return
+	}
+	defer f.Close()
+	var parsed *Parsed
+	res, err := r.Archive.Add(sources.Entry{Kind: kind, Period: period, Filename: filepath.Base(src)}, f,
+		r.validator(kind, period, filepath.Base(src), &parsed))
+	r.settle(rf, res, err, parsed)
+}
+
+func isURL(s string) bool {
+	return strings.HasPrefix(s, "https://") || strings.HasPrefix(s, "http://")
+}
+
+// fetchFile downloads one file into the archive, conditionally when it was
+// fetched before.
+func (r *Runner) fetchFile(ctx context.Context, meta sources.Entry, declared int64) {
+	rf := RunFile{URL: meta.URL, Kind: meta.Kind, Period: meta.Period}
+	m, err := r.Archive.Manifest()
+	if err != nil {
+		r.fail(rf, err)
+		return
+	}
+	cond, prev, _ := m.Conditional(meta.URL)
+	var res sources.AddResult
+	var parsed *Parsed
+	label := strings.TrimSpace(meta.Kind + " " + meta.Period)
+	fetched, err := r.Fetcher.Fetch(ctx, meta.URL, cond, label, func(got *sources.Fetched, body io.Reader) error {
+		e := meta
+		e.ETag, e.LastModified = got.Validators.ETag, got.Validators.LastModified
+		var err error
+		res, err = r.Archive.AddFetched(e, body, r.validator(meta.Kind, meta.Period, meta.Filename, &parsed))
+		if err != nil && res.Entry.SHA256 != "" && !res.Added {
+			// Rejected by validation (not a transfer failure): say what the
+			// server claimed it was sending.
+			return fmt.Errorf("%s %s from %s (Content-Type %q): %w", meta.Kind, meta.Period, got.URL, got.ContentType, err)
+		}
+		return err
+	})
+	if err == nil && fetched.NotModified {
+		rf.Status, rf.SHA256, rf.Bytes = FileUnchanged, prev.SHA256, prev.Bytes
+		r.record(rf)
+		return
+	}
+	if err == nil && declared > 0 && res.Entry.Bytes != declared {
+		r.Log.Warn("file size differs from the size GOV.UK lists", zap.String("url", meta.URL),
+			zap.Int64("listed", declared), zap.Int64("bytes", res.Entry.Bytes))
+	}
+	r.settle(rf, res, err, parsed)
+}
+
+// validator checks a staged file before it enters the archive: it must be
+// what its kind says (a spreadsheet, not an HTML error page), and must
+// parse and map completely.
+func (r *Runner) validator(kind, period, name string, parsed **Parsed) sources.Validator {
+	return func(staged string) (string, error) {
+		var lookups []*Lookup
+		if kind == sources.KindPopulation {
+			m, err := r.Archive.Manifest()
+			if err != nil {
+				return "", err
+			}
+			if lookups, err = ArchivedLookups(r.Archive, m); err != nil {
+				return "", err
+			}
+		}
+		p, err := r.parser.Parse(kind, period, staged, name, lookups)
+		if err != nil {
+			return "", err
+		}
+		*parsed = p
+		return p.MediaType, nil
+	}
+}
+
+// settle records the outcome of archiving one file.
+func (r *Runner) settle(rf RunFile, res sources.AddResult, err error, parsed *Parsed) {
+	if err != nil {
+		r.fail(rf, err)
+		return
+	}
+	rf.SHA256, rf.Bytes = res.Entry.SHA256, res.Entry.Bytes
+	rf.Status = FileUnchanged
+	if res.Added {
+		rf.Status = FileFetched
+		r.parsed[res.Entry.SHA256] = parsed
+		logParsed(r.Log, res.Entry, parsed)
+	}
+	r.record(rf)
+}
+
+func (r *Runner) fail(rf RunFile, err error) {
+	rf.Status, rf.Error = FileFailed, err.Error()
+	r.record(rf)
+}
+
+// record logs one file's outcome, one line per file, and keeps it for the
+// runs table.
+func (r *Runner) record(rf RunFile) {
+	fields := []zap.Field{zap.String("kind", rf.Kind), zap.String("period", rf.Period), zap.String("url", rf.URL),
+		zap.String("sha256", rf.SHA256), zap.Int64("bytes", rf.Bytes), zap.String("status", rf.Status)}
+	if rf.Status == FileFailed {
+		r.Log.Error("file failed", append(fields, zap.String("error", rf.Error))...)
+	} else {
+		r.Log.Info("file "+rf.Status, fields...)
+	}
+	r.totals.Files = append(r.totals.Files, rf)
+}
+
+// loadPending loads, each in its own transaction, every current archived
+// file the database lacks: this run's new files, and any a stopped run
+// archived but never loaded.
+func (r *Runner) loadPending(ctx context.Context) {
+	m, err := r.Archive.Manifest()
+	var pending []sources.Entry
+	if err == nil {
+		pending, err = r.Store.Pending(ctx, m)
+	}
+	var lookups []*Lookup
+	if err == nil {
+		lookups, err = ArchivedLookups(r.Archive, m)
+	}
+	if err != nil {
+		r.fail(RunFile{URL: r.Archive.Dir, Kind: "archive"}, err)
+		return
+	}
+	for _, e := range pending {
+		if ctx.Err() != nil {
+			return
+		}
+		if err := loadArchived(ctx, r.Archive, r.Store, r.parser, e, lookups, r.parsed[e.SHA256], r.Log); err != nil {
+			r.loadFailed(e, err)
+			continue
+		}
+		r.Log.Info("loaded", zap.String("kind", e.Kind), zap.String("period", e.Period), zap.String("sha256", e.SHA256))
+		if e.Kind == sources.KindAreaTables {
+			r.totals.Years = append(r.totals.Years, e.Period)
+		}
+	}
+}
+
+// loadFailed marks a file that archived but would not load as failed: the
+// entry this run recorded for it when it was fetched, or a new one.
+func (r *Runner) loadFailed(e sources.Entry, err error) {
+	for i, f := range r.totals.Files {
+		if f.SHA256 == e.SHA256 && f.Status != FileFailed {
+			r.totals.Files = append(r.totals.Files[:i], r.totals.Files[i+1:]...)
+			break
+		}
+	}
+	r.fail(RunFile{URL: firstOf(e.URL, e.Filename), Kind: e.Kind, Period: e.Period, SHA256: e.SHA256, Bytes: e.Bytes}, err)
+}
+
+func firstOf(a, b string) string {
+	if a != "" {
+		return a
+	}
+	return b
+}

@@ -1,0 +1,80 @@
+package pipeline
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"sort"
+
+	"go.uber.org/zap"
+
+	"github.com/mappa-etl/mappa/sources"
+)
+
+// loadOrder sorts entries as they must load: lookups before population
+// (they map it), population before area tables (so rates exist when checks
+// first run), and periods in order.
+func loadOrder(entries []sources.Entry) {
+	rank := map[string]int{sources.KindLookup: 0, sources.KindPopulation: 1, sources.KindAreaTables: 2}
+	sort.SliceStable(entries, func(i, j int) bool {
+		if rank[entries[i].Kind] != rank[entries[j].Kind] {
+			return rank[entries[i].Kind] < rank[entries[j].Kind]
+		}
+		return entries[i].Period < entries[j].Period
+	})
+}
+
+// Pending returns, in load order, the archive's current files that the
+// database does not hold: files archived by a run that was stopped before
+// loading them, or restatements. Loading them brings the database level
+// with the archive without a full rebuild.
+func (s *Store) Pending(ctx context.Context, m *sources.Manifest) ([]sources.Entry, error) {
+	loaded := map[string]string{} // kind and period -> sha256
+	lookups := map[string]bool{}
+	err := query(ctx, s.DB, `SELECT 'area-tables', financial_year, source_sha256 FROM releases
+		UNION ALL SELECT 'population', CAST(mid_year AS TEXT), source_sha256 FROM population_sources
+		UNION ALL SELECT 'lookup', '', sha256 FROM source_files WHERE kind = 'lookup'`, nil,
+		func(rows *sql.Rows) error {
+			var kind, period, sha string
+			err := rows.Scan(&kind, &period, &sha)
+			if kind == sources.KindLookup {
+				lookups[sha] = true
+			} else {
+				loaded[kind+"\x00"+period] = sha
+			}
+			return err
+		})
+	if err != nil {
+		return nil, fmt.Errorf("read loaded files: %w", err)
+	}
+	var out []sources.Entry
+	for _, e := range m.Current() {
+		if (e.Kind == sources.KindLookup && !lookups[e.SHA256]) ||
+			(e.Kind != sources.KindLookup && loaded[e.Kind+"\x00"+e.Period] != e.SHA256) {
+			out = append(out, e)
+		}
+	}
+	loadOrder(out)
+	return out, nil
+}
+
+// loadArchived loads one archived file in its own transaction, parsing it
+// from the archive unless the caller parsed it already (while validating a
+// download). Lookups hold nothing to load but their source record.
+func loadArchived(ctx context.Context, a *sources.Archive, st *Store, parser *Parser, e sources.Entry,
+	lookups []*Lookup, p *Parsed, log *zap.Logger) error {
+	if p == nil && e.Kind != sources.KindLookup {
+		path, err := a.Path(e)
+		if err != nil {
+			return err
+		}
+		if p, err = parser.Parse(e.Kind, e.Period, path, e.Filename, lookups); err != nil {
+			return err
+		}
+		logParsed(log, e, p)
+	}
+	if err := Load(ctx, st, e, p); err != nil {
+		return fmt.Errorf("load %s: %w", e.Filename, err)
+	}
+	return nil
+}

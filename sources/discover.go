@@ -1,0 +1,247 @@
+package sources
+
+import (
+	"errors"
+	"fmt"
+	"path"
+	"regexp"
+	"strconv"
+	"strings"
+)
+
+// Page is a GOV.UK statistics page as the Content API describes it, reduced
+// to what discovery needs. Every field may be missing on old pages.
+type Page struct {
+	BasePath         string      `json:"base_path"`
+	Title            string      `json:"title"`
+	DocumentType     string      `json:"document_type"`
+	FirstPublishedAt string      `json:"first_published_at"`
+	PublicUpdatedAt  string      `json:"public_updated_at"`
+	Withdrawn        *struct{}   `json:"withdrawn_notice"`
+	Details          PageDetails `json:"details"`
+	Links            *PageLinks  `json:"links"`
+}
+
+// PageDetails holds a page's details block.
+type PageDetails struct {
+	Attachments []Attachment `json:"attachments"`
+}
+
+// PageLinks holds the links block of a collection.
+type PageLinks struct {
+	Documents []DocumentLink `json:"documents"`
+}
+
+// DocumentLink is one member of a collection.
+type DocumentLink struct {
+	BasePath        string `json:"base_path"`
+	APIPath         string `json:"api_path"`
+	Title           string `json:"title"`
+	DocumentType    string `json:"document_type"`
+	PublicUpdatedAt string `json:"public_updated_at"`
+	Withdrawn       bool   `json:"withdrawn"`
+}
+
+// Attachment is one file attached to a statistics page.
+type Attachment struct {
+	Title       string  `json:"title"`
+	Filename    string  `json:"filename"`
+	ContentType string  `json:"content_type"`
+	URL         string  `json:"url"`
+	FileSize    flexInt `json:"file_size"`
+}
+
+// flexInt reads a number that old pages may give as text, or not at all;
+// anything unreadable is 0 rather than a failed page.
+type flexInt int64
+
+// UnmarshalJSON implements json.Unmarshaler.
+func (n *flexInt) UnmarshalJSON(b []byte) error {
+	v, err := strconv.ParseInt(strings.Trim(string(b), `"`), 10, 64)
+	if err == nil {
+		*n = flexInt(v)
+	}
+	return nil
+}
+
+// statisticsTypes are the document types that carry MAPPA releases.
+var statisticsTypes = map[string]bool{"official_statistics": true, "national_statistics": true}
+
+// IsStatistics reports whether a collection member is a statistics page.
+func (d DocumentLink) IsStatistics() bool { return statisticsTypes[d.DocumentType] }
+
+// ErrAmbiguous marks a page whose area tables or year cannot be told
+// without guessing; discovery skips it rather than load the wrong year.
+var ErrAmbiguous = errors.New("ambiguous")
+
+// ErrNoAreaTables marks a page with no area tables attachment.
+var ErrNoAreaTables = errors.New("no area tables attachment")
+
+// yearPattern finds a financial year written as "2019 to 2020", "2019/20",
+// "2019-20", "2019_20" or "2019–2020".
+var yearPattern = regexp.MustCompile(`(?i)(?:^|[^0-9])((?:19|20)[0-9]{2})\s*(?:-|–|—|/|_|\bto\b)\s*((?:19|20)?[0-9]{2})(?:[^0-9]|$)`)
+
+// FinancialYearIn returns the financial year ("2019-20") named in text.
+// It returns "" when text names none, and ErrAmbiguous when it names more
+// than one or a pair of years that are not consecutive.
+func FinancialYearIn(text string) (string, error) {
+	found := ""
+	for _, m := range yearPattern.FindAllStringSubmatch(text, -1) {
+		start, _ := strconv.Atoi(m[1])
+		end, _ := strconv.Atoi(m[2])
+		if len(m[2]) == 2 {
+			end += start / 100 * 100
+		}
+		if end != start+1 {
+			return "", fmt.Errorf("%w: %q is not one financial year", ErrAmbiguous, strings.TrimSpace(m[0]))
+		}
+		fy := fmt.Sprintf("%d-%02d", start, end%100)
+		if found != "" && found != fy {
+			return "", fmt.Errorf("%w: %q names both %s and %s", ErrAmbiguous, text, found, fy)
+		}
+		found = fy
+	}
+	return found, nil
+}
+
+var spreadsheetTypes = map[string]string{
+	"application/vnd.oasis.opendocument.spreadsheet":                    ".ods",
+	"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": ".xlsx",
+	"application/vnd.ms-excel":                                          ".xls",
+}
+
+// spreadsheetExt returns the attachment's spreadsheet extension, from its
+// content type or else its file name, or "" when it is not a spreadsheet.
+func (a Attachment) spreadsheetExt() string {
+	ct := strings.ToLower(strings.TrimSpace(strings.Split(a.ContentType, ";")[0]))
+	if ext, ok := spreadsheetTypes[ct]; ok {
+		return ext
+	}
+	switch ext := strings.ToLower(path.Ext(a.name())); ext {
+	case ".ods", ".xlsx", ".xls":
+		return ext
+	}
+	return ""
+}
+
+// name is the attachment's file name, from its URL when the API omits it.
+func (a Attachment) name() string {
+	if a.Filename != "" {
+		return a.Filename
+	}
+	u := a.URL
+	if i := strings.IndexAny(u, "?#"); i >= 0 {
+		u = u[:i]
+	}
+	return path.Base(u)
+}
+
+// words lowercases s and turns separators into spaces, so
+// "MAPPA_Annual_Report_-_Areas_Tables" reads "mappa annual report areas tables".
+func words(s string) string {
+	s = strings.ToLower(s)
+	s = strings.Map(func(r rune) rune {
+		switch r {
+		case '_', '-', '.', ':', ',', '(', ')', '/', '–', '—':
+			return ' '
+		}
+		return r
+	}, s)
+	return strings.Join(strings.Fields(s), " ")
+}
+
+// areaWords matches the ways area tables have been named: "area tables",
+// "areas tables", "by area", or "area" at the end of a file name.
+var areaWords = regexp.MustCompile(`\b(areas? (data )?tables?|by (police )?areas?|area data)\b|\barea( xlsx?| ods)?$`)
+
+// namesAreaTables reports whether the title or file name names area tables.
+func (a Attachment) namesAreaTables() bool {
+	return areaWords.MatchString(words(a.Title)) || areaWords.MatchString(words(a.name()))
+}
+
+// formatPreference orders the formats of one table published twice.
+var formatPreference = map[string]int{".ods": 0, ".xlsx": 1, ".xls": 2}
+
+// Candidate is the area tables attachment chosen from a page.
+type Candidate struct {
+	Attachment    Attachment
+	FinancialYear string
+	Filename      string // the attachment's file name (from its URL if needed)
+}
+
+// PickAreaTables chooses the area tables attachment of a statistics page
+// and the financial year it covers. A page naming no year, attachments
+// naming a different year from the page, or two different area tables
+// give ErrAmbiguous; the same table in several formats is not ambiguous,
+// and the open format is preferred.
+func PickAreaTables(p Page) (Candidate, error) {
+	pageYear, err := FinancialYearIn(p.Title)
+	if err != nil {
+		return Candidate{}, fmt.Errorf("page title: %w", err)
+	}
+	var picked []Candidate
+	for _, a := range p.Details.Attachments {
+		ext := a.spreadsheetExt()
+		if ext == "" || !a.namesAreaTables() {
+			continue
+		}
+		year, err := attachmentYear(a, pageYear)
+		if err != nil {
+			return Candidate{}, fmt.Errorf("attachment %q: %w", a.name(), err)
+		}
+		picked = append(picked, Candidate{Attachment: a, FinancialYear: year, Filename: a.name()})
+	}
+	switch len(picked) {
+	case 0:
+		return Candidate{}, ErrNoAreaTables
+	case 1:
+		return picked[0], nil
+	}
+	best := picked[0]
+	for _, c := range picked[1:] {
+		if c.FinancialYear != best.FinancialYear || stem(c) != stem(best) {
+			return Candidate{}, fmt.Errorf("%w: %d area tables attachments (%q and %q)", ErrAmbiguous, len(picked), best.Filename, c.Filename)
+		}
+		if formatPreference[c.Attachment.spreadsheetExt()] < formatPreference[best.Attachment.spreadsheetExt()] {
+			best = c
+		}
+	}
+	return best, nil
+}
+
+// stem identifies a table across formats: its title, or its file name
+// without the extension.
+func stem(c Candidate) string {
+	if t := words(c.Attachment.Title); t != "" {
+		return t
+	}
+	n := c.Filename
+	return words(strings.TrimSuffix(n, path.Ext(n)))
+}
+
+// attachmentYear is the year an attachment names, which must agree with
+// the page's; an attachment naming none takes the page's.
+func attachmentYear(a Attachment, pageYear string) (string, error) {
+	year := ""
+	for _, text := range []string{a.Title, a.name()} {
+		y, err := FinancialYearIn(text)
+		if err != nil {
+			return "", err
+		}
+		if y != "" && year != "" && y != year {
+			return "", fmt.Errorf("%w: title names %s but file name names %s", ErrAmbiguous, year, y)
+		}
+		if y != "" {
+			year = y
+		}
+	}
+	switch {
+	case year == "" && pageYear == "":
+		return "", fmt.Errorf("%w: neither the page nor the attachment names a financial year", ErrAmbiguous)
+	case year == "":
+		return pageYear, nil
+	case pageYear != "" && year != pageYear:
+		return "", fmt.Errorf("%w: the page is for %s but the attachment names %s", ErrAmbiguous, pageYear, year)
+	}
+	return year, nil
+}

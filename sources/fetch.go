@@ -1,0 +1,219 @@
+package sources
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/url"
+	"runtime/debug"
+	"time"
+
+	"github.com/hashicorp/go-retryablehttp"
+	"go.uber.org/zap"
+	"golang.org/x/time/rate"
+)
+
+// GOVUK is the origin mappa reads by default.
+const GOVUK = "https://www.gov.uk"
+
+// AssetsHost serves GOV.UK attachments; it is always allowed.
+const AssetsHost = "assets.publishing.service.gov.uk"
+
+// Errors a fetch can end with; each is wrapped with the URL.
+var (
+	ErrHostNotAllowed = errors.New("host not allowed")
+	ErrTooLarge       = errors.New("file exceeds the size limit")
+	ErrStalled        = errors.New("no data received")
+)
+
+// HTTPError is a response that was neither a success nor Not Modified,
+// after any retries.
+type HTTPError struct {
+	URL     string
+	Status  string
+	Retries int // how many times the request was retried first
+}
+
+func (e *HTTPError) Error() string {
+	if e.Retries > 0 {
+		return fmt.Sprintf("GET %s: %s (after %d retries)", e.URL, e.Status, e.Retries)
+	}
+	return fmt.Sprintf("GET %s: %s", e.URL, e.Status)
+}
+
+// Fetcher makes every HTTP request mappa sends: polite (rate limited,
+// identified), patient (timeouts, retries with backoff that honour
+// Retry-After) and confined to allowed hosts.
+type Fetcher struct {
+	client  *retryablehttp.Client
+	policy  hostPolicy
+	o       fetchOptions
+	limiter *rate.Limiter
+}
+
+type fetchOptions struct {
+	userAgent                   string
+	connectTimeout, idleTimeout time.Duration
+	retryMax                    int
+	retryWaitMin, retryWaitMax  time.Duration
+	maxBytes                    int64
+	perSecond                   float64
+	extraHosts                  []string
+	progress                    ProgressFunc
+	log                         *zap.Logger
+}
+
+// FetchOption configures a Fetcher.
+type FetchOption func(*fetchOptions)
+
+// ProgressFunc starts a progress display for a download of total bytes
+// (-1 when unknown); the Fetcher writes each chunk to it and closes it.
+type ProgressFunc func(label string, total int64) io.WriteCloser
+
+// WithTimeouts sets how long to wait for a connection and for the next
+// bytes of a response (headers or body) before giving up on an attempt.
+func WithTimeouts(connect, idle time.Duration) FetchOption {
+	return func(o *fetchOptions) { o.connectTimeout, o.idleTimeout = connect, idle }
+}
+
+// WithRetries sets how many times a failed request is retried and the
+// bounds of the exponential backoff between attempts. A Retry-After
+// header is honoured up to the upper bound.
+func WithRetries(max int, waitMin, waitMax time.Duration) FetchOption {
+	return func(o *fetchOptions) { o.retryMax, o.retryWaitMin, o.retryWaitMax = max, waitMin, waitMax }
+}
+
+// WithMaxBytes caps the size of any one response body.
+func WithMaxBytes(n int64) FetchOption { return func(o *fetchOptions) { o.maxBytes = n } }
+
+// WithRateLimit caps requests per second, retries and redirects included.
+func WithRateLimit(perSecond float64) FetchOption {
+	return func(o *fetchOptions) { o.perSecond = perSecond }
+}
+
+// WithAllowedHosts allows fetching from more hosts ("host" or "host:port").
+func WithAllowedHosts(hosts ...string) FetchOption {
+	return func(o *fetchOptions) { o.extraHosts = append(o.extraHosts, hosts...) }
+}
+
+// WithProgress shows the progress of each download.
+func WithProgress(f ProgressFunc) FetchOption { return func(o *fetchOptions) { o.progress = f } }
+
+// WithUserAgent replaces the default User-Agent.
+func WithUserAgent(ua string) FetchOption { return func(o *fetchOptions) { o.userAgent = ua } }
+
+// WithLogger logs retries and failed attempts.
+func WithLogger(l *zap.Logger) FetchOption { return func(o *fetchOptions) { o.log = l } }
+
+// DefaultMaxBytes is the default size cap of a download: 100 MiB.
+const DefaultMaxBytes = 100 << 20
+
+// UserAgent identifies mappa to the servers it reads.
+func UserAgent() string {
+	v := "devel"
+	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" && bi.Main.Version != "(devel)" {
+		v = bi.Main.Version
+	}
+	return "mappa/" + v + " (+https://github.com/mappa-etl/mappa; MAPPA statistics ETL)"
+}
+
+// NewFetcher returns a Fetcher for the given origin (GOVUK unless a mirror
+// or test server replaces it). Plain http is accepted only for loopback.
+func NewFetcher(origin string, opts ...FetchOption) (*Fetcher, error) {
+	o := fetchOptions{
+		userAgent: UserAgent(), connectTimeout: 30 * time.Second, idleTimeout: 60 * time.Second,
+		retryMax: 4, retryWaitMin: time.Second, retryWaitMax: 60 * time.Second,
+		maxBytes: DefaultMaxBytes, perSecond: 5, log: zap.NewNop(),
+	}
+	for _, opt := range opts {
+		opt(&o)
+	}
+	policy, err := newHostPolicy(origin, o.extraHosts)
+	if err != nil {
+		return nil, err
+	}
+	f := &Fetcher{policy: policy, o: o, limiter: rate.NewLimiter(rate.Limit(o.perSecond), 1)}
+	transport := &http.Transport{
+		Proxy:                 http.ProxyFromEnvironment,
+		DialContext:           (&net.Dialer{Timeout: o.connectTimeout, KeepAlive: 30 * time.Second}).DialContext,
+		TLSHandshakeTimeout:   o.connectTimeout,
+		ResponseHeaderTimeout: o.idleTimeout,
+		MaxIdleConnsPerHost:   2,
+		IdleConnTimeout:       90 * time.Second,
+	}
+	c := retryablehttp.NewClient()
+	c.HTTPClient = &http.Client{
+		Transport: limitedTransport{base: transport, limiter: f.limiter},
+		CheckRedirect: func(req *http.Request, via []*http.Request) error {
+			if len(via) >= 10 {
+				return errors.New("stopped after 10 redirects")
+			}
+			return f.policy.check(req.URL)
+		},
+	}
+	c.Logger = zapLeveled{o.log}
+	c.RetryMax, c.RetryWaitMin, c.RetryWaitMax = o.retryMax, o.retryWaitMin, o.retryWaitMax
+	c.CheckRetry = func(ctx context.Context, resp *http.Response, err error) (bool, error) {
+		if errors.Is(err, ErrHostNotAllowed) {
+			return false, err
+		}
+		return retryablehttp.DefaultRetryPolicy(ctx, resp, err)
+	}
+	c.Backoff = func(min, max time.Duration, attempt int, resp *http.Response) time.Duration {
+		return boundedBackoff(min, max, attempt, resp)
+	}
+	c.ErrorHandler = retryablehttp.PassthroughErrorHandler
+	f.client = c
+	return f, nil
+}
+
+// boundedBackoff is retryablehttp's exponential backoff, which honours
+// Retry-After, with Retry-After capped: a server asking for an hour must
+// not stall a scheduled run for an hour.
+func boundedBackoff(min, max time.Duration, attempt int, resp *http.Response) time.Duration {
+	return minDuration(retryablehttp.DefaultBackoff(min, max, attempt, resp), max)
+}
+
+func minDuration(a, b time.Duration) time.Duration {
+	if a < b {
+		return a
+	}
+	return b
+}
+
+// Origin returns the origin the Fetcher reads pages from.
+func (f *Fetcher) Origin() *url.URL { u := *f.policy.origin; return &u }
+
+// Resolve makes a possibly relative URL absolute against the origin.
+func (f *Fetcher) Resolve(ref string) (*url.URL, error) {
+	u, err := url.Parse(ref)
+	if err != nil {
+		return nil, fmt.Errorf("bad URL %q: %w", ref, err)
+	}
+	return f.policy.origin.ResolveReference(u), nil
+}
+
+// limitedTransport waits for the rate limiter before every request.
+type limitedTransport struct {
+	base    http.RoundTripper
+	limiter *rate.Limiter
+}
+
+func (t limitedTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	if err := t.limiter.Wait(req.Context()); err != nil {
+		return nil, err
+	}
+	return t.base.RoundTrip(req)
+}
+
+// zapLeveled lets retryablehttp log through zap; a failed attempt that
+// will be retried is a warning, not an error of the run.
+type zapLeveled struct{ l *zap.Logger }
+
+func (z zapLeveled) Error(msg string, kv ...any) { z.l.Sugar().Warnw("http: "+msg, kv...) }
+func (z zapLeveled) Info(msg string, kv ...any)  { z.l.Sugar().Infow("http: "+msg, kv...) }
+func (z zapLeveled) Debug(msg string, kv ...any) { z.l.Sugar().Debugw("http: "+msg, kv...) }
+func (z zapLeveled) Warn(msg string, kv ...any)  { z.l.Sugar().Warnw("http: "+msg, kv...) }

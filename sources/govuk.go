@@ -1,0 +1,149 @@
+package sources
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+)
+
+// CollectionPath is the GOV.UK collection of MAPPA annual reports.
+const CollectionPath = "/government/collections/multi-agency-public-protection-arrangements-mappa-annual-reports"
+
+// Release is the area tables file of one financial year, found on GOV.UK.
+type Release struct {
+	FinancialYear string
+	URL           string // the attachment, absolute
+	Filename      string
+	Title         string // the statistics page's title
+	LandingURL    string // the statistics page
+	PublishedAt   string
+	FileSize      int64 // as the Content API declares it; 0 when missing
+}
+
+// Skipped is a collection member or page that discovery passed over, and
+// why. Err is set when the page could not be read, which is a failure;
+// otherwise skipping it is expected (a guidance page, a withdrawn report).
+type Skipped struct {
+	Page   string
+	Reason string
+	Err    error
+}
+
+// Discovery is what a collection offers.
+type Discovery struct {
+	Releases []Release
+	Skipped  []Skipped
+}
+
+// Failed returns the pages that could not be read.
+func (d *Discovery) Failed() []Skipped {
+	var out []Skipped
+	for _, s := range d.Skipped {
+		if s.Err != nil {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// Discover reads a collection through the Content API and returns the area
+// tables of each statistics page, ordered by year. An unreadable collection
+// is an error; an unreadable page is recorded in Skipped and the rest go on.
+func (f *Fetcher) Discover(ctx context.Context, collectionPath string) (*Discovery, error) {
+	var coll Page
+	if _, err := f.GetJSON(ctx, "/api/content"+collectionPath, &coll); err != nil {
+		return nil, fmt.Errorf("read collection %s: %w", collectionPath, err)
+	}
+	d := &Discovery{}
+	if coll.Links == nil || len(coll.Links.Documents) == 0 {
+		d.Skipped = append(d.Skipped, Skipped{Page: collectionPath, Reason: "the collection lists no documents"})
+		return d, nil
+	}
+	byYear := map[string][]Release{}
+	for _, doc := range coll.Links.Documents {
+		name := firstNonEmpty(doc.BasePath, doc.APIPath, doc.Title)
+		switch {
+		case doc.Withdrawn:
+			d.Skipped = append(d.Skipped, Skipped{Page: name, Reason: "withdrawn"})
+			continue
+		case !doc.IsStatistics():
+			d.Skipped = append(d.Skipped, Skipped{Page: name, Reason: fmt.Sprintf("document type %q is not statistics", doc.DocumentType)})
+			continue
+		case doc.APIPath == "" && doc.BasePath == "":
+			d.Skipped = append(d.Skipped, Skipped{Page: name, Reason: "no base_path or api_path"})
+			continue
+		}
+		rel, skip := f.readRelease(ctx, doc)
+		if skip != nil {
+			d.Skipped = append(d.Skipped, *skip)
+			continue
+		}
+		byYear[rel.FinancialYear] = append(byYear[rel.FinancialYear], rel)
+	}
+	for year, rels := range byYear {
+		if len(rels) == 1 {
+			d.Releases = append(d.Releases, rels[0])
+			continue
+		}
+		for _, r := range rels {
+			d.Skipped = append(d.Skipped, Skipped{Page: r.LandingURL,
+				Reason: fmt.Sprintf("%v: %d pages offer area tables for %s", ErrAmbiguous, len(rels), year)})
+		}
+	}
+	sort.Slice(d.Releases, func(i, j int) bool { return d.Releases[i].FinancialYear < d.Releases[j].FinancialYear })
+	return d, nil
+}
+
+// readRelease reads one statistics page and picks its area tables.
+func (f *Fetcher) readRelease(ctx context.Context, doc DocumentLink) (Release, *Skipped) {
+	apiPath := doc.APIPath
+	if apiPath == "" {
+		apiPath = "/api/content" + doc.BasePath
+	}
+	name := firstNonEmpty(doc.BasePath, apiPath)
+	var page Page
+	if _, err := f.GetJSON(ctx, apiPath, &page); err != nil {
+		return Release{}, &Skipped{Page: name, Reason: "page could not be read", Err: fmt.Errorf("read page %s: %w", name, err)}
+	}
+	if page.Withdrawn != nil {
+		return Release{}, &Skipped{Page: name, Reason: "withdrawn"}
+	}
+	if page.Title == "" {
+		page.Title = doc.Title
+	}
+	c, err := PickAreaTables(page)
+	switch {
+	case errors.Is(err, ErrNoAreaTables):
+		return Release{}, &Skipped{Page: name, Reason: "no area tables spreadsheet attached"}
+	case err != nil:
+		return Release{}, &Skipped{Page: name, Reason: err.Error()}
+	case strings.TrimSpace(c.Attachment.URL) == "":
+		return Release{}, &Skipped{Page: name, Reason: fmt.Sprintf("area tables %q have no url", c.Filename),
+			Err: fmt.Errorf("read page %s: area tables %q have no url", name, c.Filename)}
+	}
+	u, err := f.Resolve(c.Attachment.URL)
+	if err != nil {
+		return Release{}, &Skipped{Page: name, Reason: "bad attachment url", Err: fmt.Errorf("read page %s: %w", name, err)}
+	}
+	landing := ""
+	if base := firstNonEmpty(page.BasePath, doc.BasePath); base != "" {
+		landing = f.policy.origin.String() + base
+	}
+	return Release{
+		FinancialYear: c.FinancialYear, URL: u.String(), Filename: c.Filename,
+		Title: page.Title, LandingURL: landing,
+		PublishedAt: firstNonEmpty(page.FirstPublishedAt, page.PublicUpdatedAt, doc.PublicUpdatedAt),
+		FileSize:    int64(c.Attachment.FileSize),
+	}, nil
+}
+
+func firstNonEmpty(s ...string) string {
+	for _, x := range s {
+		if strings.TrimSpace(x) != "" {
+			return x
+		}
+	}
+	return ""
+}

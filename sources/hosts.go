@@ -1,0 +1,59 @@
+package sources
+
+import (
+	"fmt"
+	"net"
+	"net/url"
+	"strings"
+)
+
+// hostPolicy decides which URLs mappa may fetch: the origin's host, the
+// GOV.UK assets host and hosts the operator added, over https, or plain
+// http on loopback (a local mirror or test server).
+type hostPolicy struct {
+	origin *url.URL
+	hosts  map[string]bool
+}
+
+func newHostPolicy(origin string, extra []string) (hostPolicy, error) {
+	u, err := url.Parse(origin)
+	if err != nil || u.Host == "" || (u.Scheme != "https" && u.Scheme != "http") {
+		return hostPolicy{}, fmt.Errorf("source %q: want an absolute http(s) URL such as %s", origin, GOVUK)
+	}
+	if u.Scheme == "http" && !isLoopback(u.Hostname()) {
+		return hostPolicy{}, fmt.Errorf("source %q: plain http is allowed only for loopback addresses; use https", origin)
+	}
+	p := hostPolicy{origin: &url.URL{Scheme: u.Scheme, Host: strings.ToLower(u.Host)}, hosts: map[string]bool{}}
+	for _, h := range append([]string{u.Host, AssetsHost}, extra...) {
+		if h = strings.ToLower(strings.TrimSpace(h)); h != "" {
+			p.hosts[h] = true
+		}
+	}
+	return p, nil
+}
+
+// Allow adds the host of an operator-given URL, such as a population file.
+func (p hostPolicy) allow(u *url.URL) { p.hosts[strings.ToLower(u.Host)] = true }
+
+// check returns ErrHostNotAllowed, wrapped with the URL, for a URL that
+// may not be fetched.
+func (p hostPolicy) check(u *url.URL) error {
+	switch {
+	case u.Scheme == "https":
+	case u.Scheme == "http" && isLoopback(u.Hostname()):
+	default:
+		return fmt.Errorf("%w: %s (only https, or http on loopback)", ErrHostNotAllowed, u.Redacted())
+	}
+	if !p.hosts[strings.ToLower(u.Host)] && !p.hosts[strings.ToLower(u.Hostname())] {
+		return fmt.Errorf("%w: %s (allowed: the source, %s and --allow-host)", ErrHostNotAllowed, u.Redacted(), AssetsHost)
+	}
+	return nil
+}
+
+func isLoopback(host string) bool {
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
