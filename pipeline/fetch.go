@@ -162,7 +162,7 @@ func (r *Runner) fetchFile(ctx context.Context, meta sources.Entry, declared int
 		if err != nil && res.Entry.SHA256 != "" && !res.Added {
 			// Rejected by validation (not a transfer failure): say what the
 			// server claimed it was sending.
-			return fmt.Errorf("%s %s from %s (Content-Type %q): %w", meta.Kind, meta.Period, got.URL, got.ContentType, err)
+			return fmt.Errorf("GET %s: served as %q: %w", got.URL, got.ContentType, err)
 		}
 		return err
 	})

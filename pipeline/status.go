@@ -34,6 +34,11 @@ type RunStatus struct {
 	Outcome     string `json:"outcome"`
 	Error       string `json:"error,omitempty"`
 	YearsLoaded string `json:"years_loaded,omitempty"`
+	Fetched     int    `json:"files_fetched"`
+	Unchanged   int    `json:"files_unchanged"`
+	Failed      int    `json:"files_failed"`
+	// FailedFiles are the files (or pages) that failed in this run.
+	FailedFiles []RunFile `json:"failed_files,omitempty"`
 }
 
 // StatusReport is what `mappa status` prints.
@@ -74,16 +79,31 @@ func (s *Store) Status(ctx context.Context, lastRuns int) (*StatusReport, error)
 	if err != nil {
 		return nil, err
 	}
-	err = query(ctx, s.DB, `SELECT run_id, command, started_at, COALESCE(finished_at, ''), outcome, COALESCE(error, ''), COALESCE(years_loaded, '')
+	err = query(ctx, s.DB, `SELECT run_id, command, started_at, COALESCE(finished_at, ''), outcome, COALESCE(error, ''),
+			COALESCE(years_loaded, ''), files_fetched, files_unchanged, files_failed
 		FROM runs ORDER BY run_id DESC LIMIT ?`, []any{lastRuns},
 		func(rows *sql.Rows) error {
 			var x RunStatus
-			err := rows.Scan(&x.ID, &x.Command, &x.StartedAt, &x.FinishedAt, &x.Outcome, &x.Error, &x.YearsLoaded)
+			err := rows.Scan(&x.ID, &x.Command, &x.StartedAt, &x.FinishedAt, &x.Outcome, &x.Error, &x.YearsLoaded,
+				&x.Fetched, &x.Unchanged, &x.Failed)
 			r.Runs = append(r.Runs, x)
 			return err
 		})
 	if err != nil {
 		return nil, err
+	}
+	for i := range r.Runs {
+		err = query(ctx, s.DB, `SELECT url, kind, COALESCE(period, ''), status, COALESCE(sha256, ''), COALESCE(bytes, 0), COALESCE(error, '')
+			FROM run_files WHERE run_id = ? AND status = 'failed' ORDER BY rowid`, []any{r.Runs[i].ID},
+			func(rows *sql.Rows) error {
+				var f RunFile
+				err := rows.Scan(&f.URL, &f.Kind, &f.Period, &f.Status, &f.SHA256, &f.Bytes, &f.Error)
+				r.Runs[i].FailedFiles = append(r.Runs[i].FailedFiles, f)
+				return err
+			})
+		if err != nil {
+			return nil, err
+		}
 	}
 	err = query(ctx, s.DB, `SELECT financial_year, check_name, subject, status, detail FROM check_results
 		WHERE status = 'fail' ORDER BY financial_year, check_name, subject`, nil,

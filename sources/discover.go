@@ -86,14 +86,26 @@ var yearPattern = regexp.MustCompile(`(?i)(?:^|[^0-9])((?:19|20)[0-9]{2})\s*(?:-
 // than one or a pair of years that are not consecutive.
 func FinancialYearIn(text string) (string, error) {
 	found := ""
-	for _, m := range yearPattern.FindAllStringSubmatch(text, -1) {
-		start, _ := strconv.Atoi(m[1])
-		end, _ := strconv.Atoi(m[2])
-		if len(m[2]) == 2 {
+	// Each search resumes just after the previous year rather than after
+	// the non-digit that ended it, which may begin the next year
+	// ("2019-20_2020-21").
+	for rest := text; ; {
+		loc := yearPattern.FindStringSubmatchIndex(rest)
+		if loc == nil {
+			break
+		}
+		match, first, second := rest[loc[0]:loc[1]], rest[loc[2]:loc[3]], rest[loc[4]:loc[5]]
+		rest = rest[loc[5]:]
+		start, _ := strconv.Atoi(first)
+		end, _ := strconv.Atoi(second)
+		if len(second) == 2 {
 			end += start / 100 * 100
+			if end < start { // "1999/00"
+				end += 100
+			}
 		}
 		if end != start+1 {
-			return "", fmt.Errorf("%w: %q is not one financial year", ErrAmbiguous, strings.TrimSpace(m[0]))
+			return "", fmt.Errorf("%w: %q is not one financial year", ErrAmbiguous, strings.TrimSpace(match))
 		}
 		fy := fmt.Sprintf("%d-%02d", start, end%100)
 		if found != "" && found != fy {

@@ -9,9 +9,14 @@ import (
 	"syscall"
 )
 
-func main() {
+func main() { os.Exit(run()) }
+
+// run wires the real process: its streams and its signals. SIGINT and
+// SIGTERM cancel the context, so a command stops cleanly: open
+// transactions roll back and downloads stop, leaving nothing half done.
+func run() int {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	app := &App{Stdout: os.Stdout, Stderr: os.Stderr}
-	os.Exit(app.Main(ctx, os.Args[1:]))
+	return app.Main(ctx, os.Args[1:])
 }

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"context"
 	"os"
 	"path/filepath"
 	"testing"
@@ -12,9 +11,7 @@ import (
 
 func TestMain(m *testing.M) {
 	testscript.Main(m, map[string]func(){
-		"mappa": func() {
-			os.Exit((&App{Stdout: os.Stdout, Stderr: os.Stderr}).Main(context.Background(), os.Args[1:]))
-		},
+		"mappa": func() { os.Exit(run()) },
 	})
 }
 
@@ -29,9 +26,10 @@ func TestScripts(t *testing.T) {
 		Dir: "testdata/script",
 		Setup: func(env *testscript.Env) error {
 			env.Setenv("FIXTURES", fixtures)
-			return nil
+			return setupGOVUK(fixtures)(env)
 		},
-		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){"setcell": setCell},
+		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
+			"setcell": setCell, "govuk": govukCmd, "holdlock": holdLock, "waitrun": waitRun},
 	})
 }
 

@@ -117,7 +117,7 @@ func (j *fetchJob) report(t pipeline.RunTotals) {
 	for _, f := range t.Files {
 		counts[f.Status]++
 		if f.Status == pipeline.FileFailed {
-			fmt.Fprintf(j.app.Stdout, "failed: %s %s %s: %s\n", f.Kind, f.Period, f.URL, f.Error)
+			fmt.Fprintf(j.app.Stdout, "failed: %s\n", describeFailure(f))
 		}
 	}
 	loaded := "no years loaded"
@@ -126,4 +126,13 @@ func (j *fetchJob) report(t pipeline.RunTotals) {
 	}
 	fmt.Fprintf(j.app.Stdout, "%s: %d fetched, %d unchanged, %d failed; %s\n", j.command,
 		counts[pipeline.FileFetched], counts[pipeline.FileUnchanged], counts[pipeline.FileFailed], loaded)
+}
+
+// describeFailure says what failed and why, naming the URL once.
+func describeFailure(f pipeline.RunFile) string {
+	what := strings.TrimSpace(f.Kind + " " + f.Period)
+	if strings.Contains(f.Error, f.URL) {
+		return what + ": " + f.Error
+	}
+	return what + " " + f.URL + ": " + f.Error
 }

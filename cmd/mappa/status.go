@@ -56,12 +56,21 @@ func (c *StatusCommand) Run(ctx context.Context, args []string) error {
 	for _, p := range rep.Population {
 		fmt.Fprintf(w, "%d\t%s\t%s\t%s\n", p.MidYear, p.Level, p.File, p.Lookup)
 	}
-	fmt.Fprintln(w, "\nRUN\tCOMMAND\tSTARTED\tOUTCOME\tYEARS\tERROR")
+	fmt.Fprintln(w, "\nRUN\tSTARTED\tCOMMAND\tOUTCOME\tFILES\tYEARS LOADED\tERROR")
 	for _, r := range rep.Runs {
-		fmt.Fprintf(w, "%d\t%s\t%s\t%s\t%s\t%s\n", r.ID, r.Command, r.StartedAt, r.Outcome, r.YearsLoaded, r.Error)
+		files := "-"
+		if r.Fetched+r.Unchanged+r.Failed > 0 {
+			files = fmt.Sprintf("fetched %d, unchanged %d, failed %d", r.Fetched, r.Unchanged, r.Failed)
+		}
+		fmt.Fprintf(w, "%d\t%s\t%s\t%s\t%s\t%s\t%s\n", r.ID, r.StartedAt, r.Command, r.Outcome, files, r.YearsLoaded, r.Error)
 	}
 	if err := w.Flush(); err != nil {
 		return err
+	}
+	for _, r := range rep.Runs {
+		for _, f := range r.FailedFiles {
+			fmt.Fprintf(c.app.Stdout, "run %d failed: %s\n", r.ID, describeFailure(f))
+		}
 	}
 	if len(rep.Failing) == 0 {
 		fmt.Fprintln(c.app.Stdout, "\nno failing checks")

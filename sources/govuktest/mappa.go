@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"net/http"
 	"os"
 	"path"
 	"path/filepath"
@@ -129,7 +130,7 @@ func (s *Server) publish(i int, fy, name string, f File) (Release, map[string]an
 	listed := media
 	if start <= 2017 {
 		listed = fmt.Sprintf("/government/uploads/system/uploads/attachment_data/file/%d/%s", 800000+i, name)
-		s.AddFault(listed, Fault{Kind: Redirect, Location: media})
+		s.SetRedirect(listed, media, http.StatusFound)
 	}
 	s.SetFile("/media/bulletin/"+fy+".pdf", File{Body: []byte("%PDF-1.4 stub"), ContentType: contentTypes[".pdf"], Modified: published})
 	area := map[string]any{"title": areaTitle(start, fy), "filename": name, "content_type": f.ContentType,
@@ -159,7 +160,7 @@ func (s *Server) publish(i int, fy, name string, f File) (Release, map[string]an
 	listedAPI := api
 	if start == 2018 {
 		listedAPI = api + "/area-tables"
-		s.AddFault(listedAPI, Fault{Kind: Redirect, Location: api, Status: 303})
+		s.SetRedirect(listedAPI, api, http.StatusSeeOther)
 	}
 	doc := map[string]any{"base_path": slug, "api_path": listedAPI, "title": page["title"],
 		"document_type": docType(start), "public_updated_at": page["public_updated_at"]}

@@ -68,12 +68,13 @@ type Server struct {
 	docs     map[string][]byte // Content API documents by path
 	files    map[string]File
 	faults   map[string][]*Fault
+	moved    map[string]Fault // permanent redirects, which ClearFaults keeps
 	requests []Request
 }
 
 // New starts an empty fake GOV.UK; Close it when done.
 func New() *Server {
-	s := &Server{docs: map[string][]byte{}, files: map[string]File{}, faults: map[string][]*Fault{}}
+	s := &Server{docs: map[string][]byte{}, files: map[string]File{}, faults: map[string][]*Fault{}, moved: map[string]Fault{}}
 	s.Server = httptest.NewServer(http.HandlerFunc(s.serve))
 	return s
 }
@@ -115,7 +116,15 @@ func (s *Server) AddFault(path string, f Fault) {
 	s.faults[path] = append(s.faults[path], &f)
 }
 
-// ClearFaults removes every fault.
+// SetRedirect makes path redirect to location with code, for good: the
+// way GOV.UK sends old upload URLs to the assets host.
+func (s *Server) SetRedirect(path, location string, code int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.moved[path] = Fault{Kind: Redirect, Location: location, Status: code}
+}
+
+// ClearFaults removes every fault; redirects set with SetRedirect stay.
 func (s *Server) ClearFaults() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -137,6 +146,9 @@ func (s *Server) nextFault(path string) *Fault {
 	defer s.mu.Unlock()
 	q := s.faults[path]
 	if len(q) == 0 {
+		if m, ok := s.moved[path]; ok {
+			return &m
+		}
 		return nil
 	}
 	f := q[0]
