@@ -297,3 +297,44 @@ func dumpYear(t *testing.T, st *Store, year string) string {
 	}
 	return b.String()
 }
+
+// TestRunInterrupted stops a run mid-download, as SIGTERM does: the run
+// ends as interrupted, and the archive and the database keep only what
+// completed before.
+func TestRunInterrupted(t *testing.T) {
+	l := newLiveFixture(t)
+	if _, err := l.run(t); err != nil {
+		t.Fatal(err)
+	}
+	before, files := dump(t, l.store), archiveFiles(t, l.archive)
+	restate(t, l, "2019-20")
+	l.srv.AddFault(l.fx.ReleaseFor("2019-20").FilePath, govuktest.Fault{Kind: govuktest.Hang})
+	f, err := sources.NewFetcher(l.srv.URL(""), sources.WithTimeouts(time.Second, time.Minute), sources.WithRateLimit(1000))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	time.AfterFunc(time.Second, cancel)
+	id, err := l.store.StartRun(context.Background(), "run", nil, time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := &Runner{Archive: l.archive, Store: l.store, Fetcher: f, Log: zap.NewNop()}
+	totals, runErr := r.Run(ctx, l.cfg)
+	if !errors.Is(runErr, context.Canceled) {
+		t.Fatalf("err = %v, want context.Canceled", runErr)
+	}
+	if err := l.store.FinishRun(ctx, id, runErr, totals); err != nil {
+		t.Fatalf("recording an interrupted run: %v", err)
+	}
+	var outcome string
+	if err := l.store.DB.QueryRow(`SELECT outcome FROM runs WHERE run_id = ?`, id).Scan(&outcome); err != nil || outcome != RunInterrupted {
+		t.Errorf("outcome = %q (%v), want %q", outcome, err, RunInterrupted)
+	}
+	if dump(t, l.store) != before {
+		t.Error("an interrupted run changed the data")
+	}
+	if got := archiveFiles(t, l.archive); strings.Join(got, " ") != strings.Join(files, " ") {
+		t.Errorf("archive files changed: %v", got)
+	}
+}

@@ -101,7 +101,8 @@ func (f *Fetcher) fetchOnce(ctx context.Context, rawURL string, cond Validators,
 		return res, false, nil
 	case resp.StatusCode != http.StatusOK:
 		herr := &HTTPError{URL: rawURL, Status: resp.Status}
-		if resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode >= 500 {
+		// The statuses retryablehttp's policy retries (not 501).
+		if resp.StatusCode == http.StatusTooManyRequests || (resp.StatusCode >= 500 && resp.StatusCode != http.StatusNotImplemented) {
 			herr.Retries = f.o.retryMax
 		}
 		return nil, false, herr

@@ -1,0 +1,102 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/mappa-etl/mappa/pipeline"
+	"github.com/mappa-etl/mappa/sources/govuktest"
+)
+
+// syncBuffer is a buffer safe for the scheduler's goroutines to log into.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+func TestExitCodes(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "m.db")
+	unlock, err := pipeline.LockWriter(db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer unlock()
+	tests := []struct {
+		name    string
+		args    []string
+		want    int
+		wantErr string
+	}{
+		{"locked run", []string{"run", "--db", db, "--archive", filepath.Join(dir, "a"), "--source", "http://127.0.0.1:1"}, exitLocked, "nothing was done"},
+		{"locked add", []string{"add", "--db", db, "--archive", filepath.Join(dir, "a"), "lookup", "x.csv"}, exitLocked, "lock"},
+		{"unknown flag", []string{"run", "--nope"}, exitUsage, "flag provided but not defined"},
+		{"bad population flag", []string{"run", "--population", "2019"}, exitUsage, "want YEAR=URL_OR_PATH"},
+		{"bad cron", []string{"schedule", "--cron", "61 * * * *"}, exitUsage, "--cron"},
+		{"missing config", []string{"run", "--config", filepath.Join(dir, "none.json")}, exitFailure, "read config"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			var stdout, stderr bytes.Buffer
+			app := &App{Stdout: &stdout, Stderr: &stderr}
+			if got := app.Main(context.Background(), tc.args); got != tc.want {
+				t.Errorf("exit code = %d, want %d; stderr: %s", got, tc.want, stderr.String())
+			}
+			if !strings.Contains(stderr.String(), tc.wantErr) {
+				t.Errorf("stderr = %q, want it to mention %q", stderr.String(), tc.wantErr)
+			}
+		})
+	}
+}
+
+// TestScheduleSkipsOverlappingTicks runs the scheduler every second against
+// a GOV.UK that takes 2.5 s to list the collection: the ticks that come
+// while a run is going are skipped, and cancelling stops it cleanly.
+func TestScheduleSkipsOverlappingTicks(t *testing.T) {
+	srv, _, err := govuktest.NewMAPPA("../../testdata/published")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Close()
+	srv.AddFault("/api/content"+govuktest.CollectionPath, govuktest.Fault{Kind: govuktest.Hang, Delay: 2500 * time.Millisecond})
+	dir := t.TempDir()
+	var stdout, stderr syncBuffer
+	app := &App{Stdout: &stdout, Stderr: &stderr}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan int)
+	go func() {
+		done <- app.Main(ctx, []string{"schedule", "--cron", "@every 1s", "--tz", "UTC", "--source", srv.URL(""), "--rate", "100",
+			"--timeout", "10s", "--db", filepath.Join(dir, "m.db"), "--archive", filepath.Join(dir, "a")})
+	}()
+	deadline := time.Now().Add(20 * time.Second)
+	for !strings.Contains(stderr.String(), "tick skipped") && time.Now().Before(deadline) {
+		time.Sleep(50 * time.Millisecond)
+	}
+	cancel()
+	if code := <-done; code != exitOK {
+		t.Errorf("exit code after cancel = %d, want 0; stderr:\n%s", code, stderr.String())
+	}
+	log := stderr.String()
+	for _, want := range []string{"tick skipped: the previous run is still going", "scheduler stopped"} {
+		if !strings.Contains(log, want) {
+			t.Errorf("log lacks %q:\n%s", want, log)
+		}
+	}
+}
