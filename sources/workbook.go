@@ -1,5 +1,7 @@
 // Package sources turns raw bytes into cells: one reader per spreadsheet
-// format behind the Reader interface, format sniffing, and the raw archive.
+// format behind the Reader interface, format sniffing, and the raw archive;
+// and fetches those bytes: GOV.UK Content API discovery and downloads
+// through one careful HTTP client (Fetcher).
 package sources
 
 import (
