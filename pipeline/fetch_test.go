@@ -28,6 +28,8 @@ type liveFixture struct {
 	cfg     RunConfig
 }
 
+// newLiveFixture's runs cap downloads at 1 MiB (the largest fixture is
+// 0.6 MiB), retry twice and give up after 300 ms without data.
 func newLiveFixture(t *testing.T) *liveFixture {
 	t.Helper()
 	srv, fx, err := govuktest.NewMAPPA("../testdata/published")
@@ -47,7 +49,7 @@ func newLiveFixture(t *testing.T) *liveFixture {
 func (l *liveFixture) run(t *testing.T) (RunTotals, error) {
 	t.Helper()
 	f, err := sources.NewFetcher(l.srv.URL(""), sources.WithRetries(2, time.Millisecond, 5*time.Millisecond),
-		sources.WithTimeouts(time.Second, 300*time.Millisecond), sources.WithRateLimit(1000))
+		sources.WithTimeouts(time.Second, 300*time.Millisecond), sources.WithRateLimit(1000), sources.WithMaxBytes(1<<20))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -197,6 +199,12 @@ func TestRunFaults(t *testing.T) {
 		{"redirect to a host not allowed", func(l *liveFixture) {
 			l.srv.AddFault(l.fx.ReleaseFor(year).FilePath, govuktest.Fault{Kind: govuktest.Redirect, Location: "https://evil.example/x.xlsx"})
 		}, "host not allowed"},
+		{"429 with Retry-After, always", func(l *liveFixture) {
+			l.srv.AddFault(l.fx.ReleaseFor(year).FilePath, govuktest.Fault{Kind: govuktest.Status, Status: 429, RetryAfter: "0"})
+		}, "429 Too Many Requests (after 2 retries)"},
+		{"oversized file", func(l *liveFixture) {
+			l.srv.AddFault(l.fx.ReleaseFor(year).FilePath, govuktest.Fault{Kind: govuktest.Body, Body: make([]byte, 2<<20)})
+		}, "file exceeds the size limit: declared 2097152 bytes, limit 1048576"},
 		{"invalid JSON page", func(l *liveFixture) {
 			l.srv.SetJSON(l.fx.ReleaseFor(year).PagePath, []byte(`{"title": "MAPPA annual report 2019 to 2020", "details": {`))
 		}, "invalid JSON"},
@@ -336,5 +344,52 @@ func TestRunInterrupted(t *testing.T) {
 	}
 	if got := archiveFiles(t, l.archive); strings.Join(got, " ") != strings.Join(files, " ") {
 		t.Errorf("archive files changed: %v", got)
+	}
+}
+
+// TestRunRecoversFromTransientFaults checks that faults that clear up on a
+// retry cost nothing: the restated year loads and the run succeeds.
+func TestRunRecoversFromTransientFaults(t *testing.T) {
+	const year = "2021-22"
+	tests := []struct {
+		name  string
+		fault govuktest.Fault
+	}{
+		{"503 then success", govuktest.Fault{Kind: govuktest.Status, Status: 503, Times: 1}},
+		{"429 with Retry-After then success", govuktest.Fault{Kind: govuktest.Status, Status: 429, RetryAfter: "1", Times: 1}},
+		{"body cut short then success", govuktest.Fault{Kind: govuktest.CutShort, Times: 1}},
+		{"stall then success", govuktest.Fault{Kind: govuktest.Hang, Times: 1}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			l := newLiveFixture(t)
+			if _, err := l.run(t); err != nil {
+				t.Fatal(err)
+			}
+			restate(t, l, year)
+			l.srv.AddFault(l.fx.ReleaseFor(year).FilePath, tc.fault)
+			l.srv.Requests()
+			start := time.Now()
+			totals, err := l.run(t)
+			if err != nil {
+				t.Fatalf("run: %v", err)
+			}
+			if strings.Join(totals.Years, ",") != year {
+				t.Errorf("years loaded = %v, want [%s]", totals.Years, year)
+			}
+			hits := 0
+			for _, r := range l.srv.Requests() {
+				if r.Path == l.fx.ReleaseFor(year).FilePath {
+					hits++
+				}
+			}
+			if hits != 2 {
+				t.Errorf("%d requests for the file, want 2 (the fault, then the retry)", hits)
+			}
+			if tc.fault.RetryAfter == "1" && time.Since(start) < time.Second {
+				t.Errorf("run took %v: Retry-After: 1 was not honoured", time.Since(start))
+			}
+		})
 	}
 }

@@ -59,7 +59,7 @@ func (f *Fetcher) Fetch(ctx context.Context, rawURL string, cond Validators, lab
 		if !transferErr || attempt >= f.o.retryMax || ctx.Err() != nil {
 			return res, err
 		}
-		wait := boundedBackoff(f.o.retryWaitMin, f.o.retryWaitMax, attempt, nil)
+		wait := retryablehttp.DefaultBackoff(f.o.retryWaitMin, f.o.retryWaitMax, attempt, nil)
 		f.o.log.Warn("download interrupted; retrying", zap.String("url", u.Redacted()), zap.Error(err), zap.Duration("wait", wait))
 		select {
 		case <-ctx.Done():

@@ -9,6 +9,8 @@ import (
 	"net/http"
 	"net/url"
 	"runtime/debug"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/hashicorp/go-retryablehttp"
@@ -59,6 +61,7 @@ type fetchOptions struct {
 	connectTimeout, idleTimeout time.Duration
 	retryMax                    int
 	retryWaitMin, retryWaitMax  time.Duration
+	maxRetryAfter               time.Duration
 	maxBytes                    int64
 	perSecond                   float64
 	extraHosts                  []string
@@ -80,10 +83,16 @@ func WithTimeouts(connect, idle time.Duration) FetchOption {
 }
 
 // WithRetries sets how many times a failed request is retried and the
-// bounds of the exponential backoff between attempts. A Retry-After
-// header is honoured up to the upper bound.
+// bounds of the exponential backoff between attempts.
 func WithRetries(max int, waitMin, waitMax time.Duration) FetchOption {
 	return func(o *fetchOptions) { o.retryMax, o.retryWaitMin, o.retryWaitMax = max, waitMin, waitMax }
+}
+
+// WithMaxRetryAfter bounds how long a Retry-After header can make a retry
+// wait: a server asking for an hour must not stall a scheduled run for an
+// hour. Longer requests wait this long.
+func WithMaxRetryAfter(d time.Duration) FetchOption {
+	return func(o *fetchOptions) { o.maxRetryAfter = d }
 }
 
 // WithMaxBytes caps the size of any one response body.
@@ -125,7 +134,7 @@ func UserAgent() string {
 func NewFetcher(origin string, opts ...FetchOption) (*Fetcher, error) {
 	o := fetchOptions{
 		userAgent: UserAgent(), connectTimeout: 30 * time.Second, idleTimeout: 60 * time.Second,
-		retryMax: 4, retryWaitMin: time.Second, retryWaitMax: 60 * time.Second,
+		retryMax: 4, retryWaitMin: time.Second, retryWaitMax: 30 * time.Second, maxRetryAfter: time.Minute,
 		maxBytes: DefaultMaxBytes, perSecond: 5, log: zap.NewNop(),
 	}
 	for _, opt := range opts {
@@ -134,6 +143,9 @@ func NewFetcher(origin string, opts ...FetchOption) (*Fetcher, error) {
 	policy, err := newHostPolicy(origin, o.extraHosts)
 	if err != nil {
 		return nil, err
+	}
+	if o.perSecond <= 0 || (o.perSecond >= 10 && !isLoopback(policy.origin.Hostname())) {
+		return nil, fmt.Errorf("rate %g requests per second: GOV.UK asks clients to stay under 10", o.perSecond)
 	}
 	f := &Fetcher{policy: policy, o: o, limiter: rate.NewLimiter(rate.Limit(o.perSecond), 1)}
 	transport := &http.Transport{
@@ -163,18 +175,30 @@ func NewFetcher(origin string, opts ...FetchOption) (*Fetcher, error) {
 		return retryablehttp.DefaultRetryPolicy(ctx, resp, err)
 	}
 	c.Backoff = func(min, max time.Duration, attempt int, resp *http.Response) time.Duration {
-		return boundedBackoff(min, max, attempt, resp)
+		if d, ok := retryAfter(resp); ok {
+			return minDuration(d, o.maxRetryAfter)
+		}
+		return retryablehttp.DefaultBackoff(min, max, attempt, nil)
 	}
 	c.ErrorHandler = retryablehttp.PassthroughErrorHandler
 	f.client = c
 	return f, nil
 }
 
-// boundedBackoff is retryablehttp's exponential backoff, which honours
-// Retry-After, with Retry-After capped: a server asking for an hour must
-// not stall a scheduled run for an hour.
-func boundedBackoff(min, max time.Duration, attempt int, resp *http.Response) time.Duration {
-	return minDuration(retryablehttp.DefaultBackoff(min, max, attempt, resp), max)
+// retryAfter reads the Retry-After of a 429 or 503 answer: seconds or an
+// HTTP date. (retryablehttp honours it too, but without a bound.)
+func retryAfter(resp *http.Response) (time.Duration, bool) {
+	if resp == nil || (resp.StatusCode != http.StatusTooManyRequests && resp.StatusCode != http.StatusServiceUnavailable) {
+		return 0, false
+	}
+	v := strings.TrimSpace(resp.Header.Get("Retry-After"))
+	if secs, err := strconv.Atoi(v); err == nil && secs >= 0 {
+		return time.Duration(secs) * time.Second, true
+	}
+	if t, err := http.ParseTime(v); err == nil {
+		return max(time.Until(t), 0), true
+	}
+	return 0, false
 }
 
 func minDuration(a, b time.Duration) time.Duration {

@@ -120,7 +120,7 @@ func (f *fetchFlags) fetcher(app *App, cfg pipeline.RunConfig) (*sources.Fetcher
 		sources.WithAllowedHosts(f.allowHosts...),
 		sources.WithMaxBytes(f.maxMiB << 20),
 		sources.WithTimeouts(30*time.Second, f.timeout),
-		sources.WithRetries(f.retries, time.Second, time.Minute),
+		sources.WithRetries(f.retries, time.Second, 30*time.Second),
 		sources.WithRateLimit(f.rate),
 		sources.WithLogger(app.Log),
 	}
