@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -79,19 +80,24 @@ func (f *fetchFlags) resolve(fs *flag.FlagSet) (pipeline.RunConfig, error) {
 		if err := dec.Decode(&fc); err != nil {
 			return cfg, fmt.Errorf("read config %s: %w", f.config, err)
 		}
+		// Relative paths in the file are relative to the file, so the same
+		// config works from cron, systemd and a shell.
+		base := filepath.Dir(f.config)
 		if !set["db"] && fc.DB != "" {
-			f.db = fc.DB
+			f.db = besideConfig(base, fc.DB)
 		}
 		if !set["archive"] && fc.Archive != "" {
-			f.archive = fc.Archive
+			f.archive = besideConfig(base, fc.Archive)
 		}
 		if !set["source"] && fc.Source != "" {
 			f.source = fc.Source
 		}
 		f.allowHosts = append(fc.AllowHosts, f.allowHosts...)
-		f.lookups = append(fc.Lookups, f.lookups...)
+		for _, l := range fc.Lookups {
+			cfg.Lookups = append(cfg.Lookups, besideConfig(base, l))
+		}
 		for y, src := range fc.Population {
-			cfg.Population[y] = src
+			cfg.Population[y] = besideConfig(base, src)
 		}
 	}
 	for _, p := range f.population {
@@ -106,7 +112,7 @@ func (f *fetchFlags) resolve(fs *flag.FlagSet) (pipeline.RunConfig, error) {
 			return cfg, usageError{"population: " + err.Error()}
 		}
 	}
-	cfg.Lookups = f.lookups
+	cfg.Lookups = append(cfg.Lookups, f.lookups...)
 	if f.maxMiB <= 0 || f.retries < 0 || f.rate <= 0 || f.timeout <= 0 {
 		return cfg, usageError{"--max-mib, --timeout and --rate must be positive and --retries not negative"}
 	}
@@ -136,7 +142,7 @@ func (f *fetchFlags) fetcher(app *App, cfg pipeline.RunConfig) (*sources.Fetcher
 		return nil, usageError{err.Error()}
 	}
 	for _, src := range append(append([]string{}, cfg.Lookups...), values(cfg.Population)...) {
-		if strings.HasPrefix(src, "http://") || strings.HasPrefix(src, "https://") {
+		if isURL(src) {
 			if err := fetcher.AllowHostOf(src); err != nil {
 				return nil, usageError{err.Error()}
 			}
@@ -144,6 +150,17 @@ func (f *fetchFlags) fetcher(app *App, cfg pipeline.RunConfig) (*sources.Fetcher
 	}
 	return fetcher, nil
 }
+
+// besideConfig resolves a relative local path in the config file against
+// the file's directory; URLs and absolute paths are kept.
+func besideConfig(base, p string) string {
+	if p == "" || filepath.IsAbs(p) || isURL(p) {
+		return p
+	}
+	return filepath.Join(base, p)
+}
+
+func isURL(s string) bool { return strings.HasPrefix(s, "http://") || strings.HasPrefix(s, "https://") }
 
 func values(m map[string]string) []string {
 	out := make([]string, 0, len(m))
