@@ -97,6 +97,8 @@ func (r *Runner) fetchReleases(ctx context.Context, collection string) error {
 		if s.Err != nil {
 			r.record(RunFile{URL: s.Page, Kind: "page", Status: FileFailed, Error: s.Err.Error()})
 			r.Log.Error("page failed", zap.String("page", s.Page), zap.Error(s.Err))
+		} else if s.Ambiguous {
+			r.Log.Warn("page skipped: ambiguous, not guessed", zap.String("page", s.Page), zap.String("reason", s.Reason))
 		} else {
 			r.Log.Info("page skipped", zap.String("page", s.Page), zap.String("reason", s.Reason))
 		}

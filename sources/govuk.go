@@ -29,6 +29,9 @@ type Skipped struct {
 	Page   string
 	Reason string
 	Err    error
+	// Ambiguous is set when the page may hold a release but which file or
+	// which year could not be told: worth an operator's look.
+	Ambiguous bool
 }
 
 // Discovery is what a collection offers.
@@ -88,7 +91,7 @@ func (f *Fetcher) Discover(ctx context.Context, collectionPath string) (*Discove
 			continue
 		}
 		for _, r := range rels {
-			d.Skipped = append(d.Skipped, Skipped{Page: r.LandingURL,
+			d.Skipped = append(d.Skipped, Skipped{Page: r.LandingURL, Ambiguous: true,
 				Reason: fmt.Sprintf("%v: %d pages offer area tables for %s", ErrAmbiguous, len(rels), year)})
 		}
 	}
@@ -118,7 +121,7 @@ func (f *Fetcher) readRelease(ctx context.Context, doc DocumentLink) (Release, *
 	case errors.Is(err, ErrNoAreaTables):
 		return Release{}, &Skipped{Page: name, Reason: "no area tables spreadsheet attached"}
 	case err != nil:
-		return Release{}, &Skipped{Page: name, Reason: err.Error()}
+		return Release{}, &Skipped{Page: name, Reason: err.Error(), Ambiguous: errors.Is(err, ErrAmbiguous)}
 	case strings.TrimSpace(c.Attachment.URL) == "":
 		return Release{}, &Skipped{Page: name, Reason: fmt.Sprintf("area tables %q have no url", c.Filename),
 			Err: fmt.Errorf("read page %s: area tables %q have no url", name, c.Filename)}
