@@ -116,6 +116,9 @@ func FuzzPickAreaTables(f *testing.F) {
 	f.Add("MAPPA 2019/20", "Area tables 2020-21", "MAPPA_Annual_Report_-_Areas_Tables_2022-23.xlsx", ctODS, "", false)
 	f.Add("2020-10-29", "by area", "x.xls", ctXLS, "u", true)
 	f.Fuzz(func(t *testing.T, pageTitle, title, filename, contentType, url string, twice bool) {
+		if len(pageTitle)+len(title)+len(filename)+len(contentType)+len(url) > 4096 {
+			return
+		}
 		a := Attachment{Title: title, Filename: filename, ContentType: contentType, URL: url}
 		p := Page{Title: pageTitle, Details: PageDetails{Attachments: []Attachment{bulletin("2019-20"), a}}}
 		if twice { // the same table in another format

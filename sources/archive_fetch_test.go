@@ -1,0 +1,210 @@
+package sources
+
+import (
+	"errors"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"reflect"
+	"sort"
+	"strings"
+	"testing"
+)
+
+// archiveContents lists every file under the archive, relative to it.
+func archiveContents(t *testing.T, a *Archive) []string {
+	t.Helper()
+	var out []string
+	err := filepath.WalkDir(a.Dir, func(p string, d fs.DirEntry, err error) error {
+		if err == nil && !d.IsDir() {
+			rel, _ := filepath.Rel(a.Dir, p)
+			out = append(out, filepath.ToSlash(rel))
+		}
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sort.Strings(out)
+	return out
+}
+
+func readManifestBytes(t *testing.T, a *Archive) []byte {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join(a.Dir, "manifest.json"))
+	if err != nil && !errors.Is(err, os.ErrNotExist) {
+		t.Fatal(err)
+	}
+	return b
+}
+
+type failingReader struct{ n int }
+
+func (r *failingReader) Read(p []byte) (int, error) {
+	if r.n > 0 {
+		r.n--
+		return copy(p, "PK\x03\x04 partial"), nil
+	}
+	return 0, errors.New("connection reset")
+}
+
+func TestAddFetchedKeepsNothingOfAFailure(t *testing.T) {
+	invalid := errors.New(`sheet "Table 1": unknown area label`)
+	reject := func(string) (string, error) { return "", invalid }
+	for _, tc := range []struct {
+		name    string
+		prior   bool // the archive already holds a file
+		src     io.Reader
+		wantErr string
+	}{
+		{"validation fails, empty archive", false, strings.NewReader("<html>Sorry</html>"), "unknown area label"},
+		{"validation fails, archive in use", true, strings.NewReader("<html>Sorry</html>"), "unknown area label"},
+		{"read fails", true, &failingReader{n: 2}, "connection reset"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			a := testArchive(t)
+			if tc.prior {
+				if _, err := a.AddFetched(Entry{Kind: KindLookup, Filename: "lookup.csv", URL: "https://ons.example/l.csv", ETag: `"l1"`},
+					strings.NewReader("LAD21CD,PFA21CD\n"), accept); err != nil {
+					t.Fatal(err)
+				}
+			}
+			before, beforeManifest := archiveContents(t, a), readManifestBytes(t, a)
+			res, err := a.AddFetched(Entry{Kind: KindAreaTables, Period: "2019-20", Filename: "area.ods",
+				URL: "https://assets.example/area.ods", ETag: `"a1"`}, tc.src, reject)
+			if err == nil || !strings.Contains(err.Error(), tc.wantErr) || res.Added || res.Rejected != "" {
+				t.Fatalf("AddFetched = %+v, %v; want an error with %q", res, err, tc.wantErr)
+			}
+			if tc.wantErr == "unknown area label" && !errors.Is(err, invalid) {
+				t.Errorf("error %v does not wrap the validator's", err)
+			}
+			if after := archiveContents(t, a); !reflect.DeepEqual(after, before) {
+				t.Errorf("archive files changed:\nbefore %v\nafter  %v", before, after)
+			}
+			if got := readManifestBytes(t, a); string(got) != string(beforeManifest) {
+				t.Errorf("manifest changed:\n%s", got)
+			}
+		})
+	}
+}
+
+func TestAddFetchedRecordsValidators(t *testing.T) {
+	a := testArchive(t)
+	const u1, u2 = "https://assets.example/media/1/area.ods", "https://www.gov.uk/government/uploads/file/1/area.ods"
+	entry := func(url, etag, lm, body string) (AddResult, error) {
+		return a.AddFetched(Entry{Kind: KindAreaTables, Period: "2019-20", Filename: "area.ods", URL: url, ETag: etag, LastModified: lm,
+			Title: "MAPPA annual report 2019 to 2020"}, strings.NewReader(body), func(string) (string, error) { return "application/vnd.oasis.opendocument.spreadsheet", nil })
+	}
+	first, err := entry(u1, `"e1"`, "Thu, 29 Oct 2020 09:30:00 GMT", "first")
+	if err != nil || !first.Added {
+		t.Fatalf("first AddFetched = %+v, %v", first, err)
+	}
+	e := first.Entry
+	if e.Path != "files/"+e.SHA256+".ods" || e.MediaType != "application/vnd.oasis.opendocument.spreadsheet" || e.URL != u1 ||
+		e.ETag != `"e1"` || e.Title != "MAPPA annual report 2019 to 2020" || e.Bytes != 5 {
+		t.Errorf("entry = %+v", e)
+	}
+	manifestStat := func() os.FileInfo {
+		fi, err := os.Stat(filepath.Join(a.Dir, "manifest.json"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return fi
+	}
+	for _, step := range []struct {
+		name                string
+		url, etag, lm, body string
+		wantAdded           bool
+		wantFiles           int
+		wantRewrite         bool
+		want                map[string]FetchRecord // by url; "first"/"restated" stand for the hashes
+	}{
+		{"same bytes, same validators: no write", u1, `"e1"`, "Thu, 29 Oct 2020 09:30:00 GMT", "first", false, 1, false,
+			map[string]FetchRecord{u1: {"first", Validators{`"e1"`, "Thu, 29 Oct 2020 09:30:00 GMT"}}}},
+		{"same bytes from a new url", u2, `"e2"`, "", "first", false, 1, true,
+			map[string]FetchRecord{u1: {"first", Validators{`"e1"`, "Thu, 29 Oct 2020 09:30:00 GMT"}}, u2: {"first", Validators{ETag: `"e2"`}}}},
+		{"same bytes, new validators", u1, `"e3"`, "", "first", false, 1, true,
+			map[string]FetchRecord{u1: {"first", Validators{ETag: `"e3"`}}, u2: {"first", Validators{ETag: `"e2"`}}}},
+		{"no url: nothing remembered", "", `"e9"`, "", "first", false, 1, false,
+			map[string]FetchRecord{u1: {"first", Validators{ETag: `"e3"`}}, u2: {"first", Validators{ETag: `"e2"`}}}},
+		{"restated file", u1, `"e4"`, "", "restated", true, 2, true,
+			map[string]FetchRecord{u1: {"restated", Validators{ETag: `"e4"`}}, u2: {"first", Validators{ETag: `"e2"`}}}},
+	} {
+		t.Run(step.name, func(t *testing.T) {
+			before := manifestStat()
+			res, err := entry(step.url, step.etag, step.lm, step.body)
+			if err != nil || res.Added != step.wantAdded {
+				t.Fatalf("AddFetched = %+v, %v; want added %v", res, err, step.wantAdded)
+			}
+			if rewritten := !os.SameFile(before, manifestStat()); rewritten != step.wantRewrite {
+				t.Errorf("manifest rewritten = %v, want %v", rewritten, step.wantRewrite)
+			}
+			m, err := a.Manifest()
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(m.Files) != step.wantFiles {
+				t.Errorf("%d files, want %d", len(m.Files), step.wantFiles)
+			}
+			want := map[string]FetchRecord{}
+			for url, rec := range step.want {
+				if rec.SHA256 == "first" {
+					rec.SHA256 = e.SHA256
+				} else {
+					rec.SHA256 = m.Files[len(m.Files)-1].SHA256
+				}
+				want[url] = rec
+			}
+			if !reflect.DeepEqual(m.Fetched, want) {
+				t.Errorf("fetched = %+v\nwant %+v", m.Fetched, want)
+			}
+			for url, rec := range want {
+				v, got, ok := m.Conditional(url)
+				if !ok || v != rec.Validators || got.SHA256 != rec.SHA256 {
+					t.Errorf("Conditional(%s) = %+v, %s, %v; want %+v, %s", url, v, got.SHA256, ok, rec.Validators, rec.SHA256)
+				}
+			}
+		})
+	}
+	if _, err := a.AddFetched(Entry{Kind: KindPopulation, Period: "2019", Filename: "p.ods", URL: "https://ons.example/p.ods", ETag: `"p"`},
+		strings.NewReader("first"), accept); err == nil {
+		t.Error("the same bytes were accepted under another kind")
+	}
+	if m, _ := a.Manifest(); len(m.Fetched) != 2 {
+		t.Errorf("a refused file's url was remembered: %+v", m.Fetched)
+	}
+}
+
+func TestManifestConditional(t *testing.T) {
+	e := Entry{SHA256: "abc", Kind: KindAreaTables, Period: "2019-20", Path: "files/abc.ods"}
+	m := &Manifest{Files: []Entry{{SHA256: "old"}, e}, Fetched: map[string]FetchRecord{
+		"etag":      {SHA256: "abc", Validators: Validators{ETag: `"1"`}},
+		"modified":  {SHA256: "abc", Validators: Validators{LastModified: "Thu, 29 Oct 2020 09:30:00 GMT"}},
+		"both":      {SHA256: "abc", Validators: Validators{`"1"`, "Thu, 29 Oct 2020 09:30:00 GMT"}},
+		"bare":      {SHA256: "abc"},
+		"forgotten": {SHA256: "gone", Validators: Validators{ETag: `"2"`}},
+	}}
+	for _, tc := range []struct {
+		url  string
+		ok   bool
+		want Validators
+	}{
+		{"etag", true, Validators{ETag: `"1"`}},
+		{"modified", true, Validators{LastModified: "Thu, 29 Oct 2020 09:30:00 GMT"}},
+		{"both", true, Validators{`"1"`, "Thu, 29 Oct 2020 09:30:00 GMT"}},
+		{"bare", false, Validators{}},      // no validators to send
+		{"forgotten", false, Validators{}}, // the file it confirmed is gone
+		{"unknown", false, Validators{}},
+	} {
+		t.Run(tc.url, func(t *testing.T) {
+			v, got, ok := m.Conditional(tc.url)
+			if ok != tc.ok || v != tc.want || (ok && got != e) || (!ok && got != (Entry{})) {
+				t.Errorf("Conditional = %+v, %+v, %v", v, got, ok)
+			}
+		})
+	}
+	if _, _, ok := (&Manifest{}).Conditional("etag"); ok {
+		t.Error("an empty manifest offered validators")
+	}
+}

@@ -1,0 +1,88 @@
+package sources
+
+import (
+	"bytes"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/mappa-etl/mappa/sources/govuktest"
+)
+
+// TestDiscoverPublished runs discovery against a fake GOV.UK publishing the
+// bundled fixtures in the styles GOV.UK has used, then downloads each file.
+func TestDiscoverPublished(t *testing.T) {
+	const dir = "../testdata/published"
+	srv, fx, err := govuktest.NewMAPPA(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Close()
+	f := quick(t, srv.URL(""))
+	d, err := f.Discover(testCtx(t), govuktest.CollectionPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantNames := map[string]string{
+		"2013-14": "mappa-annual-report-2013-14-by-area.xls",
+		"2014-15": "mappa-annual-report-2014-15-area.xls",
+		"2015-16": "MAPPA_Annual_Report_2015-16_Area_Tables.xls",
+		"2016-17": "MAPPA-annual-report-2016-17-area-tables.xlsx",
+		"2017-18": "mappa-annual-report-2017-18-area-tables.xlsx",
+		"2018-19": "mappa-annual-report-2018-19-area-tables.xlsx",
+		"2019-20": "MAPPA_Annual_Report_2019-20_Area_Tables.xlsx",
+		"2020-21": "MAPPA_Annual_Report_2020-21_Area_Tables.xlsx",
+		"2021-22": "MAPPA_Annual_Report_2021-22_Area_Tables.xlsx",
+		"2022-23": "MAPPA_Annual_Report_-_Areas_Tables_2022-23.xlsx",
+		"2023-24": "MAPPA_Annual_Report_2023-24_Area_Tables.ods",
+		"2024-25": "MAPPA_Annual_Report_2024-25_Area_Tables.ods",
+	}
+	if len(d.Releases) != 12 {
+		t.Fatalf("%d releases, want 12: %+v", len(d.Releases), d.Releases)
+	}
+	for i, r := range d.Releases {
+		start := 2013 + i
+		fy := fmt.Sprintf("%d-%02d", start, (start+1)%100)
+		want := fx.ReleaseFor(fy)
+		body, err := os.ReadFile(filepath.Join(dir, wantNames[fy]))
+		if err != nil {
+			t.Fatal(err)
+		}
+		wantSize := int64(len(body))
+		if start == 2014 { // the old page declares no size
+			wantSize = 0
+		}
+		words := fmt.Sprintf("%d to %d", start, start+1)
+		if r.FinancialYear != fy || r.Filename != wantNames[fy] || r.URL != want.AttachmentURL || r.FileSize != wantSize ||
+			!strings.HasSuffix(r.Title, words) || r.LandingURL != srv.Server.URL+strings.TrimPrefix(want.PagePath, "/api/content") ||
+			r.PublishedAt != fmt.Sprintf("%d-10-29T09:30:00.000+00:00", start+1) {
+			t.Errorf("release %d = %+v\nwant %s %s at %s (%d bytes)", i, r, fy, wantNames[fy], want.AttachmentURL, wantSize)
+			continue
+		}
+		var c collector
+		res, err := f.Fetch(testCtx(t), r.URL, Validators{}, "", c.sink)
+		if err != nil {
+			t.Errorf("%s: %v", fy, err)
+			continue
+		}
+		if !bytes.Equal(c.body.Bytes(), body) || res.URL != srv.URL(want.FilePath) {
+			t.Errorf("%s: fetched %d bytes from %s, want %d from %s", fy, c.body.Len(), res.URL, len(body), srv.URL(want.FilePath))
+		}
+	}
+	got := map[string]string{}
+	for _, s := range d.Skipped {
+		if s.Err != nil {
+			t.Errorf("skipped with an error: %+v", s)
+		}
+		got[s.Page] = s.Reason
+	}
+	want := map[string]string{
+		"/government/publications/mappa-guidance":                 `document type "guidance" is not statistics`,
+		"/government/statistics/mappa-annual-report-2012-to-2013": "withdrawn",
+	}
+	if fmt.Sprint(got) != fmt.Sprint(want) || len(d.Failed()) != 0 {
+		t.Errorf("skipped = %v, want %v", got, want)
+	}
+}
