@@ -3,6 +3,7 @@ package sources
 import (
 	"errors"
 	"fmt"
+	"net/url"
 	"path"
 	"regexp"
 	"strconv"
@@ -145,7 +146,11 @@ func (a Attachment) name() string {
 	if i := strings.IndexAny(u, "?#"); i >= 0 {
 		u = u[:i]
 	}
-	return path.Base(u)
+	name := path.Base(u)
+	if dec, err := url.PathUnescape(name); err == nil {
+		name = dec // "Area%20tables%202019-20.xls" names area tables
+	}
+	return name
 }
 
 // words lowercases s and turns separators into spaces, so
@@ -224,12 +229,16 @@ func PickAreaTables(p Page) (Candidate, error) {
 // stem identifies a table across formats: its title, or its file name
 // without the extension.
 func stem(c Candidate) string {
-	if t := words(c.Attachment.Title); t != "" {
-		return t
+	t := words(c.Attachment.Title)
+	if t == "" {
+		t = words(strings.TrimSuffix(c.Filename, path.Ext(c.Filename)))
 	}
-	n := c.Filename
-	return words(strings.TrimSuffix(n, path.Ext(n)))
+	return strings.TrimSpace(formatWords.ReplaceAllString(t, " "))
 }
+
+// formatWords name a file format in a title, as in "Area tables (ODS)"
+// beside "Area tables (Excel)": the same table either way.
+var formatWords = regexp.MustCompile(`\b(ods|opendocument|open document|xlsx?|excel|microsoft excel|spreadsheet|format|version)\b`)
 
 // attachmentYear is the year an attachment names, which must agree with
 // the page's; an attachment naming none takes the page's.

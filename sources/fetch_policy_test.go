@@ -61,6 +61,9 @@ func TestHostPolicy(t *testing.T) {
 	if err := f.AllowHostOf("http://plain.example/file.csv"); !errors.Is(err, ErrHostNotAllowed) {
 		t.Errorf("AllowHostOf a plain http URL = %v, want ErrHostNotAllowed", err)
 	}
+	if u, _ := url.Parse("https://plain.example/file.csv"); f.policy.check(u) == nil {
+		t.Errorf("a refused AllowHostOf still allowed its host")
+	}
 	for _, tc := range []struct {
 		url string
 		ok  bool

@@ -85,7 +85,13 @@ func (f *Fetcher) Discover(ctx context.Context, collectionPath string) (*Discove
 		}
 		byYear[rel.FinancialYear] = append(byYear[rel.FinancialYear], rel)
 	}
-	for year, rels := range byYear {
+	years := make([]string, 0, len(byYear))
+	for year := range byYear {
+		years = append(years, year)
+	}
+	sort.Strings(years)
+	for _, year := range years {
+		rels := byYear[year]
 		if len(rels) == 1 {
 			d.Releases = append(d.Releases, rels[0])
 			continue
@@ -95,7 +101,6 @@ func (f *Fetcher) Discover(ctx context.Context, collectionPath string) (*Discove
 				Reason: fmt.Sprintf("%v: %d pages offer area tables for %s", ErrAmbiguous, len(rels), year)})
 		}
 	}
-	sort.Slice(d.Releases, func(i, j int) bool { return d.Releases[i].FinancialYear < d.Releases[j].FinancialYear })
 	return d, nil
 }
 

@@ -69,7 +69,7 @@ type Server struct {
 	files    map[string]File
 	faults   map[string][]*Fault
 	moved    map[string]Fault // permanent redirects, which ClearFaults keeps
-	requests []Request
+	requests []*Request
 }
 
 // New starts an empty fake GOV.UK; Close it when done.
@@ -135,7 +135,10 @@ func (s *Server) ClearFaults() {
 func (s *Server) Requests() []Request {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	out := s.requests
+	out := make([]Request, len(s.requests))
+	for i, r := range s.requests {
+		out[i] = *r
+	}
 	s.requests = nil
 	return out
 }
@@ -174,10 +177,16 @@ func (r *recorder) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 
 func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	rec := &recorder{ResponseWriter: w, status: http.StatusOK}
+	// Recorded on arrival, so a test sees a request its client gave up on
+	// (a hang, a cut) even before the handler returns; the status follows.
+	req := &Request{Method: r.Method, Path: r.URL.Path, Status: http.StatusOK,
+		IfNoneMatch: r.Header.Get("If-None-Match"), IfModifiedSince: r.Header.Get("If-Modified-Since")}
+	s.mu.Lock()
+	s.requests = append(s.requests, req)
+	s.mu.Unlock()
 	defer func() {
 		s.mu.Lock()
-		s.requests = append(s.requests, Request{Method: r.Method, Path: r.URL.Path, Status: rec.status,
-			IfNoneMatch: r.Header.Get("If-None-Match"), IfModifiedSince: r.Header.Get("If-Modified-Since")})
+		req.Status = rec.status
 		s.mu.Unlock()
 	}()
 	path := r.URL.Path
