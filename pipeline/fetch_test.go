@@ -224,4 +224,3 @@ func dumpYear(t *testing.T, st *Store, year string) string {
 	}
 	return b.String()
 }
-
