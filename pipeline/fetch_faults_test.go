@@ -53,10 +53,7 @@ func TestRunFaults(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			l := newLiveFixture(t)
-			if _, err := l.run(t); err != nil {
-				t.Fatal(err)
-			}
+			l := loadedLiveFixture(t)
 			yearBefore, filesBefore := dumpYear(t, l.store, year), archiveFiles(t, l.archive)
 			m, _ := l.archive.Manifest()
 			// Upstream restates 2020-21 too: it must load despite the fault.
@@ -97,10 +94,7 @@ func TestRunFaults(t *testing.T) {
 // ends as interrupted, and the archive and the database keep only what
 // completed before.
 func TestRunInterrupted(t *testing.T) {
-	l := newLiveFixture(t)
-	if _, err := l.run(t); err != nil {
-		t.Fatal(err)
-	}
+	l := loadedLiveFixture(t)
 	before, files := dump(t, l.store), archiveFiles(t, l.archive)
 	restate(t, l, "2019-20")
 	l.srv.AddFault(l.fx.ReleaseFor("2019-20").FilePath, govuktest.Fault{Kind: govuktest.Hang})
@@ -150,10 +144,7 @@ func TestRunRecoversFromTransientFaults(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			l := newLiveFixture(t)
-			if _, err := l.run(t); err != nil {
-				t.Fatal(err)
-			}
+			l := loadedLiveFixture(t)
 			restate(t, l, year)
 			l.srv.AddFault(l.fx.ReleaseFor(year).FilePath, tc.fault)
 			l.srv.Requests()

@@ -2,7 +2,6 @@ package pipeline
 
 import (
 	"context"
-	"fmt"
 	"os"
 	"path/filepath"
 	"sort"
@@ -43,6 +42,16 @@ func newLiveFixture(t *testing.T) *liveFixture {
 	a.Now = func() time.Time { return time.Date(2026, 11, 1, 7, 0, 0, 0, time.UTC) }
 	return &liveFixture{srv: srv, fx: fx, archive: a, store: openTestStore(t),
 		cfg: RunConfig{Population: fx.Population, Lookups: fx.Lookups}}
+}
+
+// loadedLiveFixture is a liveFixture after a first, clean run.
+func loadedLiveFixture(t *testing.T) *liveFixture {
+	t.Helper()
+	l := newLiveFixture(t)
+	if _, err := l.run(t); err != nil {
+		t.Fatalf("first run: %v", err)
+	}
+	return l
 }
 
 func (l *liveFixture) run(t *testing.T) (RunTotals, error) {
@@ -123,10 +132,7 @@ func TestRunFetchesLoadsAndThenOnlyRevalidates(t *testing.T) {
 }
 
 func TestRunMatchesRebuildOfFixtureArchive(t *testing.T) {
-	l := newLiveFixture(t)
-	if _, err := l.run(t); err != nil {
-		t.Fatal(err)
-	}
+	l := loadedLiveFixture(t)
 	rebuilt := filepath.Join(t.TempDir(), "rebuilt.db")
 	if _, err := Rebuild(context.Background(), l.archive, rebuilt, zap.NewNop(), nil); err != nil {
 		t.Fatal(err)
@@ -147,10 +153,7 @@ func TestRunMatchesRebuildOfFixtureArchive(t *testing.T) {
 }
 
 func TestRunLoadsWhatAStoppedRunArchived(t *testing.T) {
-	l := newLiveFixture(t)
-	if _, err := l.run(t); err != nil {
-		t.Fatal(err)
-	}
+	l := loadedLiveFixture(t)
 	want := dump(t, l.store)
 	// A crash after archiving but before loading: the database lacks a year
 	// the archive holds. The next run, with nothing new upstream, loads it.
@@ -194,33 +197,14 @@ func restate(t *testing.T, l *liveFixture, year string) {
 // dumpYear renders the rows of one financial year.
 func dumpYear(t *testing.T, st *Store, year string) string {
 	t.Helper()
-	var b strings.Builder
-	for _, q := range []string{
+	out := dumpQueries(t, st, []string{
 		"SELECT * FROM releases WHERE financial_year = ?",
 		"SELECT * FROM observations WHERE financial_year = ? ORDER BY 1, 2, 3, 4, 5",
 		"SELECT * FROM rso_rates WHERE financial_year = ? ORDER BY 1, 2",
 		"SELECT * FROM check_results WHERE financial_year = ? ORDER BY 1, 2, 3",
-	} {
-		rows, err := st.DB.Query(q, year)
-		if err != nil {
-			t.Fatal(err)
-		}
-		cols, _ := rows.Columns()
-		for rows.Next() {
-			vals := make([]any, len(cols))
-			ptrs := make([]any, len(cols))
-			for i := range vals {
-				ptrs[i] = &vals[i]
-			}
-			if err := rows.Scan(ptrs...); err != nil {
-				t.Fatal(err)
-			}
-			fmt.Fprintln(&b, vals...)
-		}
-		rows.Close()
-	}
-	if b.Len() == 0 {
+	}, year)
+	if out == "" {
 		t.Fatalf("no rows for %s", year)
 	}
-	return b.String()
+	return out
 }

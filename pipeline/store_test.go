@@ -25,8 +25,7 @@ func openTestStore(t *testing.T) *Store {
 // compared for identical data.
 func dump(t *testing.T, st *Store) string {
 	t.Helper()
-	var b strings.Builder
-	for _, q := range []string{
+	return dumpQueries(t, st, []string{
 		"SELECT * FROM releases ORDER BY 1",
 		"SELECT * FROM source_files ORDER BY 1",
 		"SELECT * FROM observations ORDER BY 1, 2, 3, 4, 5",
@@ -34,8 +33,15 @@ func dump(t *testing.T, st *Store) string {
 		"SELECT * FROM rso_rates ORDER BY 1, 2",
 		"SELECT * FROM growth ORDER BY 1, 2, 3, 4, 5",
 		"SELECT * FROM check_results ORDER BY 1, 2, 3",
-	} {
-		rows, err := st.DB.Query(q)
+	})
+}
+
+// dumpQueries renders the rows of each query, one line per row.
+func dumpQueries(t *testing.T, st *Store, queries []string, args ...any) string {
+	t.Helper()
+	var b strings.Builder
+	for _, q := range queries {
+		rows, err := st.DB.Query(q, args...)
 		if err != nil {
 			t.Fatal(err)
 		}
