@@ -81,12 +81,19 @@ func (c *ScheduleCommand) Run(ctx context.Context, args []string) error {
 	sched.Start()
 	log.Info("scheduler started", zap.String("cron", *spec), zap.String("tz", loc.String()),
 		zap.Time("next", sched.Entry(id).Next), zap.String("db", ff.db))
+	first := make(chan struct{})
 	if *atStart {
-		go sched.Entry(id).WrappedJob.Run() // through the chain, so a tick cannot overlap it
+		go func() { // through the chain, so a tick cannot overlap it
+			defer close(first)
+			sched.Entry(id).WrappedJob.Run()
+		}()
+	} else {
+		close(first)
 	}
 	<-ctx.Done()
 	log.Info("stopping: waiting for the run in flight to finish or roll back")
 	<-sched.Stop().Done()
+	<-first // Stop waits only for the jobs the scheduler started
 	log.Info("scheduler stopped")
 	return nil
 }
