@@ -152,7 +152,7 @@ func (r *Runner) fetchFile(ctx context.Context, meta sources.Entry, declared int
 		r.fail(rf, err)
 		return
 	}
-	cond, prev, _ := m.Conditional(meta.URL)
+	cond, prev, _ := m.Conditional(meta.URL, meta.Kind, meta.Period)
 	var res sources.AddResult
 	var parsed *Parsed
 	label := strings.TrimSpace(meta.Kind + " " + meta.Period)

@@ -208,3 +208,32 @@ func dumpYear(t *testing.T, st *Store, year string) string {
 	}
 	return out
 }
+
+// TestRunFollowsARevertedRestatement: upstream restates a year, then
+// reverts to the original file. The original becomes current again and is
+// loaded, rather than a 304 confirming a file the database no longer holds.
+func TestRunFollowsARevertedRestatement(t *testing.T) {
+	l := loadedLiveFixture(t)
+	original, originalYear := dump(t, l.store), dumpYear(t, l.store, "2020-21")
+	rel := l.fx.ReleaseFor("2020-21")
+	body, err := os.ReadFile(filepath.Join("../testdata/published", rel.Filename))
+	if err != nil {
+		t.Fatal(err)
+	}
+	restate(t, l, "2020-21")
+	if totals, err := l.run(t); err != nil || strings.Join(totals.Years, ",") != "2020-21" {
+		t.Fatalf("restated run: years %v, %v", totals.Years, err)
+	}
+	if dump(t, l.store) == original {
+		t.Fatal("the restatement changed nothing; the test proves nothing")
+	}
+	l.srv.SetFile(rel.FilePath, govuktest.File{Body: body, ContentType: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+		Modified: time.Date(2025, 12, 1, 0, 0, 0, 0, time.UTC)})
+	totals, err := l.run(t)
+	if err != nil || strings.Join(totals.Years, ",") != "2020-21" {
+		t.Fatalf("reverted run: years %v, %v", totals.Years, err)
+	}
+	if got := dumpYear(t, l.store, "2020-21"); got != originalYear {
+		t.Errorf("after the revert, 2020-21 differs from the original load:\n%.300s\nwant\n%.300s", got, originalYear)
+	}
+}

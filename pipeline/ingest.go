@@ -137,6 +137,9 @@ func ArchivedLookups(a *sources.Archive, m *sources.Manifest) ([]*Lookup, error)
 
 // logParsed reports what a file yielded, including headers left unmapped.
 func logParsed(log *zap.Logger, e sources.Entry, p *Parsed) {
+	if p == nil { // not parsed yet: loadArchived logs it when it parses
+		return
+	}
 	fields := []zap.Field{zap.String("kind", e.Kind), zap.String("period", e.Period),
 		zap.String("file", e.Filename), zap.String("sha256", e.SHA256)}
 	switch {
@@ -191,8 +194,10 @@ func AddFile(ctx context.Context, a *sources.Archive, st *Store, log *zap.Logger
 		return res, nil
 	}
 	logParsed(log, res.Entry, parsed)
-	if err := Load(ctx, st, res.Entry, parsed); err != nil {
-		return res, fmt.Errorf("load %s: %w", name, err)
+	// parsed is nil when an older file was added again (validation ran
+	// when it first came): loadArchived reads it from the archive.
+	if err := loadArchived(ctx, a, st, NewParser(), res.Entry, lookups, parsed, log); err != nil {
+		return res, err
 	}
 	return res, nil
 }

@@ -55,19 +55,36 @@ type FetchRecord struct {
 	Validators
 }
 
-// Conditional returns the validators to send when fetching url again, and
-// the archived file the server would be confirming. It returns nothing
-// when that file is no longer in the manifest, so the body is fetched.
-func (m *Manifest) Conditional(url string) (Validators, Entry, bool) {
+// Conditional returns the validators to send when fetching url again as
+// kind for period, and the archived file a 304 would be confirming. It
+// returns nothing, so the body is fetched, unless that file is the current
+// one for kind and period: a 304 must never confirm a file the database
+// does not hold (a reverted restatement, or a URL now configured for
+// another year).
+func (m *Manifest) Conditional(url, kind, period string) (Validators, Entry, bool) {
 	rec, ok := m.Fetched[url]
 	if !ok || (rec.ETag == "" && rec.LastModified == "") {
 		return Validators{}, Entry{}, false
 	}
 	e, ok := m.Find(rec.SHA256)
-	if !ok {
+	if !ok || e.Kind != kind || e.Period != period || !m.isCurrent(e) {
 		return Validators{}, Entry{}, false
 	}
 	return rec.Validators, e, true
+}
+
+// isCurrent reports whether e is the file a rebuild loads for its kind and
+// period: the last added (every lookup is current).
+func (m *Manifest) isCurrent(e Entry) bool {
+	if e.Kind == KindLookup {
+		return true
+	}
+	for i := len(m.Files) - 1; i >= 0; i-- {
+		if f := m.Files[i]; f.Kind == e.Kind && f.Period == e.Period {
+			return f.SHA256 == e.SHA256
+		}
+	}
+	return false
 }
 
 // Archive is the raw layer: every input file, stored once under its sha256,

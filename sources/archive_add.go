@@ -17,7 +17,9 @@ type Validator func(path string) (mediaType string, err error)
 // AddResult says what Add did.
 type AddResult struct {
 	Entry Entry
-	// Added is false when the same bytes were already archived: a no-op.
+	// Added is false when the same bytes were already archived and current
+	// for their period: a no-op. It is true for new bytes, and for an older
+	// file added again, which becomes current again (a reverted restatement).
 	Added bool
 	// Rejected is where a file that failed validation was set aside.
 	Rejected string
@@ -68,10 +70,20 @@ func (a *Archive) add(e Entry, src io.Reader, validate Validator, quarantine boo
 		if prev.Kind != e.Kind || prev.Period != e.Period {
 			return AddResult{Entry: prev}, fmt.Errorf("archive %s: the same bytes are already archived as %s %s (%s)", e.Filename, prev.Kind, prev.Period, prev.Filename)
 		}
-		if m.remember(e) {
+		// An older file added again (upstream reverted a restatement)
+		// becomes current again, as a new file would; its bytes are stored.
+		reinstated := !m.isCurrent(prev)
+		if reinstated {
+			e.MediaType, e.Path, e.AddedAt = prev.MediaType, prev.Path, a.Now().UTC().Format("2006-01-02T15:04:05Z")
+			m.Files = append(m.Files, e)
+		}
+		if m.remember(e) || reinstated {
 			if err := a.writeManifest(m); err != nil {
 				return AddResult{}, fmt.Errorf("archive %s: write manifest: %w", e.Filename, err)
 			}
+		}
+		if reinstated {
+			return AddResult{Entry: e, Added: true}, nil
 		}
 		return AddResult{Entry: prev}, nil
 	}

@@ -1,6 +1,8 @@
 package sources
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"io"
 	"io/fs"
@@ -92,6 +94,8 @@ func TestAddFetchedKeepsNothingOfAFailure(t *testing.T) {
 func TestAddFetchedRecordsValidators(t *testing.T) {
 	a := testArchive(t)
 	const u1, u2 = "https://assets.example/media/1/area.ods", "https://www.gov.uk/government/uploads/file/1/area.ods"
+	restatedSum := sha256.Sum256([]byte("restated"))
+	restatedSHA := hex.EncodeToString(restatedSum[:])
 	entry := func(url, etag, lm, body string) (AddResult, error) {
 		return a.AddFetched(Entry{Kind: KindAreaTables, Period: "2019-20", Filename: "area.ods", URL: url, ETag: etag, LastModified: lm,
 			Title: "MAPPA annual report 2019 to 2020"}, strings.NewReader(body), func(string) (string, error) { return "application/vnd.oasis.opendocument.spreadsheet", nil })
@@ -130,6 +134,8 @@ func TestAddFetchedRecordsValidators(t *testing.T) {
 			map[string]FetchRecord{u1: {"first", Validators{ETag: `"e3"`}}, u2: {"first", Validators{ETag: `"e2"`}}}},
 		{"restated file", u1, `"e4"`, "", "restated", true, 2, true,
 			map[string]FetchRecord{u1: {"restated", Validators{ETag: `"e4"`}}, u2: {"first", Validators{ETag: `"e2"`}}}},
+		{"restatement reverted: the first file is current again", u2, `"e5"`, "", "first", true, 3, true,
+			map[string]FetchRecord{u1: {"restated", Validators{ETag: `"e4"`}}, u2: {"first", Validators{ETag: `"e5"`}}}},
 	} {
 		t.Run(step.name, func(t *testing.T) {
 			before := manifestStat()
@@ -152,17 +158,19 @@ func TestAddFetchedRecordsValidators(t *testing.T) {
 				if rec.SHA256 == "first" {
 					rec.SHA256 = e.SHA256
 				} else {
-					rec.SHA256 = m.Files[len(m.Files)-1].SHA256
+					rec.SHA256 = restatedSHA
 				}
 				want[url] = rec
 			}
 			if !reflect.DeepEqual(m.Fetched, want) {
 				t.Errorf("fetched = %+v\nwant %+v", m.Fetched, want)
 			}
+			// Only a URL whose file is the current one may be revalidated.
+			current := m.Files[len(m.Files)-1].SHA256
 			for url, rec := range want {
-				v, got, ok := m.Conditional(url)
-				if !ok || v != rec.Validators || got.SHA256 != rec.SHA256 {
-					t.Errorf("Conditional(%s) = %+v, %s, %v; want %+v, %s", url, v, got.SHA256, ok, rec.Validators, rec.SHA256)
+				v, got, ok := m.Conditional(url, KindAreaTables, "2019-20")
+				if wantOK := rec.SHA256 == current; ok != wantOK || (ok && (v != rec.Validators || got.SHA256 != rec.SHA256)) {
+					t.Errorf("Conditional(%s) = %+v, %s, %v; want ok=%v %+v, %s", url, v, got.SHA256, ok, wantOK, rec.Validators, rec.SHA256)
 				}
 			}
 		})
@@ -178,12 +186,13 @@ func TestAddFetchedRecordsValidators(t *testing.T) {
 
 func TestManifestConditional(t *testing.T) {
 	e := Entry{SHA256: "abc", Kind: KindAreaTables, Period: "2019-20", Path: "files/abc.ods"}
-	m := &Manifest{Files: []Entry{{SHA256: "old"}, e}, Fetched: map[string]FetchRecord{
+	m := &Manifest{Files: []Entry{{SHA256: "old", Kind: KindAreaTables, Period: "2019-20"}, e}, Fetched: map[string]FetchRecord{
 		"etag":      {SHA256: "abc", Validators: Validators{ETag: `"1"`}},
 		"modified":  {SHA256: "abc", Validators: Validators{LastModified: "Thu, 29 Oct 2020 09:30:00 GMT"}},
 		"both":      {SHA256: "abc", Validators: Validators{`"1"`, "Thu, 29 Oct 2020 09:30:00 GMT"}},
 		"bare":      {SHA256: "abc"},
 		"forgotten": {SHA256: "gone", Validators: Validators{ETag: `"2"`}},
+		"replaced":  {SHA256: "old", Validators: Validators{ETag: `"3"`}},
 	}}
 	for _, tc := range []struct {
 		url  string
@@ -196,15 +205,19 @@ func TestManifestConditional(t *testing.T) {
 		{"bare", false, Validators{}},      // no validators to send
 		{"forgotten", false, Validators{}}, // the file it confirmed is gone
 		{"unknown", false, Validators{}},
+		{"replaced", false, Validators{}}, // its file is no longer the current one
 	} {
 		t.Run(tc.url, func(t *testing.T) {
-			v, got, ok := m.Conditional(tc.url)
+			v, got, ok := m.Conditional(tc.url, KindAreaTables, "2019-20")
 			if ok != tc.ok || v != tc.want || (ok && got != e) || (!ok && got != (Entry{})) {
 				t.Errorf("Conditional = %+v, %+v, %v", v, got, ok)
 			}
 		})
 	}
-	if _, _, ok := (&Manifest{}).Conditional("etag"); ok {
+	if _, _, ok := (&Manifest{}).Conditional("etag", KindAreaTables, "2019-20"); ok {
 		t.Error("an empty manifest offered validators")
+	}
+	if _, _, ok := m.Conditional("etag", KindPopulation, "2025"); ok {
+		t.Error("validators offered for a URL now configured as another kind and period")
 	}
 }
