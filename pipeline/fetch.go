@@ -104,6 +104,14 @@ func (r *Runner) fetchReleases(ctx context.Context, collection string) error {
 		}
 	}
 	r.Log.Info("discovered area tables", zap.Int("releases", len(d.Releases)), zap.String("collection", collection))
+	if len(d.Releases) == 0 {
+		// The collection has held area tables every year since 2010-11:
+		// finding none means the API or the pages changed shape, which an
+		// unattended run must not report as success.
+		err := fmt.Errorf("read collection %s: no area tables found (%d pages skipped)", collection, len(d.Skipped))
+		r.record(RunFile{URL: collection, Kind: "collection", Status: FileFailed, Error: err.Error()})
+		return err
+	}
 	for _, rel := range d.Releases {
 		if ctx.Err() != nil {
 			return nil

@@ -171,3 +171,17 @@ func TestRunRecoversFromTransientFaults(t *testing.T) {
 		})
 	}
 }
+
+// TestRunFailsWhenNothingIsFound: a collection that yields no area tables
+// means GOV.UK changed shape; the run must fail, not report success.
+func TestRunFailsWhenNothingIsFound(t *testing.T) {
+	l := loadedLiveFixture(t)
+	l.srv.SetJSON("/api/content"+govuktest.CollectionPath, map[string]any{"title": "MAPPA annual reports", "details": map[string]any{}})
+	totals, err := l.run(t)
+	if err == nil || !strings.Contains(err.Error(), "no area tables found") {
+		t.Fatalf("err = %v, want no area tables found", err)
+	}
+	if n := statuses(totals)[FileFailed]; n != 1 {
+		t.Errorf("%d failed files, want 1 (the collection)", n)
+	}
+}

@@ -13,14 +13,26 @@ import (
 // Page is a GOV.UK statistics page as the Content API describes it, reduced
 // to what discovery needs. Every field may be missing on old pages.
 type Page struct {
-	BasePath         string      `json:"base_path"`
-	Title            string      `json:"title"`
-	DocumentType     string      `json:"document_type"`
-	FirstPublishedAt string      `json:"first_published_at"`
-	PublicUpdatedAt  string      `json:"public_updated_at"`
-	Withdrawn        *struct{}   `json:"withdrawn_notice"`
-	Details          PageDetails `json:"details"`
-	Links            *PageLinks  `json:"links"`
+	BasePath         string           `json:"base_path"`
+	Title            string           `json:"title"`
+	DocumentType     string           `json:"document_type"`
+	FirstPublishedAt string           `json:"first_published_at"`
+	PublicUpdatedAt  string           `json:"public_updated_at"`
+	Withdrawn        *WithdrawnNotice `json:"withdrawn_notice"`
+	Details          PageDetails      `json:"details"`
+	Links            *PageLinks       `json:"links"`
+}
+
+// WithdrawnNotice is present, often empty, on every page; a page is
+// withdrawn only when it says why or when.
+type WithdrawnNotice struct {
+	Explanation string `json:"explanation"`
+	WithdrawnAt string `json:"withdrawn_at"`
+}
+
+// IsWithdrawn reports whether the page has been withdrawn.
+func (p Page) IsWithdrawn() bool {
+	return p.Withdrawn != nil && (strings.TrimSpace(p.Withdrawn.Explanation) != "" || strings.TrimSpace(p.Withdrawn.WithdrawnAt) != "")
 }
 
 // PageDetails holds a page's details block.

@@ -115,7 +115,7 @@ func (f *Fetcher) readRelease(ctx context.Context, doc DocumentLink) (Release, *
 	if _, err := f.GetJSON(ctx, apiPath, &page); err != nil {
 		return Release{}, &Skipped{Page: name, Reason: "page could not be read", Err: fmt.Errorf("read page %s: %w", name, err)}
 	}
-	if page.Withdrawn != nil {
+	if page.IsWithdrawn() {
 		return Release{}, &Skipped{Page: name, Reason: "withdrawn"}
 	}
 	if page.Title == "" {

@@ -75,6 +75,8 @@ func TestDiscover(t *testing.T) {
 		{name: "withdrawn page", collection: collectionOf(member("mappa-2019-20", "national_statistics")),
 			pages:   map[string]any{api + "mappa-2019-20": merge(p1920, "withdrawn_notice", map[string]any{"explanation": "superseded"})},
 			skipped: []wantSkip{{"/government/statistics/mappa-2019-20", "withdrawn", false}}},
+		{name: "empty withdrawn notice: a live page", collection: collectionOf(member("mappa-2019-20", "official_statistics")),
+			pages: map[string]any{api + "mappa-2019-20": merge(p1920, "withdrawn_notice", map[string]any{})}, want: []Release{r1920}},
 		{name: "guidance not read", collection: collectionOf(member("mappa-guidance", "guidance"), member("mappa-2019-20", "official_statistics")),
 			pages: map[string]any{api + "mappa-2019-20": p1920}, want: []Release{r1920},
 			skipped:    []wantSkip{{"/government/statistics/mappa-guidance", `document type "guidance" is not statistics`, false}},
