@@ -4,6 +4,7 @@ import (
 	_ "embed"
 	"encoding/csv"
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
 )
@@ -49,7 +50,9 @@ func Areas() []Area {
 			areas = append(areas, a)
 		}
 	})
-	return areas
+	// Clipped, so a caller's append copies instead of writing into the
+	// shared array under other goroutines.
+	return slices.Clip(areas)
 }
 
 // MAPPAArea returns the MAPPA area code a police force area code belongs to:

@@ -269,6 +269,7 @@ func TestBackoff(t *testing.T) {
 		{"Retry-After capped by default", nil, 0, resp(429, "3600"), time.Minute, time.Minute},
 		{"Retry-After capped by option", []FetchOption{WithMaxRetryAfter(10 * time.Second)}, 0, resp(429, "3600"), 10 * time.Second, 10 * time.Second},
 		{"Retry-After zero", nil, 3, resp(429, "0"), 0, 0},
+		{"Retry-After too large for a Duration", nil, 0, resp(429, "10000000000"), time.Minute, time.Minute},
 		{"Retry-After date", nil, 0, resp(503, soon), 25 * time.Second, 30 * time.Second},
 		{"Retry-After date passed", nil, 0, resp(503, "Mon, 01 Jan 2024 00:00:00 GMT"), 0, 0},
 		{"Retry-After ignored on 500", nil, 0, resp(500, "30"), time.Second, time.Second},

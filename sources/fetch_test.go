@@ -78,7 +78,6 @@ var fileBody = []byte(strings.Repeat("area tables 2019-20\n", 50)) // 1000 bytes
 
 func TestFetchFaults(t *testing.T) {
 	const path = "/media/ab/area-tables.ods"
-	var httpErr *HTTPError
 	for _, tc := range []struct {
 		name       string
 		faults     []govuktest.Fault
@@ -102,25 +101,25 @@ func TestFetchFaults(t *testing.T) {
 			requests: 2, maxElapsed: 5 * time.Second},
 		{name: "503 always", faults: []govuktest.Fault{{Kind: govuktest.Status, Status: 503}}, requests: 3,
 			check: func(t *testing.T, err error) {
-				if !errors.As(err, &httpErr) || httpErr.Status != "503 Service Unavailable" || httpErr.Retries != 2 {
+				if httpErr := asHTTPError(err); httpErr == nil || httpErr.Status != "503 Service Unavailable" || httpErr.Retries != 2 {
 					t.Errorf("err = %#v, want an HTTPError 503 after 2 retries", err)
 				}
 			}},
 		{name: "429 always", faults: []govuktest.Fault{{Kind: govuktest.Status, Status: 429}}, requests: 3,
 			check: func(t *testing.T, err error) {
-				if !errors.As(err, &httpErr) || httpErr.Status != "429 Too Many Requests" || httpErr.Retries != 2 {
+				if httpErr := asHTTPError(err); httpErr == nil || httpErr.Status != "429 Too Many Requests" || httpErr.Retries != 2 {
 					t.Errorf("err = %#v, want an HTTPError 429 after 2 retries", err)
 				}
 			}},
 		{name: "404 not retried", faults: []govuktest.Fault{{Kind: govuktest.Status, Status: 404}}, requests: 1,
 			check: func(t *testing.T, err error) {
-				if !errors.As(err, &httpErr) || httpErr.Status != "404 Not Found" || httpErr.Retries != 0 || !strings.HasSuffix(httpErr.URL, path) {
+				if httpErr := asHTTPError(err); httpErr == nil || httpErr.Status != "404 Not Found" || httpErr.Retries != 0 || !strings.HasSuffix(httpErr.URL, path) {
 					t.Errorf("err = %#v, want an HTTPError 404 without retries", err)
 				}
 			}},
 		{name: "501 not retried", faults: []govuktest.Fault{{Kind: govuktest.Status, Status: 501}}, requests: 1,
 			check: func(t *testing.T, err error) {
-				if !errors.As(err, &httpErr) || httpErr.Retries != 0 || strings.Contains(err.Error(), "retries") {
+				if httpErr := asHTTPError(err); httpErr == nil || httpErr.Retries != 0 || strings.Contains(err.Error(), "retries") {
 					t.Errorf("err = %v, want an HTTPError 501 that claims no retries", err)
 				}
 			}},
@@ -254,4 +253,14 @@ func TestFetchCancelled(t *testing.T) {
 	if n.Load() != 0 || c.calls != 0 {
 		t.Errorf("a cancelled fetch made %d requests and %d sink calls", n.Load(), c.calls)
 	}
+}
+
+// asHTTPError returns err's *HTTPError, or nil; each check declares its own
+// so parallel subtests share nothing.
+func asHTTPError(err error) *HTTPError {
+	var h *HTTPError
+	if errors.As(err, &h) {
+		return h
+	}
+	return nil
 }
