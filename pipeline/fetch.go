@@ -33,7 +33,11 @@ type RunConfig struct {
 type Runner struct {
 	Archive *sources.Archive
 	Store   *Store
+	// Fetcher reads GOV.UK; Inputs reads the operator's population and
+	// lookup URLs (their hosts are allowed there only, never for GOV.UK
+	// attachments). Inputs defaults to Fetcher.
 	Fetcher *sources.Fetcher
+	Inputs  *sources.Fetcher
 	Log     *zap.Logger
 
 	parser *Parser
@@ -118,7 +122,7 @@ func (r *Runner) fetchReleases(ctx context.Context, collection string) error {
 		}
 		meta := sources.Entry{Kind: sources.KindAreaTables, Period: rel.FinancialYear, Filename: rel.Filename,
 			URL: rel.URL, Title: rel.Title, LandingURL: rel.LandingURL, PublishedAt: rel.PublishedAt}
-		r.fetchFile(ctx, meta, rel.FileSize)
+		r.fetchFile(ctx, r.Fetcher, meta, rel.FileSize)
 	}
 	return nil
 }
@@ -131,7 +135,7 @@ func (r *Runner) fetchInput(ctx context.Context, kind, period, src string) {
 		if u, err := url.Parse(src); err == nil {
 			name = path.Base(u.Path)
 		}
-		r.fetchFile(ctx, sources.Entry{Kind: kind, Period: period, Filename: name, URL: src}, 0)
+		r.fetchFile(ctx, r.inputs(), sources.Entry{Kind: kind, Period: period, Filename: name, URL: src}, 0)
 		return
 	}
 	rf := RunFile{URL: src, Kind: kind, Period: period}
@@ -147,13 +151,20 @@ func (r *Runner) fetchInput(ctx context.Context, kind, period, src string) {
 	r.settle(rf, res, err, parsed)
 }
 
+func (r *Runner) inputs() *sources.Fetcher {
+	if r.Inputs != nil {
+		return r.Inputs
+	}
+	return r.Fetcher
+}
+
 func isURL(s string) bool {
 	return strings.HasPrefix(s, "https://") || strings.HasPrefix(s, "http://")
 }
 
 // fetchFile downloads one file into the archive, conditionally when it was
 // fetched before.
-func (r *Runner) fetchFile(ctx context.Context, meta sources.Entry, declared int64) {
+func (r *Runner) fetchFile(ctx context.Context, f *sources.Fetcher, meta sources.Entry, declared int64) {
 	rf := RunFile{URL: meta.URL, Kind: meta.Kind, Period: meta.Period}
 	m, err := r.Archive.Manifest()
 	if err != nil {
@@ -164,7 +175,7 @@ func (r *Runner) fetchFile(ctx context.Context, meta sources.Entry, declared int
 	var res sources.AddResult
 	var parsed *Parsed
 	label := strings.TrimSpace(meta.Kind + " " + meta.Period)
-	fetched, err := r.Fetcher.Fetch(ctx, meta.URL, cond, label, func(got *sources.Fetched, body io.Reader) error {
+	fetched, err := f.Fetch(ctx, meta.URL, cond, label, func(got *sources.Fetched, body io.Reader) error {
 		e := meta
 		e.ETag, e.LastModified = got.Validators.ETag, got.Validators.LastModified
 		var err error

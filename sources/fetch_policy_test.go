@@ -15,7 +15,11 @@ func TestNewFetcherOrigin(t *testing.T) {
 		ok                 bool
 	}{
 		{GOVUK, "https://www.gov.uk", true},
-		{"https://WWW.GOV.UK/some/path", "https://www.gov.uk", true},
+		{"https://WWW.GOV.UK/", "https://www.gov.uk", true},
+		{"https://www.gov.uk:443", "https://www.gov.uk", true}, // the default port is no port
+		{"https://WWW.GOV.UK/some/path", "", false},           // a path would be silently dropped
+		{"https://mirror.example?q=1", "", false},
+		{"https://user:pw@mirror.example", "", false},
 		{"https://mirror.example:8443", "https://mirror.example:8443", true},
 		{"http://127.0.0.1:8080", "http://127.0.0.1:8080", true},
 		{"http://localhost:9000", "http://localhost:9000", true},
@@ -70,6 +74,8 @@ func TestHostPolicy(t *testing.T) {
 	}{
 		{"https://www.gov.uk/api/content/x", true},
 		{"https://WWW.gov.uk/x", true},
+		{"https://www.gov.uk:443/x", true}, // the default port is no port
+		{"https://assets.publishing.service.gov.uk:443/x", true},
 		{"https://assets.publishing.service.gov.uk/media/ab/x.ods", true},
 		{"https://ons.example/x.xlsx", true},
 		{"https://ons.example:444/x.xlsx", true}, // a bare host allows any port

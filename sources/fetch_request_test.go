@@ -162,7 +162,7 @@ func TestGetJSON(t *testing.T) {
 }
 
 func TestResolve(t *testing.T) {
-	f, err := NewFetcher("https://mirror.example:8443/ignored/path?q=1")
+	f, err := NewFetcher("https://mirror.example:8443/")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -23,17 +23,32 @@ func newHostPolicy(origin string, extra []string) (hostPolicy, error) {
 	if u.Scheme == "http" && !isLoopback(u.Hostname()) {
 		return hostPolicy{}, fmt.Errorf("source %q: plain http is allowed only for loopback addresses; use https", origin)
 	}
-	p := hostPolicy{origin: &url.URL{Scheme: u.Scheme, Host: strings.ToLower(u.Host)}, hosts: map[string]bool{}}
-	for _, h := range append([]string{u.Host, AssetsHost}, extra...) {
-		if h = strings.ToLower(strings.TrimSpace(h)); h != "" {
+	if (u.Path != "" && u.Path != "/") || u.RawQuery != "" || u.User != nil {
+		return hostPolicy{}, fmt.Errorf("source %q: want an origin only, scheme://host[:port], such as %s", origin, GOVUK)
+	}
+	p := hostPolicy{origin: &url.URL{Scheme: u.Scheme, Host: hostKey(u)}, hosts: map[string]bool{}}
+	p.hosts[hostKey(u)] = true
+	for _, h := range append([]string{AssetsHost}, extra...) {
+		h = strings.TrimSuffix(strings.ToLower(strings.TrimSpace(h)), ":443")
+		if h != "" {
 			p.hosts[h] = true
 		}
 	}
 	return p, nil
 }
 
-// Allow adds the host of an operator-given URL, such as a population file.
-func (p hostPolicy) allow(u *url.URL) { p.hosts[strings.ToLower(u.Host)] = true }
+// hostKey is a URL's host as the policy compares it: lower case, without
+// the scheme's default port ("www.gov.uk:443" is "www.gov.uk").
+func hostKey(u *url.URL) string {
+	h := strings.ToLower(u.Host)
+	if port := u.Port(); (u.Scheme == "https" && port == "443") || (u.Scheme == "http" && port == "80") {
+		h = strings.TrimSuffix(h, ":"+port)
+	}
+	return h
+}
+
+// allow adds the host of an operator-given URL, such as a population file.
+func (p hostPolicy) allow(u *url.URL) { p.hosts[hostKey(u)] = true }
 
 // check returns ErrHostNotAllowed, wrapped with the URL, for a URL that
 // may not be fetched.
@@ -44,7 +59,7 @@ func (p hostPolicy) check(u *url.URL) error {
 	default:
 		return fmt.Errorf("%w: %s (only https, or http on loopback)", ErrHostNotAllowed, u.Redacted())
 	}
-	if !p.hosts[strings.ToLower(u.Host)] && !p.hosts[strings.ToLower(u.Hostname())] {
+	if !p.hosts[hostKey(u)] && !p.hosts[strings.ToLower(u.Hostname())] {
 		return fmt.Errorf("%w: %s (allowed: the source, %s and --allow-host)", ErrHostNotAllowed, u.Redacted(), AssetsHost)
 	}
 	return nil

@@ -119,9 +119,10 @@ func (f *fetchFlags) resolve(fs *flag.FlagSet) (pipeline.RunConfig, error) {
 	return cfg, nil
 }
 
-// fetcher builds the HTTP client from the flags. Hosts of operator-given
-// population and lookup URLs are allowed: naming them is consent.
-func (f *fetchFlags) fetcher(app *App, cfg pipeline.RunConfig) (*sources.Fetcher, error) {
+// fetchers build the HTTP clients from the flags: one for GOV.UK, and one
+// for the operator's population and lookup URLs, whose hosts it allows
+// (naming them is consent) without opening them to GOV.UK attachments.
+func (f *fetchFlags) fetchers(app *App, cfg pipeline.RunConfig) (govuk, inputs *sources.Fetcher, err error) {
 	opts := []sources.FetchOption{
 		sources.WithAllowedHosts(f.allowHosts...),
 		sources.WithMaxBytes(f.maxMiB << 20),
@@ -137,18 +138,20 @@ func (f *fetchFlags) fetcher(app *App, cfg pipeline.RunConfig) (*sources.Fetcher
 				progressbar.OptionClearOnFinish(), progressbar.OptionThrottle(100*time.Millisecond))
 		}))
 	}
-	fetcher, err := sources.NewFetcher(f.source, opts...)
-	if err != nil {
-		return nil, usageError{err.Error()}
+	if govuk, err = sources.NewFetcher(f.source, opts...); err != nil {
+		return nil, nil, usageError{err.Error()}
+	}
+	if inputs, err = sources.NewFetcher(f.source, opts...); err != nil {
+		return nil, nil, usageError{err.Error()}
 	}
 	for _, src := range append(append([]string{}, cfg.Lookups...), values(cfg.Population)...) {
 		if isURL(src) {
-			if err := fetcher.AllowHostOf(src); err != nil {
-				return nil, usageError{err.Error()}
+			if err := inputs.AllowHostOf(src); err != nil {
+				return nil, nil, usageError{err.Error()}
 			}
 		}
 	}
-	return fetcher, nil
+	return govuk, inputs, nil
 }
 
 // besideConfig resolves a relative local path in the config file against

@@ -64,7 +64,8 @@ type fetchJob struct {
 	app     *App
 	flags   *fetchFlags
 	cfg     pipeline.RunConfig
-	fetcher *sources.Fetcher
+	fetcher *sources.Fetcher // GOV.UK
+	inputs  *sources.Fetcher // population and lookup URLs
 	command string
 	args    []string
 }
@@ -74,11 +75,11 @@ func newFetchJob(app *App, fs *flag.FlagSet, ff *fetchFlags, command string, arg
 	if err != nil {
 		return nil, err
 	}
-	fetcher, err := ff.fetcher(app, cfg)
+	govuk, inputs, err := ff.fetchers(app, cfg)
 	if err != nil {
 		return nil, err
 	}
-	return &fetchJob{app: app, flags: ff, cfg: cfg, fetcher: fetcher, command: command, args: args}, nil
+	return &fetchJob{app: app, flags: ff, cfg: cfg, fetcher: govuk, inputs: inputs, command: command, args: args}, nil
 }
 
 // run takes the writer lock, fetches and loads, and records the run. It
@@ -102,7 +103,7 @@ func (j *fetchJob) run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	r := &pipeline.Runner{Archive: a, Store: st, Fetcher: j.fetcher, Log: j.app.Log}
+	r := &pipeline.Runner{Archive: a, Store: st, Fetcher: j.fetcher, Inputs: j.inputs, Log: j.app.Log}
 	totals, runErr := r.Run(ctx, j.cfg)
 	if err := st.FinishRun(ctx, id, runErr, totals); err != nil && runErr == nil {
 		runErr = err
