@@ -114,8 +114,14 @@ func WithProgress(f ProgressFunc) FetchOption { return func(o *fetchOptions) { o
 // WithUserAgent replaces the default User-Agent.
 func WithUserAgent(ua string) FetchOption { return func(o *fetchOptions) { o.userAgent = ua } }
 
-// WithLogger logs retries and failed attempts.
-func WithLogger(l *zap.Logger) FetchOption { return func(o *fetchOptions) { o.log = l } }
+// WithLogger logs retries and failed attempts; nil logs nothing.
+func WithLogger(l *zap.Logger) FetchOption {
+	return func(o *fetchOptions) {
+		if l != nil {
+			o.log = l
+		}
+	}
+}
 
 // DefaultMaxBytes is the default size cap of a download: 100 MiB.
 const DefaultMaxBytes = 100 << 20

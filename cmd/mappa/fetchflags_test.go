@@ -1,12 +1,16 @@
 package main
 
 import (
+	"context"
+	"errors"
 	"io"
 	"os"
 	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
+
+	"github.com/mappa-etl/mappa/sources"
 )
 
 func TestFetchFlagsMergeConfig(t *testing.T) {
@@ -79,5 +83,33 @@ func TestFetchFlagsMergeConfig(t *testing.T) {
 				t.Errorf("lookups = %v, want %v", cfg.Lookups, tc.wantLookup)
 			}
 		})
+	}
+}
+
+// TestInputHostsStayWithInputs: the host of a --population URL is allowed
+// for that fetcher only, not for GOV.UK attachments.
+func TestInputHostsStayWithInputs(t *testing.T) {
+	app := &App{Stdout: io.Discard, Stderr: io.Discard}
+	var ff fetchFlags
+	fs := app.newFlagSet("run", "", "")
+	ff.register(fs)
+	if err := fs.Parse([]string{"--population", "2019=https://ons.invalid/mye19.xlsx", "--retries", "0", "--timeout", "1s"}); err != nil {
+		t.Fatal(err)
+	}
+	cfg, err := ff.resolve(fs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	govuk, inputs, err := ff.fetchers(app, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	sink := func(*sources.Fetched, io.Reader) error { return nil }
+	if _, err := govuk.Fetch(ctx, "https://ons.invalid/mye19.xlsx", sources.Validators{}, "", sink); !errors.Is(err, sources.ErrHostNotAllowed) {
+		t.Errorf("GOV.UK fetcher: err = %v, want ErrHostNotAllowed", err)
+	}
+	if _, err := inputs.Fetch(ctx, "https://ons.invalid/mye19.xlsx", sources.Validators{}, "", sink); err == nil || errors.Is(err, sources.ErrHostNotAllowed) {
+		t.Errorf("inputs fetcher: err = %v, want a network error, not a refusal", err)
 	}
 }
