@@ -146,7 +146,9 @@ func (r *Runner) fetchInput(ctx context.Context, kind, period, src string) {
 	}
 	defer f.Close()
 	var parsed *Parsed
-	res, err := r.Archive.Add(sources.Entry{Kind: kind, Period: period, Filename: filepath.Base(src)}, f,
+	// Not Add: a bad configured file would be copied to rejected/ again on
+	// every scheduled run. The error names it, and it stays where it is.
+	res, err := r.Archive.AddFetched(sources.Entry{Kind: kind, Period: period, Filename: filepath.Base(src)}, f,
 		r.validator(kind, period, filepath.Base(src), &parsed))
 	r.settle(rf, res, err, parsed)
 }

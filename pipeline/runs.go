@@ -13,8 +13,9 @@ const (
 	RunRunning = "running"
 	RunOK      = "ok"
 	RunFailed  = "failed"
-	// RunInterrupted is a run stopped by SIGINT or SIGTERM; what it had
-	// committed stays, the transaction in flight was rolled back.
+	// RunInterrupted is a run whose context was cancelled (SIGINT or
+	// SIGTERM); what it had committed stays, the transaction in flight
+	// was rolled back.
 	RunInterrupted = "interrupted"
 )
 
@@ -54,8 +55,14 @@ func (t RunTotals) count(status string) int {
 
 func timestamp(t time.Time) string { return t.UTC().Format(time.RFC3339) }
 
-// StartRun records that a writing command has started.
+// StartRun records that a writing command has started. Callers hold the
+// writer lock, so a run still marked running is one whose process died
+// (SIGKILL, power loss) before recording its end: it is marked failed.
 func (s *Store) StartRun(ctx context.Context, command string, args []string, started time.Time) (int64, error) {
+	if _, err := s.DB.ExecContext(ctx, `UPDATE runs SET outcome = ?, error = ? WHERE outcome = ?`,
+		RunFailed, "did not finish: the process stopped before recording an outcome", RunRunning); err != nil {
+		return 0, fmt.Errorf("record run: %w", err)
+	}
 	res, err := s.DB.ExecContext(ctx, `INSERT INTO runs (command, args, started_at, outcome) VALUES (?, ?, ?, ?)`,
 		command, strings.Join(args, " "), timestamp(started), RunRunning)
 	if err != nil {

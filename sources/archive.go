@@ -105,7 +105,20 @@ func OpenArchive(dir string) (*Archive, error) {
 			return nil, fmt.Errorf("open archive %s: %w", dir, err)
 		}
 	}
+	removeStaleIncoming(dir)
 	return &Archive{Dir: dir, Now: time.Now}, nil
+}
+
+// removeStaleIncoming deletes staging files left by a process killed mid
+// download. Only day-old ones: a younger one may belong to a live process
+// writing through another database's lock.
+func removeStaleIncoming(dir string) {
+	stale, _ := filepath.Glob(filepath.Join(dir, ".incoming-*"))
+	for _, p := range stale {
+		if fi, err := os.Stat(p); err == nil && time.Since(fi.ModTime()) > 24*time.Hour {
+			os.Remove(p)
+		}
+	}
 }
 
 func (a *Archive) manifestPath() string { return filepath.Join(a.Dir, "manifest.json") }

@@ -12,6 +12,7 @@ import (
 	"sort"
 	"strings"
 	"testing"
+	"time"
 )
 
 // archiveContents lists every file under the archive, relative to it.
@@ -219,5 +220,30 @@ func TestManifestConditional(t *testing.T) {
 	}
 	if _, _, ok := m.Conditional("etag", KindPopulation, "2025"); ok {
 		t.Error("validators offered for a URL now configured as another kind and period")
+	}
+}
+
+// TestOpenArchiveRemovesStaleStaging: a process killed mid-download leaves
+// .incoming-* behind; a day later it is removed, a fresh one is kept.
+func TestOpenArchiveRemovesStaleStaging(t *testing.T) {
+	dir := t.TempDir()
+	stale, fresh := filepath.Join(dir, ".incoming-1"), filepath.Join(dir, ".incoming-2")
+	for _, p := range []string{stale, fresh} {
+		if err := os.WriteFile(p, []byte("partial"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	old := time.Now().Add(-25 * time.Hour)
+	if err := os.Chtimes(stale, old, old); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := OpenArchive(dir); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(stale); !os.IsNotExist(err) {
+		t.Errorf("stale staging file still there: %v", err)
+	}
+	if _, err := os.Stat(fresh); err != nil {
+		t.Errorf("fresh staging file removed: %v", err)
 	}
 }

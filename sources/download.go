@@ -58,16 +58,28 @@ func (f *Fetcher) Fetch(ctx context.Context, rawURL string, cond Validators, lab
 	if err := f.policy.check(u); err != nil {
 		return nil, err
 	}
+	// A whole-fetch deadline, retries included: the idle timeout alone lets
+	// a server that trickles a byte a minute hold a run (and every
+	// scheduled tick after it) forever.
+	parent := ctx
+	ctx, cancel := context.WithTimeoutCause(ctx, f.o.maxTime, ErrTooSlow)
+	defer cancel()
+	tooSlow := func(err error) error {
+		if err != nil && parent.Err() == nil && errors.Is(context.Cause(ctx), ErrTooSlow) {
+			return fmt.Errorf("GET %s: %w: gave up after %s", u.Redacted(), ErrTooSlow, f.o.maxTime)
+		}
+		return err
+	}
 	for attempt := 0; ; attempt++ {
 		res, transferErr, err := f.fetchOnce(ctx, u.String(), cond, label, sink)
 		if !transferErr || attempt >= f.o.retryMax || ctx.Err() != nil {
-			return res, err
+			return res, tooSlow(err)
 		}
 		wait := retryablehttp.DefaultBackoff(f.o.retryWaitMin, f.o.retryWaitMax, attempt, nil)
 		f.o.log.Warn("download interrupted; retrying", zap.String("url", u.Redacted()), zap.Error(err), zap.Duration("wait", wait))
 		select {
 		case <-ctx.Done():
-			return nil, ctx.Err()
+			return nil, tooSlow(ctx.Err())
 		case <-time.After(wait):
 		}
 	}
@@ -116,7 +128,7 @@ func (f *Fetcher) fetchOnce(ctx context.Context, rawURL string, cond Validators,
 	body := &guardedBody{r: resp.Body, max: f.o.maxBytes, idle: f.o.idleTimeout, cancel: cancel}
 	body.timer = time.AfterFunc(f.o.idleTimeout, body.stall)
 	defer body.timer.Stop()
-	if f.o.progress != nil {
+	if f.o.progress != nil && label != "" { // files, not API pages
 		p := f.o.progress(label, resp.ContentLength)
 		defer p.Close()
 		body.progress = p

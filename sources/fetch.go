@@ -29,6 +29,7 @@ var (
 	ErrHostNotAllowed = errors.New("host not allowed")
 	ErrTooLarge       = errors.New("file exceeds the size limit")
 	ErrStalled        = errors.New("no data received")
+	ErrTooSlow        = errors.New("download took too long")
 )
 
 // HTTPError is a response that was neither a success nor Not Modified,
@@ -62,6 +63,7 @@ type fetchOptions struct {
 	retryMax                    int
 	retryWaitMin, retryWaitMax  time.Duration
 	maxRetryAfter               time.Duration
+	maxTime                     time.Duration
 	maxBytes                    int64
 	perSecond                   float64
 	extraHosts                  []string
@@ -94,6 +96,10 @@ func WithRetries(max int, waitMin, waitMax time.Duration) FetchOption {
 func WithMaxRetryAfter(d time.Duration) FetchOption {
 	return func(o *fetchOptions) { o.maxRetryAfter = d }
 }
+
+// WithMaxTime bounds one fetch, retries included (default 30 minutes:
+// 100 MiB at under 60 KB/s).
+func WithMaxTime(d time.Duration) FetchOption { return func(o *fetchOptions) { o.maxTime = d } }
 
 // WithMaxBytes caps the size of any one response body.
 func WithMaxBytes(n int64) FetchOption { return func(o *fetchOptions) { o.maxBytes = n } }
@@ -140,7 +146,7 @@ func UserAgent() string {
 func NewFetcher(origin string, opts ...FetchOption) (*Fetcher, error) {
 	o := fetchOptions{
 		userAgent: UserAgent(), connectTimeout: 30 * time.Second, idleTimeout: 60 * time.Second,
-		retryMax: 4, retryWaitMin: time.Second, retryWaitMax: 30 * time.Second, maxRetryAfter: time.Minute,
+		retryMax: 4, retryWaitMin: time.Second, retryWaitMax: 30 * time.Second, maxRetryAfter: time.Minute, maxTime: 30 * time.Minute,
 		maxBytes: DefaultMaxBytes, perSecond: 5, log: zap.NewNop(),
 	}
 	for _, opt := range opts {

@@ -264,3 +264,39 @@ func asHTTPError(err error) *HTTPError {
 	}
 	return nil
 }
+
+// TestFetchTrickleHitsMaxTime: a server that sends a byte every 50 ms never
+// trips the idle timeout, so the whole-fetch deadline must end it.
+func TestFetchTrickleHitsMaxTime(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Length", "1000000")
+		for i := 0; i < 1000000; i++ {
+			if _, err := w.Write([]byte{'x'}); err != nil {
+				return
+			}
+			w.(http.Flusher).Flush()
+			select {
+			case <-r.Context().Done():
+				return
+			case <-time.After(50 * time.Millisecond):
+			}
+		}
+	}))
+	defer srv.Close()
+	f, err := NewFetcher(srv.URL, WithTimeouts(time.Second, 200*time.Millisecond), WithRetries(3, time.Millisecond, 5*time.Millisecond),
+		WithMaxTime(500*time.Millisecond), WithRateLimit(1000))
+	if err != nil {
+		t.Fatal(err)
+	}
+	start := time.Now()
+	_, err = f.Fetch(context.Background(), "/slow.xlsx", Validators{}, "", func(_ *Fetched, r io.Reader) error {
+		_, err := io.Copy(io.Discard, r)
+		return err
+	})
+	if !errors.Is(err, ErrTooSlow) || !strings.Contains(err.Error(), "gave up after 500ms") {
+		t.Errorf("err = %v, want ErrTooSlow after 500ms", err)
+	}
+	if took := time.Since(start); took > 3*time.Second {
+		t.Errorf("took %v; the deadline did not hold", took)
+	}
+}

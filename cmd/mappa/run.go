@@ -7,6 +7,8 @@ import (
 	"strings"
 	"time"
 
+	"go.uber.org/zap"
+
 	"github.com/mappa-etl/mappa/pipeline"
 	"github.com/mappa-etl/mappa/sources"
 )
@@ -105,8 +107,12 @@ func (j *fetchJob) run(ctx context.Context) error {
 	}
 	r := &pipeline.Runner{Archive: a, Store: st, Fetcher: j.fetcher, Inputs: j.inputs, Log: j.app.Log}
 	totals, runErr := r.Run(ctx, j.cfg)
-	if err := st.FinishRun(ctx, id, runErr, totals); err != nil && runErr == nil {
-		runErr = err
+	if err := st.FinishRun(ctx, id, runErr, totals); err != nil {
+		if runErr == nil {
+			runErr = err
+		} else {
+			j.app.Log.Error("recording the run failed", zap.Error(err))
+		}
 	}
 	j.report(totals)
 	return runErr
