@@ -17,7 +17,7 @@ func TestNewFetcherOrigin(t *testing.T) {
 		{GOVUK, "https://www.gov.uk", true},
 		{"https://WWW.GOV.UK/", "https://www.gov.uk", true},
 		{"https://www.gov.uk:443", "https://www.gov.uk", true}, // the default port is no port
-		{"https://WWW.GOV.UK/some/path", "", false},           // a path would be silently dropped
+		{"https://WWW.GOV.UK/some/path", "", false},            // a path would be silently dropped
 		{"https://mirror.example?q=1", "", false},
 		{"https://user:pw@mirror.example", "", false},
 		{"https://mirror.example:8443", "https://mirror.example:8443", true},

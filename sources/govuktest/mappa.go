@@ -145,7 +145,7 @@ func (s *Server) publish(i int, fy, name string, f File) (Release, map[string]an
 	page := map[string]any{
 		"base_path": slug, "title": "Multi-agency public protection arrangements (MAPPA) annual report " + words,
 		"schema_name": "publication", "document_type": docType(start),
-		"withdrawn_notice": map[string]any{}, // live pages carry an empty notice
+		"withdrawn_notice":   map[string]any{}, // live pages carry an empty notice
 		"first_published_at": fmt.Sprintf("%d-10-29T09:30:00.000+00:00", start+1),
 		"public_updated_at":  fmt.Sprintf("%d-10-29T09:30:00.000+00:00", start+1),
 		"details": map[string]any{"attachments": []any{
