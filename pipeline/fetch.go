@@ -182,10 +182,10 @@ func (r *Runner) fetchFile(ctx context.Context, f *sources.Fetcher, meta sources
 		e.ETag, e.LastModified = got.Validators.ETag, got.Validators.LastModified
 		var err error
 		res, err = r.Archive.AddFetched(e, body, r.validator(meta.Kind, meta.Period, meta.Filename, &parsed))
-		if err != nil && res.Entry.SHA256 != "" && !res.Added {
-			// Rejected by validation (not a transfer failure): say what the
-			// server claimed it was sending.
-			return fmt.Errorf("GET %s: served as %q: %w", got.URL, got.ContentType, err)
+		var invalid invalidFile
+		if errors.As(err, &invalid) {
+			// Not a transfer failure: say what the server claimed to send.
+			return fmt.Errorf("GET %s: served as %q: %w", got.URL, got.ContentType, invalid.err)
 		}
 		return err
 	})
@@ -218,12 +218,18 @@ func (r *Runner) validator(kind, period, name string, parsed **Parsed) sources.V
 		}
 		p, err := r.parser.Parse(kind, period, staged, name, lookups)
 		if err != nil {
-			return "", err
+			return "", invalidFile{err}
 		}
 		*parsed = p
 		return p.MediaType, nil
 	}
 }
+
+// invalidFile marks a file that arrived whole but failed validation.
+type invalidFile struct{ err error }
+
+func (e invalidFile) Error() string { return e.err.Error() }
+func (e invalidFile) Unwrap() error { return e.err }
 
 // settle records the outcome of archiving one file.
 func (r *Runner) settle(rf RunFile, res sources.AddResult, err error, parsed *Parsed) {

@@ -86,6 +86,15 @@ func apply(ctx context.Context, db *sql.DB, m Migration) error {
 		return err
 	}
 	defer tx.Rollback()
+	// Read again inside the (immediate, so exclusive) transaction: another
+	// process, even a reader such as mappa status, may have just applied it.
+	var v int
+	if err := tx.QueryRowContext(ctx, "PRAGMA user_version").Scan(&v); err != nil {
+		return fmt.Errorf("apply migration %s: %w", m.Name, err)
+	}
+	if v >= m.Version {
+		return nil
+	}
 	if _, err := tx.ExecContext(ctx, m.SQL); err != nil {
 		return fmt.Errorf("apply migration %s: %w", m.Name, err)
 	}

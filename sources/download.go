@@ -90,7 +90,8 @@ func (f *Fetcher) Fetch(ctx context.Context, rawURL string, cond Validators, lab
 func (f *Fetcher) fetchOnce(ctx context.Context, rawURL string, cond Validators, label string, sink func(*Fetched, io.Reader) error) (*Fetched, bool, error) {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	req, err := retryablehttp.NewRequestWithContext(ctx, http.MethodGet, rawURL, nil)
+	retries := new(int)
+	req, err := retryablehttp.NewRequestWithContext(context.WithValue(ctx, retriesKey{}, retries), http.MethodGet, rawURL, nil)
 	if err != nil {
 		return nil, false, fmt.Errorf("GET %s: %w", rawURL, err)
 	}
@@ -116,12 +117,7 @@ func (f *Fetcher) fetchOnce(ctx context.Context, rawURL string, cond Validators,
 		res.NotModified = true
 		return res, false, nil
 	case resp.StatusCode != http.StatusOK:
-		herr := &HTTPError{URL: rawURL, Status: resp.Status}
-		// The statuses retryablehttp's policy retries (not 501).
-		if resp.StatusCode == http.StatusTooManyRequests || (resp.StatusCode >= 500 && resp.StatusCode != http.StatusNotImplemented) {
-			herr.Retries = f.o.retryMax
-		}
-		return nil, false, herr
+		return nil, false, &HTTPError{URL: rawURL, Status: resp.Status, Retries: *retries}
 	case f.o.maxBytes > 0 && resp.ContentLength > f.o.maxBytes:
 		return nil, false, fmt.Errorf("GET %s: %w: declared %d bytes, limit %d", rawURL, ErrTooLarge, resp.ContentLength, f.o.maxBytes)
 	}

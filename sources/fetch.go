@@ -40,6 +40,7 @@ type HTTPError struct {
 	Retries int // how many times the request was retried first
 }
 
+// Error implements error.
 func (e *HTTPError) Error() string {
 	if e.Retries > 0 {
 		return fmt.Sprintf("GET %s: %s (after %d retries)", e.URL, e.Status, e.Retries)
@@ -156,7 +157,10 @@ func NewFetcher(origin string, opts ...FetchOption) (*Fetcher, error) {
 	if err != nil {
 		return nil, err
 	}
-	if o.perSecond <= 0 || (o.perSecond >= 10 && !isLoopback(policy.origin.Hostname())) {
+	if o.perSecond <= 0 {
+		return nil, fmt.Errorf("rate %g requests per second: want more than 0", o.perSecond)
+	}
+	if o.perSecond >= 10 && !isLoopback(policy.origin.Hostname()) {
 		return nil, fmt.Errorf("rate %g requests per second: GOV.UK asks clients to stay under 10", o.perSecond)
 	}
 	f := &Fetcher{policy: policy, o: o, limiter: rate.NewLimiter(rate.Limit(o.perSecond), 1)}
@@ -179,6 +183,11 @@ func NewFetcher(origin string, opts ...FetchOption) (*Fetcher, error) {
 		},
 	}
 	c.Logger = zapLeveled{o.log}
+	c.RequestLogHook = func(_ retryablehttp.Logger, req *http.Request, retry int) {
+		if n, ok := req.Context().Value(retriesKey{}).(*int); ok {
+			*n = retry
+		}
+	}
 	c.RetryMax, c.RetryWaitMin, c.RetryWaitMax = o.retryMax, o.retryWaitMin, o.retryWaitMax
 	c.CheckRetry = func(ctx context.Context, resp *http.Response, err error) (bool, error) {
 		if errors.Is(err, ErrHostNotAllowed) {
@@ -232,6 +241,10 @@ func (f *Fetcher) Resolve(ref string) (*url.URL, error) {
 	}
 	return f.policy.origin.ResolveReference(u), nil
 }
+
+// retriesKey carries, in a request's context, where the client's hook
+// counts its retries, so an HTTPError says how many there really were.
+type retriesKey struct{}
 
 // limitedTransport waits for the rate limiter before every request.
 type limitedTransport struct {

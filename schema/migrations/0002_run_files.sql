@@ -26,7 +26,7 @@ ALTER TABLE runs_v2 RENAME TO runs;
 CREATE TABLE run_files (
     run_id  INTEGER NOT NULL REFERENCES runs (run_id),
     url     TEXT NOT NULL,                   -- where it came from: a URL, or a local path
-    kind    TEXT NOT NULL,                   -- area-tables, population, lookup, or page
+    kind    TEXT NOT NULL,                   -- area-tables, population, lookup; or page, collection, archive
     period  TEXT,                            -- financial year or mid-year, when known
     status  TEXT NOT NULL CHECK (status IN ('fetched', 'unchanged', 'failed')),
     sha256  TEXT,
