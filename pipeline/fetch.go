@@ -86,7 +86,8 @@ func (r *Runner) Run(ctx context.Context, cfg RunConfig) (RunTotals, error) {
 }
 
 // fetchReleases discovers the area tables on GOV.UK and fetches each.
-// Only an unreadable collection is returned as an error.
+// Only a collection that cannot be read, or offers no area tables at all,
+// is returned as an error; a failing page or file is recorded and skipped.
 func (r *Runner) fetchReleases(ctx context.Context, collection string) error {
 	if collection == "" {
 		collection = sources.CollectionPath
