@@ -40,9 +40,10 @@ type Runner struct {
 	Inputs  *sources.Fetcher
 	Log     *zap.Logger
 
-	parser *Parser
-	parsed map[string]*Parsed // by sha256: files parsed while validating
-	totals RunTotals
+	parser  *Parser
+	parsed  map[string]*Parsed // by sha256: files parsed while validating
+	lookups []*Lookup          // the archive's, read once lookups are fetched
+	totals  RunTotals
 }
 
 // ErrSomeFailed reports a run in which some files failed while others
@@ -54,12 +55,21 @@ var ErrSomeFailed = errors.New("some files failed")
 // database lacks, each in its own transaction. A failing file does not stop
 // the others; the returned error says how many failed.
 func (r *Runner) Run(ctx context.Context, cfg RunConfig) (RunTotals, error) {
-	r.parser, r.parsed, r.totals = NewParser(), map[string]*Parsed{}, RunTotals{}
+	r.parser, r.parsed, r.lookups, r.totals = NewParser(), map[string]*Parsed{}, nil, RunTotals{}
 	if r.Log == nil {
 		r.Log = zap.NewNop()
 	}
 	for _, src := range cfg.Lookups {
 		r.fetchInput(ctx, sources.KindLookup, "", src)
+	}
+	// Every population file, fetched or pending, is mapped with these.
+	m, err := r.Archive.Manifest()
+	if err == nil {
+		r.lookups, err = ArchivedLookups(r.Archive, m)
+	}
+	if err != nil {
+		r.fail(RunFile{URL: r.Archive.Dir, Kind: "archive"}, err)
+		return r.totals, err
 	}
 	years := make([]string, 0, len(cfg.Population))
 	for y := range cfg.Population {
@@ -207,17 +217,7 @@ func (r *Runner) fetchFile(ctx context.Context, f *sources.Fetcher, meta sources
 // parse and map completely.
 func (r *Runner) validator(kind, period, name string, parsed **Parsed) sources.Validator {
 	return func(staged string) (string, error) {
-		var lookups []*Lookup
-		if kind == sources.KindPopulation {
-			m, err := r.Archive.Manifest()
-			if err != nil {
-				return "", err
-			}
-			if lookups, err = ArchivedLookups(r.Archive, m); err != nil {
-				return "", err
-			}
-		}
-		p, err := r.parser.Parse(kind, period, staged, name, lookups)
+		p, err := r.parser.Parse(kind, period, staged, name, r.lookups)
 		if err != nil {
 			return "", invalidFile{err}
 		}
@@ -275,10 +275,6 @@ func (r *Runner) loadPending(ctx context.Context) {
 	if err == nil {
 		pending, err = r.Store.Pending(ctx, m)
 	}
-	var lookups []*Lookup
-	if err == nil {
-		lookups, err = ArchivedLookups(r.Archive, m)
-	}
 	if err != nil {
 		r.fail(RunFile{URL: r.Archive.Dir, Kind: "archive"}, err)
 		return
@@ -287,7 +283,7 @@ func (r *Runner) loadPending(ctx context.Context) {
 		if ctx.Err() != nil {
 			return
 		}
-		if err := loadArchived(ctx, r.Archive, r.Store, r.parser, e, lookups, r.parsed[e.SHA256], r.Log); err != nil {
+		if err := loadArchived(ctx, r.Archive, r.Store, r.parser, e, r.lookups, r.parsed[e.SHA256], r.Log); err != nil {
 			r.loadFailed(e, err)
 			continue
 		}
