@@ -1,13 +1,12 @@
 package pipeline
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
 	"io"
-	"net/url"
 	"os"
-	"path"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -141,12 +140,9 @@ func (r *Runner) fetchReleases(ctx context.Context, collection string) error {
 // fetchInput archives an operator-given file: downloaded when src is a
 // URL, copied when it is a local path.
 func (r *Runner) fetchInput(ctx context.Context, kind, period, src string) {
-	if isURL(src) {
-		name := src
-		if u, err := url.Parse(src); err == nil {
-			name = path.Base(u.Path)
-		}
-		r.fetchFile(ctx, r.inputs(), sources.Entry{Kind: kind, Period: period, Filename: name, URL: src}, 0)
+	if sources.IsURL(src) {
+		meta := sources.Entry{Kind: kind, Period: period, Filename: sources.FileNameOf(src), URL: src}
+		r.fetchFile(ctx, r.inputs(), meta, 0)
 		return
 	}
 	rf := RunFile{URL: src, Kind: kind, Period: period}
@@ -159,8 +155,9 @@ func (r *Runner) fetchInput(ctx context.Context, kind, period, src string) {
 	var parsed *Parsed
 	// Not Add: a bad configured file would be copied to rejected/ again on
 	// every scheduled run. The error names it, and it stays where it is.
-	res, err := r.Archive.AddFetched(sources.Entry{Kind: kind, Period: period, Filename: filepath.Base(src)}, f,
-		r.validator(kind, period, filepath.Base(src), &parsed))
+	name := filepath.Base(src)
+	res, err := r.Archive.AddFetched(sources.Entry{Kind: kind, Period: period, Filename: name}, f,
+		r.validator(kind, period, name, &parsed))
 	r.settle(rf, res, err, parsed)
 }
 
@@ -169,10 +166,6 @@ func (r *Runner) inputs() *sources.Fetcher {
 		return r.Inputs
 	}
 	return r.Fetcher
-}
-
-func isURL(s string) bool {
-	return strings.HasPrefix(s, "https://") || strings.HasPrefix(s, "http://")
 }
 
 // fetchFile downloads one file into the archive, conditionally when it was
@@ -303,12 +296,5 @@ func (r *Runner) loadFailed(e sources.Entry, err error) {
 			break
 		}
 	}
-	r.fail(RunFile{URL: firstOf(e.URL, e.Filename), Kind: e.Kind, Period: e.Period, SHA256: e.SHA256, Bytes: e.Bytes}, err)
-}
-
-func firstOf(a, b string) string {
-	if a != "" {
-		return a
-	}
-	return b
+	r.fail(RunFile{URL: cmp.Or(e.URL, e.Filename), Kind: e.Kind, Period: e.Period, SHA256: e.SHA256, Bytes: e.Bytes}, err)
 }

@@ -154,16 +154,26 @@ func (a Attachment) name() string {
 	if a.Filename != "" {
 		return a.Filename
 	}
-	u := a.URL
+	return FileNameOf(a.URL)
+}
+
+// FileNameOf is the file name at the end of a URL's path, unescaped:
+// "…/Area%20tables%202019-20.xls" is "Area tables 2019-20.xls".
+func FileNameOf(rawURL string) string {
+	u := rawURL
 	if i := strings.IndexAny(u, "?#"); i >= 0 {
 		u = u[:i]
 	}
 	name := path.Base(u)
 	if dec, err := url.PathUnescape(name); err == nil {
-		name = dec // "Area%20tables%202019-20.xls" names area tables
+		name = dec
 	}
 	return name
 }
+
+// IsURL reports whether s, an operator-given source, is an http(s) URL
+// rather than a local path.
+func IsURL(s string) bool { return strings.HasPrefix(s, "https://") || strings.HasPrefix(s, "http://") }
 
 // words lowercases s and turns separators into spaces, so
 // "MAPPA_Annual_Report_-_Areas_Tables" reads "mappa annual report areas tables".

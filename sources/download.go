@@ -37,8 +37,8 @@ func (f *Fetcher) AllowHostOf(rawURL string) error {
 	if err != nil {
 		return err
 	}
-	if u.Scheme != "https" && !(u.Scheme == "http" && isLoopback(u.Hostname())) {
-		return fmt.Errorf("%w: %s (only https, or http on loopback)", ErrHostNotAllowed, u.Redacted())
+	if err := checkScheme(u); err != nil {
+		return err
 	}
 	// Called while configuring, before any fetch: the map is not shared yet.
 	f.policy.allow(u)

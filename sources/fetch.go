@@ -52,10 +52,9 @@ func (e *HTTPError) Error() string {
 // identified), patient (timeouts, retries with backoff that honour
 // Retry-After) and confined to allowed hosts.
 type Fetcher struct {
-	client  *retryablehttp.Client
-	policy  hostPolicy
-	o       fetchOptions
-	limiter *rate.Limiter
+	client *retryablehttp.Client
+	policy hostPolicy
+	o      fetchOptions
 }
 
 type fetchOptions struct {
@@ -163,7 +162,7 @@ func NewFetcher(origin string, opts ...FetchOption) (*Fetcher, error) {
 	if o.perSecond >= 10 && !isLoopback(policy.origin.Hostname()) {
 		return nil, fmt.Errorf("rate %g requests per second: GOV.UK asks clients to stay under 10", o.perSecond)
 	}
-	f := &Fetcher{policy: policy, o: o, limiter: rate.NewLimiter(rate.Limit(o.perSecond), 1)}
+	f := &Fetcher{policy: policy, o: o}
 	transport := &http.Transport{
 		Proxy:                 http.ProxyFromEnvironment,
 		DialContext:           (&net.Dialer{Timeout: o.connectTimeout, KeepAlive: 30 * time.Second}).DialContext,
@@ -174,7 +173,7 @@ func NewFetcher(origin string, opts ...FetchOption) (*Fetcher, error) {
 	}
 	c := retryablehttp.NewClient()
 	c.HTTPClient = &http.Client{
-		Transport: limitedTransport{base: transport, limiter: f.limiter},
+		Transport: limitedTransport{base: transport, limiter: rate.NewLimiter(rate.Limit(o.perSecond), 1)},
 		CheckRedirect: func(req *http.Request, via []*http.Request) error {
 			if len(via) >= 10 {
 				return errors.New("stopped after 10 redirects")
@@ -195,11 +194,11 @@ func NewFetcher(origin string, opts ...FetchOption) (*Fetcher, error) {
 		}
 		return retryablehttp.DefaultRetryPolicy(ctx, resp, err)
 	}
-	c.Backoff = func(min, max time.Duration, attempt int, resp *http.Response) time.Duration {
+	c.Backoff = func(waitMin, waitMax time.Duration, attempt int, resp *http.Response) time.Duration {
 		if d, ok := retryAfter(resp); ok {
-			return minDuration(d, o.maxRetryAfter)
+			return min(d, o.maxRetryAfter)
 		}
-		return retryablehttp.DefaultBackoff(min, max, attempt, nil)
+		return retryablehttp.DefaultBackoff(waitMin, waitMax, attempt, nil)
 	}
 	c.ErrorHandler = retryablehttp.PassthroughErrorHandler
 	f.client = c
@@ -221,13 +220,6 @@ func retryAfter(resp *http.Response) (time.Duration, bool) {
 		return max(time.Until(t), 0), true
 	}
 	return 0, false
-}
-
-func minDuration(a, b time.Duration) time.Duration {
-	if a < b {
-		return a
-	}
-	return b
 }
 
 // Origin returns the origin the Fetcher reads pages from.

@@ -53,16 +53,21 @@ func (p hostPolicy) allow(u *url.URL) { p.hosts[hostKey(u)] = true }
 // check returns ErrHostNotAllowed, wrapped with the URL, for a URL that
 // may not be fetched.
 func (p hostPolicy) check(u *url.URL) error {
-	switch {
-	case u.Scheme == "https":
-	case u.Scheme == "http" && isLoopback(u.Hostname()):
-	default:
-		return fmt.Errorf("%w: %s (only https, or http on loopback)", ErrHostNotAllowed, u.Redacted())
+	if err := checkScheme(u); err != nil {
+		return err
 	}
 	if !p.hosts[hostKey(u)] && !p.hosts[strings.ToLower(u.Hostname())] {
 		return fmt.Errorf("%w: %s (allowed: the source, %s and --allow-host)", ErrHostNotAllowed, u.Redacted(), AssetsHost)
 	}
 	return nil
+}
+
+// checkScheme allows https anywhere and plain http on loopback only.
+func checkScheme(u *url.URL) error {
+	if u.Scheme == "https" || (u.Scheme == "http" && isLoopback(u.Hostname())) {
+		return nil
+	}
+	return fmt.Errorf("%w: %s (only https, or http on loopback)", ErrHostNotAllowed, u.Redacted())
 }
 
 func isLoopback(host string) bool {

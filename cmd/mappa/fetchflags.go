@@ -6,8 +6,10 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -144,8 +146,8 @@ func (f *fetchFlags) fetchers(app *App, cfg pipeline.RunConfig) (govuk, inputs *
 	if inputs, err = sources.NewFetcher(f.source, opts...); err != nil {
 		return nil, nil, usageError{err.Error()}
 	}
-	for _, src := range append(append([]string{}, cfg.Lookups...), values(cfg.Population)...) {
-		if isURL(src) {
+	for _, src := range append(slices.Clone(cfg.Lookups), slices.Collect(maps.Values(cfg.Population))...) {
+		if sources.IsURL(src) {
 			if err := inputs.AllowHostOf(src); err != nil {
 				return nil, nil, usageError{err.Error()}
 			}
@@ -157,20 +159,10 @@ func (f *fetchFlags) fetchers(app *App, cfg pipeline.RunConfig) (govuk, inputs *
 // besideConfig resolves a relative local path in the config file against
 // the file's directory; URLs and absolute paths are kept.
 func besideConfig(base, p string) string {
-	if p == "" || filepath.IsAbs(p) || isURL(p) {
+	if p == "" || filepath.IsAbs(p) || sources.IsURL(p) {
 		return p
 	}
 	return filepath.Join(base, p)
-}
-
-func isURL(s string) bool { return strings.HasPrefix(s, "http://") || strings.HasPrefix(s, "https://") }
-
-func values(m map[string]string) []string {
-	out := make([]string, 0, len(m))
-	for _, v := range m {
-		out = append(out, v)
-	}
-	return out
 }
 
 // isTerminal reports whether w is a terminal, where progress bars and
