@@ -157,7 +157,7 @@ func (r *Runner) fetchInput(ctx context.Context, kind, period, src string) {
 	// every scheduled run. The error names it, and it stays where it is.
 	name := filepath.Base(src)
 	res, err := r.Archive.AddFetched(sources.Entry{Kind: kind, Period: period, Filename: name}, f,
-		r.validator(kind, period, name, &parsed))
+		validator(r.parser, r.lookups, kind, period, name, &parsed))
 	r.settle(rf, res, err, parsed)
 }
 
@@ -185,7 +185,7 @@ func (r *Runner) fetchFile(ctx context.Context, f *sources.Fetcher, meta sources
 		e := meta
 		e.ETag, e.LastModified = got.Validators.ETag, got.Validators.LastModified
 		var err error
-		res, err = r.Archive.AddFetched(e, body, r.validator(meta.Kind, meta.Period, meta.Filename, &parsed))
+		res, err = r.Archive.AddFetched(e, body, validator(r.parser, r.lookups, meta.Kind, meta.Period, meta.Filename, &parsed))
 		var invalid invalidFile
 		if errors.As(err, &invalid) {
 			// Not a transfer failure: say what the server claimed to send.
@@ -207,10 +207,10 @@ func (r *Runner) fetchFile(ctx context.Context, f *sources.Fetcher, meta sources
 
 // validator checks a staged file before it enters the archive: it must be
 // what its kind says (a spreadsheet, not an HTML error page), and must
-// parse and map completely.
-func (r *Runner) validator(kind, period, name string, parsed **Parsed) sources.Validator {
+// parse and map completely. What it read is kept in *parsed for the load.
+func validator(parser *Parser, lookups []*Lookup, kind, period, name string, parsed **Parsed) sources.Validator {
 	return func(staged string) (string, error) {
-		p, err := r.parser.Parse(kind, period, staged, name, r.lookups)
+		p, err := parser.Parse(kind, period, staged, name, lookups)
 		if err != nil {
 			return "", invalidFile{err}
 		}

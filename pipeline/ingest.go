@@ -174,15 +174,10 @@ func AddFile(ctx context.Context, a *sources.Archive, st *Store, log *zap.Logger
 	}
 	defer f.Close()
 	name := filepath.Base(path)
+	parser := NewParser()
 	var parsed *Parsed
-	validate := func(staged string) (string, error) {
-		parsed, err = NewParser().Parse(kind, period, staged, name, lookups)
-		if err != nil {
-			return "", err
-		}
-		return parsed.MediaType, nil
-	}
-	res, err := a.Add(sources.Entry{Kind: kind, Period: period, Filename: name}, f, validate)
+	res, err := a.Add(sources.Entry{Kind: kind, Period: period, Filename: name}, f,
+		validator(parser, lookups, kind, period, name, &parsed))
 	if err != nil {
 		if res.Rejected != "" {
 			log.Error("file rejected and set aside", zap.String("file", name), zap.String("rejected", res.Rejected), zap.Error(err))
@@ -196,7 +191,7 @@ func AddFile(ctx context.Context, a *sources.Archive, st *Store, log *zap.Logger
 	logParsed(log, res.Entry, parsed)
 	// parsed is nil when an older file was added again (validation ran
 	// when it first came): loadArchived reads it from the archive.
-	if err := loadArchived(ctx, a, st, NewParser(), res.Entry, lookups, parsed, log); err != nil {
+	if err := loadArchived(ctx, a, st, parser, res.Entry, lookups, parsed, log); err != nil {
 		return res, err
 	}
 	return res, nil

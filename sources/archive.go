@@ -79,12 +79,8 @@ func (m *Manifest) isCurrent(e Entry) bool {
 	if e.Kind == KindLookup {
 		return true
 	}
-	for i := len(m.Files) - 1; i >= 0; i-- {
-		if f := m.Files[i]; f.Kind == e.Kind && f.Period == e.Period {
-			return f.SHA256 == e.SHA256
-		}
-	}
-	return false
+	i, ok := m.lastAdded()[periodKey(e)]
+	return ok && m.Files[i].SHA256 == e.SHA256
 }
 
 // Archive is the raw layer: every input file, stored once under its sha256,
@@ -153,20 +149,29 @@ func (a *Archive) writeManifest(m *Manifest) error {
 // the last added file of each period (a restated year replaces the earlier
 // one); every lookup.
 func (m *Manifest) Current() []Entry {
-	last := map[string]int{}
-	for i, e := range m.Files {
-		if e.Kind != KindLookup {
-			last[e.Kind+"\x00"+e.Period] = i
-		}
-	}
+	last := m.lastAdded()
 	var out []Entry
 	for i, e := range m.Files {
-		if e.Kind == KindLookup || last[e.Kind+"\x00"+e.Period] == i {
+		if e.Kind == KindLookup || last[periodKey(e)] == i {
 			out = append(out, e)
 		}
 	}
 	return out
 }
+
+// lastAdded maps each area-tables or population period to the index of
+// the file added last for it: the current one.
+func (m *Manifest) lastAdded() map[string]int {
+	last := map[string]int{}
+	for i, e := range m.Files {
+		if e.Kind != KindLookup {
+			last[periodKey(e)] = i
+		}
+	}
+	return last
+}
+
+func periodKey(e Entry) string { return e.Kind + "\x00" + e.Period }
 
 // Find returns the entry with the given hash.
 func (m *Manifest) Find(sha string) (Entry, bool) {

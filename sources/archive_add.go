@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 )
 
 // Validator checks a staged file before it enters the archive; it returns
@@ -75,7 +76,7 @@ func (a *Archive) add(e Entry, src io.Reader, validate Validator, quarantine boo
 		// becomes current again, as a new file would; its bytes are stored.
 		reinstated := !m.isCurrent(prev)
 		if reinstated {
-			e.MediaType, e.Path, e.AddedAt = prev.MediaType, prev.Path, a.Now().UTC().Format("2006-01-02T15:04:05Z")
+			e.MediaType, e.Path, e.AddedAt = prev.MediaType, prev.Path, a.addedAt()
 			m.Files = append(m.Files, e)
 		}
 		if m.remember(e) || reinstated {
@@ -100,7 +101,7 @@ func (a *Archive) add(e Entry, src io.Reader, validate Validator, quarantine boo
 		return AddResult{Entry: e, Rejected: where}, verr
 	}
 	e.MediaType = mediaType
-	e.AddedAt = a.Now().UTC().Format("2006-01-02T15:04:05Z")
+	e.AddedAt = a.addedAt()
 	e.Path = "files/" + e.SHA256 + extension(e.Filename)
 	if err := os.Rename(tmp.Name(), filepath.Join(a.Dir, filepath.FromSlash(e.Path))); err != nil {
 		return AddResult{}, fmt.Errorf("archive %s: %w", e.Filename, err)
@@ -115,6 +116,9 @@ func (a *Archive) add(e Entry, src io.Reader, validate Validator, quarantine boo
 	}
 	return AddResult{Entry: e, Added: true}, nil
 }
+
+// addedAt is the time an entry is added, as the manifest records it.
+func (a *Archive) addedAt() string { return a.Now().UTC().Format(time.RFC3339) }
 
 // remember records the validators of a fetched entry's URL and reports
 // whether that changed the manifest.
