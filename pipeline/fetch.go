@@ -82,7 +82,7 @@ func (r *Runner) Run(ctx context.Context, cfg RunConfig) (RunTotals, error) {
 	if ctx.Err() == nil {
 		r.loadPending(ctx)
 	}
-	failed := r.totals.count(FileFailed)
+	failed := r.totals.Count(FileFailed)
 	switch {
 	case ctx.Err() != nil:
 		return r.totals, fmt.Errorf("run interrupted: %w", ctx.Err())

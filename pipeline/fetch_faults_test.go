@@ -181,7 +181,7 @@ func TestRunFailsWhenNothingIsFound(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "no area tables found") {
 		t.Fatalf("err = %v, want no area tables found", err)
 	}
-	if n := statuses(totals)[FileFailed]; n != 1 {
+	if n := totals.Count(FileFailed); n != 1 {
 		t.Errorf("%d failed files, want 1 (the collection)", n)
 	}
 }

@@ -65,14 +65,6 @@ func (l *liveFixture) run(t *testing.T) (RunTotals, error) {
 	return r.Run(context.Background(), l.cfg)
 }
 
-func statuses(t RunTotals) map[string]int {
-	out := map[string]int{}
-	for _, f := range t.Files {
-		out[f.Status]++
-	}
-	return out
-}
-
 // archiveFiles lists the archive's files/ directory and anything stray at
 // its top level.
 func archiveFiles(t *testing.T, a *sources.Archive) []string {
@@ -99,8 +91,8 @@ func TestRunFetchesLoadsAndThenOnlyRevalidates(t *testing.T) {
 	if err != nil {
 		t.Fatalf("first run: %v (files %+v)", err, totals.Files)
 	}
-	if got := statuses(totals); got[FileFetched] != 26 || got[FileFailed] != 0 {
-		t.Fatalf("first run statuses = %v, want 26 fetched", got)
+	if totals.Count(FileFetched) != 26 || totals.Count(FileFailed) != 0 {
+		t.Fatalf("first run files = %+v, want 26 fetched", totals.Files)
 	}
 	if len(totals.Years) != 12 || totals.Years[0] != "2013-14" || totals.Years[11] != "2024-25" {
 		t.Fatalf("years loaded = %v", totals.Years)
@@ -112,8 +104,8 @@ func TestRunFetchesLoadsAndThenOnlyRevalidates(t *testing.T) {
 	if err != nil {
 		t.Fatalf("second run: %v", err)
 	}
-	if got := statuses(totals); got[FileUnchanged] != 26 || len(totals.Years) != 0 {
-		t.Fatalf("second run statuses = %v, years %v; want all unchanged, none loaded", got, totals.Years)
+	if totals.Count(FileUnchanged) != 26 || len(totals.Years) != 0 {
+		t.Fatalf("second run files = %+v, years %v; want all unchanged, none loaded", totals.Files, totals.Years)
 	}
 	for _, r := range l.srv.Requests() {
 		if strings.HasPrefix(r.Path, "/api/") {

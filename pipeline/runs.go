@@ -43,7 +43,8 @@ type RunTotals struct {
 	Files []RunFile // fetched, unchanged and failed files
 }
 
-func (t RunTotals) count(status string) int {
+// Count returns how many files ended with status.
+func (t RunTotals) Count(status string) int {
 	n := 0
 	for _, f := range t.Files {
 		if f.Status == status {
@@ -90,7 +91,7 @@ func (s *Store) FinishRun(ctx context.Context, id int64, runErr error, t RunTota
 	_, err = tx.ExecContext(ctx, `UPDATE runs SET finished_at = ?, outcome = ?, error = ?, years_loaded = ?,
 		files_fetched = ?, files_unchanged = ?, files_failed = ? WHERE run_id = ?`,
 		timestamp(time.Now()), outcome, nullable(msg), nullable(strings.Join(t.Years, ",")),
-		t.count(FileFetched), t.count(FileUnchanged), t.count(FileFailed), id)
+		t.Count(FileFetched), t.Count(FileUnchanged), t.Count(FileFailed), id)
 	for _, f := range t.Files {
 		if err != nil {
 			break

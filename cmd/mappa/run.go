@@ -120,9 +120,7 @@ func (j *fetchJob) run(ctx context.Context) error {
 
 // report prints one line per failed file and a summary line.
 func (j *fetchJob) report(t pipeline.RunTotals) {
-	counts := map[string]int{}
 	for _, f := range t.Files {
-		counts[f.Status]++
 		if f.Status == pipeline.FileFailed {
 			fmt.Fprintf(j.app.Stdout, "failed: %s\n", describeFailure(f))
 		}
@@ -132,7 +130,7 @@ func (j *fetchJob) report(t pipeline.RunTotals) {
 		loaded = "loaded " + strings.Join(t.Years, ", ")
 	}
 	fmt.Fprintf(j.app.Stdout, "%s: %d fetched, %d unchanged, %d failed; %s\n", j.command,
-		counts[pipeline.FileFetched], counts[pipeline.FileUnchanged], counts[pipeline.FileFailed], loaded)
+		t.Count(pipeline.FileFetched), t.Count(pipeline.FileUnchanged), t.Count(pipeline.FileFailed), loaded)
 }
 
 // describeFailure says what failed and why, naming the URL once.
