@@ -102,8 +102,20 @@ func TestRunInterrupted(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// Stop the run (as SIGTERM does) once the hung download has begun.
 	ctx, cancel := context.WithCancel(context.Background())
-	time.AfterFunc(time.Second, cancel)
+	l.srv.Requests()
+	go func() {
+		defer cancel()
+		for deadline := time.Now().Add(30 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+			for _, req := range l.srv.Requests() {
+				if req.Path == l.fx.ReleaseFor("2019-20").FilePath {
+					return
+				}
+			}
+		}
+		t.Error("the run never reached the hung download")
+	}()
 	id, err := l.store.StartRun(context.Background(), "run", nil, time.Now())
 	if err != nil {
 		t.Fatal(err)
