@@ -1,6 +1,7 @@
 package pipeline
 
 import (
+	"fmt"
 	"regexp"
 	"strings"
 	"unicode"
@@ -90,4 +91,22 @@ func (m *AreaMatcher) Match(label string) (RowKind, string) {
 		return RowTotal, code
 	}
 	return RowArea, code
+}
+
+// FindArea resolves what a user typed for an area (a code, name or known
+// alias, in any case, or "England and Wales") to the area, so commands can
+// take --area Essex as readily as --area E23000028.
+func FindArea(s string) (schema.Area, error) {
+	kind, code := NewAreaMatcher(schema.Areas()).Match(s)
+	switch kind {
+	case RowTotal:
+		return schema.Area{Code: schema.EnglandAndWales, Name: "England and Wales", Country: "England and Wales"}, nil
+	case RowArea:
+		for _, a := range schema.Areas() {
+			if a.Code == code {
+				return a, nil
+			}
+		}
+	}
+	return schema.Area{}, fmt.Errorf("unknown area %q: give an ONS code (E23000028) or a name (Essex)", s)
 }

@@ -122,3 +122,30 @@ func FuzzClassifyHeader(f *testing.F) {
 		}
 	})
 }
+
+func TestFindArea(t *testing.T) {
+	for _, tc := range []struct {
+		arg, code, name string
+	}{
+		{"essex", "E23000028", "Essex"},
+		{"E23000028", "E23000028", "Essex"},
+		{"e23000028", "E23000028", "Essex"},
+		{"Avon & Somerset", "E23000036", "Avon and Somerset"},
+		{"Metropolitan and City of London", "E23000001", "London"},
+		{"england and wales", "K04000001", "England and Wales"},
+		{"K04000001", "K04000001", "England and Wales"},
+		{"Atlantis", "", ""},
+		{"England", "", ""},
+		{"", "", ""},
+	} {
+		t.Run(tc.arg, func(t *testing.T) {
+			a, err := FindArea(tc.arg)
+			if a.Code != tc.code || a.Name != tc.name {
+				t.Errorf("FindArea(%q) = %q %q, want %q %q", tc.arg, a.Code, a.Name, tc.code, tc.name)
+			}
+			if (err != nil) != (tc.code == "") {
+				t.Errorf("FindArea(%q) error = %v", tc.arg, err)
+			}
+		})
+	}
+}
