@@ -6,6 +6,7 @@ import (
 	"embed"
 	"fmt"
 	"io/fs"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -77,7 +78,10 @@ func Migrate(ctx context.Context, db *sql.DB) error {
 	if current > latest {
 		return fmt.Errorf("database schema version %d is newer than this mappa (%d): upgrade mappa", current, latest)
 	}
-	return seedAreas(ctx, db)
+	if err := seedAreas(ctx, db); err != nil {
+		return err
+	}
+	return seedColumns(ctx, db)
 }
 
 func apply(ctx context.Context, db *sql.DB, m Migration) error {
@@ -105,7 +109,35 @@ func apply(ctx context.Context, db *sql.DB, m Migration) error {
 	return tx.Commit()
 }
 
+// seedAreas upserts the reference areas. It writes only when the table
+// differs, so opening a database to read it (even read-only) writes nothing.
 func seedAreas(ctx context.Context, db *sql.DB) error {
+	want := append([]Area{{Code: EnglandAndWales, Name: "England and Wales", Country: "England and Wales"}}, Areas()...)
+	var have []string
+	rows, err := db.QueryContext(ctx, "SELECT area_code || '|' || area_name || '|' || country FROM areas ORDER BY area_code")
+	if err != nil {
+		return fmt.Errorf("seed areas: %w", err)
+	}
+	for rows.Next() {
+		var s string
+		if err := rows.Scan(&s); err != nil {
+			rows.Close()
+			return fmt.Errorf("seed areas: %w", err)
+		}
+		have = append(have, s)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("seed areas: %w", err)
+	}
+	wantKeys := make([]string, len(want))
+	for i, a := range want {
+		wantKeys[i] = a.Code + "|" + a.Name + "|" + a.Country
+	}
+	sort.Strings(wantKeys)
+	if slices.Equal(have, wantKeys) {
+		return nil
+	}
 	tx, err := db.BeginTx(ctx, nil)
 	if err != nil {
 		return err
@@ -113,8 +145,7 @@ func seedAreas(ctx context.Context, db *sql.DB) error {
 	defer tx.Rollback()
 	const upsert = `INSERT INTO areas (area_code, area_name, country) VALUES (?, ?, ?)
 		ON CONFLICT (area_code) DO UPDATE SET area_name = excluded.area_name, country = excluded.country`
-	rows := append([]Area{{Code: EnglandAndWales, Name: "England and Wales", Country: "England and Wales"}}, Areas()...)
-	for _, a := range rows {
+	for _, a := range want {
 		if _, err := tx.ExecContext(ctx, upsert, a.Code, a.Name, a.Country); err != nil {
 			return fmt.Errorf("seed areas: %w", err)
 		}
