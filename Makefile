@@ -6,7 +6,7 @@ STATICCHECK := $(BIN)/staticcheck
 STATICCHECK_VERSION := v0.8.2
 DEMO_DB     ?= mappa.db
 
-.PHONY: all build test lint demo fixtures fixture-archive fuzz clean
+.PHONY: all build test lint demo docs fixtures fixture-archive fuzz clean
 
 all: build
 
@@ -33,6 +33,11 @@ test: lint
 demo: build
 	$(MAPPA) rebuild --archive testdata/archive --db $(DEMO_DB)
 	$(MAPPA) summary --db $(DEMO_DB)
+
+# Regenerate docs/data-dictionary.md from the schema and schema/columns.tsv;
+# make test fails while the committed file is out of date.
+docs:
+	$(GO) test ./schema -run '^TestDataDictionaryIsCurrent$$' -count=1 -update
 
 # Regenerate the fixtures: the published-style files (needs LibreOffice for
 # XLS and ODS conversions) and the archive built from them with `mappa add`.
