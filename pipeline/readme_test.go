@@ -1,0 +1,120 @@
+package pipeline_test
+
+import (
+	"database/sql"
+	"fmt"
+	"os"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+)
+
+// readmeExample is one query of the README's Querying section and the
+// output shown under it.
+type readmeExample struct {
+	title, query, output string
+}
+
+var fencedBlock = regexp.MustCompile("(?s)```(sql|text)\n(.*?)```")
+
+// readmeExamples reads the Querying section: each ```sql block is followed
+// by the ```text block of what it prints.
+func readmeExamples(t *testing.T) []readmeExample {
+	t.Helper()
+	b, err := os.ReadFile("../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, section, ok := strings.Cut(string(b), "\n### Querying\n")
+	if !ok {
+		t.Fatal("README has no ### Querying section")
+	}
+	section, _, _ = strings.Cut(section, "\n## ")
+	var out []readmeExample
+	for _, m := range fencedBlock.FindAllStringSubmatch(section, -1) {
+		switch {
+		case m[1] == "sql":
+			title, _, _ := strings.Cut(strings.TrimPrefix(m[2], "-- "), "\n")
+			out = append(out, readmeExample{title: title, query: m[2]})
+		case len(out) > 0 && out[len(out)-1].output == "":
+			out[len(out)-1].output = m[2]
+		default:
+			t.Fatalf("README Querying: output block without a query before it:\n%s", m[2])
+		}
+	}
+	return out
+}
+
+// sqliteList formats rows as the sqlite3 shell does with -header (list
+// mode), so readers can check the README with the shell itself.
+func sqliteList(rows *sql.Rows) (string, error) {
+	cols, err := rows.Columns()
+	if err != nil {
+		return "", err
+	}
+	var b strings.Builder
+	b.WriteString(strings.Join(cols, "|") + "\n")
+	vals := make([]any, len(cols))
+	ptrs := make([]any, len(cols))
+	for i := range vals {
+		ptrs[i] = &vals[i]
+	}
+	for rows.Next() {
+		if err := rows.Scan(ptrs...); err != nil {
+			return "", err
+		}
+		fields := make([]string, len(cols))
+		for i, v := range vals {
+			switch v := v.(type) {
+			case nil:
+			case float64:
+				fields[i] = strconv.FormatFloat(v, 'f', -1, 64)
+				if !strings.Contains(fields[i], ".") {
+					fields[i] += ".0"
+				}
+			case []byte:
+				fields[i] = string(v)
+			default:
+				fields[i] = fmt.Sprint(v)
+			}
+		}
+		b.WriteString(strings.Join(fields, "|") + "\n")
+	}
+	return b.String(), rows.Err()
+}
+
+// The README's queries run against the demo database and print what the
+// README says they print.
+func TestReadmeQueries(t *testing.T) {
+	examples := readmeExamples(t)
+	if len(examples) < 5 {
+		t.Fatalf("README Querying has %d examples, want at least 5", len(examples))
+	}
+	path := t.TempDir() + "/mappa.db"
+	rebuildFixtures(t, path)
+	db, err := sql.Open("sqlite3", path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	for _, ex := range examples {
+		t.Run(ex.title, func(t *testing.T) {
+			rows, err := db.Query(ex.query)
+			if err != nil {
+				t.Fatalf("query fails: %v\n%s", err, ex.query)
+			}
+			defer rows.Close()
+			got, err := sqliteList(rows)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if strings.Count(got, "\n") < 2 {
+				t.Errorf("query returns no rows on the demo database")
+			}
+			if got != ex.output {
+				t.Errorf("README shows:\n%s\nthe demo database gives:\n%s", ex.output, got)
+			}
+		})
+	}
+}
