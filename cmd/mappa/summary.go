@@ -4,10 +4,17 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
+	"strconv"
+	"strings"
 	"text/tabwriter"
+	"unicode/utf8"
+
+	"github.com/mappa-etl/mappa/pipeline"
 )
 
-// SummaryCommand prints one year's figures by area.
+// SummaryCommand prints one year's figures by area, or one area's figures
+// across the years: what a reporter needs in one command.
 type SummaryCommand struct {
 	app *App
 }
@@ -17,23 +24,43 @@ func (c *SummaryCommand) Name() string { return "summary" }
 
 // Summary implements Command.
 func (c *SummaryCommand) Summary() string {
-	return "print one year's RSOs, rates and growth by area"
+	return "print RSOs, rates and growth by area, or one area over the years"
 }
 
-const summaryExamples = `  mappa summary
+const summaryExamples = `  mappa summary                         # the latest year, every area
   mappa summary --year 2019-20
-  mappa summary --year 2019-20 --json
+  mappa summary --area Essex            # one area, every year, against England and Wales
+  mappa summary --area E23000028 --year 2019-20
+  mappa summary --year 2019-20 --json | jq '.[] | select(.area_name == "Essex")'
 `
+
+// areaReport is the JSON of summary --area.
+type areaReport struct {
+	AreaCode      string                `json:"area_code"`
+	AreaName      string                `json:"area_name"`
+	FinancialYear string                `json:"financial_year"`
+	Headline      string                `json:"headline"`
+	Years         []pipeline.SummaryRow `json:"years"`
+}
 
 // Run implements Command.
 func (c *SummaryCommand) Run(ctx context.Context, args []string) error {
 	var sf storeFlags
-	fs := c.app.newFlagSet("summary", "mappa summary [--db PATH] [--year YYYY-YY] [--json]", summaryExamples)
+	fs := c.app.newFlagSet("summary", "mappa summary [--db PATH] [--year YYYY-YY] [--area CODE_OR_NAME] [--json]", summaryExamples)
 	sf.register(fs)
 	year := fs.String("year", "", "financial year, e.g. 2019-20 (default: the latest loaded)")
+	area := fs.String("area", "", "an area's ONS code or name: show it across every loaded year")
 	asJSON := fs.Bool("json", false, "print JSON instead of a table")
 	if err := parse(fs, args); err != nil {
 		return err
+	}
+	var code string
+	if *area != "" {
+		a, err := pipeline.FindArea(*area)
+		if err != nil {
+			return usageError{err.Error()}
+		}
+		code = a.Code
 	}
 	st, err := sf.openExisting(ctx)
 	if err != nil {
@@ -45,6 +72,9 @@ func (c *SummaryCommand) Run(ctx context.Context, args []string) error {
 			return err
 		}
 	}
+	if code != "" {
+		return c.area(ctx, st, code, *year, *asJSON)
+	}
 	rows, err := st.Summary(ctx, *year)
 	if err != nil {
 		return err
@@ -53,22 +83,146 @@ func (c *SummaryCommand) Run(ctx context.Context, args []string) error {
 		return fmt.Errorf("no figures loaded for %q", *year)
 	}
 	if *asJSON {
-		enc := json.NewEncoder(c.app.Stdout)
-		enc.SetIndent("", "  ")
-		return enc.Encode(rows)
+		return writeJSON(c.app.Stdout, rows)
 	}
+	fmt.Fprintf(c.app.Stdout, "%s: registered sexual offenders (RSOs) at 31 March %d by area, highest rate first\n\n", *year, endYear(*year))
+	names := nameWidth(rows)
 	w := tabwriter.NewWriter(c.app.Stdout, 0, 4, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintf(w, "%s\tRSOs\tper 100k aged 10+\tpublished\tRSO growth %%\tviolent\ttotal MAPPA\t\n", "area ("+*year+")")
+	fmt.Fprintf(w, "%-*s\tRSOs\tper 100k aged 10+\tpublished\tvs E&W %%\tgrowth %%\tviolent\ttotal MAPPA\t\n", names, "area")
 	for _, r := range rows {
-		fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t\n", r.AreaName, fmtNum(r.RSOs, 0), fmtNum(r.Rate, 1),
-			fmtNum(r.RatePublished, 1), fmtNum(r.RSOGrowthPct, 1), fmtNum(r.Violent, 0), fmtNum(r.Total, 0))
+		fmt.Fprintf(w, "%-*s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t\n", names, r.AreaName, count(r.RSOs), fmtNum(r.Rate, 1),
+			fmtNum(r.RatePublished, 1), versus(r.Rate, r.EnglandAndWalesRate), fmtNum(r.RSOGrowthPct, 1), count(r.Violent), count(r.Total))
 	}
 	return w.Flush()
+}
+
+// area prints one area's headline for the year and its figures for every
+// loaded year.
+func (c *SummaryCommand) area(ctx context.Context, st *pipeline.Store, code, year string, asJSON bool) error {
+	rows, err := st.AreaTrend(ctx, code)
+	if err != nil {
+		return err
+	}
+	var this *pipeline.SummaryRow
+	for i := range rows {
+		if rows[i].FinancialYear == year {
+			this = &rows[i]
+		}
+	}
+	if this == nil {
+		return fmt.Errorf("no figures loaded for area %s in %q", code, year)
+	}
+	rep := areaReport{AreaCode: code, AreaName: this.AreaName, FinancialYear: year, Headline: headline(*this), Years: rows}
+	if asJSON {
+		return writeJSON(c.app.Stdout, rep)
+	}
+	fmt.Fprintf(c.app.Stdout, "%s\n\n%s (%s), every loaded year:\n\n", rep.Headline, rep.AreaName, code)
+	w := tabwriter.NewWriter(c.app.Stdout, 0, 4, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintf(w, "%-7s\tRSOs\tper 100k aged 10+\tE&W per 100k\tvs E&W %%\tgrowth %%\tviolent\ttotal MAPPA\tpopulation\t\n", "year")
+	for _, r := range rows {
+		pop := "–"
+		if r.PopulationYear != nil {
+			pop = "mid-" + strconv.FormatInt(*r.PopulationYear, 10)
+		}
+		fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t\n", r.FinancialYear, count(r.RSOs), fmtNum(r.Rate, 1),
+			fmtNum(r.EnglandAndWalesRate, 1), versus(r.Rate, r.EnglandAndWalesRate), fmtNum(r.RSOGrowthPct, 1), count(r.Violent), count(r.Total), pop)
+	}
+	return w.Flush()
+}
+
+// headline says in one sentence what a reporter would write.
+func headline(r pipeline.SummaryRow) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s, %s: ", r.AreaName, r.FinancialYear)
+	if r.RSOs == nil {
+		fmt.Fprintf(&b, "the number of registered sexual offenders at 31 March %d was not published", endYear(r.FinancialYear))
+		return b.String() + "."
+	}
+	fmt.Fprintf(&b, "%s registered sexual offenders at 31 March %d", count(r.RSOs), endYear(r.FinancialYear))
+	if r.Rate != nil {
+		fmt.Fprintf(&b, ", %s per 100,000 people aged 10 and over", fmtNum(r.Rate, 1))
+		if r.EnglandAndWalesRate != nil && r.AreaCode != "K04000001" {
+			fmt.Fprintf(&b, " against %s for England and Wales", fmtNum(r.EnglandAndWalesRate, 1))
+		}
+	}
+	if r.RSOGrowthPct != nil {
+		start, _ := pipeline.StartYear(r.FinancialYear)
+		dir := "up"
+		if *r.RSOGrowthPct < 0 {
+			dir = "down"
+		}
+		fmt.Fprintf(&b, "; %s %.1f%% on %s", dir, abs(*r.RSOGrowthPct), pipeline.FinancialYear(start-1))
+	}
+	return b.String() + "."
+}
+
+func writeJSON(w io.Writer, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(v)
+}
+
+// endYear is the calendar year of the 31 March snapshot of a financial year.
+func endYear(financialYear string) int {
+	start, _ := pipeline.StartYear(financialYear)
+	return start + 1
+}
+
+// nameWidth pads area names so that, in a right-aligned table, they read
+// left-aligned.
+func nameWidth(rows []pipeline.SummaryRow) int {
+	n := len("area")
+	for _, r := range rows {
+		n = max(n, utf8.RuneCountInString(r.AreaName))
+	}
+	return n
+}
+
+// versus is an area's rate above (+) or below (-) England and Wales, in per cent.
+func versus(rate, national *float64) string {
+	if rate == nil || national == nil || *national == 0 {
+		return "–"
+	}
+	return noNegativeZero(fmt.Sprintf("%+.0f", (*rate / *national * 100)-100))
+}
+
+// noNegativeZero drops the sign of a figure that rounds to zero: -0.4%
+// reads as "0", not "-0".
+func noNegativeZero(s string) string {
+	if strings.Trim(s, "+-0.") == "" {
+		return strings.TrimLeft(s, "+-")
+	}
+	return s
+}
+
+func abs(f float64) float64 {
+	if f < 0 {
+		return -f
+	}
+	return f
 }
 
 func fmtNum(v *float64, decimals int) string {
 	if v == nil {
 		return "–"
 	}
-	return fmt.Sprintf("%.*f", decimals, *v)
+	return noNegativeZero(fmt.Sprintf("%.*f", decimals, *v))
+}
+
+// count formats a whole number with thousands separators, as reporters
+// write them (1,596).
+func count(v *float64) string {
+	if v == nil {
+		return "–"
+	}
+	s := strconv.FormatFloat(*v, 'f', 0, 64)
+	neg := strings.HasPrefix(s, "-")
+	s = strings.TrimPrefix(s, "-")
+	for i := len(s) - 3; i > 0; i -= 3 {
+		s = s[:i] + "," + s[i:]
+	}
+	if neg {
+		s = "-" + s
+	}
+	return s
 }
