@@ -1,3 +1,5 @@
-// Package schema owns the SQL side of mappa: embedded, numbered migrations
-// and the reference data (the 42 MAPPA areas) the database is seeded with.
+// Package schema owns the SQL side of mappa: embedded, numbered migrations,
+// the reference data the database is seeded with (the 42 MAPPA areas and
+// the description of every column) and the data dictionary generated from
+// them.
 package schema
