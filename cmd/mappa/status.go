@@ -4,7 +4,10 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"strings"
 	"text/tabwriter"
+
+	"github.com/mappa-etl/mappa/pipeline"
 )
 
 // StatusCommand shows what is loaded, the last runs and failing checks.
@@ -62,7 +65,7 @@ func (c *StatusCommand) Run(ctx context.Context, args []string) error {
 		if r.Fetched+r.Unchanged+r.Failed > 0 {
 			files = fmt.Sprintf("fetched %d, unchanged %d, failed %d", r.Fetched, r.Unchanged, r.Failed)
 		}
-		fmt.Fprintf(w, "%d\t%s\t%s\t%s\t%s\t%s\t%s\n", r.ID, r.StartedAt, r.Command, r.Outcome, files, r.YearsLoaded, r.Error)
+		fmt.Fprintf(w, "%d\t%s\t%s\t%s\t%s\t%s\t%s\n", r.ID, r.StartedAt, r.Command, r.Outcome, files, yearSpan(r.YearsLoaded), r.Error)
 	}
 	if err := w.Flush(); err != nil {
 		return err
@@ -81,4 +84,21 @@ func (c *StatusCommand) Run(ctx context.Context, args []string) error {
 		fmt.Fprintf(c.app.Stdout, "  %s %s %s: %s\n", f.FinancialYear, f.Check, f.Subject, f.Detail)
 	}
 	return nil
+}
+
+// yearSpan shortens a run's comma-separated years to a span when they are
+// consecutive, so a rebuild's twelve years fit on a terminal line.
+func yearSpan(years string) string {
+	ys := strings.Split(years, ",")
+	if len(ys) < 3 {
+		return years
+	}
+	for i := 1; i < len(ys); i++ {
+		prev, err1 := pipeline.StartYear(ys[i-1])
+		this, err2 := pipeline.StartYear(ys[i])
+		if err1 != nil || err2 != nil || this != prev+1 {
+			return years
+		}
+	}
+	return fmt.Sprintf("%s to %s (%d)", ys[0], ys[len(ys)-1], len(ys))
 }

@@ -65,3 +65,17 @@ func TestHeadline(t *testing.T) {
 		}
 	}
 }
+
+func TestYearSpan(t *testing.T) {
+	for _, tc := range []struct{ in, want string }{
+		{"", ""},
+		{"2019-20", "2019-20"},
+		{"2019-20,2020-21", "2019-20,2020-21"},
+		{"2013-14,2014-15,2015-16", "2013-14 to 2015-16 (3)"},
+		{"2013-14,2015-16,2016-17", "2013-14,2015-16,2016-17"},
+	} {
+		if got := yearSpan(tc.in); got != tc.want {
+			t.Errorf("yearSpan(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+	}
+}
