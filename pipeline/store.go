@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"fmt"
 	"net/url"
+	"time"
 
 	// The SQLite driver registers itself as "sqlite3".
 	_ "github.com/mattn/go-sqlite3"
@@ -110,7 +111,7 @@ func (s *Store) LoadAreaTables(ctx context.Context, rel Release, src SourceFile,
 			VALUES (?, ?, ?, ?, ?, ?)
 			ON CONFLICT (financial_year) DO UPDATE SET period_end = excluded.period_end, title = excluded.title,
 				landing_url = excluded.landing_url, published_at = excluded.published_at, source_sha256 = excluded.source_sha256`,
-			rel.FinancialYear, fmt.Sprintf("%d-03-31", start+1), nullable(rel.Title), nullable(rel.LandingURL), nullable(rel.PublishedAt), src.SHA256)
+			rel.FinancialYear, fmt.Sprintf("%d-03-31", start+1), nullable(rel.Title), nullable(rel.LandingURL), nullable(isoTimestamp(rel.PublishedAt)), src.SHA256)
 		if err != nil {
 			return fmt.Errorf("record release %s: %w", rel.FinancialYear, err)
 		}
@@ -167,6 +168,18 @@ func (s *Store) LoadPopulation(ctx context.Context, midYear int, src SourceFile,
 // RecordSource records an archived file that loads nothing itself (a lookup).
 func (s *Store) RecordSource(ctx context.Context, src SourceFile) error {
 	return s.withTx(ctx, func(tx *sql.Tx) error { return upsertSource(ctx, tx, src) })
+}
+
+// isoTimestamp writes a GOV.UK timestamp ("2020-10-29T09:30:00.000+01:00")
+// as RFC 3339 in UTC, the form of every other timestamp in the database, so
+// analysts can compare them as text. Anything unparseable is kept as given:
+// it is the publisher's, not ours to guess.
+func isoTimestamp(s string) string {
+	t, err := time.Parse(time.RFC3339, s)
+	if err != nil {
+		return s
+	}
+	return t.UTC().Format(time.RFC3339)
 }
 
 func nullable(s string) any {

@@ -155,3 +155,16 @@ func TestFailedLoadLeavesDatabaseAsItWas(t *testing.T) {
 		t.Error("a failed load changed the database")
 	}
 }
+
+func TestISOTimestamp(t *testing.T) {
+	for _, tc := range []struct{ name, in, want string }{
+		{"GOV.UK with milliseconds and BST", "2020-10-29T09:30:00.000+01:00", "2020-10-29T08:30:00Z"},
+		{"already UTC", "2019-10-31T09:30:00Z", "2019-10-31T09:30:00Z"},
+		{"empty stays empty", "", ""},
+		{"not a timestamp is kept", "31 October 2019", "31 October 2019"},
+	} {
+		if got := isoTimestamp(tc.in); got != tc.want {
+			t.Errorf("%s: isoTimestamp(%q) = %q, want %q", tc.name, tc.in, got, tc.want)
+		}
+	}
+}
