@@ -1,0 +1,108 @@
+package report
+
+import (
+	"strings"
+	"testing"
+)
+
+func TestFormat(t *testing.T) {
+	v := func(f float64) Value { return Value{Number: f, Valid: true} }
+	for _, tc := range []struct {
+		name   string
+		format func(Value) string
+		in     Value
+		want   string
+	}{
+		{"count", FormatCount, v(1596), "1,596"},
+		{"count, millions", FormatCount, v(53776069), "53,776,069"},
+		{"count, under a thousand", FormatCount, v(989), "989"},
+		{"count, zero", FormatCount, v(0), "0"},
+		{"count, missing", FormatCount, Value{Note: "[c]"}, "–"},
+		{"rate", FormatRate, v(133.2005134105284), "133.2"},
+		{"rate, rounds up", FormatRate, v(99.96), "100.0"},
+		{"rate, thousands", FormatRate, v(1234.56), "1,234.6"},
+		{"rate, missing", FormatRate, Value{}, "–"},
+		{"published, whole", FormatPublished, v(133), "133"},
+		{"published, decimal", FormatPublished, v(125.2), "125.2"},
+		{"growth, up", FormatGrowth, v(4.671374253123303), "+4.7"},
+		{"growth, down", FormatGrowth, v(-1.66), "−1.7"},
+		{"growth, tiny fall is no change", FormatGrowth, v(-0.04), "0.0"},
+		{"growth, zero", FormatGrowth, v(0), "0.0"},
+		{"growth, missing", FormatGrowth, Value{Note: "first loaded year"}, "–"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := tc.format(tc.in); got != tc.want {
+				t.Errorf("got %q, want %q", got, tc.want)
+			}
+		})
+	}
+}
+
+func TestNote(t *testing.T) {
+	for _, tc := range []struct {
+		in   Value
+		want string
+	}{
+		{Value{Note: "[c]"}, "[c] confidential"},
+		{Value{Note: ".."}, ".. not available"},
+		{Value{Note: "[new]"}, "[new]"},
+		{Value{Note: "first loaded year"}, "first loaded year"},
+		{Value{}, ""},
+		{Value{Number: 1, Valid: true, Note: "[c]"}, ""},
+	} {
+		if got := note(tc.in); got != tc.want {
+			t.Errorf("note(%+v) = %q, want %q", tc.in, got, tc.want)
+		}
+	}
+}
+
+func TestNiceTicks(t *testing.T) {
+	for _, tc := range []struct {
+		name     string
+		min, max float64
+		want     string
+	}{
+		{"rates", 0, 232.2, "0 50 100 150 200"},
+		{"counts", 0, 85956, "0 20,000 40,000 60,000 80,000"},
+		{"small counts", 0, 2300, "0 500 1,000 1,500 2,000"},
+		{"fractions", 0, 1.2, "0.0 0.2 0.4 0.6 0.8 1.0 1.2"},
+		{"quarters", 0, 1.4, "0.00 0.25 0.50 0.75 1.00 1.25"},
+		{"offset", 73, 140, "80 100 120 140"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var got []string
+			for _, tk := range niceTicks.Ticks(tc.min, tc.max) {
+				got = append(got, tk.Label)
+			}
+			if strings.Join(got, " ") != tc.want {
+				t.Errorf("ticks %v, want %s", got, tc.want)
+			}
+		})
+	}
+}
+
+func TestTrendText(t *testing.T) {
+	years := []string{"2013-14", "2014-15", "2015-16"}
+	v := func(f float64) Value { return Value{Number: f, Valid: true} }
+	for _, tc := range []struct {
+		name string
+		vs   []Value
+		want string
+	}{
+		{"rise", []Value{v(100), v(110), v(125)}, "125 in 2015-16, up 25.0% from 100 in 2013-14"},
+		{"fall", []Value{v(200), v(150), v(150)}, "150 in 2015-16, down 25.0% from 200 in 2013-14"},
+		{"gaps skipped", []Value{{}, v(80), {}}, "80 in 2014-15"},
+		{"no figures", []Value{{}, {}, {}}, "no figures loaded"},
+		{"same when rounded", []Value{v(100.2), v(1), v(99.9)}, "100 in 2015-16, unchanged from 100 in 2013-14"},
+		{"from zero", []Value{v(0), v(5), v(5)}, "5 in 2015-16, up from 0 in 2013-14"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := trendText(years, tc.vs, FormatCount); got != tc.want {
+				t.Errorf("got %q, want %q", got, tc.want)
+			}
+		})
+	}
+	if got := ordinal(22) + " " + ordinal(13) + " " + ordinal(101) + " " + ordinal(42); got != "22nd 13th 101st 42nd" {
+		t.Errorf("ordinals %q", got)
+	}
+}

@@ -1,0 +1,232 @@
+// Package report builds a self-contained HTML report of the MAPPA figures in
+// a mappa database: one year's RSO rates by area, the trend across all
+// loaded years for England and Wales and one chosen area, a table of areas
+// with their failing checks, and the releases and population estimates
+// behind every figure. Build gathers the figures (all the SQL is in
+// report.go, read.go and provenance.go); Report.Write draws the charts and
+// renders the page, so tests can check what it shows against the database.
+package report
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+
+	"github.com/mappa-etl/mappa/pipeline"
+	"github.com/mappa-etl/mappa/schema"
+)
+
+// Report is everything the page shows, read from one database.
+type Report struct {
+	// Year is the financial year of the area table and bar chart.
+	Year string
+	// Years are all loaded financial years, oldest first.
+	Years []string
+	// Area is the chosen area, or nil when none was chosen.
+	Area *schema.Area
+	// DataAsOf is when the newest source file entered the archive; the
+	// page carries no other date, so the same database gives the same page.
+	DataAsOf string
+	// National is England and Wales in Year.
+	National Row
+	// Areas are the 42 areas in Year, highest computed rate first.
+	Areas []Row
+	// YearChecks are Year's failing checks that are about no single area.
+	YearChecks []Check
+	// CheckCounts counts Year's check results by status.
+	CheckCounts map[string]int
+	// Trend is England and Wales in every loaded year; AreaTrend is the
+	// chosen area (nil without one, or when it is England and Wales).
+	Trend, AreaTrend []Row
+	// Columns describe the columns of the area table, from the columns
+	// table, in the order the table shows them.
+	Columns []Column
+	// Releases and Populations are the provenance of the figures.
+	Releases    []ReleaseSource
+	Populations []PopulationSource
+}
+
+// Row is one area (or England and Wales) in one financial year, as
+// area_summary has it.
+type Row struct {
+	Year, Code, Name                 string
+	RSOs, Violent, Total             Value
+	Rate, RatePublished, RSOGrowth   Value
+	Population10Plus, PopulationYear Value
+	// Failing are the area's failing checks in the year.
+	Failing []Check
+}
+
+// Value is a figure that may be missing. Note says why it is missing when
+// the release printed a marker in its place ("[c]", "..").
+type Value struct {
+	Number float64
+	Valid  bool
+	Note   string
+}
+
+// Check is one failing consistency check.
+type Check struct {
+	Name, Subject, Detail string
+}
+
+// Column is one column of area_summary that the area table shows, with its
+// description from the columns table (empty if the table lacks one).
+type Column struct {
+	Name, Label, Description, Unit string
+}
+
+// tableColumns are the area_summary columns the area table shows, in order,
+// with their headings.
+var tableColumns = []Column{
+	{Name: "area_name", Label: "Area"},
+	{Name: "rsos", Label: "RSOs"},
+	{Name: "violent_offenders", Label: "Violent offenders"},
+	{Name: "total_offenders", Label: "All MAPPA offenders"},
+	{Name: "population_10plus", Label: "Population aged 10+"},
+	{Name: "rso_rate_per_100k", Label: "RSOs per 100,000 (computed)"},
+	{Name: "rso_rate_per_100k_published", Label: "RSOs per 100,000 (published)"},
+	{Name: "rso_growth_pct", Label: "RSO growth on previous year, %"},
+}
+
+// fields are the figures of a Row by area_summary column, each with the
+// format the page shows it in.
+var fields = map[string]struct {
+	get    func(Row) Value
+	format func(Value) cell
+}{
+	"rsos":                        {func(r Row) Value { return r.RSOs }, countCell},
+	"violent_offenders":           {func(r Row) Value { return r.Violent }, countCell},
+	"total_offenders":             {func(r Row) Value { return r.Total }, countCell},
+	"population_10plus":           {func(r Row) Value { return r.Population10Plus }, countCell},
+	"rso_rate_per_100k":           {func(r Row) Value { return r.Rate }, rateCell},
+	"rso_rate_per_100k_published": {func(r Row) Value { return r.RatePublished }, publishedCell},
+	"rso_growth_pct":              {func(r Row) Value { return r.RSOGrowth }, growthCell},
+}
+
+// Get returns the row's figure for an area_summary column the report shows.
+func (r Row) Get(column string) Value { return fields[column].get(r) }
+
+// cellOf is a row's figure as the page shows it, labelled with where in
+// area_summary it comes from.
+func cellOf(r Row, column string) cell {
+	f := fields[column]
+	c := f.format(f.get(r))
+	c.Year, c.Area, c.Column = r.Year, r.Code, column
+	return c
+}
+
+type config struct {
+	year, area string
+}
+
+// Option configures Build.
+type Option func(*config)
+
+// WithYear chooses the financial year ("2019-20") of the area table and bar
+// chart; the default is the latest loaded.
+func WithYear(year string) Option { return func(c *config) { c.year = year } }
+
+// WithArea chooses an area, by ONS code, name or alias, to highlight and to
+// show the trend of next to England and Wales.
+func WithArea(area string) Option { return func(c *config) { c.area = area } }
+
+// ErrNoData reports a database with no financial year loaded.
+var ErrNoData = errors.New("no financial years loaded")
+
+// Build reads the report's figures from the store.
+func Build(ctx context.Context, st *pipeline.Store, opts ...Option) (*Report, error) {
+	var cfg config
+	for _, o := range opts {
+		o(&cfg)
+	}
+	r := &Report{Year: cfg.year}
+	var err error
+	if r.Years, err = st.Years(ctx); err != nil {
+		return nil, fmt.Errorf("read loaded years: %w", err)
+	}
+	if len(r.Years) == 0 {
+		return nil, ErrNoData
+	}
+	if r.Year == "" {
+		r.Year = r.Years[len(r.Years)-1]
+	}
+	if !slices.Contains(r.Years, r.Year) {
+		return nil, fmt.Errorf("no figures loaded for %s (loaded: %s to %s)", r.Year, r.Years[0], r.Years[len(r.Years)-1])
+	}
+	if cfg.area != "" {
+		a, err := pipeline.FindArea(cfg.area)
+		if err != nil {
+			return nil, err
+		}
+		r.Area = &a
+	}
+	notes, err := markers(ctx, st.DB)
+	if err != nil {
+		return nil, err
+	}
+	for _, y := range r.Years {
+		rows, err := st.Summary(ctx, y)
+		if err != nil {
+			return nil, fmt.Errorf("read area_summary for %s: %w", y, err)
+		}
+		for _, sr := range rows {
+			row := newRow(sr, notes, y == r.Years[0])
+			switch {
+			case y == r.Year && row.Code == schema.EnglandAndWales:
+				r.National = row
+			case y == r.Year:
+				r.Areas = append(r.Areas, row)
+			}
+			switch {
+			case row.Code == schema.EnglandAndWales:
+				r.Trend = append(r.Trend, row)
+			case r.Area != nil && row.Code == r.Area.Code:
+				r.AreaTrend = append(r.AreaTrend, row)
+			}
+		}
+	}
+	if err := r.readChecks(ctx, st.DB); err != nil {
+		return nil, err
+	}
+	if r.Columns, err = readColumns(ctx, st.DB); err != nil {
+		return nil, err
+	}
+	if err := r.readProvenance(ctx, st.DB); err != nil {
+		return nil, err
+	}
+	return r, nil
+}
+
+// newRow copies a summary row, noting why a figure is missing.
+func newRow(s pipeline.SummaryRow, notes map[string]string, firstYear bool) Row {
+	note := func(col string) string { return notes[s.FinancialYear+"|"+s.AreaCode+"|"+col] }
+	r := Row{Year: s.FinancialYear, Code: s.AreaCode, Name: s.AreaName,
+		RSOs: value(s.RSOs, note("rsos")), Violent: value(s.Violent, note("violent_offenders")),
+		Total: value(s.Total, note("total_offenders")), Rate: value(s.Rate, ""),
+		RatePublished:    value(s.RatePublished, note("rso_rate_per_100k_published")),
+		RSOGrowth:        value(s.RSOGrowthPct, ""),
+		Population10Plus: intValue(s.Population10Plus), PopulationYear: intValue(s.PopulationYear)}
+	if !r.Rate.Valid {
+		r.Rate.Note = "no RSO count or no population estimate"
+	}
+	if !r.RSOGrowth.Valid && firstYear {
+		r.RSOGrowth.Note = "first loaded year"
+	}
+	return r
+}
+
+func value(v *float64, note string) Value {
+	if v == nil {
+		return Value{Note: note}
+	}
+	return Value{Number: *v, Valid: true}
+}
+
+func intValue(v *int64) Value {
+	if v == nil {
+		return Value{}
+	}
+	return Value{Number: float64(*v), Valid: true}
+}
