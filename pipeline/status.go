@@ -52,7 +52,7 @@ type StatusReport struct {
 // Status reads what is loaded, the last runs and the failing checks.
 func (s *Store) Status(ctx context.Context, lastRuns int) (*StatusReport, error) {
 	r := &StatusReport{Releases: []ReleaseStatus{}, Population: []PopulationStatus{}, Runs: []RunStatus{}, Failing: []CheckResult{}}
-	err := query(ctx, s.DB, `SELECT r.financial_year, f.filename, f.sha256,
+	err := EachRow(ctx, s.DB, `SELECT r.financial_year, f.filename, f.sha256,
 			(SELECT COUNT(*) FROM observations o WHERE o.financial_year = r.financial_year),
 			(SELECT COUNT(DISTINCT area_code) FROM observations o WHERE o.financial_year = r.financial_year AND o.area_code <> 'K04000001'),
 			(SELECT COUNT(*) FROM check_results c WHERE c.financial_year = r.financial_year AND c.status = 'pass'),
@@ -68,7 +68,7 @@ func (s *Store) Status(ctx context.Context, lastRuns int) (*StatusReport, error)
 	if err != nil {
 		return nil, err
 	}
-	err = query(ctx, s.DB, `SELECT p.mid_year, f.filename, p.level, COALESCE(p.lookup, '')
+	err = EachRow(ctx, s.DB, `SELECT p.mid_year, f.filename, p.level, COALESCE(p.lookup, '')
 		FROM population_sources p JOIN source_files f ON f.sha256 = p.source_sha256 ORDER BY p.mid_year`, nil,
 		func(rows *sql.Rows) error {
 			var x PopulationStatus
@@ -79,7 +79,7 @@ func (s *Store) Status(ctx context.Context, lastRuns int) (*StatusReport, error)
 	if err != nil {
 		return nil, err
 	}
-	err = query(ctx, s.DB, `SELECT run_id, command, started_at, COALESCE(finished_at, ''), outcome, COALESCE(error, ''),
+	err = EachRow(ctx, s.DB, `SELECT run_id, command, started_at, COALESCE(finished_at, ''), outcome, COALESCE(error, ''),
 			COALESCE(years_loaded, ''), files_fetched, files_unchanged, files_failed
 		FROM runs ORDER BY run_id DESC LIMIT ?`, []any{lastRuns},
 		func(rows *sql.Rows) error {
@@ -93,7 +93,7 @@ func (s *Store) Status(ctx context.Context, lastRuns int) (*StatusReport, error)
 		return nil, err
 	}
 	for i := range r.Runs {
-		err = query(ctx, s.DB, `SELECT url, kind, COALESCE(period, ''), status, COALESCE(sha256, ''), COALESCE(bytes, 0), COALESCE(error, '')
+		err = EachRow(ctx, s.DB, `SELECT url, kind, COALESCE(period, ''), status, COALESCE(sha256, ''), COALESCE(bytes, 0), COALESCE(error, '')
 			FROM run_files WHERE run_id = ? AND status = 'failed' ORDER BY rowid`, []any{r.Runs[i].ID},
 			func(rows *sql.Rows) error {
 				var f RunFile
@@ -105,7 +105,7 @@ func (s *Store) Status(ctx context.Context, lastRuns int) (*StatusReport, error)
 			return nil, err
 		}
 	}
-	err = query(ctx, s.DB, `SELECT financial_year, check_name, subject, status, detail FROM check_results
+	err = EachRow(ctx, s.DB, `SELECT financial_year, check_name, subject, status, detail FROM check_results
 		WHERE status = 'fail' ORDER BY financial_year, check_name, subject`, nil,
 		func(rows *sql.Rows) error {
 			var x CheckResult
@@ -116,7 +116,9 @@ func (s *Store) Status(ctx context.Context, lastRuns int) (*StatusReport, error)
 	return r, err
 }
 
-func query(ctx context.Context, db *sql.DB, q string, args []any, scan func(*sql.Rows) error) error {
+// EachRow runs a query and calls scan for each row, closing the rows and
+// reporting the iteration's error so callers cannot forget either.
+func EachRow(ctx context.Context, db *sql.DB, q string, args []any, scan func(*sql.Rows) error) error {
 	rows, err := db.QueryContext(ctx, q, args...)
 	if err != nil {
 		return err

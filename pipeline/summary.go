@@ -34,7 +34,7 @@ const summarySelect = `SELECT a.financial_year, a.area_code, a.area_name, a.rsos
 
 func (s *Store) summaryRows(ctx context.Context, where string, arg any) ([]SummaryRow, error) {
 	var out []SummaryRow
-	err := query(ctx, s.DB, summarySelect+" "+where, []any{arg}, func(rows *sql.Rows) error {
+	err := EachRow(ctx, s.DB, summarySelect+" "+where, []any{arg}, func(rows *sql.Rows) error {
 		var r SummaryRow
 		err := rows.Scan(&r.FinancialYear, &r.AreaCode, &r.AreaName, &r.RSOs, &r.Violent, &r.Total,
 			&r.Rate, &r.RatePublished, &r.RSOGrowthPct, &r.PopulationYear, &r.Population10Plus, &r.EnglandAndWalesRate)
@@ -75,7 +75,7 @@ func (s *Store) AreaTrend(ctx context.Context, areaCode string) ([]SummaryRow, e
 // Years returns the loaded financial years in order.
 func (s *Store) Years(ctx context.Context) ([]string, error) {
 	var ys []string
-	err := query(ctx, s.DB, "SELECT financial_year FROM releases ORDER BY financial_year", nil, func(rows *sql.Rows) error {
+	err := EachRow(ctx, s.DB, "SELECT financial_year FROM releases ORDER BY financial_year", nil, func(rows *sql.Rows) error {
 		var y string
 		err := rows.Scan(&y)
 		ys = append(ys, y)

@@ -31,7 +31,7 @@ func loadOrder(entries []sources.Entry) {
 func (s *Store) Pending(ctx context.Context, m *sources.Manifest) ([]sources.Entry, error) {
 	loaded := map[string]string{} // kind and period -> sha256
 	lookups := map[string]bool{}
-	err := query(ctx, s.DB, `SELECT 'area-tables', financial_year, source_sha256 FROM releases
+	err := EachRow(ctx, s.DB, `SELECT 'area-tables', financial_year, source_sha256 FROM releases
 		UNION ALL SELECT 'population', CAST(mid_year AS TEXT), source_sha256 FROM population_sources
 		UNION ALL SELECT 'lookup', '', sha256 FROM source_files WHERE kind = 'lookup'`, nil,
 		func(rows *sql.Rows) error {

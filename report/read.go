@@ -15,7 +15,7 @@ import (
 // shows, keyed "year|area|area_summary column".
 func markers(ctx context.Context, db *sql.DB) (map[string]string, error) {
 	out := map[string]string{}
-	err := query(ctx, db, `SELECT financial_year, area_code,
+	err := pipeline.EachRow(ctx, db, `SELECT financial_year, area_code,
 			CASE WHEN measure = 'rso_rate_per_100k' THEN 'rso_rate_per_100k_published'
 				WHEN category = '1' THEN 'rsos' WHEN category = '2' THEN 'violent_offenders' ELSE 'total_offenders' END,
 			marker
@@ -42,7 +42,7 @@ func (r *Report) readChecks(ctx context.Context, db *sql.DB) error {
 		byArea[a.Code] = nil
 	}
 	r.CheckCounts = map[string]int{}
-	err := query(ctx, db, `SELECT check_name, subject, status, detail FROM check_results
+	err := pipeline.EachRow(ctx, db, `SELECT check_name, subject, status, detail FROM check_results
 		WHERE financial_year = ? ORDER BY check_name, subject`, []any{r.Year},
 		func(rows *sql.Rows) error {
 			var c Check
@@ -76,7 +76,7 @@ func (r *Report) readChecks(ctx context.Context, db *sql.DB) error {
 // columns table, so the page and the data dictionary share one wording.
 func readColumns(ctx context.Context, db *sql.DB) ([]Column, error) {
 	byName := map[string]Column{}
-	err := query(ctx, db, `SELECT column_name, description, COALESCE(unit, '') FROM columns
+	err := pipeline.EachRow(ctx, db, `SELECT column_name, description, COALESCE(unit, '') FROM columns
 		WHERE table_name = 'area_summary'`, nil,
 		func(rows *sql.Rows) error {
 			var c Column
@@ -92,19 +92,4 @@ func readColumns(ctx context.Context, db *sql.DB) ([]Column, error) {
 		out[i].Description, out[i].Unit = byName[c.Name].Description, byName[c.Name].Unit
 	}
 	return out, nil
-}
-
-// query runs q and calls scan for each row.
-func query(ctx context.Context, db *sql.DB, q string, args []any, scan func(*sql.Rows) error) error {
-	rows, err := db.QueryContext(ctx, q, args...)
-	if err != nil {
-		return err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		if err := scan(rows); err != nil {
-			return err
-		}
-	}
-	return rows.Err()
 }
