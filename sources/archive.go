@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/google/renameio/v2"
 )
@@ -211,8 +212,18 @@ func hashFile(path string) (string, int64, error) {
 	return hex.EncodeToString(h.Sum(nil)), n, nil
 }
 
-// safeName reduces an outside file name to a harmless base name.
+// maxNameBytes bounds an archived file's recorded name (and the rejected/
+// file named after it): well under the 255-byte limit of common file
+// systems once a timestamp and hash prefix are added.
+const maxNameBytes = 120
+
+// safeName reduces a file name from outside (a URL, an attachment's
+// filename, a command-line path) to a harmless base name: no directories
+// ("../../x", "/etc/passwd", "..\\x"), no control characters or NUL, valid
+// UTF-8 cut at a character boundary. Archived bytes are stored under their
+// sha256 whatever the name; the name is only for people.
 func safeName(name string) string {
+	name = strings.ToValidUTF8(name, "_")
 	name = filepath.Base(strings.ReplaceAll(name, "\\", "/"))
 	name = strings.Map(func(r rune) rune {
 		if r < 0x20 || r == 0x7f || r == '/' {
@@ -220,8 +231,17 @@ func safeName(name string) string {
 		}
 		return r
 	}, name)
-	if len(name) > 120 {
-		name = name[:120]
+	if len(name) > maxNameBytes {
+		// Keep a short extension: people and tools read the type from it.
+		ext := filepath.Ext(name)
+		if len(ext) > 8 {
+			ext = ""
+		}
+		cut := maxNameBytes - len(ext)
+		for cut > 0 && !utf8.RuneStart(name[cut]) {
+			cut--
+		}
+		name = name[:cut] + ext
 	}
 	if name == "." || name == ".." || name == "" {
 		name = "file"
