@@ -10,24 +10,16 @@ import (
 	"strings"
 )
 
-// Limits against hostile or broken files. The grid caps are the sheet limits
-// of Excel and LibreOffice, so no workbook a person made exceeds them.
+// The ODS names of shared limits (limits.go), kept for the ODS tests.
 const (
-	odsMaxColumns   = 16384
-	odsMaxRows      = 1 << 20
-	odsMaxCellChars = 32767
-	// odsMaxContentBytes bounds the decompressed content.xml: a zip bomb of a
-	// few kilobytes would otherwise stream gigabytes through the decoder.
-	odsMaxContentBytes = 512 << 20
-	// odsMaxCells bounds the cells materialised per workbook. Repeat counts
-	// let a few bytes of XML stand for a whole row or a million rows, so the
-	// grid caps alone would still allow 16384 × 1,048,576 cells in memory.
-	odsMaxCells = 1 << 25
+	odsMaxColumns      = maxColumns
+	odsMaxRows         = maxRows
+	odsMaxContentBytes = maxPartBytes
 )
 
 var (
-	// errODSLimit marks a file rejected by one of the limits above.
-	errODSLimit      = errors.New("exceeds ODS reader limit")
+	// errODSLimit is ErrLimit under the name the ODS reader used first.
+	errODSLimit      = ErrLimit
 	errODSNoContent  = errors.New("no content.xml in ODS package")
 	errODSNotSheet   = errors.New("content.xml has no office:spreadsheet body")
 	odsSpreadsheetMT = FormatODS.MediaType()
@@ -40,7 +32,15 @@ type odsReader struct{}
 
 // ReadSheets implements Reader.
 func (odsReader) ReadSheets(r io.ReaderAt, size int64) ([]*Sheet, error) {
-	zr, err := zip.NewReader(r, size)
+	if err := checkFileSize(size); err != nil {
+		return nil, err
+	}
+	// openZip also rejects a content.xml whose header declares more than
+	// maxPartBytes, before it is inflated.
+	zr, err := openZip(r, size)
+	if errors.Is(err, ErrLimit) {
+		return nil, err
+	}
 	if err != nil {
 		return nil, fmt.Errorf("open ODS zip: %w", err)
 	}
@@ -58,18 +58,14 @@ func (odsReader) ReadSheets(r io.ReaderAt, size int64) ([]*Sheet, error) {
 	if content == nil {
 		return nil, errODSNoContent
 	}
-	// The header can lie, so this is only a fast path; odsCappedReader
-	// enforces the limit on the bytes actually inflated.
-	if content.UncompressedSize64 > odsMaxContentBytes {
-		return nil, fmt.Errorf("read content.xml: %w: %d bytes decompressed, limit %d",
-			errODSLimit, content.UncompressedSize64, odsMaxContentBytes)
-	}
-	rc, err := content.Open()
+	rc, err := openPart(content)
 	if err != nil {
-		return nil, fmt.Errorf("read content.xml: %w", err)
+		return nil, err
 	}
 	defer rc.Close()
-	cr := &odsCappedReader{r: io.LimitReader(rc, odsMaxContentBytes+1), left: odsMaxContentBytes}
+	// archive/zip already stops content.xml at its declared size, which
+	// openZip capped; odsCappedReader is a second, independent guard.
+	cr := &odsCappedReader{r: io.LimitReader(rc, maxPartBytes+1), left: maxPartBytes}
 	p := &odsParser{d: xml.NewDecoder(cr)}
 	sheets, err := p.parse()
 	if err != nil {
@@ -109,15 +105,15 @@ func (c *odsCappedReader) Read(p []byte) (int, error) {
 	n, err := c.r.Read(p)
 	c.left -= int64(n)
 	if c.left < 0 {
-		return n, fmt.Errorf("%w: content.xml larger than %d bytes decompressed", errODSLimit, odsMaxContentBytes)
+		return n, limitError("content.xml larger than %d bytes decompressed", maxPartBytes)
 	}
 	return n, err
 }
 
-// odsParser holds the decoder and the workbook-wide cell budget.
+// odsParser holds the decoder and the workbook's budget.
 type odsParser struct {
-	d     *xml.Decoder
-	cells int64
+	d *xml.Decoder
+	b budget
 }
 
 // parse walks the document down to office:spreadsheet and reads each
@@ -181,6 +177,9 @@ func (t *odsTable) height() int64 { return int64(len(t.sheet.Rows)) + t.emptyRow
 // entered rather than recursed into, so deep nesting cannot exhaust the stack.
 func (p *odsParser) readTable(start xml.StartElement) (*Sheet, error) {
 	name, _ := odsAttr(start, "table:name")
+	if err := p.b.addSheet(); err != nil {
+		return nil, fmt.Errorf("sheet %q: %w", name, err)
+	}
 	t := &odsTable{sheet: &Sheet{Name: name}}
 	for {
 		tok, err := p.d.Token()
@@ -211,15 +210,17 @@ func (p *odsParser) readTable(start xml.StartElement) (*Sheet, error) {
 }
 
 // odsRow is a row being built; emptyCells plays the role of emptyRows.
+// text is the bytes of its cells, for the copies a row repeat makes.
 type odsRow struct {
 	cells      []string
 	emptyCells int64
+	text       int64
 }
 
 // readRow reads one table:table-row and adds it, repeated, to t.
 func (p *odsParser) readRow(start xml.StartElement, t *odsTable) error {
 	rowNum := t.height() + 1
-	repeat, err := odsRepeat(start, "table:number-rows-repeated", odsMaxRows)
+	repeat, err := odsRepeat(start, "table:number-rows-repeated", maxRows)
 	if err != nil {
 		return fmt.Errorf("row %d: %w", rowNum, err)
 	}
@@ -239,11 +240,11 @@ func (p *odsParser) readRow(start xml.StartElement, t *odsTable) error {
 				err = p.d.Skip()
 			}
 			if err != nil {
-				return fmt.Errorf("cell %s: %w", CellName(int(rowNum-1), int(min(col, odsMaxColumns))), err)
+				return fmt.Errorf("cell %s: %w", CellName(int(rowNum-1), int(min(col, maxColumns))), err)
 			}
 		case xml.EndElement:
 			// Cells and unknown children were consumed whole: this is ours.
-			if err := p.addRows(t, row.cells, repeat); err != nil {
+			if err := p.addRows(t, &row, repeat); err != nil {
 				return fmt.Errorf("row %d: %w", rowNum, err)
 			}
 			return nil
@@ -256,16 +257,18 @@ func (p *odsParser) readRow(start xml.StartElement, t *odsTable) error {
 func (p *odsParser) addCells(row *odsRow, v string, n int64) error {
 	if v == "" {
 		// Saturate: hostile repeat counts must not overflow the sum.
-		row.emptyCells = min(row.emptyCells+n, odsMaxColumns+1)
+		row.emptyCells = min(row.emptyCells+n, maxColumns+1)
 		return nil
 	}
 	width := int64(len(row.cells)) + row.emptyCells + n
-	if width > odsMaxColumns {
-		return fmt.Errorf("%w: row wider than %d columns", errODSLimit, odsMaxColumns)
+	if width > maxColumns {
+		return limitError("row wider than %d columns", maxColumns)
 	}
-	if err := p.charge(row.emptyCells + n); err != nil {
+	// Charged before the copies exist: n comes from a repeat count.
+	if err := p.b.charge(row.emptyCells+n, int64(len(v))*n); err != nil {
 		return err
 	}
+	row.text += int64(len(v)) * n
 	row.cells = slices.Grow(row.cells, int(row.emptyCells+n))
 	row.cells = append(row.cells, make([]string, row.emptyCells)...)
 	for range n {
@@ -275,34 +278,30 @@ func (p *odsParser) addCells(row *odsRow, v string, n int64) error {
 	return nil
 }
 
-// addRows appends n copies of cells to the sheet; see odsTable.
-func (p *odsParser) addRows(t *odsTable, cells []string, n int64) error {
+// addRows appends n copies of row to the sheet; see odsTable.
+func (p *odsParser) addRows(t *odsTable, row *odsRow, n int64) error {
+	cells := row.cells
 	if len(cells) == 0 {
-		t.emptyRows = min(t.emptyRows+n, odsMaxRows+1)
+		t.emptyRows = min(t.emptyRows+n, maxRows+1)
 		return nil
 	}
-	if t.height()+n > odsMaxRows {
-		return fmt.Errorf("%w: sheet taller than %d rows", errODSLimit, odsMaxRows)
+	// Charged before the copies exist; addCells charged the first.
+	if err := p.b.setHeight(t.height() + n); err != nil {
+		return err
 	}
-	// addCells already charged the first copy.
-	if err := p.charge(int64(len(cells)) * (n - 1)); err != nil {
+	if err := p.b.charge(int64(len(cells))*(n-1), row.text*(n-1)); err != nil {
 		return err
 	}
 	s := t.sheet
-	s.Rows = append(s.Rows, make([][]string, t.emptyRows)...)
+	s.Rows = slices.Grow(s.Rows, int(t.emptyRows+n))
+	for range t.emptyRows {
+		s.Rows = append(s.Rows, nil)
+	}
 	s.Rows = append(s.Rows, slices.Clip(cells))
 	// Copies, not shared slices, so a caller editing one row edits only it.
 	for range n - 1 {
 		s.Rows = append(s.Rows, slices.Clone(cells))
 	}
 	t.emptyRows = 0
-	return nil
-}
-
-func (p *odsParser) charge(cells int64) error {
-	p.cells += cells
-	if p.cells > odsMaxCells {
-		return fmt.Errorf("%w: more than %d cells in the workbook", errODSLimit, odsMaxCells)
-	}
 	return nil
 }

@@ -60,7 +60,7 @@ func odsRepeat(se xml.StartElement, attr string, limit int64) (int64, error) {
 // readCell consumes one table:table-cell or table:covered-table-cell and
 // adds its value to row, repeated as the cell asks.
 func (p *odsParser) readCell(start xml.StartElement, row *odsRow) error {
-	n, err := odsRepeat(start, "table:number-columns-repeated", odsMaxColumns)
+	n, err := odsRepeat(start, "table:number-columns-repeated", maxColumns)
 	if err != nil {
 		return err
 	}
@@ -78,14 +78,10 @@ func (p *odsParser) readCell(start xml.StartElement, row *odsRow) error {
 	if err != nil {
 		return err
 	}
-	if utf8.RuneCountInString(v) > odsMaxCellChars {
-		return odsErrCellTooLong()
+	if utf8.RuneCountInString(v) > maxCellChars {
+		return errCellTooLong()
 	}
 	return p.addCells(row, v, n)
-}
-
-func odsErrCellTooLong() error {
-	return fmt.Errorf("%w: cell text longer than %d characters", errODSLimit, odsMaxCellChars)
 }
 
 // odsTypedValue returns the machine value of a typed cell: the raw decimal
@@ -127,8 +123,8 @@ type odsText struct {
 }
 
 func (t *odsText) write(s string, n int) error {
-	if n > odsMaxCellChars-t.runes {
-		return odsErrCellTooLong()
+	if n > maxCellChars-t.runes {
+		return errCellTooLong()
 	}
 	t.runes += n
 	t.b.WriteString(s)
@@ -166,8 +162,8 @@ func (t *odsText) literal(s string) error {
 // special adds the text of text:s, text:tab or text:line-break, which is
 // never collapsed.
 func (t *odsText) special(s string, count int) error {
-	if count > odsMaxCellChars-t.runes {
-		return odsErrCellTooLong()
+	if count > maxCellChars-t.runes {
+		return errCellTooLong()
 	}
 	t.space = false
 	return t.write(strings.Repeat(s, count), count)

@@ -103,8 +103,13 @@ func OpenFile(path string) (*Workbook, error) {
 }
 
 // Open reads a workbook from r, detecting its format from its bytes. name is
-// used in errors only.
+// used in errors only. A workbook over one of the reader limits fails with
+// an error wrapping ErrLimit.
 func Open(name string, r io.ReaderAt, size int64) (*Workbook, error) {
+	// Before Sniff, so an oversized file fails as such whatever its bytes.
+	if err := checkFileSize(size); err != nil {
+		return nil, fmt.Errorf("open workbook %s: %w", name, err)
+	}
 	format, err := Sniff(r, size)
 	if err != nil {
 		return nil, fmt.Errorf("open workbook %s: %w", name, err)

@@ -1,16 +1,16 @@
 package sources
 
 import (
+	"encoding/binary"
+	"errors"
 	"fmt"
 	"io"
 	"unicode/utf8"
 
+	"github.com/shakinm/xlsReader/cfb"
 	"github.com/shakinm/xlsReader/xls"
 	"github.com/shakinm/xlsReader/xls/structure"
 )
-
-// maxSheetRows bounds the rows read from one sheet of any format.
-const maxSheetRows = 1 << 20
 
 // xlsReader reads legacy BIFF8 (.xls) workbooks through shakinm/xlsReader.
 type xlsReader struct{}
@@ -18,42 +18,63 @@ type xlsReader struct{}
 // ReadSheets implements Reader. The underlying library indexes slices from
 // file content without bounds checks, so a malformed file can panic inside
 // it; that panic is turned into an error here because a bad download must
-// fail one file, never the process.
+// fail one file, never the process. The library also parses the whole
+// workbook before returning, so the limits it cannot enforce are checked
+// first by checkXLS on the same bytes.
 func (xlsReader) ReadSheets(r io.ReaderAt, size int64) (sheets []*Sheet, err error) {
 	defer func() {
 		if p := recover(); p != nil {
 			sheets, err = nil, fmt.Errorf("cannot decode BIFF8 workbook: %v", p)
 		}
 	}()
-	wb, err := xls.OpenReader(io.NewSectionReader(r, 0, size))
+	if err := checkFileSize(size); err != nil {
+		return nil, err
+	}
+	if err := checkXLS(r, size); err != nil {
+		return nil, err
+	}
+	wb, err := xls.OpenReader(newXLSFileReader(r, size))
 	if err != nil {
 		return nil, fmt.Errorf("cannot decode BIFF8 workbook: %w", err)
 	}
+	if wb.GetNumberSheets() > maxSheets {
+		return nil, limitError("more than %d sheets", maxSheets)
+	}
+	var b budget
 	for i := 0; i < wb.GetNumberSheets(); i++ {
 		src, err := wb.GetSheet(i)
 		if err != nil {
 			return nil, err
 		}
 		sh := &Sheet{Name: src.GetName()}
-		n := src.GetNumberRows()
-		if n > maxSheetRows {
-			return nil, fmt.Errorf("sheet %q has %d rows, more than the limit of %d", sh.Name, n, maxSheetRows)
+		if err := readXLSSheet(src, sh, &b); err != nil {
+			return nil, fmt.Errorf("sheet %q: %w", sh.Name, err)
 		}
-		for _, row := range src.GetRows() {
-			cells := row.GetCols()
-			if len(cells) > maxSheetColumns {
-				return nil, fmt.Errorf("sheet %q: row %d has %d columns, more than the limit of %d", sh.Name, len(sh.Rows)+1, len(cells), maxSheetColumns)
-			}
-			out := make([]string, len(cells))
-			for c, cell := range cells {
-				out[c] = xlsCellText(cell)
-			}
-			sh.Rows = append(sh.Rows, out)
-		}
-		trimTrailingEmptyRows(sh)
 		sheets = append(sheets, sh)
 	}
 	return sheets, nil
+}
+
+func readXLSSheet(src *xls.Sheet, sh *Sheet, b *budget) error {
+	if err := b.addSheet(); err != nil {
+		return err
+	}
+	for r, row := range src.GetRows() {
+		cells := row.GetCols()
+		if len(cells) > maxColumns {
+			return fmt.Errorf("cell %s: %w", CellName(r, maxColumns), limitError("row wider than %d columns", maxColumns))
+		}
+		out := make([]string, len(cells))
+		for c, cell := range cells {
+			out[c] = xlsCellText(cell)
+		}
+		if err := b.addRow(int64(r), out); err != nil {
+			return err
+		}
+		sh.Rows = append(sh.Rows, out)
+	}
+	trimTrailingEmptyRows(sh)
+	return nil
 }
 
 // xlsCellText returns the text of a BIFF cell. Number and RK cells format
@@ -75,4 +96,147 @@ func xlsCellText(c structure.CellData) string {
 		s = string(r)
 	}
 	return s
+}
+
+// xlsFileReader fails a read once the library has read twice the file:
+// it follows sector chains (FAT, mini FAT, directory, streams) without
+// cycle checks, so a chain that loops back on itself would be read, and
+// kept, forever. Honest files read each sector about once.
+type xlsFileReader struct {
+	*io.SectionReader
+	left int64
+}
+
+func newXLSFileReader(r io.ReaderAt, size int64) *xlsFileReader {
+	return &xlsFileReader{SectionReader: io.NewSectionReader(r, 0, size), left: 2*size + 64<<10}
+}
+
+func (x *xlsFileReader) Read(p []byte) (int, error) {
+	if int64(len(p)) > x.left {
+		return 0, limitError("compound file sector chains read more than twice the file's %d bytes", x.Size())
+	}
+	n, err := x.SectionReader.Read(p)
+	x.left -= int64(n)
+	return n, err
+}
+
+// checkXLS finds the workbook stream as the library does and checks what
+// the library would allocate from it before it does: the stream's declared
+// size (it allocates that much up front), the sheets, and the cells.
+func checkXLS(r io.ReaderAt, size int64) error {
+	c, err := cfb.OpenReader(newXLSFileReader(r, size))
+	if err != nil {
+		if errors.Is(err, ErrLimit) {
+			return err
+		}
+		return fmt.Errorf("cannot decode BIFF8 workbook: %w", err)
+	}
+	var book, root *cfb.Directory
+	for _, d := range c.GetDirs() {
+		switch d.Name() {
+		case "Workbook":
+			if book == nil {
+				book = d
+			}
+		case "Book":
+			book = d
+		case "Root Entry":
+			root = d
+		}
+	}
+	if book == nil {
+		return nil // the library reads no sheets
+	}
+	if n := int64(book.GetStreamSize()); n > size {
+		return fmt.Errorf("cannot decode BIFF8 workbook: its stream declares %d bytes in a %d-byte file", n, size)
+	}
+	rs, err := c.OpenObject(book, root)
+	if err != nil {
+		return fmt.Errorf("cannot decode BIFF8 workbook: %w", err)
+	}
+	stream, err := io.ReadAll(io.LimitReader(rs, int64(book.GetStreamSize())))
+	if err != nil {
+		return fmt.Errorf("cannot decode BIFF8 workbook: %w", err)
+	}
+	return scanBIFF(stream)
+}
+
+// BIFF8 record types that scanBIFF reads.
+const (
+	biffEOF        = 0x000A
+	biffBoundSheet = 0x0085
+	biffMulRK      = 0x00BD
+	biffMulBlank   = 0x00BE
+	biffLabelSST   = 0x00FD
+	biffBlank      = 0x0201
+	biffNumber     = 0x0203
+	biffLabel      = 0x0204
+	biffBoolErr    = 0x0205
+	biffRK         = 0x027E
+)
+
+// scanBIFF counts the sheets and cells the library will build from the
+// workbook stream. Like the library, it reads the globals up to their EOF
+// record, then each sheet from the offset its BOUNDSHEET record gives, so
+// sheets that share or overlap substreams are counted as often as they
+// will be parsed.
+func scanBIFF(stream []byte) error {
+	var walked, cells int64
+	var offsets []int64
+	err := biffWalk(stream, 0, &walked, func(typ uint16, data []byte) error {
+		if typ == biffBoundSheet && len(data) >= 4 {
+			if offsets = append(offsets, int64(binary.LittleEndian.Uint32(data))); len(offsets) > maxSheets {
+				return limitError("more than %d sheets", maxSheets)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	for _, off := range offsets {
+		err := biffWalk(stream, off, &walked, func(typ uint16, data []byte) error {
+			switch typ {
+			case biffLabel, biffLabelSST, biffNumber, biffRK, biffBlank, biffBoolErr:
+				cells++
+			case biffMulBlank, biffMulRK:
+				// The library takes the count from the column range, not
+				// the record length, and reads past a short record.
+				if len(data) >= 6 {
+					first := binary.LittleEndian.Uint16(data[2:])
+					last := binary.LittleEndian.Uint16(data[len(data)-2:])
+					cells += int64(last-first) + 1
+				}
+			}
+			if cells > maxCells {
+				return errTooManyCells()
+			}
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// biffWalk calls fn for each record from pos up to an EOF record, counting
+// records in walked. A record running past the stream ends the walk; the
+// library then fails on it by itself.
+func biffWalk(stream []byte, pos int64, walked *int64, fn func(typ uint16, data []byte) error) error {
+	for pos >= 0 && pos+4 <= int64(len(stream)) {
+		if *walked++; *walked > maxBIFFRecords {
+			return limitError("more than %d BIFF records in the sheets", maxBIFFRecords)
+		}
+		typ := binary.LittleEndian.Uint16(stream[pos:])
+		end := pos + 4 + int64(binary.LittleEndian.Uint16(stream[pos+2:]))
+		if end > int64(len(stream)) || (typ == biffEOF && end == pos+4) {
+			return nil
+		}
+		if err := fn(typ, stream[pos+4:end]); err != nil {
+			return err
+		}
+		pos = end
+	}
+	return nil
 }

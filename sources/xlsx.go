@@ -1,18 +1,16 @@
 package sources
 
 import (
+	"archive/zip"
+	"bufio"
+	"bytes"
+	"errors"
 	"fmt"
 	"io"
+	"slices"
+	"strings"
 
 	"github.com/xuri/excelize/v2"
-)
-
-// Limits on XLSX packages: area tables and population workbooks are a few
-// megabytes, so anything near these is hostile or broken.
-const (
-	xlsxMaxUnzipped    = 1 << 30 // whole package, decompressed
-	xlsxMaxUnzippedXML = 256 << 20
-	maxSheetColumns    = 16384
 )
 
 // xlsxReader reads Office Open XML workbooks through excelize, streaming each
@@ -21,17 +19,31 @@ type xlsxReader struct{}
 
 // ReadSheets implements Reader.
 func (xlsxReader) ReadSheets(r io.ReaderAt, size int64) ([]*Sheet, error) {
+	if err := checkFileSize(size); err != nil {
+		return nil, err
+	}
+	if err := checkXLSXPackage(r, size); err != nil {
+		return nil, err
+	}
+	// excelize applies the same size limits again as it unzips; parts over
+	// UnzipXMLSizeLimit would go to temporary files, which checkXLSXPackage
+	// has already made impossible.
 	f, err := excelize.OpenReader(io.NewSectionReader(r, 0, size), excelize.Options{
-		UnzipSizeLimit:    xlsxMaxUnzipped,
-		UnzipXMLSizeLimit: xlsxMaxUnzippedXML,
+		UnzipSizeLimit:    maxPackageBytes,
+		UnzipXMLSizeLimit: maxPartBytes,
 	})
 	if err != nil {
 		return nil, err
 	}
 	defer f.Close()
-	var sheets []*Sheet
-	for _, name := range f.GetSheetList() {
-		sh, err := readXLSXSheet(f, name)
+	names := f.GetSheetList()
+	if len(names) > maxSheets {
+		return nil, limitError("more than %d sheets", maxSheets)
+	}
+	var b budget
+	sheets := make([]*Sheet, 0, len(names))
+	for _, name := range names {
+		sh, err := readXLSXSheet(f, name, &b)
 		if err != nil {
 			return nil, fmt.Errorf("sheet %q: %w", name, err)
 		}
@@ -40,30 +52,208 @@ func (xlsxReader) ReadSheets(r io.ReaderAt, size int64) ([]*Sheet, error) {
 	return sheets, nil
 }
 
-func readXLSXSheet(f *excelize.File, name string) (*Sheet, error) {
+func readXLSXSheet(f *excelize.File, name string, b *budget) (*Sheet, error) {
+	if err := b.addSheet(); err != nil {
+		return nil, err
+	}
 	rows, err := f.Rows(name)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
 	sh := &Sheet{Name: name}
+	// Empty rows are counted, not appended, until a row with cells follows:
+	// excelize reports every row number up to the last, so one cell at
+	// row 1,048,576 is a million empty rows, and only those above a value
+	// need to exist.
+	var pending int
 	for rows.Next() {
 		// Raw values: the display format ("1,596", "125") would hide the
 		// stored number and round published rates.
 		cols, err := rows.Columns(excelize.Options{RawCellValue: true})
 		if err != nil {
+			return nil, xlsxError(err)
+		}
+		if len(cols) == 0 {
+			pending = min(pending+1, maxRows+1)
+			continue
+		}
+		if err := b.addRow(int64(len(sh.Rows)+pending), cols); err != nil {
 			return nil, err
 		}
-		if len(cols) > maxSheetColumns {
-			return nil, fmt.Errorf("row %d has %d columns, more than the limit of %d", len(sh.Rows)+1, len(cols), maxSheetColumns)
+		sh.Rows = slices.Grow(sh.Rows, pending+1)
+		for ; pending > 0; pending-- {
+			sh.Rows = append(sh.Rows, nil)
 		}
 		sh.Rows = append(sh.Rows, cols)
 	}
 	if err := rows.Error(); err != nil {
-		return nil, err
+		return nil, xlsxError(err)
 	}
 	trimTrailingEmptyRows(sh)
 	return sh, nil
+}
+
+// xlsxError states excelize's grid errors as the limits they are.
+func xlsxError(err error) error {
+	switch {
+	case errors.Is(err, excelize.ErrMaxRows):
+		return limitError("sheet taller than %d rows", maxRows)
+	case errors.Is(err, excelize.ErrColumnNumber):
+		return limitError("row wider than %d columns", maxColumns)
+	}
+	return err
+}
+
+// checkXLSXPackage applies the package limits before excelize sees the
+// file. The zip headers are checked first, without inflating anything;
+// then every XML part is inflated once and scanned (scanXML), because
+// excelize ignores read errors: a part that inflates past its declared
+// size, or fails its checksum, would be silently truncated.
+func checkXLSXPackage(r io.ReaderAt, size int64) error {
+	zr, err := openZip(r, size)
+	if err != nil {
+		return err
+	}
+	sheets := 0
+	for _, f := range zr.File {
+		switch name := xlsxPartName(f.Name); {
+		case name == "xl/sharedstrings.xml" && f.UncompressedSize64 > maxSharedStringsBytes:
+			return fmt.Errorf("read %s: %w", f.Name, limitError(
+				"zip header declares %d bytes decompressed, more than %d for shared strings",
+				f.UncompressedSize64, maxSharedStringsBytes))
+		case strings.HasPrefix(name, "xl/worksheets/sheet"):
+			if sheets++; sheets > maxSheets {
+				return limitError("more than %d worksheet parts", maxSheets)
+			}
+		}
+	}
+	var cells int64
+	for _, f := range zr.File {
+		name := xlsxPartName(f.Name)
+		if !strings.HasSuffix(name, ".xml") && !strings.HasSuffix(name, ".rels") && !strings.HasSuffix(name, ".vml") {
+			continue // media: excelize keeps the bytes but never parses them
+		}
+		count := ""
+		switch {
+		case name == "xl/sharedstrings.xml":
+			count = "si"
+		case strings.HasPrefix(name, "xl/worksheets/sheet"):
+			count = "c"
+		}
+		n, err := scanXLSXPart(f, count)
+		if err != nil {
+			return err
+		}
+		switch {
+		case count == "si" && n > maxSharedStrings:
+			return fmt.Errorf("read %s: %w", f.Name, limitError("more than %d shared strings", maxSharedStrings))
+		case count == "c":
+			// Every cell element is at least one cell once read.
+			if cells += n; cells > maxCells {
+				return fmt.Errorf("read %s: %w", f.Name, errTooManyCells())
+			}
+		}
+	}
+	return nil
+}
+
+// xlsxPartName normalises a part name the way excelize matches it.
+func xlsxPartName(name string) string {
+	return strings.ToLower(strings.ReplaceAll(name, `\`, "/"))
+}
+
+func scanXLSXPart(f *zip.File, count string) (int64, error) {
+	rc, err := openPart(f)
+	if err != nil {
+		return 0, err
+	}
+	defer rc.Close()
+	n, err := scanXML(bufio.NewReaderSize(rc, 32<<10), count)
+	if err != nil {
+		return 0, fmt.Errorf("read %s: %w", f.Name, err)
+	}
+	return n, nil
+}
+
+var (
+	errXMLDTD      = errors.New("DTD declaration in an OOXML part (not allowed; it could define entities)")
+	errXMLEncoding = errors.New("XML declaration with an encoding other than UTF-8 (only UTF-8 is read)")
+)
+
+// scanXML reads an XML document to its end and counts the start tags
+// whose local name is local. It is a byte scanner, much faster than a
+// tokenizer: it over-counts tags inside comments and CDATA, which only
+// makes the limits stricter for odd files, and never under-counts, since
+// every start tag is '<' immediately followed by its name. It rejects DTD
+// declarations (<!DOCTYPE, <!ENTITY): the Open Packaging Conventions forbid
+// them, and they are how entity-expansion ("billion laughs") documents
+// start. encoding/xml would not expand such entities anyway, but excelize
+// turns the resulting syntax error into a silently shortened sheet. It also
+// rejects XML declarations of any encoding but UTF-8: excelize would
+// transcode the rest of the part (a UTF-16 body hides every '<' from a
+// byte scanner), and Excel writes only UTF-8.
+func scanXML(br *bufio.Reader, local string) (int64, error) {
+	var n int64
+	for {
+		if _, err := br.ReadSlice('<'); err != nil {
+			if errors.Is(err, bufio.ErrBufferFull) {
+				continue
+			}
+			if err == io.EOF {
+				return n, nil
+			}
+			return n, err
+		}
+		head, _ := br.Peek(64)
+		if len(head) > 0 && head[0] == '!' {
+			if !bytes.HasPrefix(head, []byte("!--")) && !bytes.HasPrefix(head, []byte("![CDATA[")) && len(head) >= 3 {
+				return n, errXMLDTD
+			}
+			continue
+		}
+		if bytes.HasPrefix(head, []byte("?xml")) && len(head) > 4 && bytes.IndexByte([]byte(" \t\r\n?"), head[4]) >= 0 {
+			if err := checkXMLDecl(br); err != nil {
+				return n, err
+			}
+			continue
+		}
+		if local == "" {
+			continue
+		}
+		end := bytes.IndexAny(head, " \t\r\n/>")
+		if end < 0 {
+			// A long prefix ("<aaaa…:c>") must not hide a tag: look
+			// further, and count a name too long to see whole.
+			head, _ = br.Peek(br.Size())
+			if end = bytes.IndexAny(head, " \t\r\n/>"); end < 0 {
+				n++
+				continue
+			}
+		}
+		name := head[:end]
+		if i := bytes.LastIndexByte(name, ':'); i >= 0 {
+			name = name[i+1:]
+		}
+		if string(name) == local {
+			n++
+		}
+	}
+}
+
+// checkXMLDecl checks the XML declaration br is at (after its '<'), which
+// encoding/xml honours wherever it appears in a document.
+func checkXMLDecl(br *bufio.Reader) error {
+	head, _ := br.Peek(256)
+	end := bytes.Index(head, []byte("?>"))
+	if end < 0 {
+		return errXMLEncoding
+	}
+	decl := strings.ToLower(string(head[:end]))
+	if strings.Contains(decl, "encoding") && !strings.Contains(decl, `encoding="utf-8"`) && !strings.Contains(decl, `encoding='utf-8'`) {
+		return errXMLEncoding
+	}
+	return nil
 }
 
 func trimTrailingEmptyRows(sh *Sheet) {
