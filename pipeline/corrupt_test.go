@@ -98,3 +98,25 @@ func TestRebuildRefusesCorruptArchive(t *testing.T) {
 		})
 	}
 }
+
+// A rebuild killed part-way leaves its half-built database; the next
+// rebuild (which holds the writer lock, so no other can be running)
+// removes it.
+func TestRebuildRemovesKilledRebuilds(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "mappa.db")
+	stale := []string{db + ".rebuild-4242", db + ".rebuild-4242-wal", db + ".rebuild-4242-shm", db + ".rebuild-77"}
+	for _, p := range stale {
+		if err := os.WriteFile(p, []byte("half-built"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	rebuildFixtures(t, db)
+	left, _ := filepath.Glob(db + ".rebuild-*")
+	if len(left) > 0 {
+		t.Errorf("left behind: %v", left)
+	}
+	if _, err := os.Stat(db); err != nil {
+		t.Error(err)
+	}
+}

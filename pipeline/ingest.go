@@ -155,29 +155,40 @@ func logParsed(log *zap.Logger, e sources.Entry, p *Parsed) {
 	}
 }
 
+// AddFileResult says what AddFile did.
+type AddFileResult struct {
+	sources.AddResult
+	// Loaded is true when the file was loaded into the database: new bytes,
+	// or bytes already archived that the database lacks (an add killed
+	// between archiving and loading, or a new database beside an old
+	// archive).
+	Loaded bool
+}
+
 // AddFile validates a local file, archives it and loads it into the
 // database. A file that fails to parse is set aside and nothing is loaded.
-func AddFile(ctx context.Context, a *sources.Archive, st *Store, log *zap.Logger, kind, period, path string) (sources.AddResult, error) {
+func AddFile(ctx context.Context, a *sources.Archive, st *Store, log *zap.Logger, kind, period, path string) (AddFileResult, error) {
 	m, err := a.Manifest()
 	if err != nil {
-		return sources.AddResult{}, err
+		return AddFileResult{}, err
 	}
 	var lookups []*Lookup
 	if kind == sources.KindPopulation {
 		if lookups, err = ArchivedLookups(a, m); err != nil {
-			return sources.AddResult{}, err
+			return AddFileResult{}, err
 		}
 	}
 	f, err := os.Open(path)
 	if err != nil {
-		return sources.AddResult{}, fmt.Errorf("add %s: %w", path, err)
+		return AddFileResult{}, fmt.Errorf("add %s: %w", path, err)
 	}
 	defer f.Close()
 	name := filepath.Base(path)
 	parser := NewParser()
 	var parsed *Parsed
-	res, err := a.Add(sources.Entry{Kind: kind, Period: period, Filename: name}, f,
+	added, err := a.Add(sources.Entry{Kind: kind, Period: period, Filename: name}, f,
 		validator(parser, lookups, kind, period, name, &parsed))
+	res := AddFileResult{AddResult: added}
 	if err != nil {
 		if res.Rejected != "" {
 			log.Error("file rejected and set aside", zap.String("file", name), zap.String("rejected", res.Rejected), zap.Error(err))
@@ -185,14 +196,23 @@ func AddFile(ctx context.Context, a *sources.Archive, st *Store, log *zap.Logger
 		return res, err
 	}
 	if !res.Added {
-		log.Info("already archived; nothing to do", zap.String("file", name), zap.String("sha256", res.Entry.SHA256))
-		return res, nil
+		// Archiving and loading are two commits; a crash between them
+		// leaves the file archived and the database without it, and only
+		// the database can say which.
+		if lacks, err := st.lacks(ctx, a, res.Entry); err != nil || !lacks {
+			if err == nil {
+				log.Info("already archived and loaded; nothing to do", zap.String("file", name), zap.String("sha256", res.Entry.SHA256))
+			}
+			return res, err
+		}
+		log.Info("already archived but not in the database; loading it", zap.String("file", name), zap.String("sha256", res.Entry.SHA256))
 	}
 	logParsed(log, res.Entry, parsed)
-	// parsed is nil when an older file was added again (validation ran
+	// parsed is nil when the file was archived before (validation ran
 	// when it first came): loadArchived reads it from the archive.
 	if err := loadArchived(ctx, a, st, parser, res.Entry, lookups, parsed, log); err != nil {
 		return res, err
 	}
+	res.Loaded = true
 	return res, nil
 }

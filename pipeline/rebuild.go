@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"go.uber.org/zap"
 
@@ -22,14 +23,16 @@ type RebuildResult struct {
 
 // Rebuild builds a new database at dbPath from the archive alone. It builds
 // beside the old database and renames over it only when every file has
-// loaded, so a failure or a crash leaves the old database whole.
+// loaded, so a failure or a crash leaves the old database whole. The caller
+// holds the writer lock (LockWriter), so any other half-built database
+// beside dbPath is a killed rebuild's and is removed.
 func Rebuild(ctx context.Context, a *sources.Archive, dbPath string, log *zap.Logger, onBuilt func(*Store) error) (*RebuildResult, error) {
 	m, err := a.Manifest()
 	if err != nil {
 		return nil, err
 	}
+	removeStaleRebuilds(dbPath)
 	tmp := fmt.Sprintf("%s.rebuild-%d", dbPath, os.Getpid())
-	removeDB(tmp)
 	res, err := buildInto(ctx, a, m, tmp, log, onBuilt)
 	if err != nil {
 		removeDB(tmp)
@@ -108,6 +111,17 @@ func swapIn(ctx context.Context, tmp, dbPath string) error {
 	}
 	defer d.Close()
 	return d.Sync()
+}
+
+// removeStaleRebuilds removes the databases of rebuilds that were killed
+// before they could clean up (a few megabytes each, forever otherwise).
+func removeStaleRebuilds(dbPath string) {
+	stale, _ := filepath.Glob(dbPath + ".rebuild-*")
+	for _, p := range stale {
+		if !strings.HasSuffix(p, "-wal") && !strings.HasSuffix(p, "-shm") && !strings.HasSuffix(p, "-journal") {
+			removeDB(p)
+		}
+	}
 }
 
 func removeDB(path string) {

@@ -62,12 +62,12 @@ func timestamp(t time.Time) string { return t.UTC().Format(time.RFC3339) }
 func (s *Store) StartRun(ctx context.Context, command string, args []string, started time.Time) (int64, error) {
 	if _, err := s.DB.ExecContext(ctx, `UPDATE runs SET outcome = ?, error = ? WHERE outcome = ?`,
 		RunFailed, "did not finish: the process stopped before recording an outcome", RunRunning); err != nil {
-		return 0, fmt.Errorf("record run: %w", err)
+		return 0, fmt.Errorf("record run in %s: %w", s.Path, err)
 	}
 	res, err := s.DB.ExecContext(ctx, `INSERT INTO runs (command, args, started_at, outcome) VALUES (?, ?, ?, ?)`,
 		command, strings.Join(args, " "), timestamp(started), RunRunning)
 	if err != nil {
-		return 0, fmt.Errorf("record run: %w", err)
+		return 0, fmt.Errorf("record run in %s: %w", s.Path, err)
 	}
 	return res.LastInsertId()
 }
@@ -85,7 +85,7 @@ func (s *Store) FinishRun(ctx context.Context, id int64, runErr error, t RunTota
 	}
 	tx, err := s.DB.BeginTx(ctx, nil)
 	if err != nil {
-		return fmt.Errorf("record run: %w", err)
+		return fmt.Errorf("record run in %s: %w", s.Path, err)
 	}
 	defer tx.Rollback()
 	_, err = tx.ExecContext(ctx, `UPDATE runs SET finished_at = ?, outcome = ?, error = ?, years_loaded = ?,
@@ -104,7 +104,7 @@ func (s *Store) FinishRun(ctx context.Context, id int64, runErr error, t RunTota
 		err = tx.Commit()
 	}
 	if err != nil {
-		return fmt.Errorf("record run: %w", err)
+		return fmt.Errorf("record run in %s: %w", s.Path, err)
 	}
 	return nil
 }

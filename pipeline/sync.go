@@ -58,6 +58,25 @@ func (s *Store) Pending(ctx context.Context, m *sources.Manifest) ([]sources.Ent
 	return out, nil
 }
 
+// lacks reports whether the database is missing an archived file that is
+// current for its period.
+func (s *Store) lacks(ctx context.Context, a *sources.Archive, e sources.Entry) (bool, error) {
+	m, err := a.Manifest()
+	if err != nil {
+		return false, err
+	}
+	pending, err := s.Pending(ctx, m)
+	if err != nil {
+		return false, err
+	}
+	for _, p := range pending {
+		if p.SHA256 == e.SHA256 {
+			return true, nil
+		}
+	}
+	return false, nil
+}
+
 // loadArchived loads one archived file in its own transaction, parsing it
 // from the archive unless the caller parsed it already (while validating a
 // download). Lookups hold nothing to load but their source record.

@@ -65,7 +65,7 @@ func (c *AddCommand) Run(ctx context.Context, args []string) error {
 	}
 	res, err := pipeline.AddFile(ctx, a, st, c.app.Log, kind, period, path)
 	var years []string
-	if err == nil && res.Added && kind == sources.KindAreaTables {
+	if err == nil && res.Loaded && kind == sources.KindAreaTables {
 		years = []string{period}
 	}
 	if ferr := st.FinishRun(ctx, runID, err, pipeline.RunTotals{Years: years}); err == nil {
@@ -78,7 +78,10 @@ func (c *AddCommand) Run(ctx context.Context, args []string) error {
 		return err
 	}
 	verb := "archived and loaded"
-	if !res.Added {
+	switch {
+	case !res.Added && res.Loaded:
+		verb = "already archived, now loaded:"
+	case !res.Added:
 		verb = "already archived, nothing changed:"
 	}
 	fmt.Fprintf(c.app.Stdout, "%s %s %s %s (sha256 %s)\n", verb, kind, period, res.Entry.Filename, res.Entry.SHA256[:12])

@@ -2,8 +2,11 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
+	"io/fs"
+	"os"
 	"strings"
 	"time"
 
@@ -96,11 +99,18 @@ func (j *fetchJob) run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	_, statErr := os.Stat(j.flags.db)
 	st, err := pipeline.OpenStore(ctx, j.flags.db)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
+	if errors.Is(statErr, fs.ErrNotExist) {
+		// Unattended, a removed or misplaced database would otherwise be
+		// recreated in silence, losing the run history.
+		j.app.Log.Warn("no database found: created a new one; everything in the archive will be loaded into it",
+			zap.String("db", j.flags.db), zap.String("archive", j.flags.archive))
+	}
 	id, err := st.StartRun(ctx, j.command, j.args, time.Now())
 	if err != nil {
 		return err

@@ -1,0 +1,737 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"database/sql"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"math/rand/v2"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"go.uber.org/zap"
+
+	"github.com/mappa-etl/mappa/pipeline"
+	"github.com/mappa-etl/mappa/sources"
+	"github.com/mappa-etl/mappa/sources/govuktest"
+)
+
+// The tests in this file, concurrency_test.go and schedule_resilience_test.go
+// run mappa as a separate process, to kill it, race it or send it signals.
+//
+// The child process is this test binary itself: TestMain hands control to
+// testscript.Main, which runs the "mappa" command, instead of the tests,
+// whenever the base name of os.Args[0] is "mappa". So mappaCommand runs
+// os.Executable() with Args[0] set to "mappa": no `go build`, no copy, no
+// $PATH lookup, and the child is exactly the code under test.
+
+// mappaCommand returns an unstarted `mappa ARGS...` in dir.
+func mappaCommand(t *testing.T, dir string, args ...string) *exec.Cmd {
+	t.Helper()
+	exe, err := os.Executable()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(exe)
+	cmd.Args = append([]string{"mappa"}, args...)
+	cmd.Dir = dir
+	return cmd
+}
+
+// procResult is how a mappa process ended.
+type procResult struct {
+	code           int  // exit status; -1 when killed
+	killed         bool // ended by SIGKILL
+	stdout, stderr string
+	took           time.Duration
+}
+
+// execMappa runs mappa to the end.
+func execMappa(t *testing.T, dir string, args ...string) procResult {
+	t.Helper()
+	cmd := mappaCommand(t, dir, args...)
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	start := time.Now()
+	err := cmd.Run()
+	res := procResult{stdout: stdout.String(), stderr: stderr.String(), took: time.Since(start)}
+	res.code, res.killed = exitStatus(t, cmd, err)
+	return res
+}
+
+// killMappa starts mappa and SIGKILLs it after delay, unless it has ended
+// by then.
+func killMappa(t *testing.T, dir string, delay time.Duration, args ...string) procResult {
+	t.Helper()
+	cmd := mappaCommand(t, dir, args...)
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	start := time.Now()
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(delay)
+	// Killing a process that has exited but not been waited for signals a
+	// zombie: harmless. Wait says whether the kill or the exit came first.
+	_ = cmd.Process.Kill()
+	err := cmd.Wait()
+	res := procResult{stdout: stdout.String(), stderr: stderr.String(), took: time.Since(start)}
+	res.code, res.killed = exitStatus(t, cmd, err)
+	return res
+}
+
+func exitStatus(t *testing.T, cmd *exec.Cmd, err error) (code int, killed bool) {
+	t.Helper()
+	var ee *exec.ExitError
+	if err != nil && !errors.As(err, &ee) {
+		t.Fatalf("%v: %v", cmd.Args, err)
+	}
+	ps := cmd.ProcessState
+	if ws, ok := ps.Sys().(syscall.WaitStatus); ok && ws.Signaled() {
+		return -1, ws.Signal() == syscall.SIGKILL
+	}
+	return ps.ExitCode(), false
+}
+
+// dataQueries render every table of loaded data, in key order. runs and
+// run_files (history, with timestamps) are left out, and so is
+// source_files.fetched_at: when a file entered the archive differs between
+// two runs that load the same bytes.
+var dataQueries = []string{
+	"SELECT * FROM releases ORDER BY 1",
+	"SELECT sha256, kind, period, url, filename, media_type, bytes FROM source_files ORDER BY 1",
+	"SELECT * FROM observations ORDER BY 1, 2, 3, 4, 5",
+	"SELECT * FROM population ORDER BY 1, 2",
+	"SELECT * FROM population_sources ORDER BY 1",
+	"SELECT * FROM rso_rates ORDER BY 1, 2",
+	"SELECT * FROM growth ORDER BY 1, 2, 3, 4, 5",
+	"SELECT * FROM check_results ORDER BY 1, 2, 3",
+}
+
+// dumpDB renders the data of a database as text, one line per row, with
+// the origin of a fake GOV.UK written as GOVUK so that dumps of runs
+// against different fake servers compare. A database whose first migration
+// never committed holds no data: its dump is empty.
+func dumpDB(db *sql.DB, origin string) (string, error) {
+	var tables int
+	if err := db.QueryRow(`SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'releases'`).Scan(&tables); err != nil {
+		return "", err
+	}
+	if tables == 0 {
+		return "", nil
+	}
+	var b strings.Builder
+	for _, q := range dataQueries {
+		if err := pipeline.EachRow(context.Background(), db, q, nil, func(rows *sql.Rows) error {
+			cols, err := rows.Columns()
+			if err != nil {
+				return err
+			}
+			vals, ptrs := make([]any, len(cols)), make([]any, len(cols))
+			for i := range vals {
+				ptrs[i] = &vals[i]
+			}
+			if err := rows.Scan(ptrs...); err != nil {
+				return err
+			}
+			for i, v := range vals {
+				if i > 0 {
+					b.WriteByte('|')
+				}
+				if s, ok := v.([]byte); ok {
+					v = string(s)
+				}
+				fmt.Fprint(&b, v)
+			}
+			b.WriteByte('\n')
+			return nil
+		}); err != nil {
+			return "", fmt.Errorf("%s: %w", q, err)
+		}
+	}
+	if origin == "" {
+		return b.String(), nil
+	}
+	return strings.ReplaceAll(b.String(), origin, "GOVUK"), nil
+}
+
+// inspectDB checks a database as a crash left it and returns its dump.
+// It works on a copy of the database and its WAL (not the -shm, which the
+// first opener rebuilds, as after any crash), so the files the killed
+// process left are still there, unrecovered, for the next mappa to open.
+// No database at all dumps as empty.
+func inspectDB(t *testing.T, path, origin string) (dump string, shape string) {
+	t.Helper()
+	if _, err := os.Stat(path); errors.Is(err, os.ErrNotExist) {
+		return "", "no database"
+	}
+	cp := filepath.Join(t.TempDir(), "inspect.db")
+	for _, suffix := range []string{"", "-wal"} {
+		if err := copyFileIfExists(path+suffix, cp+suffix); err != nil {
+			t.Fatal(err)
+		}
+	}
+	db, err := sql.Open("sqlite3", "file:"+cp+"?_busy_timeout=5000")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	var integrity []string
+	if err := pipeline.EachRow(context.Background(), db, "PRAGMA integrity_check", nil, func(rows *sql.Rows) error {
+		var s string
+		integrity = append(integrity, s)
+		return rows.Scan(&integrity[len(integrity)-1])
+	}); err != nil {
+		t.Fatalf("integrity_check: %v", err)
+	}
+	if len(integrity) != 1 || integrity[0] != "ok" {
+		t.Errorf("%s: PRAGMA integrity_check = %q, want ok", path, integrity)
+	}
+	var fkViolations int
+	if err := pipeline.EachRow(context.Background(), db, "PRAGMA foreign_key_check", nil, func(*sql.Rows) error {
+		fkViolations++
+		return nil
+	}); err != nil {
+		t.Fatalf("foreign_key_check: %v", err)
+	}
+	if fkViolations > 0 {
+		t.Errorf("%s: PRAGMA foreign_key_check: %d violations", path, fkViolations)
+	}
+	dump, err = dumpDB(db, origin)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return dump, dbShape(t, db)
+}
+
+// dbShape summarises what a database holds, for logs and failures:
+// observations per financial year and the population mid-years.
+func dbShape(t *testing.T, db *sql.DB) string {
+	t.Helper()
+	var version int
+	if err := db.QueryRow("PRAGMA user_version").Scan(&version); err != nil {
+		t.Fatal(err)
+	}
+	var years, mids []string
+	if version > 0 {
+		if err := pipeline.EachRow(context.Background(), db, `SELECT financial_year, COUNT(*) FROM observations GROUP BY 1 ORDER BY 1`, nil,
+			func(rows *sql.Rows) error {
+				var y string
+				var n int
+				err := rows.Scan(&y, &n)
+				years = append(years, fmt.Sprintf("%s:%d", y, n))
+				return err
+			}); err != nil {
+			t.Fatal(err)
+		}
+		if err := pipeline.EachRow(context.Background(), db, `SELECT DISTINCT mid_year FROM population ORDER BY 1`, nil,
+			func(rows *sql.Rows) error {
+				var y string
+				err := rows.Scan(&y)
+				mids = append(mids, y)
+				return err
+			}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return fmt.Sprintf("schema v%d, observations %v, population %v", version, years, mids)
+}
+
+func hashOf(s string) string {
+	sum := sha256.Sum256([]byte(s))
+	return hex.EncodeToString(sum[:8])
+}
+
+func copyFileIfExists(src, dst string) error {
+	in, err := os.Open(src)
+	if errors.Is(err, os.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	defer in.Close()
+	out, err := os.Create(dst)
+	if err != nil {
+		return err
+	}
+	if _, err := io.Copy(out, in); err != nil {
+		out.Close()
+		return err
+	}
+	return out.Close()
+}
+
+// copyTree copies a directory of plain files; a missing src copies nothing.
+func copyTree(src, dst string) error {
+	if _, err := os.Stat(src); errors.Is(err, os.ErrNotExist) {
+		return nil
+	}
+	return filepath.WalkDir(src, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, err := filepath.Rel(src, p)
+		if err != nil {
+			return err
+		}
+		if d.IsDir() {
+			return os.MkdirAll(filepath.Join(dst, rel), 0o755)
+		}
+		return copyFileIfExists(p, filepath.Join(dst, rel))
+	})
+}
+
+// crashSeed is the seed of the kill delays: MAPPA_CRASH_SEED when set (to
+// repeat a failing run's delays), else the clock.
+func crashSeed(t *testing.T) uint64 {
+	if s := os.Getenv("MAPPA_CRASH_SEED"); s != "" {
+		n, err := strconv.ParseUint(s, 10, 64)
+		if err != nil {
+			t.Fatalf("MAPPA_CRASH_SEED=%q: %v", s, err)
+		}
+		return n
+	}
+	return uint64(time.Now().UnixNano())
+}
+
+// published is a fixture file under testdata/published, by absolute path.
+func published(t *testing.T, name string) string {
+	t.Helper()
+	p, err := filepath.Abs(filepath.Join("../../testdata/published", name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+// crashCase is one operation killed at random points. Its work directory
+// holds the database m.db and the archive arch.
+type crashCase struct {
+	name              string
+	kills, shortKills int
+	// prepare builds the state before the operation in dir.
+	prepare func(t *testing.T, dir string)
+	args    []string
+	// recoverByRepeating: after each kill the same command is run again
+	// to the end and must reach the state after. Rebuild instead reuses
+	// one directory for all its kills, so that leftovers pile up as they
+	// would in production, and must succeed once at the end.
+	recoverByRepeating bool
+	// intermediate: the operation commits several transactions (mappa
+	// run: one per file); the allowed states are computed by loading the
+	// archive's files one at a time (see loadStates).
+	intermediate bool
+}
+
+// TestCrashKillsLeaveBeforeOrAfter SIGKILLs mappa at random points of add,
+// rebuild and run, and checks what each kill left:
+//
+//   - PRAGMA integrity_check is ok and foreign_key_check finds nothing;
+//   - the data (every table but the run history) equal the state before
+//     or the state after the operation. For mappa run, which commits one
+//     transaction per file, the allowed states are S0..Sn: the state before
+//     plus the first k files of the run's load order (lookups, population
+//     by mid-year, area tables by year), each complete with its derived
+//     rates, growth and checks; never part of a file;
+//   - the writer lock is free at once (the kernel drops a dead process's
+//     flock);
+//   - the next mappa, the same command run again, reaches the state after,
+//     and records the killed run as failed rather than leaving it running;
+//   - for rebuild, the temporary databases of killed rebuilds do not stop
+//     the next one (they are counted and logged).
+//
+// The delays are random, one in each of as many equal slices of the time
+// the operation takes when left alone as there are kills; the seed is
+// logged and MAPPA_CRASH_SEED repeats it.
+func TestCrashKillsLeaveBeforeOrAfter(t *testing.T) {
+	seed := crashSeed(t)
+	t.Logf("kill delays: seed %d (MAPPA_CRASH_SEED=%d repeats them)", seed, seed)
+	srv, fx, err := govuktest.NewMAPPA("../../testdata/published")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Close()
+	fixtureArchive, err := filepath.Abs("../../testdata/archive")
+	if err != nil {
+		t.Fatal(err)
+	}
+	// A database with two years and a mid-year population, added as an
+	// operator would: the state before add and rebuild.
+	fewYears := func(t *testing.T, dir string) {
+		for _, args := range [][]string{
+			{"lookup", published(t, "LAD19_CSP19_PFA19_EW_LU.csv")},
+			{"lookup", published(t, "LAD21_CSP21_PFA21_EW_LU.csv")},
+			{"population", "2019", published(t, "ukpopestimatesmid2019.xlsx")},
+			{"area-tables", "2019-20", published(t, "MAPPA_Annual_Report_2019-20_Area_Tables.xlsx")},
+			{"area-tables", "2020-21", published(t, "MAPPA_Annual_Report_2020-21_Area_Tables.xlsx")},
+		} {
+			var stdout, stderr bytes.Buffer
+			app := &App{Stdout: &stdout, Stderr: &stderr}
+			args = append([]string{"add", "--db", filepath.Join(dir, "m.db"), "--archive", filepath.Join(dir, "arch")}, args...)
+			if code := app.Main(context.Background(), args); code != exitOK {
+				t.Fatalf("%v: exit %d: %s", args, code, stderr.String())
+			}
+		}
+	}
+	// Before a run: lookups, population and six years fetched by an
+	// earlier run while GOV.UK answered 404 for the six later years; the
+	// run fetches and loads those six, each in its own transaction.
+	runArgs := append([]string{"run", "--source", srv.URL(""), "--rate", "100", "--db", "m.db", "--archive", "arch"}, fx.Args()...)
+	sixYears := func(t *testing.T, dir string) {
+		for _, r := range fx.Releases[6:] {
+			srv.AddFault(r.FilePath, govuktest.Fault{Kind: govuktest.Status, Status: 404})
+		}
+		defer srv.ClearFaults()
+		var stdout, stderr bytes.Buffer
+		app := &App{Stdout: &stdout, Stderr: &stderr}
+		args := append([]string{"run", "--source", srv.URL(""), "--rate", "100", "--db", filepath.Join(dir, "m.db"), "--archive", filepath.Join(dir, "arch")}, fx.Args()...)
+		if code := app.Main(context.Background(), args); code != exitFailure || !strings.Contains(stdout.String(), "6 failed; loaded 2013-14, 2014-15, 2015-16, 2016-17, 2017-18, 2018-19\n") {
+			t.Fatalf("run with six years missing upstream: exit %d\n%s%s", code, stdout.String(), stderr.String())
+		}
+	}
+	cases := []crashCase{
+		// From nothing: the first kills land in the schema migrations.
+		{name: "add area-tables to a new database", kills: 6, shortKills: 3, prepare: func(*testing.T, string) {}, recoverByRepeating: true,
+			args: []string{"add", "--db", "m.db", "--archive", "arch", "area-tables", "2019-20", published(t, "MAPPA_Annual_Report_2019-20_Area_Tables.xlsx")}},
+		{name: "add area-tables", kills: 10, shortKills: 4, prepare: fewYears, recoverByRepeating: true,
+			args: []string{"add", "--db", "m.db", "--archive", "arch", "area-tables", "2021-22", published(t, "MAPPA_Annual_Report_2021-22_Area_Tables.xlsx")}},
+		// A population load rewrites the rates of every year it serves.
+		{name: "add population", kills: 8, shortKills: 3, prepare: fewYears, recoverByRepeating: true,
+			args: []string{"add", "--db", "m.db", "--archive", "arch", "population", "2020", published(t, "ukpopestimatesmid2020on2020geography.xlsx")}},
+		{name: "rebuild", kills: 3, shortKills: 1, prepare: fewYears,
+			args: []string{"rebuild", "--db", "m.db", "--archive", fixtureArchive}},
+		{name: "run", kills: 5, shortKills: 2, prepare: sixYears, recoverByRepeating: true, intermediate: true,
+			args: runArgs},
+	}
+	for i, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			rng := rand.New(rand.NewPCG(seed, uint64(i)))
+			testCrashCase(t, tc, rng, srv.URL(""))
+		})
+	}
+}
+
+func testCrashCase(t *testing.T, tc crashCase, rng *rand.Rand, origin string) {
+	template := t.TempDir()
+	tc.prepare(t, template)
+	before, beforeShape := inspectDB(t, filepath.Join(template, "m.db"), origin)
+
+	// The operation left alone: the state after, and how long it takes.
+	afterDir := t.TempDir()
+	resetWorkDir(t, template, afterDir)
+	done := execMappa(t, afterDir, tc.args...)
+	if done.code != exitOK {
+		t.Fatalf("%v: exit %d\n%s%s", tc.args, done.code, done.stdout, done.stderr)
+	}
+	after, afterShape := inspectDB(t, filepath.Join(afterDir, "m.db"), origin)
+	if after == before {
+		t.Fatal("the operation changes nothing: the test would prove nothing")
+	}
+	t.Logf("before: %s", beforeShape)
+	t.Logf("after (%v unkilled): %s", done.took.Round(time.Millisecond), afterShape)
+
+	states := []string{before, after}
+	names := []string{"before", "after"}
+	if tc.intermediate {
+		start := time.Now()
+		states = loadStates(t, filepath.Join(template, "m.db"), filepath.Join(afterDir, "arch"), origin)
+		t.Logf("computed the %d allowed states in %v", len(states), time.Since(start).Round(time.Millisecond))
+		if states[0] != before || states[len(states)-1] != after {
+			t.Fatalf("loading the archive file by file gives S0 = before %v, S%d = after %v: the model of a run is wrong",
+				states[0] == before, len(states)-1, states[len(states)-1] == after)
+		}
+		names = make([]string, len(states))
+		for k := range states {
+			names[k] = fmt.Sprintf("S%d", k)
+		}
+		names[0], names[len(names)-1] = "before (S0)", fmt.Sprintf("after (S%d)", len(states)-1)
+	}
+	stateOf := map[string]int{}
+	for k, s := range states {
+		stateOf[hashOf(s)] = k
+	}
+
+	kills := tc.kills
+	if testing.Short() {
+		kills = tc.shortKills
+	}
+	work := t.TempDir()
+	seen := map[string]int{}
+	exitedFirst := 0
+	// Stratified: one delay at random in each of kills equal slices of the
+	// time the operation took, so that a few kills still cover the start,
+	// the middle and the end (where a run commits its transactions).
+	span := done.took
+	for n := range kills {
+		resetWorkDir(t, template, work)
+		slice := span / time.Duration(kills)
+		delay := time.Duration(n)*slice + time.Duration(rng.Int64N(int64(slice)))
+		res := killMappa(t, work, delay, tc.args...)
+		outcome := "killed"
+		if !res.killed {
+			outcome = fmt.Sprintf("exited %d before the kill", res.code)
+			exitedFirst++
+			if res.code != exitOK {
+				t.Errorf("kill %d: not killed, but exit %d:\n%s%s", n, res.code, res.stdout, res.stderr)
+			}
+		}
+		lockFree(t, filepath.Join(work, "m.db"))
+		dump, shape := inspectDB(t, filepath.Join(work, "m.db"), origin)
+		k, ok := stateOf[hashOf(dump)]
+		if !ok {
+			t.Errorf("kill %d after %v (%s): the data match no allowed state: %s\n(before: %s)\n(after: %s)",
+				n, delay, outcome, shape, beforeShape, afterShape)
+			seen["no allowed state"]++
+			continue
+		}
+		if !res.killed && k != len(states)-1 {
+			t.Errorf("kill %d: the process exited 0 on its own but left %s", n, names[k])
+		}
+		seen[names[k]]++
+		t.Logf("kill %d after %v: %s; left %s (%s); leftovers %v", n, delay.Round(time.Millisecond), outcome, names[k], shape, leftovers(t, work))
+		if tc.recoverByRepeating {
+			again := execMappa(t, work, tc.args...)
+			if again.code != exitOK {
+				t.Errorf("kill %d: %s left %s; running the command again: exit %d:\n%s%s", n, outcome, names[k], again.code, again.stdout, again.stderr)
+				continue
+			}
+			got, gotShape := inspectDB(t, filepath.Join(work, "m.db"), origin)
+			if got != after {
+				hint := ""
+				if strings.Contains(again.stdout, "already archived, nothing changed") {
+					hint = "\n(the kill came after the file was archived and before its load committed: see TestCrashAfterArchivingBeforeLoading)"
+				}
+				t.Errorf("kill %d: %s left %s (%s); running the same command again exited 0 but did not reach the state after: %s\nwant: %s\nits output: %s%s",
+					n, outcome, names[k], shape, gotShape, afterShape, strings.TrimSpace(again.stdout), hint)
+			}
+			checkNoRunLeftRunning(t, filepath.Join(work, "m.db"))
+		}
+	}
+	var summary []string
+	for _, name := range append(slices.Clone(names), "no allowed state") {
+		if seen[name] > 0 {
+			summary = append(summary, fmt.Sprintf("%s %d", name, seen[name]))
+		}
+	}
+	t.Logf("%d kills over %v: %d exited before the kill; states left: %s", kills, span.Round(time.Millisecond), exitedFirst, strings.Join(summary, ", "))
+
+	if !tc.recoverByRepeating {
+		// Rebuild: every kill's temporary database is still there.
+		left := leftovers(t, work)
+		resetWorkDir(t, template, work)
+		res := execMappa(t, work, tc.args...)
+		if res.code != exitOK {
+			t.Fatalf("rebuild after %d killed rebuilds (leftovers %v): exit %d\n%s%s", kills, left, res.code, res.stdout, res.stderr)
+		}
+		if got, gotShape := inspectDB(t, filepath.Join(work, "m.db"), origin); got != after {
+			t.Errorf("rebuild after killed rebuilds: %s, want %s", gotShape, afterShape)
+		}
+		var size int64
+		for _, p := range left {
+			if fi, err := os.Stat(filepath.Join(work, p)); err == nil {
+				size += fi.Size()
+			}
+		}
+		t.Logf("a rebuild after %d killed ones succeeded; files killed rebuilds left behind (never removed): %d, %d KiB: %v",
+			kills, len(left), size>>10, left)
+	}
+}
+
+// resetWorkDir puts the database and archive of template in dir, keeping
+// anything else (temporary databases of killed rebuilds, the lock file).
+func resetWorkDir(t *testing.T, template, dir string) {
+	t.Helper()
+	for _, p := range []string{"m.db", "m.db-wal", "m.db-shm", "arch"} {
+		if err := os.RemoveAll(filepath.Join(dir, p)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := os.Stat(filepath.Join(template, "m.db-wal")); err == nil {
+		t.Fatal("the template database has a WAL: it was not closed cleanly")
+	}
+	if err := copyFileIfExists(filepath.Join(template, "m.db"), filepath.Join(dir, "m.db")); err != nil {
+		t.Fatal(err)
+	}
+	if err := copyTree(filepath.Join(template, "arch"), filepath.Join(dir, "arch")); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// leftovers lists what killed processes left in dir: temporary rebuild
+// databases and files staged in the archive.
+func leftovers(t *testing.T, dir string) []string {
+	t.Helper()
+	var out []string
+	for _, pattern := range []string{"m.db.rebuild-*", "arch/.incoming-*"} {
+		m, err := filepath.Glob(filepath.Join(dir, pattern))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, p := range m {
+			rel, _ := filepath.Rel(dir, p)
+			out = append(out, rel)
+		}
+	}
+	return out
+}
+
+// lockFree checks that the writer lock of db can be taken at once.
+func lockFree(t *testing.T, db string) {
+	t.Helper()
+	unlock, err := pipeline.LockWriter(db)
+	if err != nil {
+		t.Errorf("the writer lock is not free after the process ended: %v", err)
+		return
+	}
+	unlock()
+}
+
+// checkNoRunLeftRunning checks that no run is still marked running once
+// another writer has started: a killed run is recorded as failed.
+func checkNoRunLeftRunning(t *testing.T, db string) {
+	t.Helper()
+	conn, err := sql.Open("sqlite3", "file:"+db+"?mode=ro&_busy_timeout=5000")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	if err := pipeline.EachRow(context.Background(), conn, `SELECT run_id, command, outcome, COALESCE(error, '') FROM runs WHERE outcome = 'running'`, nil, func(rows *sql.Rows) error {
+		var id int
+		var command, outcome, msg string
+		if err := rows.Scan(&id, &command, &outcome, &msg); err != nil {
+			return err
+		}
+		t.Errorf("run %d (%s) is still %s %q after the next writer ran; want it failed, 'did not finish'", id, command, outcome, msg)
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// loadStates returns the data after each transaction a run commits when
+// it starts from the database beforeDB and ends with the archive
+// archiveDir: S0 is beforeDB, Sk has the first k files the run loads (what
+// Store.Pending returns, in its order) loaded as the run loads them, each
+// in its own transaction with the derived tables refreshed.
+func loadStates(t *testing.T, beforeDB, archiveDir, origin string) []string {
+	t.Helper()
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "states.db")
+	if err := copyFileIfExists(beforeDB, path); err != nil {
+		t.Fatal(err)
+	}
+	a, err := sources.OpenArchive(archiveDir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := a.Manifest()
+	if err != nil {
+		t.Fatal(err)
+	}
+	lookups, err := pipeline.ArchivedLookups(a, m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, err := pipeline.OpenStore(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	pending, err := st.Pending(ctx, m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	parser := pipeline.NewParser()
+	var states []string
+	for i := 0; ; i++ {
+		d, err := dumpDB(st.DB, origin)
+		if err != nil {
+			t.Fatal(err)
+		}
+		states = append(states, d)
+		if i == len(pending) {
+			return states
+		}
+		e := pending[i]
+		var p *pipeline.Parsed
+		if e.Kind != sources.KindLookup {
+			path, err := a.Path(e)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if p, err = parser.Parse(e.Kind, e.Period, path, e.Filename, lookups); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := pipeline.Load(ctx, st, e, p); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// TestCrashAfterArchivingBeforeLoading: `mappa add` archives the file (the
+// manifest is renamed into place) and then loads it in a transaction. A
+// SIGKILL between the two leaves the archive holding a file the database
+// lacks. The same add run again must load it; the archive alone must not
+// make it "already archived, nothing changed". The state is made exactly
+// as such a kill leaves it, so this does not depend on a kill's timing.
+func TestCrashAfterArchivingBeforeLoading(t *testing.T) {
+	dir := t.TempDir()
+	db, arch := filepath.Join(dir, "m.db"), filepath.Join(dir, "arch")
+	file := published(t, "MAPPA_Annual_Report_2021-22_Area_Tables.xlsx")
+	// The killed add, in-process: AddFile archives the file, then its load
+	// transaction never commits (here its context is cancelled, as the
+	// kill would have stopped it; the database is as a kill leaves it).
+	st, err := pipeline.OpenStore(context.Background(), db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.StartRun(context.Background(), "add", []string{"area-tables", "2021-22", file}, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	a, err := sources.OpenArchive(arch)
+	if err != nil {
+		t.Fatal(err)
+	}
+	killed, cancel := context.WithCancel(context.Background())
+	cancel()
+	res, err := pipeline.AddFile(killed, a, st, zap.NewNop(), sources.KindAreaTables, "2021-22", file)
+	st.Close()
+	if !errors.Is(err, context.Canceled) || !res.Added {
+		t.Fatalf("the interrupted add: %+v, %v; want the file archived and the load cancelled", res, err)
+	}
+
+	again := execMappa(t, dir, "add", "--db", "m.db", "--archive", "arch", "area-tables", "2021-22", file)
+	if again.code != exitOK {
+		t.Fatalf("add again: exit %d\n%s%s", again.code, again.stdout, again.stderr)
+	}
+	conn, err := sql.Open("sqlite3", "file:"+db+"?mode=ro")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	var releases, observations int
+	if err := conn.QueryRow(`SELECT (SELECT COUNT(*) FROM releases WHERE financial_year = '2021-22'),
+		(SELECT COUNT(*) FROM observations WHERE financial_year = '2021-22')`).Scan(&releases, &observations); err != nil {
+		t.Fatal(err)
+	}
+	if releases != 1 || observations == 0 {
+		t.Errorf("after a kill between archiving and loading, `mappa add` of the same file again exited 0 with %q\n"+
+			"but the database holds %d release rows and %d observations for 2021-22: the year is in the archive and never loaded "+
+			"(only mappa run or mappa rebuild would load it)", strings.TrimSpace(again.stdout), releases, observations)
+	}
+	checkNoRunLeftRunning(t, db)
+}
