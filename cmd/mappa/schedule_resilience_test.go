@@ -105,6 +105,10 @@ func TestScheduleResilience(t *testing.T) {
 			if r.outcome != pipeline.RunOK || r.years != allYears {
 				t.Errorf("the tick after the database was removed: %s %q loaded %q, want ok and every year", r.outcome, r.err, r.years)
 			}
+			// ...and says so, since the history went with the old file.
+			if w := s.warnings(mark); !strings.Contains(w, "no database found: created a new one") {
+				t.Errorf("the tick that recreated the database did not warn; it logged: %s", w)
+			}
 			t.Logf("the next tick recreated the database (run %d) and loaded %s from the archive; warnings and errors it logged: %s",
 				r.id, r.years, s.warnings(mark))
 		}},
