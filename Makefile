@@ -56,12 +56,21 @@ fixture-archive: build
 	done
 
 FUZZTIME ?= 30s
+# Every fuzz target for FUZZTIME, one at a time. Minimisation is capped by
+# count because the fuzzer minimises every new interesting input, and with
+# workbook-sized inputs the default (a minute each) would use up the run. A
+# crasher is written to <package>/testdata/fuzz/<target>/ and from then on
+# runs as a regular test case under `go test`.
 fuzz:
 	$(GO) test ./sources -run '^$$' -fuzz '^FuzzODSReader$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 200x
+	$(GO) test ./sources -run '^$$' -fuzz '^FuzzXLSXReader$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 200x
+	$(GO) test ./sources -run '^$$' -fuzz '^FuzzXLSReader$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 200x
+	$(GO) test ./sources -run '^$$' -fuzz '^FuzzWorkbook$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 200x
 	$(GO) test ./sources -run '^$$' -fuzz '^FuzzFinancialYearIn$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 200x
 	$(GO) test ./sources -run '^$$' -fuzz '^FuzzPickAreaTables$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 200x
 	$(GO) test ./sources -run '^$$' -fuzz '^FuzzPageJSON$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 200x
 	$(GO) test ./pipeline -run '^$$' -fuzz '^FuzzClassifyHeader$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 200x
+	$(GO) test ./pipeline -run '^$$' -fuzz '^FuzzAreaLabel$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 200x
 	$(GO) test ./pipeline -run '^$$' -fuzz '^FuzzExtract$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 200x
 	$(GO) test ./pipeline -run '^$$' -fuzz '^FuzzReadLookup$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 200x
 	$(GO) test ./pipeline -run '^$$' -fuzz '^FuzzReadPopulation$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 200x

@@ -200,15 +200,19 @@ func TestExtractErrors(t *testing.T) {
 	}
 }
 
-// FuzzExtract feeds the table locator sheets built from fuzzed text: rows
-// split on newlines, cells on tabs, beside a valid table.
+// FuzzExtract feeds the table locator a sheet built from fuzzed text: rows
+// split on newlines, cells on tabs. It must not panic, and every
+// observation of a successful extraction holds a value or a marker. Seeds
+// are a synthetic legacy table and every sheet of the area-tables fixtures
+// in testdata/published.
 func FuzzExtract(f *testing.F) {
-	var b strings.Builder
-	for _, row := range legacySheet(false).Rows {
-		b.WriteString(strings.Join(row, "\t") + "\n")
-	}
-	f.Add(b.String())
+	f.Add(sheetText(legacySheet(false), "\t"))
 	f.Add("Area\tRSOs\nEssex\t12\nKent\t[c]\n")
+	for _, wb := range publishedWorkbooks(f, "area-tables") {
+		for _, sh := range wb.Sheets {
+			f.Add(sheetText(sh, "\t"))
+		}
+	}
 	f.Fuzz(func(t *testing.T, s string) {
 		sh := &sources.Sheet{Name: "F"}
 		for _, line := range strings.Split(s, "\n") {

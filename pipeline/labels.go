@@ -24,6 +24,10 @@ var (
 // are ignored and "&" reads as "and".
 func Normalise(s string) string {
 	s = strings.ToLower(s)
+	// "_" is a word character to the regexps but a separator in the
+	// result: left in, "population2_" kept its footnote digit until a
+	// second pass, so Normalise was not idempotent.
+	s = strings.ReplaceAll(s, "_", " ")
 	s = superscripts.Replace(s)
 	s = bracketed.ReplaceAllString(s, " ")
 	s = gluedFootnote.ReplaceAllString(s, "$1")

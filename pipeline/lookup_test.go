@@ -1,6 +1,7 @@
 package pipeline
 
 import (
+	"os"
 	"reflect"
 	"strings"
 	"testing"
@@ -106,7 +107,20 @@ func TestParsePopCount(t *testing.T) {
 	}
 }
 
+// FuzzReadLookup reads arbitrary text as a LAD to PFA lookup CSV. It must
+// not panic; an error must name the file; a lookup read must have a
+// plausible year and map only non-empty LAD codes to PFA codes (E23…/W15…).
+// Seeds are the lookup fixtures of testdata/published, whole and cut in
+// half, and literals for the BOM, CRLF, quoting and case variants.
 func FuzzReadLookup(f *testing.F) {
+	for _, p := range publishedFixtures(f, "lookup") {
+		b, err := os.ReadFile(p)
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(string(b))
+		f.Add(string(b[:len(b)/2])) // cut mid-record, as a failed download is
+	}
 	f.Add("LAD20CD,PFA20CD\nE06000001,E23000013\n")
 	f.Add("\ufeffPFA21NM,PFA21CD,LAD21CD\r\nSurrey,E23000031,E07000207\r\n")
 	f.Add("LAD20CD,PFA20CD\nE06000001,\"E23000013\n")

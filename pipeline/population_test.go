@@ -283,13 +283,27 @@ func TestReadPopulationErrors(t *testing.T) {
 
 // FuzzReadPopulation reads a sheet made of fuzzed comma-separated lines,
 // alone (at < 0) or spliced into a valid sheet at row at, which keeps the
-// inputs small while still reaching the summing code.
+// inputs small while still reaching the summing code. It must not panic,
+// and a successful read gives the 42 areas and England and Wales, none
+// negative. Seeds are literals and the top of the persons sheet of every
+// population fixture in testdata/published.
 func FuzzReadPopulation(f *testing.F) {
 	valid := popTestSheet("MYE2 - Persons", 5, false, popTestPFA(0).rows).Rows
 	f.Add("", int16(0))
 	f.Add("E23000036,Avon,PFA,9,No data\nE09000001,x,y,1,2,3\n\nK04000001,,,", int16(8))
 	f.Add("E23000010,West Yorkshire,PFA,1.5", int16(20))
 	f.Add("title\n\nCode,All ages,10,11,12,13,14,15,16,17,18,19,20,90+\nK04000001,1,1", int16(-1))
+	// The persons sheet of every published-style population fixture, cut
+	// to its first 80 rows: whole sheets at police force area level (which
+	// read), the top of those at local authority level (whose LADs the
+	// lookup below does not cover).
+	for _, wb := range publishedWorkbooks(f, "population") {
+		sh, err := populationSheet(wb)
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(sheetText(&sources.Sheet{Rows: sh.Rows[:min(len(sh.Rows), 80)]}, ","), int16(-1))
+	}
 	lookup := popTestLA().lookup
 	f.Fuzz(func(t *testing.T, text string, at int16) {
 		var rows [][]string

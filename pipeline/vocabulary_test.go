@@ -1,6 +1,9 @@
 package pipeline
 
-import "testing"
+import (
+	"strconv"
+	"testing"
+)
 
 func TestClassifyHeader(t *testing.T) {
 	for _, tc := range []struct {
@@ -109,9 +112,29 @@ func TestParseValue(t *testing.T) {
 	}
 }
 
+// FuzzClassifyHeader feeds arbitrary header and cell text to the header to
+// measure mapping (ClassifyHeader), the area matcher and ParseValue. None
+// may panic, and a cell ParseValue accepts holds a number or a marker.
+// Seeds are literals and every text cell of the area-tables fixtures in
+// testdata/published.
 func FuzzClassifyHeader(f *testing.F) {
 	for _, s := range []string{"Category 1:\nRegistered sexual offenders (1) Level 2", "RSOs per 100,000 population²", "London¹", "[note 3]"} {
 		f.Add(s)
+	}
+	// Every text cell of the area-tables fixtures: their headers, titles
+	// and notes (numbers are left to FuzzExtract).
+	seen := map[string]bool{}
+	for _, wb := range publishedWorkbooks(f, "area-tables") {
+		for _, sh := range wb.Sheets {
+			for _, row := range sh.Rows {
+				for _, v := range row {
+					if _, err := strconv.ParseFloat(v, 64); err != nil && v != "" && !seen[v] {
+						seen[v] = true
+						f.Add(v)
+					}
+				}
+			}
+		}
 	}
 	m := NewExtractor().Areas
 	f.Fuzz(func(t *testing.T, s string) {

@@ -3,8 +3,10 @@ package sources
 import (
 	"encoding/json"
 	"errors"
+	"path/filepath"
 	"regexp"
 	"strconv"
+	"strings"
 	"testing"
 )
 
@@ -75,10 +77,38 @@ func checkFinancialYear(t *testing.T, fy string) {
 	}
 }
 
+// FuzzFinancialYearIn checks FinancialYearIn on arbitrary titles and file
+// names: no panic; an error is ErrAmbiguous with no year; a year found is
+// well formed, found again in itself, and made ambiguous by naming another
+// year before the text. Seeds are literals, the lines of
+// testdata/published/MANIFEST.tsv (file names and periods), and the title
+// rows of the area-tables fixtures.
 func FuzzFinancialYearIn(f *testing.F) {
 	for _, s := range []string{"2019 to 2020", "2019/20", "2019-20", "2019_20", "2019–2020", "1999-00",
 		"MAPPA_Annual_Report_2019-20_Area_Tables.xlsx", "2020-10-29", "2019-21", "2019-20 2020-21", "", "\xff2019-20"} {
 		f.Add(s)
+	}
+	manifest := string(publishedFiles(f, "MANIFEST.tsv")["MANIFEST.tsv"])
+	for _, line := range strings.Split(manifest, "\n") {
+		rec := strings.Split(line, "\t")
+		if len(rec) != 3 {
+			continue
+		}
+		f.Add(rec[2])
+		if rec[0] != "area-tables" {
+			continue
+		}
+		wb, err := OpenFile(filepath.Join("..", "testdata", "published", rec[2]))
+		if err != nil {
+			f.Fatal(err)
+		}
+		for _, sh := range wb.Sheets {
+			for r := 0; r < 3; r++ {
+				if v := sh.Value(r, 0); v != "" {
+					f.Add(v)
+				}
+			}
+		}
 	}
 	f.Fuzz(func(t *testing.T, s string) {
 		if len(s) > 4096 { // titles and file names are short; long inputs only slow the search
