@@ -6,10 +6,14 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
+	"time"
 
 	"go.uber.org/zap"
+	"go.uber.org/zap/zapcore"
+	"go.uber.org/zap/zaptest/observer"
 
 	"github.com/mappa-etl/mappa/pipeline"
 	"github.com/mappa-etl/mappa/sources"
@@ -118,5 +122,37 @@ func TestRebuildRemovesKilledRebuilds(t *testing.T) {
 	}
 	if _, err := os.Stat(db); err != nil {
 		t.Error(err)
+	}
+}
+
+// A rebuild cancelled while files are being parsed ahead stops, leaves no
+// database and no half-built file, and leaves no parsing goroutine behind.
+func TestRebuildCancelledWhileParsing(t *testing.T) {
+	a, err := sources.OpenArchive("../testdata/archive")
+	if err != nil {
+		t.Fatal(err)
+	}
+	before := runtime.NumGoroutine()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	core, _ := observer.New(zap.InfoLevel)
+	// Cancel once the first file has been read: the others are parsing.
+	log := zap.New(core, zap.Hooks(func(zapcore.Entry) error { cancel(); return nil }))
+	db := filepath.Join(t.TempDir(), "mappa.db")
+	if _, err := pipeline.Rebuild(ctx, a, db, log, nil); !errors.Is(err, context.Canceled) {
+		t.Fatalf("cancelled rebuild = %v, want context.Canceled", err)
+	}
+	if _, err := os.Stat(db); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("a cancelled rebuild left a database: %v", err)
+	}
+	if left, _ := filepath.Glob(db + ".rebuild-*"); len(left) > 0 {
+		t.Errorf("left behind: %v", left)
+	}
+	deadline := time.Now().Add(5 * time.Second)
+	for runtime.NumGoroutine() > before && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond)
+	}
+	if n := runtime.NumGoroutine(); n > before {
+		t.Errorf("%d goroutines after the rebuild, %d before", n, before)
 	}
 }

@@ -56,7 +56,11 @@ func (p *Parser) Parse(kind, period, path, name string, lookups []*Lookup) (*Par
 	if err != nil {
 		return nil, fmt.Errorf("open workbook %s: %w", name, err)
 	}
-	wb, err := sources.Open(name, f, st.Size())
+	var opts []sources.OpenOption
+	if kind == sources.KindPopulation {
+		opts = append(opts, sources.OnlySheets(PopulationSheet))
+	}
+	wb, err := sources.Open(name, f, st.Size(), opts...)
 	if err != nil {
 		return nil, err
 	}

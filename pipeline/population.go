@@ -185,6 +185,17 @@ func populationSheet(wb *sources.Workbook) (*sources.Sheet, error) {
 	return nil, fmt.Errorf("read population %s: no sheet \"MYE2 - Persons\" or \"MYE2 - All\" (sheets: %s)", wb.Name, strings.Join(names, ", "))
 }
 
+// PopulationSheet reports whether a sheet can be the one ReadPopulation
+// reads, so that opening a population workbook can skip the cells of the
+// others (the males and females sheets are as large as the persons sheet).
+func PopulationSheet(name string) bool {
+	switch popNorm(name) {
+	case "mye2persons", "mye2all":
+		return true
+	}
+	return false
+}
+
 // popNorm folds case, spaces, hyphens and dashes, which vary between
 // vintages of the same sheet and column names.
 func popNorm(s string) string {

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 
 	"go.uber.org/zap"
@@ -60,20 +61,38 @@ func buildInto(ctx context.Context, a *sources.Archive, m *sources.Manifest, pat
 	}
 	parser := NewParser()
 	res := &RebuildResult{Lookups: len(lookups)}
-	for _, e := range entries {
-		if err := ctx.Err(); err != nil {
-			return nil, err
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	parsed := parseAhead(ctx, a, parser, entries, lookups, runtime.GOMAXPROCS(0))
+	err = st.Batch(ctx, func() error {
+		for i, e := range entries {
+			r, ok := <-parsed[i]
+			if !ok {
+				return ctx.Err()
+			}
+			if r.err != nil {
+				return fmt.Errorf("rebuild: %w", r.err)
+			}
+			if r.p != nil {
+				logParsed(log, e, r.p)
+			}
+			// Lookups were read (and hash-checked) by ArchivedLookups above.
+			err := loadArchived(ctx, a, st, parser, e, lookups, r.p, log)
+			r.done()
+			if err != nil {
+				return fmt.Errorf("rebuild: %w", err)
+			}
+			switch e.Kind {
+			case sources.KindAreaTables:
+				res.Years = append(res.Years, e.Period)
+			case sources.KindPopulation:
+				res.MidYears = append(res.MidYears, e.Period)
+			}
 		}
-		// Lookups were read (and hash-checked) by ArchivedLookups above.
-		if err := loadArchived(ctx, a, st, parser, e, lookups, nil, log); err != nil {
-			return nil, fmt.Errorf("rebuild: %w", err)
-		}
-		switch e.Kind {
-		case sources.KindAreaTables:
-			res.Years = append(res.Years, e.Period)
-		case sources.KindPopulation:
-			res.MidYears = append(res.MidYears, e.Period)
-		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
 	if onBuilt != nil {
 		if err := onBuilt(st); err != nil {
@@ -81,6 +100,45 @@ func buildInto(ctx context.Context, a *sources.Archive, m *sources.Manifest, pat
 		}
 	}
 	return res, st.Close()
+}
+
+// parsedFile is an archived file parsed ahead of its load. done frees its
+// place so the next file can be parsed.
+type parsedFile struct {
+	p    *Parsed
+	err  error
+	done func()
+}
+
+// parseAhead parses entries on up to workers goroutines while the caller
+// loads them in order from the returned channels, one per entry. Parsing is
+// most of a rebuild and files are independent of each other, whereas loads
+// share one transaction and must keep their order. At most workers files
+// are parsed and not yet loaded, which bounds memory. When ctx ends, the
+// channels of entries not started are closed.
+func parseAhead(ctx context.Context, a *sources.Archive, parser *Parser, entries []sources.Entry, lookups []*Lookup, workers int) []chan parsedFile {
+	out := make([]chan parsedFile, len(entries))
+	for i := range out {
+		out[i] = make(chan parsedFile, 1)
+	}
+	slots := make(chan struct{}, max(workers, 1))
+	go func() {
+		for i, e := range entries {
+			select {
+			case slots <- struct{}{}:
+			case <-ctx.Done():
+				for _, ch := range out[i:] {
+					close(ch)
+				}
+				return
+			}
+			go func() {
+				p, err := parseArchived(a, parser, e, lookups)
+				out[i] <- parsedFile{p: p, err: err, done: func() { <-slots }}
+			}()
+		}
+	}()
+	return out
 }
 
 // swapIn renames the new database over the old one. The old database is

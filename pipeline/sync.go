@@ -79,15 +79,13 @@ func (s *Store) lacks(ctx context.Context, a *sources.Archive, e sources.Entry) 
 
 // loadArchived loads one archived file in its own transaction, parsing it
 // from the archive unless the caller parsed it already (while validating a
-// download). Lookups hold nothing to load but their source record.
+// download, or ahead of time). Lookups hold nothing to load but their
+// source record.
 func loadArchived(ctx context.Context, a *sources.Archive, st *Store, parser *Parser, e sources.Entry,
 	lookups []*Lookup, p *Parsed, log *zap.Logger) error {
 	if p == nil && e.Kind != sources.KindLookup {
-		path, err := a.Path(e)
-		if err != nil {
-			return err
-		}
-		if p, err = parser.Parse(e.Kind, e.Period, path, e.Filename, lookups); err != nil {
+		var err error
+		if p, err = parseArchived(a, parser, e, lookups); err != nil {
 			return err
 		}
 		logParsed(log, e, p)
@@ -96,4 +94,17 @@ func loadArchived(ctx context.Context, a *sources.Archive, st *Store, parser *Pa
 		return fmt.Errorf("load %s: %w", e.Filename, err)
 	}
 	return nil
+}
+
+// parseArchived reads an archived file after checking its bytes still
+// match their hash. Lookups are read elsewhere (ArchivedLookups): nil.
+func parseArchived(a *sources.Archive, parser *Parser, e sources.Entry, lookups []*Lookup) (*Parsed, error) {
+	if e.Kind == sources.KindLookup {
+		return nil, nil
+	}
+	path, err := a.Path(e)
+	if err != nil {
+		return nil, err
+	}
+	return parser.Parse(e.Kind, e.Period, path, e.Filename, lookups)
 }

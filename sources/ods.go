@@ -31,7 +31,7 @@ var (
 type odsReader struct{}
 
 // ReadSheets implements Reader.
-func (odsReader) ReadSheets(r io.ReaderAt, size int64) ([]*Sheet, error) {
+func (odsReader) ReadSheets(r io.ReaderAt, size int64, keep SheetFilter) ([]*Sheet, error) {
 	if err := checkFileSize(size); err != nil {
 		return nil, err
 	}
@@ -66,7 +66,7 @@ func (odsReader) ReadSheets(r io.ReaderAt, size int64) ([]*Sheet, error) {
 	// archive/zip already stops content.xml at its declared size, which
 	// openZip capped; odsCappedReader is a second, independent guard.
 	cr := &odsCappedReader{r: io.LimitReader(rc, maxPartBytes+1), left: maxPartBytes}
-	p := &odsParser{d: xml.NewDecoder(cr)}
+	p := &odsParser{d: xml.NewDecoder(cr), keep: keep}
 	sheets, err := p.parse()
 	if err != nil {
 		return nil, fmt.Errorf("read content.xml: %w", err)
@@ -112,8 +112,9 @@ func (c *odsCappedReader) Read(p []byte) (int, error) {
 
 // odsParser holds the decoder and the workbook's budget.
 type odsParser struct {
-	d *xml.Decoder
-	b budget
+	d    *xml.Decoder
+	b    budget
+	keep SheetFilter
 }
 
 // parse walks the document down to office:spreadsheet and reads each
@@ -146,6 +147,13 @@ func (p *odsParser) parse() ([]*Sheet, error) {
 		case "office:spreadsheet":
 			body = true
 		case "table:table":
+			if name, _ := odsAttr(se, "table:name"); !p.keep.wants(name) {
+				if err := p.d.Skip(); err != nil {
+					return nil, fmt.Errorf("sheet %q: %w", name, err)
+				}
+				sheets = append(sheets, &Sheet{Name: name, Skipped: true})
+				continue
+			}
 			s, err := p.readTable(se)
 			if err != nil {
 				return nil, err

@@ -67,7 +67,7 @@ func odsStoredPackage(t *testing.T, content []byte) []byte {
 // odsFuzzCheck reads pkg and checks the invariants of any successful read:
 // the caps hold and nothing empty trails a row or a sheet.
 func odsFuzzCheck(t *testing.T, pkg []byte) {
-	sheets, err := odsReader{}.ReadSheets(bytes.NewReader(pkg), int64(len(pkg)))
+	sheets, err := odsReader{}.ReadSheets(bytes.NewReader(pkg), int64(len(pkg)), nil)
 	if err != nil {
 		return
 	}

@@ -165,7 +165,7 @@ func odsCases(t testing.TB) []odsCase {
 func TestODSReader(t *testing.T) {
 	for _, tc := range odsCases(t) {
 		t.Run(tc.name, func(t *testing.T) {
-			got, err := odsReader{}.ReadSheets(bytes.NewReader(tc.pkg), int64(len(tc.pkg)))
+			got, err := odsReader{}.ReadSheets(bytes.NewReader(tc.pkg), int64(len(tc.pkg)), nil)
 			if tc.wantErr != "" {
 				if err == nil || !strings.Contains(err.Error(), tc.wantErr) {
 					t.Fatalf("error = %v, want it to contain %q", err, tc.wantErr)
@@ -212,7 +212,7 @@ func TestODSContentSizeHeader(t *testing.T) {
 	if err := zw.Close(); err != nil {
 		t.Fatal(err)
 	}
-	_, err = odsReader{}.ReadSheets(bytes.NewReader(buf.Bytes()), int64(buf.Len()))
+	_, err = odsReader{}.ReadSheets(bytes.NewReader(buf.Bytes()), int64(buf.Len()), nil)
 	if !errors.Is(err, errODSLimit) || !strings.Contains(err.Error(), "read content.xml") {
 		t.Fatalf("error = %v, want the content size limit", err)
 	}

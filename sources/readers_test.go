@@ -1,6 +1,9 @@
 package sources
 
 import (
+	"os"
+	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 )
@@ -64,5 +67,58 @@ func TestCellName(t *testing.T) {
 		if got := CellName(tc.row, tc.col); got != tc.want {
 			t.Errorf("CellName(%d, %d) = %s, want %s", tc.row, tc.col, got, tc.want)
 		}
+	}
+}
+
+// OnlySheets reads the kept sheets exactly as a full read does and keeps
+// only the names of the others, in every format.
+func TestOnlySheets(t *testing.T) {
+	keep := func(name string) bool {
+		return strings.Contains(strings.ToLower(name), "persons") || strings.Contains(strings.ToLower(name), "all")
+	}
+	for _, file := range []string{
+		"MYE2_population_by_sex_and_age_for_local_authorities_UK_mid-2016.xls",
+		"ukpopestimatesmid2019.xlsx",
+		"mye24tablesew_pfa.ods",
+	} {
+		t.Run(file, func(t *testing.T) {
+			full, err := OpenFile(filepath.Join("..", "testdata", "published", file))
+			if err != nil {
+				t.Fatal(err)
+			}
+			f, err := os.Open(filepath.Join("..", "testdata", "published", file))
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer f.Close()
+			st, _ := f.Stat()
+			part, err := Open(file, f, st.Size(), OnlySheets(keep))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(part.Sheets) != len(full.Sheets) {
+				t.Fatalf("%d sheets, want %d (skipped sheets keep their names)", len(part.Sheets), len(full.Sheets))
+			}
+			kept, skipped := 0, 0
+			for i, sh := range part.Sheets {
+				switch {
+				case sh.Name != full.Sheets[i].Name:
+					t.Errorf("sheet %d is %q, want %q", i, sh.Name, full.Sheets[i].Name)
+				case keep(sh.Name):
+					kept++
+					if sh.Skipped || !reflect.DeepEqual(sh.Rows, full.Sheets[i].Rows) {
+						t.Errorf("kept sheet %q differs from a full read", sh.Name)
+					}
+				default:
+					skipped++
+					if !sh.Skipped || len(sh.Rows) != 0 {
+						t.Errorf("sheet %q: skipped %v with %d rows, want skipped and empty", sh.Name, sh.Skipped, len(sh.Rows))
+					}
+				}
+			}
+			if kept == 0 || skipped == 0 {
+				t.Errorf("kept %d and skipped %d sheets; the fixture should have both", kept, skipped)
+			}
+		})
 	}
 }

@@ -43,6 +43,10 @@ func (f Format) MediaType() string {
 type Sheet struct {
 	Name string
 	Rows [][]string
+	// Skipped is true when the caller asked Open to leave this sheet's
+	// cells out (OnlySheets); Rows is then empty but the name is kept, so
+	// errors can still list every sheet of the file.
+	Skipped bool
 }
 
 // Value returns the text of the cell at zero-based row r and column c, or ""
@@ -73,9 +77,32 @@ type Workbook struct {
 	Sheets []*Sheet
 }
 
-// Reader reads one spreadsheet format into sheets.
+// Reader reads one spreadsheet format into sheets. keep says which sheets'
+// cells to read; nil keeps every sheet.
 type Reader interface {
-	ReadSheets(r io.ReaderAt, size int64) ([]*Sheet, error)
+	ReadSheets(r io.ReaderAt, size int64, keep SheetFilter) ([]*Sheet, error)
+}
+
+// SheetFilter reports whether the cells of the sheet with this name are
+// wanted.
+type SheetFilter func(name string) bool
+
+// wants reports whether keep keeps the sheet; a nil filter keeps all.
+func (keep SheetFilter) wants(name string) bool { return keep == nil || keep(name) }
+
+// OpenOption configures Open.
+type OpenOption func(*openOptions)
+
+type openOptions struct {
+	keep SheetFilter
+}
+
+// OnlySheets makes Open read the cells of the sheets keep accepts and only
+// the names of the others. ONS population workbooks carry males and
+// females sheets as large as the persons sheet, which is all mappa reads:
+// skipping them is most of the cost of reading those files.
+func OnlySheets(keep SheetFilter) OpenOption {
+	return func(o *openOptions) { o.keep = keep }
 }
 
 // ErrNotSpreadsheet reports bytes that are not XLSX, ODS or XLS.
@@ -105,7 +132,11 @@ func OpenFile(path string) (*Workbook, error) {
 // Open reads a workbook from r, detecting its format from its bytes. name is
 // used in errors only. A workbook over one of the reader limits fails with
 // an error wrapping ErrLimit.
-func Open(name string, r io.ReaderAt, size int64) (*Workbook, error) {
+func Open(name string, r io.ReaderAt, size int64, opts ...OpenOption) (*Workbook, error) {
+	var o openOptions
+	for _, opt := range opts {
+		opt(&o)
+	}
 	// Before Sniff, so an oversized file fails as such whatever its bytes.
 	if err := checkFileSize(size); err != nil {
 		return nil, fmt.Errorf("open workbook %s: %w", name, err)
@@ -114,7 +145,7 @@ func Open(name string, r io.ReaderAt, size int64) (*Workbook, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open workbook %s: %w", name, err)
 	}
-	sheets, err := readers[format].ReadSheets(r, size)
+	sheets, err := readers[format].ReadSheets(r, size, o.keep)
 	if err != nil {
 		return nil, fmt.Errorf("open workbook %s: read %s: %w", name, format, err)
 	}

@@ -63,4 +63,4 @@ func FuzzWorkbook(f *testing.F) {
 // ReaderAt and size it is given are ignored.
 type readerFunc func() ([]*Sheet, error)
 
-func (f readerFunc) ReadSheets(_ io.ReaderAt, _ int64) ([]*Sheet, error) { return f() }
+func (f readerFunc) ReadSheets(io.ReaderAt, int64, SheetFilter) ([]*Sheet, error) { return f() }

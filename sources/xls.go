@@ -21,7 +21,7 @@ type xlsReader struct{}
 // fail one file, never the process. The library also parses the whole
 // workbook before returning, so the limits it cannot enforce are checked
 // first by checkXLS on the same bytes.
-func (xlsReader) ReadSheets(r io.ReaderAt, size int64) (sheets []*Sheet, err error) {
+func (xlsReader) ReadSheets(r io.ReaderAt, size int64, keep SheetFilter) (sheets []*Sheet, err error) {
 	defer func() {
 		if p := recover(); p != nil {
 			sheets, err = nil, fmt.Errorf("cannot decode BIFF8 workbook: %v", p)
@@ -47,6 +47,12 @@ func (xlsReader) ReadSheets(r io.ReaderAt, size int64) (sheets []*Sheet, err err
 			return nil, err
 		}
 		sh := &Sheet{Name: src.GetName()}
+		if !keep.wants(sh.Name) {
+			// The library has parsed it already; only the copy is saved.
+			sh.Skipped = true
+			sheets = append(sheets, sh)
+			continue
+		}
 		if err := readXLSSheet(src, sh, &b); err != nil {
 			return nil, fmt.Errorf("sheet %q: %w", sh.Name, err)
 		}

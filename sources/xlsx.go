@@ -18,7 +18,7 @@ import (
 type xlsxReader struct{}
 
 // ReadSheets implements Reader.
-func (xlsxReader) ReadSheets(r io.ReaderAt, size int64) ([]*Sheet, error) {
+func (xlsxReader) ReadSheets(r io.ReaderAt, size int64, keep SheetFilter) ([]*Sheet, error) {
 	if err := checkFileSize(size); err != nil {
 		return nil, err
 	}
@@ -43,6 +43,10 @@ func (xlsxReader) ReadSheets(r io.ReaderAt, size int64) ([]*Sheet, error) {
 	var b budget
 	sheets := make([]*Sheet, 0, len(names))
 	for _, name := range names {
+		if !keep.wants(name) {
+			sheets = append(sheets, &Sheet{Name: name, Skipped: true})
+			continue
+		}
 		sh, err := readXLSXSheet(f, name, &b)
 		if err != nil {
 			return nil, fmt.Errorf("sheet %q: %w", name, err)

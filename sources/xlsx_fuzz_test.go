@@ -77,7 +77,7 @@ func fuzzRead(t *testing.T, rd Reader, data []byte) ([]*Sheet, error) {
 			}
 			done <- out
 		}()
-		out.sheets, out.err = rd.ReadSheets(bytes.NewReader(data), int64(len(data)))
+		out.sheets, out.err = rd.ReadSheets(bytes.NewReader(data), int64(len(data)), nil)
 	}()
 	timer := time.NewTimer(fuzzReadTimeout)
 	defer timer.Stop()
