@@ -41,7 +41,8 @@ type Runner struct {
 
 	parser  *Parser
 	parsed  map[string]*Parsed // by sha256: files parsed while validating
-	lookups []*Lookup          // the archive's, read once lookups are fetched
+	lookups []*Lookup          // the archive's, once a population file needs them
+	read    bool               // lookups has been read
 	totals  RunTotals
 }
 
@@ -54,21 +55,12 @@ var ErrSomeFailed = errors.New("some files failed")
 // database lacks, each in its own transaction. A failing file does not stop
 // the others; the returned error says how many failed.
 func (r *Runner) Run(ctx context.Context, cfg RunConfig) (RunTotals, error) {
-	r.parser, r.parsed, r.lookups, r.totals = NewParser(), map[string]*Parsed{}, nil, RunTotals{}
+	r.parser, r.parsed, r.lookups, r.read, r.totals = NewParser(), map[string]*Parsed{}, nil, false, RunTotals{}
 	if r.Log == nil {
 		r.Log = zap.NewNop()
 	}
 	for _, src := range cfg.Lookups {
 		r.fetchInput(ctx, sources.KindLookup, "", src)
-	}
-	// Every population file, fetched or pending, is mapped with these.
-	m, err := r.Archive.Manifest()
-	if err == nil {
-		r.lookups, err = ArchivedLookups(r.Archive, m)
-	}
-	if err != nil {
-		r.fail(RunFile{URL: r.Archive.Dir, Kind: "archive"}, err)
-		return r.totals, err
 	}
 	years := make([]string, 0, len(cfg.Population))
 	for y := range cfg.Population {
@@ -157,7 +149,7 @@ func (r *Runner) fetchInput(ctx context.Context, kind, period, src string) {
 	// every scheduled run. The error names it, and it stays where it is.
 	name := filepath.Base(src)
 	res, err := r.Archive.AddFetched(sources.Entry{Kind: kind, Period: period, Filename: name}, f,
-		validator(r.parser, r.lookups, kind, period, name, &parsed))
+		validator(r.parser, r.archivedLookups, kind, period, name, &parsed))
 	r.settle(rf, res, err, parsed)
 }
 
@@ -185,7 +177,7 @@ func (r *Runner) fetchFile(ctx context.Context, f *sources.Fetcher, meta sources
 		e := meta
 		e.ETag, e.LastModified = got.Validators.ETag, got.Validators.LastModified
 		var err error
-		res, err = r.Archive.AddFetched(e, body, validator(r.parser, r.lookups, meta.Kind, meta.Period, meta.Filename, &parsed))
+		res, err = r.Archive.AddFetched(e, body, validator(r.parser, r.archivedLookups, meta.Kind, meta.Period, meta.Filename, &parsed))
 		var invalid invalidFile
 		if errors.As(err, &invalid) {
 			// Not a transfer failure: say what the server claimed to send.
@@ -208,9 +200,34 @@ func (r *Runner) fetchFile(ctx context.Context, f *sources.Fetcher, meta sources
 // validator checks a staged file before it enters the archive: it must be
 // what its kind says (a spreadsheet, not an HTML error page), and must
 // parse and map completely. What it read is kept in *parsed for the load.
-func validator(parser *Parser, lookups []*Lookup, kind, period, name string, parsed **Parsed) sources.Validator {
+// archivedLookups reads the archive's lookups the first time a population
+// file needs them (after this run's lookups are fetched), so a run in which
+// nothing changed parses no file at all.
+func (r *Runner) archivedLookups() ([]*Lookup, error) {
+	if r.read {
+		return r.lookups, nil
+	}
+	m, err := r.Archive.Manifest()
+	if err != nil {
+		return nil, err
+	}
+	if r.lookups, err = ArchivedLookups(r.Archive, m); err != nil {
+		return nil, err
+	}
+	r.read = true
+	return r.lookups, nil
+}
+
+func validator(parser *Parser, lookups func() ([]*Lookup, error), kind, period, name string, parsed **Parsed) sources.Validator {
 	return func(staged string) (string, error) {
-		p, err := parser.Parse(kind, period, staged, name, lookups)
+		var lks []*Lookup
+		if kind == sources.KindPopulation {
+			var err error
+			if lks, err = lookups(); err != nil {
+				return "", err
+			}
+		}
+		p, err := parser.Parse(kind, period, staged, name, lks)
 		if err != nil {
 			return "", invalidFile{err}
 		}
@@ -276,7 +293,14 @@ func (r *Runner) loadPending(ctx context.Context) {
 		if ctx.Err() != nil {
 			return
 		}
-		if err := loadArchived(ctx, r.Archive, r.Store, r.parser, e, r.lookups, r.parsed[e.SHA256], r.Log); err != nil {
+		var lookups []*Lookup
+		if e.Kind == sources.KindPopulation && r.parsed[e.SHA256] == nil {
+			if lookups, err = r.archivedLookups(); err != nil {
+				r.loadFailed(e, err)
+				continue
+			}
+		}
+		if err := loadArchived(ctx, r.Archive, r.Store, r.parser, e, lookups, r.parsed[e.SHA256], r.Log); err != nil {
 			r.loadFailed(e, err)
 			continue
 		}

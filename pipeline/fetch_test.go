@@ -28,7 +28,7 @@ type liveFixture struct {
 
 // newLiveFixture's runs cap downloads at 1 MiB (the largest fixture is
 // 0.6 MiB), retry twice and give up after 300 ms without data.
-func newLiveFixture(t *testing.T) *liveFixture {
+func newLiveFixture(t testing.TB) *liveFixture {
 	t.Helper()
 	srv, fx, err := govuktest.NewMAPPA("../testdata/published")
 	if err != nil {
@@ -45,7 +45,7 @@ func newLiveFixture(t *testing.T) *liveFixture {
 }
 
 // loadedLiveFixture is a liveFixture after a first, clean run.
-func loadedLiveFixture(t *testing.T) *liveFixture {
+func loadedLiveFixture(t testing.TB) *liveFixture {
 	t.Helper()
 	l := newLiveFixture(t)
 	if _, err := l.run(t); err != nil {
@@ -54,7 +54,7 @@ func loadedLiveFixture(t *testing.T) *liveFixture {
 	return l
 }
 
-func (l *liveFixture) run(t *testing.T) (RunTotals, error) {
+func (l *liveFixture) run(t testing.TB) (RunTotals, error) {
 	t.Helper()
 	f, err := sources.NewFetcher(l.srv.URL(""), sources.WithRetries(2, time.Millisecond, 5*time.Millisecond),
 		sources.WithTimeouts(time.Second, 300*time.Millisecond), sources.WithRateLimit(1000), sources.WithMaxBytes(1<<20))

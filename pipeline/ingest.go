@@ -191,7 +191,7 @@ func AddFile(ctx context.Context, a *sources.Archive, st *Store, log *zap.Logger
 	parser := NewParser()
 	var parsed *Parsed
 	added, err := a.Add(sources.Entry{Kind: kind, Period: period, Filename: name}, f,
-		validator(parser, lookups, kind, period, name, &parsed))
+		validator(parser, func() ([]*Lookup, error) { return lookups, nil }, kind, period, name, &parsed))
 	res := AddFileResult{AddResult: added}
 	if err != nil {
 		if res.Rejected != "" {

@@ -11,7 +11,7 @@ import (
 	"github.com/mappa-etl/mappa/schema"
 )
 
-func openTestStore(t *testing.T) *Store {
+func openTestStore(t testing.TB) *Store {
 	t.Helper()
 	st, err := OpenStore(context.Background(), filepath.Join(t.TempDir(), "t.db"))
 	if err != nil {

@@ -1,0 +1,50 @@
+package pipeline
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+)
+
+// A run when nothing changed upstream parses no file: every attachment is
+// answered 304 and nothing archived is read. To prove it, every archived
+// file is damaged first; reading any of them would fail its hash check.
+func TestUnchangedRunReadsNoArchivedFile(t *testing.T) {
+	l := loadedLiveFixture(t)
+	before := dump(t, l.store)
+	files, err := filepath.Glob(filepath.Join(l.archive.Dir, "files", "*"))
+	if err != nil || len(files) != 26 {
+		t.Fatalf("archived files: %d, %v; want 26", len(files), err)
+	}
+	for _, f := range files {
+		if err := os.WriteFile(f, []byte("damaged"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	totals, err := l.run(t)
+	if err != nil {
+		t.Fatalf("unchanged run read an archived file: %v", err)
+	}
+	if totals.Count(FileUnchanged) != 26 || len(totals.Years) != 0 {
+		t.Errorf("files %+v, years %v; want 26 unchanged and nothing loaded", totals.Files, totals.Years)
+	}
+	if dump(t, l.store) != before {
+		t.Error("the database changed")
+	}
+}
+
+// BenchmarkRunUnchanged is a scheduled run on a day nothing changed: the
+// collection and 12 release pages read, 26 files revalidated with
+// conditional requests answered 304, no file parsed. The fake GOV.UK is on
+// loopback with no rate limit, so the time is mappa's own plus loopback
+// round trips.
+func BenchmarkRunUnchanged(b *testing.B) {
+	l := loadedLiveFixture(b)
+	b.ReportAllocs()
+	for b.Loop() {
+		totals, err := l.run(b)
+		if err != nil || totals.Count(FileUnchanged) != 26 {
+			b.Fatalf("run: %+v, %v", totals.Files, err)
+		}
+	}
+}
