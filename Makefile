@@ -4,9 +4,11 @@ BIN         := bin
 MAPPA       := $(BIN)/mappa
 STATICCHECK := $(BIN)/staticcheck
 STATICCHECK_VERSION := v0.8.2
+BENCHSTAT   := $(BIN)/benchstat
+BENCHSTAT_VERSION := v0.0.0-20260908200009-22c9c6c9d4da
 DEMO_DB     ?= mappa.db
 
-.PHONY: all build test lint demo docs fixtures fixture-archive fuzz clean
+.PHONY: all build test lint demo docs bench bench-compare fixtures fixture-archive fuzz clean
 
 all: build
 
@@ -27,6 +29,28 @@ lint: $(STATICCHECK)
 test: lint
 	$(GO) test -count=1 ./...
 	$(GO) test -race -count=1 ./sources/...
+
+$(BENCHSTAT):
+	GOBIN=$(CURDIR)/$(BIN) $(GO) install golang.org/x/perf/cmd/benchstat@$(BENCHSTAT_VERSION)
+
+# Every benchmark (or those matching BENCH), BENCHCOUNT times, into
+# BENCHOUT, summarised by benchstat. docs/performance.md has the method.
+BENCH      ?= .
+BENCHCOUNT ?= 6
+BENCHOUT   ?= bench.txt
+bench: $(BENCHSTAT)
+	$(GO) test -run '^$$' -bench '$(BENCH)' -benchmem -count $(BENCHCOUNT) ./... | tee $(BENCHOUT)
+	$(BENCHSTAT) $(BENCHOUT)
+
+# The same benchmarks at BASE (default: the previous commit) and in the
+# working tree, compared by benchstat.
+BASE ?= HEAD~1
+bench-compare: $(BENCHSTAT)
+	rm -rf $(BIN)/bench-base && git worktree add --detach $(BIN)/bench-base $(BASE)
+	cd $(BIN)/bench-base && $(GO) test -run '^$$' -bench '$(BENCH)' -benchmem -count $(BENCHCOUNT) ./... > $(CURDIR)/bench-base.txt; \
+	  status=$$?; cd $(CURDIR) && git worktree remove --force $(BIN)/bench-base; exit $$status
+	$(GO) test -run '^$$' -bench '$(BENCH)' -benchmem -count $(BENCHCOUNT) ./... > $(BENCHOUT)
+	$(BENCHSTAT) bench-base.txt $(BENCHOUT)
 
 # Rebuild the demo database from the bundled archive, offline, and show the
 # latest year.

@@ -38,7 +38,7 @@ import (
 // $PATH lookup, and the child is exactly the code under test.
 
 // mappaCommand returns an unstarted `mappa ARGS...` in dir.
-func mappaCommand(t *testing.T, dir string, args ...string) *exec.Cmd {
+func mappaCommand(t testing.TB, dir string, args ...string) *exec.Cmd {
 	t.Helper()
 	exe, err := os.Executable()
 	if err != nil {
