@@ -33,10 +33,21 @@ type CheckResult struct {
 
 // RunChecks checks one financial year's observations and computed rates.
 func RunChecks(year string, obs []Observation, rates []RSORate) []CheckResult {
-	var mine []Observation
+	// Copied only if obs holds other years: refreshDerived passes one
+	// year's, and copying a large year's cost more than checking it.
+	n := 0
 	for _, o := range obs {
 		if o.FinancialYear == year {
-			mine = append(mine, o)
+			n++
+		}
+	}
+	mine := obs
+	if n != len(obs) {
+		mine = make([]Observation, 0, n)
+		for _, o := range obs {
+			if o.FinancialYear == year {
+				mine = append(mine, o)
+			}
 		}
 	}
 	c := &checker{year: year, obs: mine}

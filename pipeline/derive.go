@@ -107,7 +107,7 @@ func ComputeGrowth(obs []Observation) []Growth {
 		year, area string
 		col        Column
 	}
-	values := map[key]float64{}
+	values := make(map[key]float64, len(obs))
 	for _, o := range obs {
 		if o.Number != nil && o.Measure != MeasureRSORate {
 			values[key{o.FinancialYear, o.AreaCode, o.Column}] = *o.Number

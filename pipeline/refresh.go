@@ -3,6 +3,7 @@ package pipeline
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 )
 
@@ -22,41 +23,86 @@ func refreshDerived(ctx context.Context, tx *sql.Tx) error {
 	}
 	rates := ComputeRates(obs, pops)
 	growth := ComputeGrowth(obs)
-	years := map[string]bool{}
-	for _, o := range obs {
-		years[o.FinancialYear] = true
-	}
 	for _, table := range []string{"rso_rates", "growth", "check_results"} {
 		if _, err := tx.ExecContext(ctx, "DELETE FROM "+table); err != nil {
 			return err
 		}
 	}
+	// Multi-row prepared INSERTs: one statement per row (and, for rates
+	// and checks, one prepared per row) cost more than the derivation.
+	ins := newBulkInsert(ctx, tx, "rso_rates", "financial_year", "area_code", "rsos", "population_mid_year", "population_10plus", "rso_rate_per_100k")
+	defer ins.close()
 	for _, r := range rates {
-		if _, err := tx.ExecContext(ctx, `INSERT INTO rso_rates (financial_year, area_code, rsos, population_mid_year, population_10plus, rso_rate_per_100k)
-			VALUES (?, ?, ?, ?, ?, ?)`, r.FinancialYear, r.AreaCode, r.RSOs, r.PopulationMidYear, r.Population10Plus, r.RatePer100k); err != nil {
-			return fmt.Errorf("insert rate %s %s: %w", r.FinancialYear, r.AreaCode, err)
+		if err := ins.add(r.FinancialYear, r.AreaCode, r.RSOs, r.PopulationMidYear, r.Population10Plus, r.RatePer100k); err != nil {
+			return rateInsertError(rates, err)
 		}
 	}
-	gstmt, err := tx.PrepareContext(ctx, `INSERT INTO growth (financial_year, area_code, measure, category, level, value, previous_value, growth_pct)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?)`)
-	if err != nil {
-		return err
+	if err := ins.flush(); err != nil {
+		return rateInsertError(rates, err)
 	}
-	defer gstmt.Close()
+	gins := newBulkInsert(ctx, tx, "growth", "financial_year", "area_code", "measure", "category", "level", "value", "previous_value", "growth_pct")
+	defer gins.close()
 	for _, g := range growth {
-		if _, err := gstmt.ExecContext(ctx, g.FinancialYear, g.AreaCode, g.Measure, g.Category, g.Level, g.Value, g.Previous, g.Pct); err != nil {
-			return fmt.Errorf("insert growth %s %s: %w", g.FinancialYear, g.AreaCode, err)
+		var pct any
+		if g.Pct != nil {
+			pct = *g.Pct
+		}
+		if err := gins.add(g.FinancialYear, g.AreaCode, g.Measure, g.Category, g.Level, g.Value, g.Previous, pct); err != nil {
+			return growthInsertError(growth, err)
 		}
 	}
-	for y := range years {
-		for _, c := range RunChecks(y, obs, rates) {
-			if _, err := tx.ExecContext(ctx, `INSERT INTO check_results (financial_year, check_name, subject, status, detail)
-				VALUES (?, ?, ?, ?, ?)`, c.FinancialYear, c.Check, c.Subject, c.Status, c.Detail); err != nil {
-				return fmt.Errorf("insert check %s %s: %w", c.Check, c.Subject, err)
-			}
+	if err := gins.flush(); err != nil {
+		return growthInsertError(growth, err)
+	}
+	cins := newBulkInsert(ctx, tx, "check_results", "financial_year", "check_name", "subject", "status", "detail")
+	defer cins.close()
+	var checks []CheckResult
+	// obs is ordered by year, so each year's checks get only its own
+	// observations instead of filtering every year's.
+	for len(obs) > 0 {
+		n := 1
+		for n < len(obs) && obs[n].FinancialYear == obs[0].FinancialYear {
+			n++
 		}
+		checks = append(checks, RunChecks(obs[0].FinancialYear, obs[:n], rates)...)
+		obs = obs[n:]
+	}
+	for _, c := range checks {
+		if err := cins.add(c.FinancialYear, c.Check, c.Subject, c.Status, c.Detail); err != nil {
+			return checkInsertError(checks, err)
+		}
+	}
+	if err := cins.flush(); err != nil {
+		return checkInsertError(checks, err)
 	}
 	return nil
+}
+
+func rateInsertError(rates []RSORate, err error) error {
+	var re *bulkRowError
+	if !errors.As(err, &re) {
+		return err
+	}
+	r := rates[re.row]
+	return fmt.Errorf("insert rate %s %s: %w", r.FinancialYear, r.AreaCode, re.err)
+}
+
+func growthInsertError(growth []Growth, err error) error {
+	var re *bulkRowError
+	if !errors.As(err, &re) {
+		return err
+	}
+	g := growth[re.row]
+	return fmt.Errorf("insert growth %s %s: %w", g.FinancialYear, g.AreaCode, re.err)
+}
+
+func checkInsertError(checks []CheckResult, err error) error {
+	var re *bulkRowError
+	if !errors.As(err, &re) {
+		return err
+	}
+	c := checks[re.row]
+	return fmt.Errorf("insert check %s %s: %w", c.Check, c.Subject, re.err)
 }
 
 func readObservations(ctx context.Context, tx *sql.Tx) ([]Observation, error) {

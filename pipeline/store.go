@@ -3,6 +3,7 @@ package pipeline
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"net/url"
 	"time"
@@ -145,24 +146,37 @@ func (s *Store) LoadAreaTables(ctx context.Context, rel Release, src SourceFile,
 		if err != nil {
 			return fmt.Errorf("record release %s: %w", rel.FinancialYear, err)
 		}
-		stmt, err := tx.PrepareContext(ctx, `INSERT INTO observations
-			(financial_year, area_code, measure, category, level, value, marker, source_sha256, sheet, cell)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
-		if err != nil {
-			return err
-		}
-		defer stmt.Close()
+		ins := newBulkInsert(ctx, tx, "observations", "financial_year", "area_code", "measure", "category", "level",
+			"value", "marker", "source_sha256", "sheet", "cell")
+		defer ins.close()
+		// Putting a string in an interface allocates. The year and source
+		// are those of every row, and areas, measures, categories, levels
+		// and sheets repeat row after row, so each is boxed once a load.
+		year, sha := any(rel.FinancialYear), any(src.SHA256)
+		boxes := boxCache{}
 		for _, o := range obs {
 			if o.FinancialYear != rel.FinancialYear {
 				return fmt.Errorf("observation for %s in a load of %s", o.FinancialYear, rel.FinancialYear)
 			}
-			if _, err := stmt.ExecContext(ctx, o.FinancialYear, o.AreaCode, o.Measure, o.Category, o.Level,
-				o.Number, nullable(o.Marker), src.SHA256, o.Sheet, o.Cell); err != nil {
-				return fmt.Errorf("insert %s %s from %s!%s: %w", o.AreaCode, o.Measure, o.Sheet, o.Cell, err)
+			if err := ins.add(year, boxes.of(o.AreaCode), boxes.of(o.Measure), boxes.of(o.Category), boxes.of(o.Level),
+				nullableNumber(o.Number), nullable(o.Marker), sha, boxes.of(o.Sheet), o.Cell); err != nil {
+				return observationInsertError(obs, err)
 			}
+		}
+		if err := ins.flush(); err != nil {
+			return observationInsertError(obs, err)
 		}
 		return nil
 	})
+}
+
+func observationInsertError(obs []Observation, err error) error {
+	var re *bulkRowError
+	if !errors.As(err, &re) {
+		return err
+	}
+	o := obs[re.row]
+	return fmt.Errorf("insert %s %s from %s!%s: %w", o.AreaCode, o.Measure, o.Sheet, o.Cell, re.err)
 }
 
 // LoadPopulation replaces one mid-year estimate, atomically.
@@ -182,17 +196,30 @@ func (s *Store) LoadPopulation(ctx context.Context, midYear int, src SourceFile,
 		if err != nil {
 			return err
 		}
+		ins := newBulkInsert(ctx, tx, "population", "mid_year", "area_code", "persons_10plus", "persons_all_ages", "source_sha256")
+		defer ins.close()
 		for _, p := range pops {
 			if p.MidYear != midYear {
 				return fmt.Errorf("population for mid-%d in a load of mid-%d", p.MidYear, midYear)
 			}
-			if _, err := tx.ExecContext(ctx, `INSERT INTO population (mid_year, area_code, persons_10plus, persons_all_ages, source_sha256)
-				VALUES (?, ?, ?, ?, ?)`, p.MidYear, p.AreaCode, p.Persons10Plus, p.PersonsAllAges, src.SHA256); err != nil {
-				return fmt.Errorf("insert population %s mid-%d: %w", p.AreaCode, p.MidYear, err)
+			if err := ins.add(p.MidYear, p.AreaCode, p.Persons10Plus, p.PersonsAllAges, src.SHA256); err != nil {
+				return populationInsertError(pops, err)
 			}
+		}
+		if err := ins.flush(); err != nil {
+			return populationInsertError(pops, err)
 		}
 		return nil
 	})
+}
+
+func populationInsertError(pops []Population, err error) error {
+	var re *bulkRowError
+	if !errors.As(err, &re) {
+		return err
+	}
+	p := pops[re.row]
+	return fmt.Errorf("insert population %s mid-%d: %w", p.AreaCode, p.MidYear, re.err)
 }
 
 // RecordSource records an archived file that loads nothing itself (a lookup).

@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"fmt"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -166,5 +167,33 @@ func TestISOTimestamp(t *testing.T) {
 		if got := isoTimestamp(tc.in); got != tc.want {
 			t.Errorf("%s: isoTimestamp(%q) = %q, want %q", tc.name, tc.in, got, tc.want)
 		}
+	}
+}
+
+// Rows go in 200 to a statement; a bad row in any statement still fails the
+// load naming that row's sheet and cell, and the database is unchanged.
+func TestBulkLoadNamesTheFailingRow(t *testing.T) {
+	st := openTestStore(t)
+	loadLegacyYear(t, st, "2019-20")
+	before := dump(t, st)
+	ex, err := NewExtractor().Extract(book(legacySheet(false)), "2019-20")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, at := range []int{0, rowsPerInsert - 1, rowsPerInsert + 7, len(ex.Observations) - 1} {
+		t.Run(fmt.Sprint("row ", at), func(t *testing.T) {
+			obs := slices.Clone(ex.Observations)
+			obs[at].AreaCode, obs[at].Sheet, obs[at].Cell = "E99999999", "Bad sheet", "Z99"
+			err := st.LoadAreaTables(context.Background(), Release{FinancialYear: "2019-20"}, src("area-tables", "2019-20"), obs)
+			if err == nil || !strings.Contains(err.Error(), "insert E99999999 "+obs[at].Measure+" from Bad sheet!Z99") {
+				t.Errorf("error = %v, want it to name Bad sheet!Z99", err)
+			}
+			if dump(t, st) != before {
+				t.Error("a failed load changed the database")
+			}
+		})
+	}
+	if len(ex.Observations) <= rowsPerInsert+7 {
+		t.Fatalf("only %d observations: the test needs more than one statement's worth", len(ex.Observations))
 	}
 }

@@ -1,0 +1,78 @@
+package pipeline
+
+import (
+	"context"
+	"testing"
+)
+
+// BenchmarkDerive measures derivation over every fixture year's
+// observations (12 years, extracted once outside the loop) and every
+// population estimate: ComputeRates, ComputeGrowth and RunChecks in
+// memory, and refreshDerived, which does all three against a store
+// holding the same data and rewrites rso_rates, growth and check_results.
+// rows/s counts the observations derived from.
+func BenchmarkDerive(b *testing.B) {
+	fx := loadFixtureYears(b)
+	pops := fx.allPops()
+	rates := ComputeRates(fx.all, pops)
+
+	b.Run("ComputeRates", func(b *testing.B) {
+		b.ReportAllocs()
+		n := 0
+		for b.Loop() {
+			ComputeRates(fx.all, pops)
+			n++
+		}
+		reportRate(b, len(fx.all), n, "rows/s")
+	})
+	b.Run("ComputeGrowth", func(b *testing.B) {
+		b.ReportAllocs()
+		n := 0
+		for b.Loop() {
+			ComputeGrowth(fx.all)
+			n++
+		}
+		reportRate(b, len(fx.all), n, "rows/s")
+	})
+	b.Run("RunChecks", func(b *testing.B) {
+		b.ReportAllocs()
+		n := 0
+		for b.Loop() {
+			for _, y := range fx.years {
+				RunChecks(y, fx.all, rates)
+			}
+			n++
+		}
+		reportRate(b, len(fx.all), n, "rows/s")
+	})
+	b.Run("refreshDerived", func(b *testing.B) {
+		st := openBenchStore(b)
+		fx.loadInto(b, st)
+		benchRefresh(b, st, len(fx.all))
+	})
+}
+
+// benchRefresh times refreshDerived in its own committed transaction, as
+// at the end of a load; it is idempotent, so every iteration does the same
+// work.
+func benchRefresh(b *testing.B, st *Store, rows int) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	b.ReportAllocs()
+	n := 0
+	for b.Loop() {
+		tx, err := st.DB.BeginTx(ctx, nil)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if err := refreshDerived(ctx, tx); err != nil {
+			tx.Rollback()
+			b.Fatal(err)
+		}
+		if err := tx.Commit(); err != nil {
+			b.Fatal(err)
+		}
+		n++
+	}
+	reportRate(b, rows, n, "rows/s")
+}
