@@ -2,7 +2,6 @@ package sources
 
 import (
 	"archive/zip"
-	"encoding/xml"
 	"errors"
 	"fmt"
 	"io"
@@ -66,7 +65,7 @@ func (odsReader) ReadSheets(r io.ReaderAt, size int64, keep SheetFilter) ([]*She
 	// archive/zip already stops content.xml at its declared size, which
 	// openZip capped; odsCappedReader is a second, independent guard.
 	cr := &odsCappedReader{r: io.LimitReader(rc, maxPartBytes+1), left: maxPartBytes}
-	p := &odsParser{d: xml.NewDecoder(cr), keep: keep}
+	p := &odsParser{x: newODSLexer(cr), keep: keep, strs: make(map[string]string)}
 	sheets, err := p.parse()
 	if err != nil {
 		return nil, fmt.Errorf("read content.xml: %w", err)
@@ -110,11 +109,15 @@ func (c *odsCappedReader) Read(p []byte) (int, error) {
 	return n, err
 }
 
-// odsParser holds the decoder and the workbook's budget.
+// odsParser holds the tokenizer, the workbook's budget and buffers reused
+// from cell to cell.
 type odsParser struct {
-	d    *xml.Decoder
-	b    budget
-	keep SheetFilter
+	x     *odsLexer
+	b     budget
+	keep  SheetFilter
+	strs  map[string]string // intern
+	text  []byte            // readCellText
+	cells []string          // readRow
 }
 
 // parse walks the document down to office:spreadsheet and reads each
@@ -123,18 +126,17 @@ func (p *odsParser) parse() ([]*Sheet, error) {
 	var sheets []*Sheet
 	root, body := false, false
 	for {
-		tok, err := p.d.Token()
+		kind, err := p.x.next()
 		if err == io.EOF {
 			break
 		}
 		if err != nil {
 			return nil, err
 		}
-		se, ok := tok.(xml.StartElement)
-		if !ok {
+		if kind != odsStartTag {
 			continue
 		}
-		tag := odsTag(se.Name)
+		tag := p.x.tag
 		if !root {
 			if tag != "office:document-content" {
 				return nil, fmt.Errorf("root element is <%s>, want office:document-content", tag)
@@ -147,20 +149,20 @@ func (p *odsParser) parse() ([]*Sheet, error) {
 		case "office:spreadsheet":
 			body = true
 		case "table:table":
-			if name, _ := odsAttr(se, "table:name"); !p.keep.wants(name) {
-				if err := p.d.Skip(); err != nil {
+			if name, _ := p.odsAttr("table:name"); !p.keep.wants(name) {
+				if err := p.x.skip(); err != nil {
 					return nil, fmt.Errorf("sheet %q: %w", name, err)
 				}
 				sheets = append(sheets, &Sheet{Name: name, Skipped: true})
 				continue
 			}
-			s, err := p.readTable(se)
+			s, err := p.readTable()
 			if err != nil {
 				return nil, err
 			}
 			sheets = append(sheets, s)
 		default:
-			if err := p.d.Skip(); err != nil {
+			if err := p.x.skip(); err != nil {
 				return nil, err
 			}
 		}
@@ -181,36 +183,40 @@ type odsTable struct {
 
 func (t *odsTable) height() int64 { return int64(len(t.sheet.Rows)) + t.emptyRows }
 
-// readTable reads one table:table up to its end tag. Row wrappers are
-// entered rather than recursed into, so deep nesting cannot exhaust the stack.
-func (p *odsParser) readTable(start xml.StartElement) (*Sheet, error) {
-	name, _ := odsAttr(start, "table:name")
+// readTable reads one table:table, the current token, up to its end tag.
+// Row wrappers are entered rather than recursed into, so deep nesting
+// cannot exhaust the stack.
+func (p *odsParser) readTable() (*Sheet, error) {
+	name, _ := p.odsAttr("table:name")
 	if err := p.b.addSheet(); err != nil {
 		return nil, fmt.Errorf("sheet %q: %w", name, err)
 	}
 	t := &odsTable{sheet: &Sheet{Name: name}}
 	for {
-		tok, err := p.d.Token()
+		kind, err := p.x.next()
+		if err == io.EOF {
+			err = p.x.syntaxError("unexpected EOF")
+		}
 		if err != nil {
 			return nil, fmt.Errorf("sheet %q: %w", name, err)
 		}
-		switch tok := tok.(type) {
-		case xml.StartElement:
-			switch odsTag(tok.Name) {
+		switch kind {
+		case odsStartTag:
+			switch p.x.tag {
 			case "table:table-row":
-				err = p.readRow(tok, t)
+				err = p.readRow(t)
 			case "table:table-row-group", "table:table-header-rows", "table:table-rows":
 				// Their rows are ordinary rows; the wrappers only group them.
 			default:
-				err = p.d.Skip()
+				err = p.x.skip()
 			}
 			if err != nil {
 				return nil, fmt.Errorf("sheet %q: %w", name, err)
 			}
-		case xml.EndElement:
+		case odsEndTag:
 			// Everything but wrappers was skipped whole, so the first
 			// table:table end tag seen here is this table's.
-			if odsTag(tok.Name) == "table:table" {
+			if p.x.tag == "table:table" {
 				return t.sheet, nil
 			}
 		}
@@ -225,32 +231,39 @@ type odsRow struct {
 	text       int64
 }
 
-// readRow reads one table:table-row and adds it, repeated, to t.
-func (p *odsParser) readRow(start xml.StartElement, t *odsTable) error {
+// readRow reads one table:table-row, the current token, and adds it,
+// repeated, to t.
+func (p *odsParser) readRow(t *odsTable) error {
 	rowNum := t.height() + 1
-	repeat, err := odsRepeat(start, "table:number-rows-repeated", maxRows)
+	repeat, err := p.odsRepeat("table:number-rows-repeated", maxRows)
 	if err != nil {
 		return fmt.Errorf("row %d: %w", rowNum, err)
 	}
-	var row odsRow
+	// The cells are gathered in a buffer kept from row to row and copied
+	// out once, at their final length.
+	row := odsRow{cells: p.cells[:0]}
+	defer func() { p.cells = row.cells[:0] }()
 	for {
-		tok, err := p.d.Token()
+		kind, err := p.x.next()
+		if err == io.EOF {
+			err = p.x.syntaxError("unexpected EOF")
+		}
 		if err != nil {
 			return fmt.Errorf("row %d: %w", rowNum, err)
 		}
-		switch tok := tok.(type) {
-		case xml.StartElement:
+		switch kind {
+		case odsStartTag:
 			col := int64(len(row.cells)) + row.emptyCells
-			switch odsTag(tok.Name) {
+			switch p.x.tag {
 			case "table:table-cell", "table:covered-table-cell":
-				err = p.readCell(tok, &row)
+				err = p.readCell(&row)
 			default:
-				err = p.d.Skip()
+				err = p.x.skip()
 			}
 			if err != nil {
 				return fmt.Errorf("cell %s: %w", CellName(int(rowNum-1), int(min(col, maxColumns))), err)
 			}
-		case xml.EndElement:
+		case odsEndTag:
 			// Cells and unknown children were consumed whole: this is ours.
 			if err := p.addRows(t, &row, repeat); err != nil {
 				return fmt.Errorf("row %d: %w", rowNum, err)
@@ -278,7 +291,9 @@ func (p *odsParser) addCells(row *odsRow, v string, n int64) error {
 	}
 	row.text += int64(len(v)) * n
 	row.cells = slices.Grow(row.cells, int(row.emptyCells+n))
-	row.cells = append(row.cells, make([]string, row.emptyCells)...)
+	for range row.emptyCells {
+		row.cells = append(row.cells, "")
+	}
 	for range n {
 		row.cells = append(row.cells, v)
 	}
@@ -305,9 +320,9 @@ func (p *odsParser) addRows(t *odsTable, row *odsRow, n int64) error {
 	for range t.emptyRows {
 		s.Rows = append(s.Rows, nil)
 	}
-	s.Rows = append(s.Rows, slices.Clip(cells))
-	// Copies, not shared slices, so a caller editing one row edits only it.
-	for range n - 1 {
+	// Copies, not shared slices, so a caller editing one row edits only it;
+	// the first is a copy too, as cells is the parser's buffer.
+	for range n {
 		s.Rows = append(s.Rows, slices.Clone(cells))
 	}
 	t.emptyRows = 0

@@ -1,9 +1,10 @@
 package sources
 
 import (
-	"encoding/xml"
+	"bytes"
 	"errors"
 	"fmt"
+	"io"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -20,36 +21,38 @@ var odsPrefixes = map[string]string{
 	"urn:org:documentfoundation:names:experimental:calc:xmlns:calcext:1.0": "calcext",
 }
 
-// odsTag returns n as "prefix:local". An undeclared prefix is left as is by
-// the decoder, so sloppy files that omit the declarations still read.
-func odsTag(n xml.Name) string {
-	if p, ok := odsPrefixes[n.Space]; ok {
-		return p + ":" + n.Local
+// odsQualified returns a name in namespace uri as "prefix:local" (odsTag).
+// An undeclared prefix is left as is, so sloppy files that omit the
+// declarations still read.
+func odsQualified(uri, local string) string {
+	if p, ok := odsPrefixes[uri]; ok {
+		return p + ":" + local
 	}
-	if n.Space == "" {
-		return n.Local
+	if uri == "" {
+		return local
 	}
-	return n.Space + ":" + n.Local
+	return uri + ":" + local
 }
 
-// odsAttr returns the attribute of se named tag ("table:name").
-func odsAttr(se xml.StartElement, tag string) (string, bool) {
-	for _, a := range se.Attr {
-		if odsTag(a.Name) == tag {
-			return a.Value, true
-		}
-	}
-	return "", false
+// odsAttr returns the current start tag's attribute named tag
+// ("table:name") as a string.
+func (p *odsParser) odsAttr(tag string) (string, bool) {
+	v, ok := p.x.attr(tag)
+	return string(v), ok
 }
 
 // odsRepeat parses a number-*-repeated attribute, default 1. Counts above
 // limit are clamped to limit+1: that is already enough to fail the cap if
 // materialised, and keeps later sums far from overflow.
-func odsRepeat(se xml.StartElement, attr string, limit int64) (int64, error) {
-	s, ok := odsAttr(se, attr)
+func (p *odsParser) odsRepeat(attr string, limit int64) (int64, error) {
+	b, ok := p.x.attr(attr)
 	if !ok {
 		return 1, nil
 	}
+	if len(b) == 1 && b[0] >= '1' && b[0] <= '9' {
+		return min(int64(b[0]-'0'), limit+1), nil
+	}
+	s := string(b)
 	n, err := strconv.ParseInt(strings.TrimSpace(s), 10, 64)
 	if (err != nil && !errors.Is(err, strconv.ErrRange)) || n < 1 {
 		return 0, fmt.Errorf("invalid %s %q", attr, s)
@@ -57,28 +60,28 @@ func odsRepeat(se xml.StartElement, attr string, limit int64) (int64, error) {
 	return min(n, limit+1), nil
 }
 
-// readCell consumes one table:table-cell or table:covered-table-cell and
-// adds its value to row, repeated as the cell asks.
-func (p *odsParser) readCell(start xml.StartElement, row *odsRow) error {
-	n, err := odsRepeat(start, "table:number-columns-repeated", maxColumns)
+// readCell consumes one table:table-cell or table:covered-table-cell, the
+// current token, and adds its value to row, repeated as the cell asks.
+func (p *odsParser) readCell(row *odsRow) error {
+	n, err := p.odsRepeat("table:number-columns-repeated", maxColumns)
 	if err != nil {
 		return err
 	}
 	var v string
-	switch typed, ok := odsTypedValue(start); {
-	case odsTag(start.Name) == "table:covered-table-cell":
+	switch typed, ok := p.odsTypedValue(); {
+	case p.x.tag == "table:covered-table-cell":
 		// Hidden under a merge: it holds a column position, and whatever
 		// text LibreOffice kept in it is not what the sheet shows.
-		err = p.d.Skip()
+		err = p.x.skip()
 	case ok:
-		v, err = typed, p.d.Skip()
+		v, err = p.intern(typed), p.x.skip()
 	default:
 		v, err = p.readCellText()
 	}
 	if err != nil {
 		return err
 	}
-	if utf8.RuneCountInString(v) > maxCellChars {
+	if len(v) > maxCellChars && utf8.RuneCountInString(v) > maxCellChars {
 		return errCellTooLong()
 	}
 	return p.addCells(row, v, n)
@@ -86,16 +89,17 @@ func (p *odsParser) readCell(start xml.StartElement, row *odsRow) error {
 
 // odsTypedValue returns the machine value of a typed cell: the raw decimal
 // for numbers, never the display text ("1,596", "12%"), so parsing does not
-// depend on the author's number format or locale.
-func odsTypedValue(se xml.StartElement) (string, bool) {
+// depend on the author's number format or locale. It is valid until the
+// next token.
+func (p *odsParser) odsTypedValue() ([]byte, bool) {
 	// LibreOffice stores a formula error as float 0 with "#DIV/0!" as text;
 	// the text is the truth, the 0 would be a silent wrong number.
-	if t, _ := odsAttr(se, "calcext:value-type"); t == "error" {
-		return "", false
+	if t, _ := p.x.attr("calcext:value-type"); string(t) == "error" {
+		return nil, false
 	}
-	t, _ := odsAttr(se, "office:value-type")
+	t, _ := p.x.attr("office:value-type")
 	var attr string
-	switch t {
+	switch string(t) {
 	case "float", "percentage", "currency":
 		attr = "office:value"
 	case "date":
@@ -106,15 +110,33 @@ func odsTypedValue(se xml.StartElement) (string, bool) {
 		attr = "office:boolean-value"
 	default:
 		// string, or untyped: the value is the text content.
-		return "", false
+		return nil, false
 	}
-	return odsAttr(se, attr)
+	return p.x.attr(attr)
+}
+
+// intern returns b as a string, the same string for the same short value
+// within a read: area names, categories and small counts recur in every
+// row, and a shared copy is one allocation fewer and smaller results.
+func (p *odsParser) intern(b []byte) string {
+	if len(b) > 32 {
+		return string(b)
+	}
+	if s, ok := p.strs[string(b)]; ok {
+		return s
+	}
+	s := string(b)
+	if len(p.strs) >= 1<<14 {
+		clear(p.strs)
+	}
+	p.strs[s] = s
+	return s
 }
 
 // odsText accumulates a cell's text, applying the ODF white-space rules
 // and the length cap as it goes so a hostile text:c cannot allocate first.
 type odsText struct {
-	b     strings.Builder
+	b     []byte
 	runes int
 	// space is set after a literal white-space character and at the start
 	// of a paragraph: ODF collapses runs and drops leading white space,
@@ -122,25 +144,25 @@ type odsText struct {
 	space bool
 }
 
-func (t *odsText) write(s string, n int) error {
+func (t *odsText) write(s []byte, n int) error {
 	if n > maxCellChars-t.runes {
 		return errCellTooLong()
 	}
 	t.runes += n
-	t.b.WriteString(s)
+	t.b = append(t.b, s...)
 	return nil
 }
 
 // literal adds character data, collapsing white space as ODF requires.
 // Trailing white space is kept, as LibreOffice does on import.
-func (t *odsText) literal(s string) error {
+func (t *odsText) literal(s []byte) error {
 	for len(s) > 0 {
-		i := strings.IndexAny(s, " \t\r\n")
+		i := bytes.IndexAny(s, " \t\r\n")
 		if i < 0 {
 			i = len(s)
 		}
 		if i > 0 {
-			if err := t.write(s[:i], utf8.RuneCountInString(s[:i])); err != nil {
+			if err := t.write(s[:i], utf8.RuneCount(s[:i])); err != nil {
 				return err
 			}
 			t.space = false
@@ -148,7 +170,7 @@ func (t *odsText) literal(s string) error {
 		s = s[i:]
 		if len(s) > 0 {
 			if !t.space {
-				if err := t.write(" ", 1); err != nil {
+				if err := t.write([]byte{' '}, 1); err != nil {
 					return err
 				}
 				t.space = true
@@ -161,12 +183,16 @@ func (t *odsText) literal(s string) error {
 
 // special adds the text of text:s, text:tab or text:line-break, which is
 // never collapsed.
-func (t *odsText) special(s string, count int) error {
+func (t *odsText) special(c byte, count int) error {
 	if count > maxCellChars-t.runes {
 		return errCellTooLong()
 	}
 	t.space = false
-	return t.write(strings.Repeat(s, count), count)
+	t.runes += count
+	for range count {
+		t.b = append(t.b, c)
+	}
+	return nil
 }
 
 // readCellText reads the text content of a cell up to its end tag:
@@ -175,32 +201,36 @@ func (t *odsText) special(s string, count int) error {
 // that is not paragraph text are skipped. It tracks depth in a counter
 // rather than recursing, so deep nesting cannot exhaust the stack.
 func (p *odsParser) readCellText() (string, error) {
-	var t odsText
+	t := odsText{b: p.text[:0]}
+	defer func() { p.text = t.b }()
 	depth, paraDepth, paras := 0, -1, 0
 	for {
-		tok, err := p.d.Token()
+		kind, err := p.x.next()
+		if err == io.EOF {
+			err = p.x.syntaxError("unexpected EOF")
+		}
 		if err != nil {
 			return "", err
 		}
-		switch tok := tok.(type) {
-		case xml.CharData:
+		switch kind {
+		case odsCharData:
 			if paraDepth >= 0 {
-				err = t.literal(string(tok))
+				err = t.literal(p.x.text)
 			}
-		case xml.EndElement:
+		case odsEndTag:
 			if depth == 0 {
-				return t.b.String(), nil
+				return p.intern(t.b), nil
 			}
 			depth--
 			if depth == paraDepth {
 				paraDepth = -1
 			}
-		case xml.StartElement:
-			tag := odsTag(tok.Name)
+		case odsStartTag:
+			tag := p.x.tag
 			switch {
 			case paraDepth < 0 && (tag == "text:p" || tag == "text:h"):
 				if paras > 0 {
-					err = t.special("\n", 1)
+					err = t.special('\n', 1)
 				}
 				paras++
 				paraDepth = depth
@@ -211,25 +241,25 @@ func (p *odsParser) readCellText() (string, error) {
 				// Containers whose paragraphs are still cell text.
 				depth++
 			case paraDepth < 0:
-				err = p.d.Skip()
+				err = p.x.skip()
 			case tag == "text:s":
-				err = t.special(" ", odsSpaceCount(tok))
+				err = t.special(' ', p.odsSpaceCount())
 				if err == nil {
-					err = p.d.Skip()
+					err = p.x.skip()
 				}
 			case tag == "text:tab":
-				if err = t.special("\t", 1); err == nil {
-					err = p.d.Skip()
+				if err = t.special('\t', 1); err == nil {
+					err = p.x.skip()
 				}
 			case tag == "text:line-break":
-				if err = t.special("\n", 1); err == nil {
-					err = p.d.Skip()
+				if err = t.special('\n', 1); err == nil {
+					err = p.x.skip()
 				}
 			case tag == "office:annotation" || tag == "text:note" ||
 				tag == "text:ruby-text" || strings.HasPrefix(tag, "draw:"):
 				// Comments, footnotes, ruby glosses and inline drawings with
 				// their own text are not the cell's value.
-				err = p.d.Skip()
+				err = p.x.skip()
 			default:
 				// Inline markup (text:span, text:a, ...): its text counts.
 				depth++
@@ -243,8 +273,8 @@ func (p *odsParser) readCellText() (string, error) {
 
 // odsSpaceCount returns text:c of a text:s element, default 1. A malformed
 // count is read as 1 rather than failing the whole file over one space.
-func odsSpaceCount(se xml.StartElement) int {
-	s, ok := odsAttr(se, "text:c")
+func (p *odsParser) odsSpaceCount() int {
+	s, ok := p.odsAttr("text:c")
 	if !ok {
 		return 1
 	}
