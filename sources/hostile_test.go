@@ -282,6 +282,13 @@ func TestHostileODS(t *testing.T) {
 		{name: "sheet taller than the grid", build: func(t testing.TB) []byte {
 			return zipOf(t, mimetype, table(`<table:table-row table:number-rows-repeated="1048577">`+odsCell("x")+`</table:table-row>`))
 		}, want: `read content.xml: sheet "S": row 1: sheet taller than 1048576 rows (reader limit)`, is: ErrLimit},
+		{name: "a tag longer than 1 MiB", build: func(t testing.TB) []byte {
+			return zipOf(t, mimetype, table(`<table:table-row><table:table-cell table:style-name="`+strings.Repeat("x", 2<<20)+`"/></table:table-row>`))
+		}, want: "XML markup longer than 1048576 bytes (reader limit)", is: ErrLimit},
+		{name: "elements nested 70,000 deep", build: func(t testing.TB) []byte {
+			return zipOf(t, mimetype, table(`<table:table-row><table:table-cell office:value-type="string"><text:p>`+
+				strings.Repeat("<text:span>", 70_000)+strings.Repeat("</text:span>", 70_000)+`</text:p></table:table-cell></table:table-row>`))
+		}, want: "XML elements nested deeper than 65536 (reader limit)", is: ErrLimit},
 	})
 }
 
