@@ -8,7 +8,6 @@ import (
 	"runtime"
 	"strings"
 	"testing"
-	"time"
 )
 
 // Reader benchmarks. Besides ns/op, B/op and allocs/op each reports:
@@ -151,31 +150,10 @@ func benchGenerated(b *testing.B, name string, gen func() ([]byte, error)) {
 // peakBeyond runs read, which must store its result where the caller keeps
 // it, and returns the peak heap during the read and the heap still held
 // after it and a collection, both above the heap before it. The peak is
-// sampled every millisecond as in measure (hostile_test.go).
+// sampled every millisecond (heapPeak, hostile_test.go).
 func peakBeyond(read func()) (peak, kept uint64) {
-	runtime.GC()
-	var before, m runtime.MemStats
-	runtime.ReadMemStats(&before)
-	stop, high := make(chan struct{}), make(chan uint64)
-	go func() {
-		top := before.HeapAlloc
-		tick := time.NewTicker(time.Millisecond)
-		defer tick.Stop()
-		var m runtime.MemStats
-		for {
-			runtime.ReadMemStats(&m)
-			top = max(top, m.HeapAlloc)
-			select {
-			case <-stop:
-				high <- top
-				return
-			case <-tick.C:
-			}
-		}
-	}()
-	read()
-	close(stop)
-	top := <-high
+	before, top := heapPeak(read)
+	var m runtime.MemStats
 	runtime.ReadMemStats(&m)
 	top = max(top, m.HeapAlloc)
 	runtime.GC()

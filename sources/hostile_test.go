@@ -109,37 +109,46 @@ type usage struct {
 }
 
 // measure runs fn and reports its time, the bytes it allocated and the
-// high-water mark of the live heap above where it started, sampled every
-// millisecond (a large allocation stays in HeapAlloc until the next
-// collection, so sampling does not miss it).
+// high-water mark of the live heap above where it started.
 func measure(fn func()) usage {
+	var elapsed time.Duration
+	before, high := heapPeak(func() {
+		start := time.Now()
+		fn()
+		elapsed = time.Since(start)
+	})
+	var m runtime.MemStats
+	runtime.ReadMemStats(&m)
+	return usage{elapsed, m.TotalAlloc - before.TotalAlloc, max(high, m.HeapAlloc) - before.HeapAlloc}
+}
+
+// heapPeak runs fn after a collection and returns the memory statistics
+// from before it and the highest live heap seen while it ran, sampled
+// every millisecond (a large allocation stays in HeapAlloc until the next
+// collection, so sampling does not miss it).
+func heapPeak(fn func()) (before runtime.MemStats, peak uint64) {
 	runtime.GC()
-	var before, m runtime.MemStats
 	runtime.ReadMemStats(&before)
-	stop, peak := make(chan struct{}), make(chan uint64)
+	stop, high := make(chan struct{}), make(chan uint64)
 	go func() {
-		high := before.HeapAlloc
+		top := before.HeapAlloc
 		tick := time.NewTicker(time.Millisecond)
 		defer tick.Stop()
 		var m runtime.MemStats
 		for {
 			runtime.ReadMemStats(&m)
-			high = max(high, m.HeapAlloc)
+			top = max(top, m.HeapAlloc)
 			select {
 			case <-stop:
-				peak <- high
+				high <- top
 				return
 			case <-tick.C:
 			}
 		}
 	}()
-	start := time.Now()
 	fn()
-	elapsed := time.Since(start)
 	close(stop)
-	high := <-peak
-	runtime.ReadMemStats(&m)
-	return usage{elapsed, m.TotalAlloc - before.TotalAlloc, max(high, m.HeapAlloc) - before.HeapAlloc}
+	return before, <-high
 }
 
 func TestHostileXLSX(t *testing.T) {
