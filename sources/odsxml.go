@@ -36,6 +36,7 @@ type odsLexer struct {
 	// The current token: tag for a start or end tag, attrs for a start
 	// tag, text for text.
 	tag      string
+	raw      string // the current tag's name as written (XLSX matches local names)
 	attrs    []odsAttrib
 	text     []byte
 	scratch  []byte // decoded text or attribute values

@@ -146,7 +146,7 @@ func (x *odsLexer) readEnd(b []byte) error {
 func (x *odsLexer) pop() {
 	top := x.open[len(x.open)-1]
 	x.open = x.open[:len(x.open)-1]
-	x.tag = top.name.tag
+	x.tag, x.raw = top.name.tag, top.name.raw
 	if len(x.ns) != top.ns {
 		x.ns = x.ns[:top.ns]
 		clear(x.elems)
@@ -251,7 +251,7 @@ func (x *odsLexer) resolve(raw []byte) error {
 		name = odsName{raw: string(raw), tag: x.qualify(string(raw), true)}
 		x.elems[name.raw] = name
 	}
-	x.tag = name.tag
+	x.tag, x.raw = name.tag, name.raw
 	x.open = append(x.open, odsOpen{name: name, ns: outer})
 	x.scratch = x.scratch[:0]
 	decoded := false

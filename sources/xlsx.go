@@ -19,8 +19,9 @@ import (
 // memory was most of that read's peak (262 MB beyond its result, measured).
 const xlsxInMemoryPartBytes = 16 << 20
 
-// xlsxReader reads Office Open XML workbooks through excelize, streaming each
-// sheet's rows rather than loading the whole grid model.
+// xlsxReader reads Office Open XML workbooks, streaming each sheet's rows
+// (readXLSXStream), or through excelize (readXLSXExcelize) where the
+// streaming reader cannot be sure of reading exactly as excelize does.
 type xlsxReader struct{}
 
 // ReadSheets implements Reader.
@@ -31,6 +32,17 @@ func (xlsxReader) ReadSheets(r io.ReaderAt, size int64, keep SheetFilter) ([]*Sh
 	if err := checkXLSXPackage(r, size); err != nil {
 		return nil, err
 	}
+	sheets, err := readXLSXStream(r, size, keep)
+	if errors.Is(err, errXLSXFallback) {
+		return readXLSXExcelize(r, size, keep)
+	}
+	return sheets, err
+}
+
+// readXLSXExcelize reads a workbook checkXLSXPackage has accepted through
+// excelize: the reader before readXLSXStream, which still reads what that
+// one cannot reproduce excelize's reading of with certainty.
+func readXLSXExcelize(r io.ReaderAt, size int64, keep SheetFilter) ([]*Sheet, error) {
 	// excelize applies the package limit again as it unzips. It keeps
 	// each sheet and the shared strings inflated in memory, unless larger
 	// than UnzipXMLSizeLimit: then it inflates them to a temporary file,

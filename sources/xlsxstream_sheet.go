@@ -1,0 +1,258 @@
+package sources
+
+import (
+	"archive/zip"
+	"bytes"
+	"io"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/xuri/excelize/v2"
+)
+
+// xlsxSheetParser streams one worksheet as excelize's Rows and Columns
+// read it with RawCellValue: elements are matched by local name wherever
+// they are, a row is the cells from its <row> to the next <row> or the end
+// of <sheetData>, and a cell keeps the last <v>'s own text.
+type xlsxSheetParser struct {
+	x     *odsLexer
+	sst   []string
+	strs  interner
+	cells []string // the current row
+	col   int      // excelize's cellCol
+	ref   []byte   // the cell's r attribute
+	v     []byte   // the cell's <v> text
+	isT   []byte   // the cell's inline string: last <is><t>
+	isR   []byte   // and its runs' text
+	runT  []byte
+}
+
+func readXLSXStreamSheet(f *zip.File, name string, sst []string, b *budget) (*Sheet, error) {
+	if err := b.addSheet(); err != nil {
+		return nil, err
+	}
+	rc, err := openPart(f)
+	if err != nil {
+		return nil, err
+	}
+	defer rc.Close()
+	p := &xlsxSheetParser{x: newODSLexer(rc), sst: sst, strs: make(interner)}
+	sh := &Sheet{Name: name}
+	var (
+		pending int  // empty rows not yet appended, as in readXLSXSheet
+		cur     int  // excelize's curRow
+		inRow   bool // cells now belong to row cur
+	)
+	flush := func() error {
+		inRow = false
+		if len(p.cells) == 0 {
+			pending = min(pending+1, maxRows+1)
+			return nil
+		}
+		if err := b.addRow(int64(len(sh.Rows)+pending), p.cells); err != nil {
+			return err
+		}
+		sh.Rows = slices.Grow(sh.Rows, pending+1)
+		for ; pending > 0; pending-- {
+			sh.Rows = append(sh.Rows, nil)
+		}
+		row := make([]string, len(p.cells))
+		copy(row, p.cells)
+		sh.Rows = append(sh.Rows, row)
+		return nil
+	}
+	for {
+		kind, err := p.x.next()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			// excelize stops reading at a syntax error and keeps
+			// what it has: only it can say what that is.
+			return nil, errXLSXFallback
+		}
+		switch kind {
+		case odsStartTag:
+			switch xlsxLocal(p.x.raw) {
+			case "row":
+				n, err := p.rowNumber()
+				if err != nil {
+					return nil, err
+				}
+				if n < 0 || n != 0 && n <= cur {
+					// excelize merges such a row into the one before.
+					return nil, errXLSXFallback
+				}
+				if inRow {
+					if err := flush(); err != nil {
+						return nil, err
+					}
+				}
+				if n == 0 {
+					n = cur + 1
+				}
+				pending = min(pending+n-cur-1, maxRows+1)
+				cur, inRow = n, true
+				p.cells, p.col = p.cells[:0], 0
+			case "c":
+				if inRow {
+					if err := p.readCell(); err != nil {
+						return nil, err
+					}
+				}
+			}
+		case odsEndTag:
+			if inRow && xlsxLocal(p.x.raw) == "sheetData" {
+				if err := flush(); err != nil {
+					return nil, err
+				}
+			}
+		}
+	}
+	if inRow {
+		if err := flush(); err != nil {
+			return nil, err
+		}
+	}
+	trimTrailingEmptyRows(sh)
+	return sh, nil
+}
+
+// xlsxLocal is the local part of a name as encoding/xml splits it.
+func xlsxLocal(raw string) string {
+	space, local, ok := strings.Cut(raw, ":")
+	if !ok || space == "" || local == "" || strings.IndexByte(local, ':') >= 0 {
+		return raw
+	}
+	return local
+}
+
+func xlsxLocalBytes(raw []byte) []byte {
+	space, local, ok := bytes.Cut(raw, []byte{':'})
+	if !ok || len(space) == 0 || len(local) == 0 || bytes.IndexByte(local, ':') >= 0 {
+		return raw
+	}
+	return local
+}
+
+// rowNumber is the row's r attribute as excelize's attrValToInt reads it
+// (the last one, 0 if none), checked against the grid.
+func (p *xlsxSheetParser) rowNumber() (int, error) {
+	n := 0
+	for i := range p.x.attrs {
+		a := &p.x.attrs[i]
+		if string(xlsxLocalBytes(a.raw)) != "r" {
+			continue
+		}
+		v, err := strconv.Atoi(string(a.val))
+		if v > xlsxTotalRows {
+			return 0, limitError("sheet taller than %d rows", maxRows)
+		}
+		if err != nil {
+			return 0, errXLSXFallback
+		}
+		n = v
+	}
+	return n, nil
+}
+
+// readCell reads the <c> element just started, as excelize's
+// cellXMLHandler, rowXMLHandler and getValueFrom do.
+func (p *xlsxSheetParser) readCell() error {
+	p.col++
+	cTag := p.x.tag
+	p.ref = p.ref[:0]
+	typ := ""
+	for i := range p.x.attrs {
+		a := &p.x.attrs[i]
+		switch string(xlsxLocalBytes(a.raw)) {
+		case "r":
+			p.ref = append(p.ref[:0], a.val...)
+		case "s":
+			if !xlsxIsInt(a.val) {
+				if _, err := strconv.ParseInt(string(a.val), 10, 64); err != nil {
+					return errXLSXFallback
+				}
+			}
+		case "t":
+			switch string(a.val) {
+			case "s":
+				typ = "s"
+			case "inlineStr":
+				typ = "inlineStr"
+			default:
+				typ = ""
+			}
+		}
+	}
+	p.v, p.isT, p.isR = p.v[:0], p.isT[:0], p.isR[:0]
+	hasF, hasIS := false, false
+	for done := false; !done; {
+		kind, err := p.x.next()
+		if err != nil {
+			return errXLSXFallback
+		}
+		switch kind {
+		case odsEndTag:
+			done = p.x.tag == cTag
+		case odsStartTag:
+			if p.x.tag == cTag {
+				return errXLSXFallback // a <c> in a <c> ends it early
+			}
+			switch xlsxLocal(p.x.raw) {
+			case "v":
+				if p.v, err = p.directText(p.v[:0]); err != nil {
+					return err
+				}
+			case "f":
+				hasF = true
+				if err := p.x.skip(); err != nil {
+					return errXLSXFallback
+				}
+			case "is":
+				hasIS = true
+				if err := p.readInline(); err != nil {
+					return err
+				}
+			}
+		}
+	}
+	if len(p.ref) > 0 {
+		col, ok := xlsxFastCol(p.ref)
+		if !ok {
+			var err error
+			if col, _, err = excelize.CellNameToCoordinates(string(p.ref)); err != nil {
+				return xlsxError(err)
+			}
+		}
+		p.col = col
+	}
+	var val string
+	switch {
+	case typ == "s":
+		if len(p.v) > 0 {
+			idx, ok := xlsxFastIndex(p.v)
+			if !ok {
+				idx, _ = strconv.Atoi(strings.TrimSpace(string(p.v)))
+			}
+			if idx >= 0 && idx < len(p.sst) {
+				val = p.strs.intern(p.sst[idx])
+			}
+		}
+	case typ == "inlineStr" && hasIS:
+		if len(p.isT)+len(p.isR) > 0 {
+			val = p.strs.intern(xlsxBstrUnmarshal(string(p.isT) + string(p.isR)))
+		}
+	default:
+		val = p.internBytes(p.v)
+	}
+	if val == "" && !hasF {
+		return nil
+	}
+	for i := len(p.cells) + 1; i < p.col; i++ {
+		p.cells = append(p.cells, "")
+	}
+	p.cells = append(p.cells, val)
+	return nil
+}
