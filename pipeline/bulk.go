@@ -39,18 +39,21 @@ func nullableNumber(f *float64) any {
 const rowsPerInsert = 200
 
 // bulkInsert inserts rows into one table, rowsPerInsert rows to a
-// prepared multi-row INSERT; flush inserts what remains. A failed
-// statement changes nothing (SQLite rolls back the statement, not the
-// transaction), so its rows are then inserted one at a time to name the
-// row at fault in a *bulkRowError.
+// prepared multi-row INSERT; flush inserts what remains. Values the same
+// for every row of a load (its year, its source file) are bound once a
+// statement, as ?1, ?2, ..., not once a row: binding is a cgo call a value.
+// A failed statement changes nothing (SQLite rolls back the statement, not
+// the transaction), so its rows are then inserted one at a time to name
+// the row at fault in a *bulkRowError.
 type bulkInsert struct {
 	ctx     context.Context
 	tx      *sql.Tx
-	prefix  string // INSERT INTO table (columns) VALUES
-	width   int    // columns per row
+	prefix  string // INSERT INTO table (fixed columns, columns) VALUES
+	fixed   int    // values bound once a statement, at the front of args
+	width   int    // values added per row
 	full    *sql.Stmt
-	args    []any
-	flushed int // rows inserted before those in args
+	args    []any // the fixed values, then the queued rows' values
+	flushed int   // rows inserted before those in args
 }
 
 // bulkRowError is the error of the row'th row added to a bulkInsert.
@@ -62,25 +65,59 @@ type bulkRowError struct {
 func (e *bulkRowError) Error() string { return fmt.Sprintf("row %d: %v", e.row, e.err) }
 func (e *bulkRowError) Unwrap() error { return e.err }
 
-func newBulkInsert(ctx context.Context, tx *sql.Tx, table string, columns ...string) *bulkInsert {
+// bulkFixed is a column whose value is the same in every row.
+type bulkFixed struct {
+	column string
+	value  any
+}
+
+func newBulkInsert(ctx context.Context, tx *sql.Tx, table string, fixed []bulkFixed, columns ...string) *bulkInsert {
+	names := make([]string, 0, len(fixed)+len(columns))
+	args := make([]any, 0, len(fixed)+rowsPerInsert*len(columns))
+	for _, f := range fixed {
+		names = append(names, f.column)
+		args = append(args, f.value)
+	}
 	return &bulkInsert{
-		ctx: ctx, tx: tx, width: len(columns),
-		prefix: "INSERT INTO " + table + " (" + strings.Join(columns, ", ") + ") VALUES ",
-		args:   make([]any, 0, rowsPerInsert*len(columns)),
+		ctx: ctx, tx: tx, fixed: len(fixed), width: len(columns), args: args,
+		prefix: "INSERT INTO " + table + " (" + strings.Join(append(names, columns...), ", ") + ") VALUES ",
 	}
 }
 
+// queued is the number of rows waiting in args.
+func (b *bulkInsert) queued() int { return (len(b.args) - b.fixed) / b.width }
+
 // valuesSQL returns the INSERT for n rows.
 func (b *bulkInsert) valuesSQL(n int) string {
-	row := "(" + strings.TrimSuffix(strings.Repeat("?, ", b.width), ", ") + ")"
-	return b.prefix + strings.TrimSuffix(strings.Repeat(row+", ", n), ", ")
+	var sb strings.Builder
+	sb.WriteString(b.prefix)
+	next := b.fixed + 1
+	for r := range n {
+		if r > 0 {
+			sb.WriteString(", ")
+		}
+		sb.WriteByte('(')
+		for i := range b.fixed + b.width {
+			if i > 0 {
+				sb.WriteString(", ")
+			}
+			if i < b.fixed {
+				fmt.Fprintf(&sb, "?%d", i+1)
+			} else {
+				fmt.Fprintf(&sb, "?%d", next)
+				next++
+			}
+		}
+		sb.WriteByte(')')
+	}
+	return sb.String()
 }
 
 // add queues one row of len(columns) values, inserting a full statement's
 // worth when it has one.
 func (b *bulkInsert) add(values ...any) error {
 	b.args = append(b.args, values...)
-	if len(b.args) < rowsPerInsert*b.width {
+	if b.queued() < rowsPerInsert {
 		return nil
 	}
 	if b.full == nil {
@@ -96,10 +133,10 @@ func (b *bulkInsert) add(values ...any) error {
 // flush inserts the rows queued, with a statement of their own number of
 // rows (prepared once: a flush ends a load).
 func (b *bulkInsert) flush() error {
-	if len(b.args) == 0 {
+	if b.queued() == 0 {
 		return nil
 	}
-	stmt, err := b.tx.PrepareContext(b.ctx, b.valuesSQL(len(b.args)/b.width))
+	stmt, err := b.tx.PrepareContext(b.ctx, b.valuesSQL(b.queued()))
 	if err != nil {
 		return err
 	}
@@ -111,9 +148,14 @@ func (b *bulkInsert) exec(stmt *sql.Stmt) error {
 	if _, err := stmt.ExecContext(b.ctx, b.args...); err != nil {
 		return b.findFault(err)
 	}
-	b.flushed += len(b.args) / b.width
-	b.args = b.args[:0]
+	b.done()
 	return nil
+}
+
+// done drops the queued rows, which are in.
+func (b *bulkInsert) done() {
+	b.flushed += b.queued()
+	b.args = b.args[:b.fixed]
 }
 
 // findFault inserts the queued rows one at a time after their statement
@@ -124,14 +166,15 @@ func (b *bulkInsert) findFault(err error) error {
 		return err
 	}
 	defer one.Close()
-	for i := 0; i < len(b.args); i += b.width {
-		if _, rerr := one.ExecContext(b.ctx, b.args[i:i+b.width]...); rerr != nil {
-			return &bulkRowError{row: b.flushed + i/b.width, err: rerr}
+	row := make([]any, 0, b.fixed+b.width)
+	for i := b.fixed; i < len(b.args); i += b.width {
+		row = append(append(row[:0], b.args[:b.fixed]...), b.args[i:i+b.width]...)
+		if _, rerr := one.ExecContext(b.ctx, row...); rerr != nil {
+			return &bulkRowError{row: b.flushed + (i-b.fixed)/b.width, err: rerr}
 		}
 	}
 	// Never seen: every row went in alone. Then the rows are in.
-	b.flushed += len(b.args) / b.width
-	b.args = b.args[:0]
+	b.done()
 	return nil
 }
 

@@ -30,7 +30,7 @@ func refreshDerived(ctx context.Context, tx *sql.Tx) error {
 	}
 	// Multi-row prepared INSERTs: one statement per row (and, for rates
 	// and checks, one prepared per row) cost more than the derivation.
-	ins := newBulkInsert(ctx, tx, "rso_rates", "financial_year", "area_code", "rsos", "population_mid_year", "population_10plus", "rso_rate_per_100k")
+	ins := newBulkInsert(ctx, tx, "rso_rates", nil, "financial_year", "area_code", "rsos", "population_mid_year", "population_10plus", "rso_rate_per_100k")
 	defer ins.close()
 	for _, r := range rates {
 		if err := ins.add(r.FinancialYear, r.AreaCode, r.RSOs, r.PopulationMidYear, r.Population10Plus, r.RatePer100k); err != nil {
@@ -40,7 +40,7 @@ func refreshDerived(ctx context.Context, tx *sql.Tx) error {
 	if err := ins.flush(); err != nil {
 		return rateInsertError(rates, err)
 	}
-	gins := newBulkInsert(ctx, tx, "growth", "financial_year", "area_code", "measure", "category", "level", "value", "previous_value", "growth_pct")
+	gins := newBulkInsert(ctx, tx, "growth", nil, "financial_year", "area_code", "measure", "category", "level", "value", "previous_value", "growth_pct")
 	defer gins.close()
 	for _, g := range growth {
 		var pct any
@@ -54,7 +54,7 @@ func refreshDerived(ctx context.Context, tx *sql.Tx) error {
 	if err := gins.flush(); err != nil {
 		return growthInsertError(growth, err)
 	}
-	cins := newBulkInsert(ctx, tx, "check_results", "financial_year", "check_name", "subject", "status", "detail")
+	cins := newBulkInsert(ctx, tx, "check_results", nil, "financial_year", "check_name", "subject", "status", "detail")
 	defer cins.close()
 	var checks []CheckResult
 	// obs is ordered by year, so each year's checks get only its own

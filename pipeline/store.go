@@ -146,20 +146,20 @@ func (s *Store) LoadAreaTables(ctx context.Context, rel Release, src SourceFile,
 		if err != nil {
 			return fmt.Errorf("record release %s: %w", rel.FinancialYear, err)
 		}
-		ins := newBulkInsert(ctx, tx, "observations", "financial_year", "area_code", "measure", "category", "level",
-			"value", "marker", "source_sha256", "sheet", "cell")
+		ins := newBulkInsert(ctx, tx, "observations",
+			[]bulkFixed{{"financial_year", rel.FinancialYear}, {"source_sha256", src.SHA256}},
+			"area_code", "measure", "category", "level", "value", "marker", "sheet", "cell")
 		defer ins.close()
-		// Putting a string in an interface allocates. The year and source
-		// are those of every row, and areas, measures, categories, levels
-		// and sheets repeat row after row, so each is boxed once a load.
-		year, sha := any(rel.FinancialYear), any(src.SHA256)
+		// Putting a string in an interface allocates. Areas, measures,
+		// categories, levels and sheets repeat row after row, so each is
+		// boxed once a load.
 		boxes := boxCache{}
 		for _, o := range obs {
 			if o.FinancialYear != rel.FinancialYear {
 				return fmt.Errorf("observation for %s in a load of %s", o.FinancialYear, rel.FinancialYear)
 			}
-			if err := ins.add(year, boxes.of(o.AreaCode), boxes.of(o.Measure), boxes.of(o.Category), boxes.of(o.Level),
-				nullableNumber(o.Number), nullable(o.Marker), sha, boxes.of(o.Sheet), o.Cell); err != nil {
+			if err := ins.add(boxes.of(o.AreaCode), boxes.of(o.Measure), boxes.of(o.Category), boxes.of(o.Level),
+				nullableNumber(o.Number), nullable(o.Marker), boxes.of(o.Sheet), o.Cell); err != nil {
 				return observationInsertError(obs, err)
 			}
 		}
@@ -196,13 +196,14 @@ func (s *Store) LoadPopulation(ctx context.Context, midYear int, src SourceFile,
 		if err != nil {
 			return err
 		}
-		ins := newBulkInsert(ctx, tx, "population", "mid_year", "area_code", "persons_10plus", "persons_all_ages", "source_sha256")
+		ins := newBulkInsert(ctx, tx, "population", []bulkFixed{{"mid_year", midYear}, {"source_sha256", src.SHA256}},
+			"area_code", "persons_10plus", "persons_all_ages")
 		defer ins.close()
 		for _, p := range pops {
 			if p.MidYear != midYear {
 				return fmt.Errorf("population for mid-%d in a load of mid-%d", p.MidYear, midYear)
 			}
-			if err := ins.add(p.MidYear, p.AreaCode, p.Persons10Plus, p.PersonsAllAges, src.SHA256); err != nil {
+			if err := ins.add(p.AreaCode, p.Persons10Plus, p.PersonsAllAges); err != nil {
 				return populationInsertError(pops, err)
 			}
 		}
