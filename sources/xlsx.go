@@ -29,11 +29,16 @@ func (xlsxReader) ReadSheets(r io.ReaderAt, size int64, keep SheetFilter) ([]*Sh
 	if err := checkFileSize(size); err != nil {
 		return nil, err
 	}
-	if err := checkXLSXPackage(r, size); err != nil {
+	if err := checkXLSXPackage(r, size, false); err != nil {
 		return nil, err
 	}
 	sheets, err := readXLSXStream(r, size, keep)
 	if errors.Is(err, errXLSXFallback) {
+		// excelize materialises before anything can be counted and
+		// ignores read errors, so its input is scanned whole first.
+		if err := checkXLSXPackage(r, size, true); err != nil {
+			return nil, err
+		}
 		return readXLSXExcelize(r, size, keep)
 	}
 	return sheets, err
@@ -157,12 +162,15 @@ func xlsxError(err error) error {
 	return err
 }
 
-// checkXLSXPackage applies the package limits before excelize sees the
-// file. The zip headers are checked first, without inflating anything;
-// then every XML part is inflated once and scanned (scanXML), because
-// excelize ignores read errors: a part that inflates past its declared
-// size, or fails its checksum, would be silently truncated.
-func checkXLSXPackage(r io.ReaderAt, size int64) error {
+// checkXLSXPackage applies the package limits. The zip headers are
+// checked first, without inflating anything; then the shared strings, which
+// both readers decode whole, are scanned (scanXML). With all, every XML
+// part is: that is for excelize, which materialises a sheet before its
+// cells can be counted and ignores read errors (a part that inflates past
+// its declared size, or fails its checksum, would be silently truncated).
+// The streaming reader counts cells as it goes and stops on any error, so
+// scanning its sheets first would only read them twice.
+func checkXLSXPackage(r io.ReaderAt, size int64, all bool) error {
 	zr, err := openZip(r, size)
 	if err != nil {
 		return err
@@ -190,6 +198,8 @@ func checkXLSXPackage(r io.ReaderAt, size int64) error {
 		switch {
 		case name == "xl/sharedstrings.xml":
 			count = "si"
+		case !all:
+			continue
 		case strings.HasPrefix(name, "xl/worksheets/sheet"):
 			count = "c"
 		}

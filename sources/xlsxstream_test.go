@@ -20,7 +20,7 @@ func readBothXLSX(t *testing.T, data []byte, keep SheetFilter, mustStream bool) 
 	if err := checkFileSize(size); err != nil {
 		t.Fatal(err)
 	}
-	if err := checkXLSXPackage(r, size); err != nil {
+	if err := checkXLSXPackage(r, size, true); err != nil {
 		t.Fatal(err)
 	}
 	got, gotErr = readXLSXStream(r, size, keep)
