@@ -58,10 +58,3 @@ func noNegativeZero(s string) string {
 	}
 	return s
 }
-
-func abs(f float64) float64 {
-	if f < 0 {
-		return -f
-	}
-	return f
-}

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"math"
 	"strconv"
 	"strings"
 	"text/tabwriter"
@@ -151,7 +152,7 @@ func headline(r pipeline.SummaryRow) string {
 		if *r.RSOGrowthPct < 0 {
 			dir = "down"
 		}
-		fmt.Fprintf(&b, "; %s %.1f%% on %s", dir, abs(*r.RSOGrowthPct), pipeline.FinancialYear(start-1))
+		fmt.Fprintf(&b, "; %s %.1f%% on %s", dir, math.Abs(*r.RSOGrowthPct), pipeline.FinancialYear(start-1))
 	}
 	return b.String() + "."
 }
