@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/mappa-etl/mappa/pipeline"
+	"github.com/mappa-etl/mappa/report"
 )
 
 // ExportCommand writes the public tables and views as CSV or JSON files.
@@ -79,7 +80,7 @@ func (c *ExportCommand) Run(ctx context.Context, args []string) error {
 		return err
 	}
 	fmt.Fprintf(c.app.Stdout, "exported %d tables and views (%s rows) to %s as %s\n",
-		len(res.Files), thousands(int64(res.Rows())), res.Dir, res.Format)
+		len(res.Files), report.FormatCount(report.Value{Number: float64(res.Rows()), Valid: true}), res.Dir, res.Format)
 	return nil
 }
 

@@ -2,9 +2,9 @@ package main
 
 import (
 	"fmt"
-	"math"
-	"strconv"
 	"strings"
+
+	"github.com/mappa-etl/mappa/report"
 )
 
 // fmtNum formats a figure to a number of decimals, "–" where there is none.
@@ -18,28 +18,12 @@ func fmtNum(v *float64, decimals int) string {
 }
 
 // count formats a whole number with thousands separators, as reporters
-// write them (1,596).
+// write them (1,596): the report's formatting, so page and terminal agree.
 func count(v *float64) string {
 	if v == nil {
-		return "–"
+		return report.FormatCount(report.Value{})
 	}
-	return thousands(int64(math.Round(*v)))
-}
-
-// thousands formats n with comma separators.
-func thousands(n int64) string {
-	s := strconv.FormatInt(n, 10)
-	neg := n < 0
-	if neg {
-		s = s[1:]
-	}
-	for i := len(s) - 3; i > 0; i -= 3 {
-		s = s[:i] + "," + s[i:]
-	}
-	if neg {
-		s = "-" + s
-	}
-	return s
+	return report.FormatCount(report.Value{Number: *v, Valid: true})
 }
 
 // versus is an area's rate above (+) or below (-) England and Wales, in per cent.
