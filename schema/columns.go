@@ -44,56 +44,26 @@ func ColumnDocs() []ColumnDoc {
 	return slices.Clip(columnDocs)
 }
 
-// seedColumns makes the columns table match the embedded descriptions. It
-// writes only when they differ, so opening a database to read it does not
-// rewrite it.
+// seedColumns makes the columns table match the embedded descriptions
+// (tab-separated, so no field holds a tab).
 func seedColumns(ctx context.Context, db *sql.DB) error {
 	want := ColumnDocs()
-	have, err := readColumnDocs(ctx, db)
-	if err != nil {
-		return fmt.Errorf("seed columns: %w", err)
+	keys := make([]string, len(want))
+	for i, d := range want {
+		keys[i] = d.Table + "\t" + d.Column + "\t" + d.Unit + "\t" + d.Description
 	}
-	if slices.Equal(have, sortedDocs(want)) {
-		return nil
-	}
-	tx, err := db.BeginTx(ctx, nil)
-	if err != nil {
-		return err
-	}
-	defer tx.Rollback()
-	if _, err := tx.ExecContext(ctx, "DELETE FROM columns"); err != nil {
-		return fmt.Errorf("seed columns: %w", err)
-	}
-	for _, d := range want {
-		if _, err := tx.ExecContext(ctx, "INSERT INTO columns (table_name, column_name, description, unit) VALUES (?, ?, ?, NULLIF(?, ''))",
-			d.Table, d.Column, d.Description, d.Unit); err != nil {
-			return fmt.Errorf("seed columns: %s.%s: %w", d.Table, d.Column, err)
-		}
-	}
-	return tx.Commit()
-}
-
-func readColumnDocs(ctx context.Context, db *sql.DB) ([]ColumnDoc, error) {
-	rows, err := db.QueryContext(ctx, "SELECT table_name, column_name, COALESCE(unit, ''), description FROM columns ORDER BY table_name, column_name")
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []ColumnDoc
-	for rows.Next() {
-		var d ColumnDoc
-		if err := rows.Scan(&d.Table, &d.Column, &d.Unit, &d.Description); err != nil {
-			return nil, err
-		}
-		out = append(out, d)
-	}
-	return out, rows.Err()
-}
-
-func sortedDocs(ds []ColumnDoc) []ColumnDoc {
-	out := slices.Clone(ds)
-	slices.SortFunc(out, func(a, b ColumnDoc) int {
-		return strings.Compare(a.Table+"\x00"+a.Column, b.Table+"\x00"+b.Column)
-	})
-	return out
+	return seedIfChanged(ctx, db, "columns",
+		"SELECT table_name || char(9) || column_name || char(9) || COALESCE(unit, '') || char(9) || description FROM columns", keys,
+		func(tx *sql.Tx) error {
+			if _, err := tx.ExecContext(ctx, "DELETE FROM columns"); err != nil {
+				return err
+			}
+			for _, d := range want {
+				if _, err := tx.ExecContext(ctx, "INSERT INTO columns (table_name, column_name, description, unit) VALUES (?, ?, ?, NULLIF(?, ''))",
+					d.Table, d.Column, d.Description, d.Unit); err != nil {
+					return fmt.Errorf("%s.%s: %w", d.Table, d.Column, err)
+				}
+			}
+			return nil
+		})
 }

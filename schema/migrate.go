@@ -109,33 +109,50 @@ func apply(ctx context.Context, db *sql.DB, m Migration) error {
 	return tx.Commit()
 }
 
-// seedAreas upserts the reference areas. It writes only when the table
-// differs, so opening a database to read it (even read-only) writes nothing.
+// seedAreas upserts the reference areas.
 func seedAreas(ctx context.Context, db *sql.DB) error {
 	want := append([]Area{{Code: EnglandAndWales, Name: "England and Wales", Country: "England and Wales"}}, Areas()...)
+	keys := make([]string, len(want))
+	for i, a := range want {
+		keys[i] = a.Code + "\t" + a.Name + "\t" + a.Country
+	}
+	return seedIfChanged(ctx, db, "areas", "SELECT area_code || char(9) || area_name || char(9) || country FROM areas", keys,
+		func(tx *sql.Tx) error {
+			const upsert = `INSERT INTO areas (area_code, area_name, country) VALUES (?, ?, ?)
+				ON CONFLICT (area_code) DO UPDATE SET area_name = excluded.area_name, country = excluded.country`
+			for _, a := range want {
+				if _, err := tx.ExecContext(ctx, upsert, a.Code, a.Name, a.Country); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+}
+
+// seedIfChanged runs write in a transaction unless the rows of table, read
+// as one text key each by query, are already exactly want: opening a
+// current database to read it (even read-only) must write nothing.
+func seedIfChanged(ctx context.Context, db *sql.DB, table, query string, want []string, write func(*sql.Tx) error) error {
 	var have []string
-	rows, err := db.QueryContext(ctx, "SELECT area_code || '|' || area_name || '|' || country FROM areas ORDER BY area_code")
+	rows, err := db.QueryContext(ctx, query+" ORDER BY 1")
 	if err != nil {
-		return fmt.Errorf("seed areas: %w", err)
+		return fmt.Errorf("seed %s: %w", table, err)
 	}
 	for rows.Next() {
-		var s string
-		if err := rows.Scan(&s); err != nil {
+		var k string
+		if err := rows.Scan(&k); err != nil {
 			rows.Close()
-			return fmt.Errorf("seed areas: %w", err)
+			return fmt.Errorf("seed %s: %w", table, err)
 		}
-		have = append(have, s)
+		have = append(have, k)
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
-		return fmt.Errorf("seed areas: %w", err)
+		return fmt.Errorf("seed %s: %w", table, err)
 	}
-	wantKeys := make([]string, len(want))
-	for i, a := range want {
-		wantKeys[i] = a.Code + "|" + a.Name + "|" + a.Country
-	}
-	sort.Strings(wantKeys)
-	if slices.Equal(have, wantKeys) {
+	want = slices.Clone(want)
+	slices.Sort(want)
+	if slices.Equal(have, want) {
 		return nil
 	}
 	tx, err := db.BeginTx(ctx, nil)
@@ -143,12 +160,8 @@ func seedAreas(ctx context.Context, db *sql.DB) error {
 		return err
 	}
 	defer tx.Rollback()
-	const upsert = `INSERT INTO areas (area_code, area_name, country) VALUES (?, ?, ?)
-		ON CONFLICT (area_code) DO UPDATE SET area_name = excluded.area_name, country = excluded.country`
-	for _, a := range want {
-		if _, err := tx.ExecContext(ctx, upsert, a.Code, a.Name, a.Country); err != nil {
-			return fmt.Errorf("seed areas: %w", err)
-		}
+	if err := write(tx); err != nil {
+		return fmt.Errorf("seed %s: %w", table, err)
 	}
 	return tx.Commit()
 }
