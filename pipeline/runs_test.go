@@ -10,7 +10,8 @@ import (
 func TestRunOutcomes(t *testing.T) {
 	st := openTestStore(t)
 	ctx := context.Background()
-	killed, err := st.StartRun(ctx, "run", nil, time.Now()) // never finished: the process died
+	started := time.Date(2026, 11, 27, 7, 0, 0, 0, time.UTC)
+	killed, err := st.StartRun(ctx, "run", nil, started) // never finished: the process died
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -19,11 +20,11 @@ func TestRunOutcomes(t *testing.T) {
 		name string
 		err  error
 	}{{RunOK, nil}, {RunFailed, errors.New("boom")}, {RunInterrupted, context.Canceled}} {
-		id, err := st.StartRun(ctx, "run", nil, time.Now())
+		id, err := st.StartRun(ctx, "run", []string{"--source", "http://127.0.0.1:1"}, started)
 		if err != nil {
 			t.Fatal(err)
 		}
-		totals := RunTotals{Years: []string{"2019-20"}, Files: []RunFile{
+		totals := RunTotals{Years: []string{"2019-20", "2020-21"}, Files: []RunFile{
 			{URL: "u1", Kind: "area-tables", Status: FileFetched}, {URL: "u2", Kind: "population", Status: FileUnchanged},
 			{URL: "u3", Kind: "page", Status: FileFailed, Error: "404"}}}
 		if err := st.FinishRun(ctx, id, tc.err, totals); err != nil {
@@ -33,22 +34,35 @@ func TestRunOutcomes(t *testing.T) {
 	}
 	ids["failed (killed)"] = killed
 	for want, id := range ids {
-		var outcome, msg string
+		var outcome, msg, args, startedAt, finishedAt, years string
 		var fetched, unchanged, failed, files int
-		err := st.DB.QueryRow(`SELECT outcome, COALESCE(error, ''), files_fetched, files_unchanged, files_failed,
+		err := st.DB.QueryRow(`SELECT outcome, COALESCE(error, ''), args, started_at, COALESCE(finished_at, ''),
+			COALESCE(years_loaded, ''), files_fetched, files_unchanged, files_failed,
 			(SELECT COUNT(*) FROM run_files f WHERE f.run_id = r.run_id) FROM runs r WHERE run_id = ?`, id).
-			Scan(&outcome, &msg, &fetched, &unchanged, &failed, &files)
+			Scan(&outcome, &msg, &args, &startedAt, &finishedAt, &years, &fetched, &unchanged, &failed, &files)
 		if err != nil {
 			t.Fatal(err)
 		}
+		if startedAt != "2026-11-27T07:00:00Z" {
+			t.Errorf("run %d: started_at %q", id, startedAt)
+		}
 		if want == "failed (killed)" {
-			if outcome != RunFailed || msg == "" {
-				t.Errorf("a run that never finished: outcome %q, error %q; want failed with a reason", outcome, msg)
+			if outcome != RunFailed || msg == "" || finishedAt != "" {
+				t.Errorf("a run that never finished: outcome %q, error %q, finished_at %q; want failed with a reason, no end", outcome, msg, finishedAt)
 			}
 			continue
 		}
 		if outcome != want || fetched != 1 || unchanged != 1 || failed != 1 || files != 3 {
 			t.Errorf("run %d: %s %d/%d/%d, %d files; want %s 1/1/1, 3 files", id, outcome, fetched, unchanged, failed, files, want)
+		}
+		if years != "2019-20,2020-21" || args != "--source http://127.0.0.1:1" {
+			t.Errorf("run %d: years_loaded %q, args %q", id, years, args)
+		}
+		if end, err := time.Parse(time.RFC3339, finishedAt); err != nil || time.Since(end) > time.Minute {
+			t.Errorf("run %d: finished_at %q (%v), want the time it finished", id, finishedAt, err)
+		}
+		if (msg == "") != (want == RunOK) {
+			t.Errorf("run %d (%s): error %q", id, want, msg)
 		}
 	}
 }

@@ -146,6 +146,9 @@ func (s *Store) LoadAreaTables(ctx context.Context, rel Release, src SourceFile,
 		if err != nil {
 			return fmt.Errorf("record release %s: %w", rel.FinancialYear, err)
 		}
+		if err := dropSuperseded(ctx, tx, src); err != nil {
+			return err
+		}
 		ins := newBulkInsert(ctx, tx, "observations",
 			[]bulkFixed{{"financial_year", rel.FinancialYear}, {"source_sha256", src.SHA256}},
 			"area_code", "measure", "category", "level", "value", "marker", "sheet", "cell")
@@ -196,6 +199,9 @@ func (s *Store) LoadPopulation(ctx context.Context, midYear int, src SourceFile,
 		if err != nil {
 			return err
 		}
+		if err := dropSuperseded(ctx, tx, src); err != nil {
+			return err
+		}
 		ins := newBulkInsert(ctx, tx, "population", []bulkFixed{{"mid_year", midYear}, {"source_sha256", src.SHA256}},
 			"area_code", "persons_10plus", "persons_all_ages")
 		defer ins.close()
@@ -221,6 +227,20 @@ func populationInsertError(pops []Population, err error) error {
 	}
 	p := pops[re.row]
 	return fmt.Errorf("insert population %s mid-%d: %w", p.AreaCode, p.MidYear, re.err)
+}
+
+// dropSuperseded forgets the files an earlier load read for src's period
+// and src replaces (a restated year, a revised estimate). No figure comes
+// from them any more, and a rebuild, which reads only the current file of
+// each period, would not list them: the database a run leaves must be the
+// one a rebuild of the same archive makes. The archive keeps their bytes.
+func dropSuperseded(ctx context.Context, tx *sql.Tx, src SourceFile) error {
+	_, err := tx.ExecContext(ctx, "DELETE FROM source_files WHERE kind = ? AND period = ? AND sha256 <> ?",
+		src.Kind, src.Period, src.SHA256)
+	if err != nil {
+		return fmt.Errorf("forget superseded %s files of %s: %w", src.Kind, src.Period, err)
+	}
+	return nil
 }
 
 // RecordSource records an archived file that loads nothing itself (a lookup).

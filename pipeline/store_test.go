@@ -180,3 +180,42 @@ func TestBulkLoadNamesTheFailingRow(t *testing.T) {
 		t.Fatalf("only %d observations: the test needs more than one statement's worth", len(ex.Observations))
 	}
 }
+
+// TestRestatementForgetsTheFileItReplaces: a restated year or a revised
+// estimate leaves source_files listing the current file of its period
+// only, as a rebuild of the same archive would; other periods keep theirs.
+func TestRestatementForgetsTheFileItReplaces(t *testing.T) {
+	ctx := context.Background()
+	st := openTestStore(t)
+	how := PopulationSource{Sheet: "MYE2 - Persons", Level: "police force area"}
+	revised := func(f SourceFile) SourceFile {
+		f.SHA256 = strings.Repeat("f", 56) + f.SHA256[:8]
+		return f
+	}
+	ex, err := NewExtractor().Extract(book(legacySheet(false)), "2019-20")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, step := range []func() error{
+		func() error { return st.LoadPopulation(ctx, 2019, src("population", "2019"), how, testPopulation(2019)) },
+		func() error { return st.LoadPopulation(ctx, 2019, revised(src("population", "2019")), how, testPopulation(2019)) },
+		func() error { return st.LoadPopulation(ctx, 2020, src("population", "2020"), how, testPopulation(2020)) },
+		func() error {
+			return st.LoadAreaTables(ctx, Release{FinancialYear: "2019-20"}, src("area-tables", "2019-20"), ex.Observations)
+		},
+		func() error {
+			return st.LoadAreaTables(ctx, Release{FinancialYear: "2019-20"}, revised(src("area-tables", "2019-20")), ex.Observations)
+		},
+	} {
+		if err := step(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	got := dumpQueries(t, st, []string{"SELECT kind, period, sha256 FROM source_files ORDER BY kind, period"})
+	want := fmt.Sprintln("area-tables", "2019-20", revised(src("area-tables", "2019-20")).SHA256) +
+		fmt.Sprintln("population", "2019", revised(src("population", "2019")).SHA256) +
+		fmt.Sprintln("population", "2020", src("population", "2020").SHA256)
+	if got != want {
+		t.Errorf("source_files:\n%swant\n%s", got, want)
+	}
+}

@@ -54,6 +54,37 @@ func TestNewFetcherOrigin(t *testing.T) {
 	}
 }
 
+// TestNewFetcherRate: GOV.UK's limit is 10 requests a second, so a remote
+// source is refused 10 or more; a loopback test server may go faster.
+func TestNewFetcherRate(t *testing.T) {
+	for _, tc := range []struct {
+		name, origin string
+		perSecond    float64
+		wantErr      string
+	}{
+		{"default", GOVUK, 0, ""},
+		{"under the limit", GOVUK, 9.9, ""},
+		{"at the limit", GOVUK, 10, "stay under 10"},
+		{"mirror over the limit", "https://mirror.example", 50, "stay under 10"},
+		{"loopback over the limit", "http://127.0.0.1:8080", 1000, ""},
+		{"negative", GOVUK, -1, "want more than 0"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var opts []FetchOption
+			if tc.perSecond != 0 {
+				opts = append(opts, WithRateLimit(tc.perSecond))
+			}
+			_, err := NewFetcher(tc.origin, opts...)
+			switch {
+			case tc.wantErr == "" && err != nil:
+				t.Errorf("NewFetcher(%s, %g/s): %v", tc.origin, tc.perSecond, err)
+			case tc.wantErr != "" && (err == nil || !strings.Contains(err.Error(), tc.wantErr)):
+				t.Errorf("NewFetcher(%s, %g/s) = %v, want an error containing %q", tc.origin, tc.perSecond, err, tc.wantErr)
+			}
+		})
+	}
+}
+
 func TestHostPolicy(t *testing.T) {
 	f, err := NewFetcher(GOVUK, WithAllowedHosts("ONS.example", " mirror.example:8443 ", ""))
 	if err != nil {

@@ -55,12 +55,9 @@ func (c *ScheduleCommand) Run(ctx context.Context, args []string) error {
 	if fs.NArg() > 0 {
 		return usageError{fmt.Sprintf("unexpected argument %q", fs.Arg(0))}
 	}
-	loc, err := time.LoadLocation(*tz)
+	_, loc, err := parseSchedule(*spec, *tz)
 	if err != nil {
-		return usageError{fmt.Sprintf("--tz %q: %v", *tz, err)}
-	}
-	if _, err := cron.ParseStandard(*spec); err != nil {
-		return usageError{fmt.Sprintf("--cron %q: %v", *spec, err)}
+		return err
 	}
 	job, err := newFetchJob(c.app, fs, &ff, "schedule", args)
 	if err != nil {
@@ -96,6 +93,21 @@ func (c *ScheduleCommand) Run(ctx context.Context, args []string) error {
 	<-first // Stop waits only for the jobs the scheduler started
 	log.Info("scheduler stopped")
 	return nil
+}
+
+// parseSchedule reads --cron and --tz as the scheduler will: a standard
+// 5-field expression or a descriptor, whose times are those of the zone
+// (cron.WithLocation hands the schedule the time in loc).
+func parseSchedule(spec, tz string) (cron.Schedule, *time.Location, error) {
+	loc, err := time.LoadLocation(tz)
+	if err != nil {
+		return nil, nil, usageError{fmt.Sprintf("--tz %q: %v", tz, err)}
+	}
+	sched, err := cron.ParseStandard(spec)
+	if err != nil {
+		return nil, nil, usageError{fmt.Sprintf("--cron %q: %v", spec, err)}
+	}
+	return sched, loc, nil
 }
 
 // tick is one scheduled run; its failure is logged and recorded, never
