@@ -197,9 +197,15 @@ func TestRestatementForgetsTheFileItReplaces(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, step := range []func() error{
-		func() error { return st.LoadPopulation(ctx, 2019, src("population", "2019"), how, testPopulation(2019)) },
-		func() error { return st.LoadPopulation(ctx, 2019, revised(src("population", "2019")), how, testPopulation(2019)) },
-		func() error { return st.LoadPopulation(ctx, 2020, src("population", "2020"), how, testPopulation(2020)) },
+		func() error {
+			return st.LoadPopulation(ctx, 2019, src("population", "2019"), how, testPopulation(2019))
+		},
+		func() error {
+			return st.LoadPopulation(ctx, 2019, revised(src("population", "2019")), how, testPopulation(2019))
+		},
+		func() error {
+			return st.LoadPopulation(ctx, 2020, src("population", "2020"), how, testPopulation(2020))
+		},
 		func() error {
 			return st.LoadAreaTables(ctx, Release{FinancialYear: "2019-20"}, src("area-tables", "2019-20"), ex.Observations)
 		},
