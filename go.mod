@@ -3,6 +3,7 @@ module github.com/mappa-etl/mappa
 go 1.26.8
 
 require (
+	github.com/creack/pty v1.1.24
 	github.com/gofrs/flock v0.13.2
 	github.com/google/renameio/v2 v2.0.2
 	github.com/hashicorp/go-retryablehttp v0.7.8

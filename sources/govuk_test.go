@@ -193,6 +193,10 @@ func checkDiscovery(t *testing.T, d *Discovery, origin string, want []Release, s
 		if g.Page != w.page || !strings.Contains(g.Reason, w.reason) || (g.Err != nil) != w.failed {
 			t.Errorf("skipped[%d] = %+v, want page %s, reason with %q, failed %v", i, g, w.page, w.reason, w.failed)
 		}
+		// Ambiguous pages are logged as warnings: someone must look.
+		if want := strings.HasPrefix(w.reason, "ambiguous"); g.Ambiguous != want {
+			t.Errorf("skipped[%d] = %+v: Ambiguous %v, want %v", i, g, g.Ambiguous, want)
+		}
 		if w.failed {
 			failed++
 		}

@@ -113,3 +113,43 @@ func TestInputHostsStayWithInputs(t *testing.T) {
 		t.Errorf("inputs fetcher: err = %v, want a network error, not a refusal", err)
 	}
 }
+
+// TestAllowHostFlagAndConfig: hosts named with --allow-host or in the
+// config file's allow_hosts are fetched from; any other host is refused
+// before a connection is made.
+func TestAllowHostFlagAndConfig(t *testing.T) {
+	cfgPath := filepath.Join(t.TempDir(), "mappa.json")
+	if err := os.WriteFile(cfgPath, []byte(`{"allow_hosts": ["files.invalid"]}`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	app := &App{Stdout: io.Discard, Stderr: io.Discard}
+	var ff fetchFlags
+	fs := app.newFlagSet("run", "", "")
+	ff.register(fs)
+	if err := fs.Parse([]string{"--config", cfgPath, "--allow-host", "mirror.invalid", "--retries", "0", "--timeout", "1s"}); err != nil {
+		t.Fatal(err)
+	}
+	cfg, err := ff.resolve(fs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	govuk, _, err := ff.fetchers(app, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sink := func(*sources.Fetched, io.Reader) error { return nil }
+	for _, tc := range []struct {
+		url     string
+		allowed bool
+	}{
+		{"https://files.invalid/a.xlsx", true},
+		{"https://mirror.invalid/a.xlsx", true},
+		{"https://assets.publishing.service.gov.uk.invalid/a.xlsx", false},
+		{"https://elsewhere.invalid/a.xlsx", false},
+	} {
+		_, err := govuk.Fetch(context.Background(), tc.url, sources.Validators{}, "", sink)
+		if refused := errors.Is(err, sources.ErrHostNotAllowed); refused == tc.allowed || err == nil {
+			t.Errorf("fetch %s: err = %v; want allowed = %v (a network error if allowed)", tc.url, err, tc.allowed)
+		}
+	}
+}
