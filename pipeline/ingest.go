@@ -35,23 +35,24 @@ func NewParser() *Parser { return &Parser{extractor: NewExtractor()} }
 // original name, used in errors. Population files need the lookups that
 // may map their local authorities to police force areas.
 func (p *Parser) Parse(kind, period, path, name string, lookups []*Lookup) (*Parsed, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("open %s %s: %w", kind, name, err)
+	}
+	defer f.Close()
+	return p.ParseFile(kind, period, f, name, lookups)
+}
+
+// ParseFile is Parse of a file already open at offset 0 (an archived file
+// opened to check its hash).
+func (p *Parser) ParseFile(kind, period string, f *os.File, name string, lookups []*Lookup) (*Parsed, error) {
 	if kind == sources.KindLookup {
-		f, err := os.Open(path)
-		if err != nil {
-			return nil, fmt.Errorf("open lookup %s: %w", name, err)
-		}
-		defer f.Close()
 		l, err := ReadLookup(name, f)
 		if err != nil {
 			return nil, err
 		}
 		return &Parsed{Kind: kind, Lookup: l, MediaType: "text/csv"}, nil
 	}
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, fmt.Errorf("open workbook %s: %w", name, err)
-	}
-	defer f.Close()
 	st, err := f.Stat()
 	if err != nil {
 		return nil, fmt.Errorf("open workbook %s: %w", name, err)
@@ -121,11 +122,7 @@ func ArchivedLookups(a *sources.Archive, m *sources.Manifest) ([]*Lookup, error)
 		if e.Kind != sources.KindLookup {
 			continue
 		}
-		path, err := a.Path(e)
-		if err != nil {
-			return nil, err
-		}
-		f, err := os.Open(path)
+		f, err := a.Open(e)
 		if err != nil {
 			return nil, err
 		}

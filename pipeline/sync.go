@@ -102,9 +102,10 @@ func parseArchived(a *sources.Archive, parser *Parser, e sources.Entry, lookups 
 	if e.Kind == sources.KindLookup {
 		return nil, nil
 	}
-	path, err := a.Path(e)
+	f, err := a.Open(e)
 	if err != nil {
 		return nil, err
 	}
-	return parser.Parse(e.Kind, e.Period, path, e.Filename, lookups)
+	defer f.Close()
+	return parser.ParseFile(e.Kind, e.Period, f, e.Filename, lookups)
 }

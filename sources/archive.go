@@ -184,32 +184,36 @@ func (m *Manifest) Find(sha string) (Entry, bool) {
 	return Entry{}, false
 }
 
-// Path returns the absolute path of an archived file after checking that
-// its bytes still match its hash.
-func (a *Archive) Path(e Entry) (string, error) {
-	p := filepath.Join(a.Dir, filepath.FromSlash(e.Path))
-	sum, _, err := hashFile(p)
+// Open opens an archived file after checking that its bytes still match
+// their hash, and returns it at offset 0. The one open serves the check
+// and the parse that follows (whose second read comes from the page cache);
+// the caller closes it.
+func (a *Archive) Open(e Entry) (*os.File, error) {
+	f, err := os.Open(filepath.Join(a.Dir, filepath.FromSlash(e.Path)))
 	if err != nil {
-		return "", fmt.Errorf("archived %s %s: %w", e.Kind, e.Filename, err)
+		return nil, fmt.Errorf("archived %s %s: %w", e.Kind, e.Filename, err)
+	}
+	sum, err := hashReader(f)
+	if err == nil {
+		_, err = f.Seek(0, io.SeekStart)
+	}
+	if err != nil {
+		f.Close()
+		return nil, fmt.Errorf("archived %s %s: %w", e.Kind, e.Filename, err)
 	}
 	if sum != e.SHA256 {
-		return "", fmt.Errorf("archived %s %s (%s): %w (now %s)", e.Kind, e.Filename, e.Path, ErrCorrupt, sum)
+		f.Close()
+		return nil, fmt.Errorf("archived %s %s (%s): %w (now %s)", e.Kind, e.Filename, e.Path, ErrCorrupt, sum)
 	}
-	return p, nil
+	return f, nil
 }
 
-func hashFile(path string) (string, int64, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return "", 0, err
-	}
-	defer f.Close()
+func hashReader(r io.Reader) (string, error) {
 	h := sha256.New()
-	n, err := io.Copy(h, f)
-	if err != nil {
-		return "", 0, err
+	if _, err := io.Copy(h, r); err != nil {
+		return "", err
 	}
-	return hex.EncodeToString(h.Sum(nil)), n, nil
+	return hex.EncodeToString(h.Sum(nil)), nil
 }
 
 // maxNameBytes bounds an archived file's recorded name (and the rejected/

@@ -2,6 +2,7 @@ package sources
 
 import (
 	"errors"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -97,14 +98,22 @@ func TestArchiveCurrentAndCorruption(t *testing.T) {
 	if len(got) != 4 || got[0] != "2019-20/"+restated.SHA256[:6] {
 		t.Errorf("current = %v, want the restated 2019-20, 2020-21 and both lookups", got)
 	}
-	if _, err := a.Path(restated); err != nil {
+	f, err := a.Open(restated)
+	if err != nil {
 		t.Fatal(err)
+	}
+	// Open checked the hash by reading to the end; the caller reads from
+	// the start.
+	b, err := io.ReadAll(f)
+	f.Close()
+	if err != nil || len(b) != int(restated.Bytes) {
+		t.Errorf("read %d bytes of an opened archived file (%v), want %d", len(b), err, restated.Bytes)
 	}
 	if err := os.WriteFile(filepath.Join(a.Dir, restated.Path), []byte("tampered"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := a.Path(restated); !errors.Is(err, ErrCorrupt) {
-		t.Errorf("Path of a tampered file = %v, want ErrCorrupt", err)
+	if f, err := a.Open(restated); !errors.Is(err, ErrCorrupt) || f != nil {
+		t.Errorf("Open of a tampered file = %v, %v; want ErrCorrupt", f, err)
 	}
 }
 

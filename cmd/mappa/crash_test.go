@@ -668,11 +668,13 @@ func loadStates(t *testing.T, beforeDB, archiveDir, origin string) []string {
 		e := pending[i]
 		var p *pipeline.Parsed
 		if e.Kind != sources.KindLookup {
-			path, err := a.Path(e)
+			f, err := a.Open(e)
 			if err != nil {
 				t.Fatal(err)
 			}
-			if p, err = parser.Parse(e.Kind, e.Period, path, e.Filename, lookups); err != nil {
+			p, err = parser.ParseFile(e.Kind, e.Period, f, e.Filename, lookups)
+			f.Close()
+			if err != nil {
 				t.Fatal(err)
 			}
 		}
