@@ -3,6 +3,7 @@ package schema
 import (
 	"context"
 	"database/sql"
+	"fmt"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -48,5 +49,97 @@ func TestMAPPAArea(t *testing.T) {
 	}
 	if len(Areas()) != 42 {
 		t.Errorf("%d areas, want 42", len(Areas()))
+	}
+}
+
+// TestMigration0004KeepsDataAndChecks upgrades a version 3 database with
+// data in observations and check_results: every row survives, the view on
+// observations still reads it, and the rewritten checks allow exactly what
+// the IN lists allowed.
+func TestMigration0004KeepsDataAndChecks(t *testing.T) {
+	ctx := context.Background()
+	db, err := sql.Open("sqlite3", filepath.Join(t.TempDir(), "m.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	ms, err := Migrations()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, m := range ms {
+		if m.Version <= 3 {
+			if err := apply(ctx, db, m); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	sha := strings.Repeat("a", 64)
+	for _, q := range []string{
+		`INSERT INTO areas (area_code, area_name, country) VALUES ('E23000028', 'Essex', 'England')`,
+		`INSERT INTO source_files VALUES ('` + sha + `', 'area-tables', '2019-20', NULL, 'f.xlsx', 'x', 1, '2026-01-01T00:00:00Z')`,
+		`INSERT INTO releases VALUES ('2019-20', '2020-03-31', NULL, NULL, NULL, '` + sha + `')`,
+		`INSERT INTO observations VALUES ('2019-20', 'E23000028', 'offenders', '1', 'all', 1596, NULL, '` + sha + `', 'Table 1', 'E12'),
+			('2019-20', 'E23000028', 'offenders', '1', '3', NULL, '[c]', '` + sha + `', 'Table 1', 'D12')`,
+		`INSERT INTO check_results VALUES ('2019-20', 'levels_sum_to_total', 'E23000028', 'not_checked', 'a level is suppressed')`,
+	} {
+		if _, err := db.Exec(q); err != nil {
+			t.Fatal(err)
+		}
+	}
+	dump := func() string {
+		var b strings.Builder
+		for _, q := range []string{"SELECT * FROM observations ORDER BY 1, 2, 3, 4, 5", "SELECT * FROM check_results",
+			"SELECT financial_year, area_code, rsos, rsos_level3 FROM area_summary"} {
+			rows, err := db.Query(q)
+			if err != nil {
+				t.Fatal(err)
+			}
+			cols, _ := rows.Columns()
+			for rows.Next() {
+				vals := make([]any, len(cols))
+				ptrs := make([]any, len(cols))
+				for i := range vals {
+					ptrs[i] = &vals[i]
+				}
+				if err := rows.Scan(ptrs...); err != nil {
+					t.Fatal(err)
+				}
+				fmt.Fprintln(&b, vals...)
+			}
+			rows.Close()
+		}
+		return b.String()
+	}
+	before := dump()
+	if err := Migrate(ctx, db); err != nil {
+		t.Fatal(err)
+	}
+	if v, _ := Version(ctx, db); v < 4 {
+		t.Fatalf("user_version = %d after Migrate", v)
+	}
+	if after := dump(); after != before || !strings.Contains(after, "1596") {
+		t.Errorf("data after migration 0004:\n%s\nbefore:\n%s", after, before)
+	}
+	for _, tc := range []struct {
+		name, insert string
+		ok           bool
+	}{
+		{"category all", `('2019-20', 'E23000028', 'offenders', 'all', 'all', 1, NULL, '` + sha + `', 'T', 'A1')`, true},
+		{"level 2", `('2019-20', 'E23000028', 'offenders', '2', '2', 1, NULL, '` + sha + `', 'T', 'A2')`, true},
+		{"category 4", `('2019-20', 'E23000028', 'offenders', '4', 'all', 1, NULL, '` + sha + `', 'T', 'A3')`, false},
+		{"level ALL", `('2019-20', 'E23000028', 'offenders', '1', 'ALL', 1, NULL, '` + sha + `', 'T', 'A4')`, false},
+		{"level empty", `('2019-20', 'E23000028', 'offenders', '1', '', 1, NULL, '` + sha + `', 'T', 'A5')`, false},
+	} {
+		_, err := db.Exec("INSERT INTO observations VALUES " + tc.insert)
+		if (err == nil) != tc.ok {
+			t.Errorf("%s: insert err = %v, want ok = %v", tc.name, err, tc.ok)
+		}
+	}
+	for status, ok := range map[string]bool{"pass": true, "fail": true, "not_checked": true, "skipped": false} {
+		_, err := db.Exec("INSERT INTO check_results VALUES ('2020-21', 'c', ?, ?, '')", status, status)
+		if (err == nil) != ok {
+			t.Errorf("check status %q: err = %v, want ok = %v", status, err, ok)
+		}
 	}
 }
