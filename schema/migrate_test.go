@@ -3,7 +3,6 @@ package schema
 import (
 	"context"
 	"database/sql"
-	"fmt"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -87,29 +86,18 @@ func TestMigration0004KeepsDataAndChecks(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+	// Each table as one JSON array of its rows, in key order.
 	dump := func() string {
-		var b strings.Builder
-		for _, q := range []string{"SELECT * FROM observations ORDER BY 1, 2, 3, 4, 5", "SELECT * FROM check_results",
-			"SELECT financial_year, area_code, rsos, rsos_level3 FROM area_summary"} {
-			rows, err := db.Query(q)
-			if err != nil {
-				t.Fatal(err)
-			}
-			cols, _ := rows.Columns()
-			for rows.Next() {
-				vals := make([]any, len(cols))
-				ptrs := make([]any, len(cols))
-				for i := range vals {
-					ptrs[i] = &vals[i]
-				}
-				if err := rows.Scan(ptrs...); err != nil {
-					t.Fatal(err)
-				}
-				fmt.Fprintln(&b, vals...)
-			}
-			rows.Close()
+		var out string
+		err := db.QueryRow(`SELECT
+			(SELECT json_group_array(json_array(financial_year, area_code, measure, category, level, value, marker, source_sha256, sheet, cell))
+				FROM (SELECT * FROM observations ORDER BY 1, 2, 3, 4, 5)) || char(10) ||
+			(SELECT json_group_array(json_array(financial_year, check_name, subject, status, detail)) FROM check_results) || char(10) ||
+			(SELECT json_group_array(json_array(financial_year, area_code, rsos, rsos_level3)) FROM area_summary)`).Scan(&out)
+		if err != nil {
+			t.Fatal(err)
 		}
-		return b.String()
+		return out
 	}
 	before := dump()
 	if err := Migrate(ctx, db); err != nil {
@@ -118,7 +106,7 @@ func TestMigration0004KeepsDataAndChecks(t *testing.T) {
 	if v, _ := Version(ctx, db); v < 4 {
 		t.Fatalf("user_version = %d after Migrate", v)
 	}
-	if after := dump(); after != before || !strings.Contains(after, "1596") {
+	if after := dump(); after != before || !strings.Contains(after, `"offenders","1","all",1596,null`) {
 		t.Errorf("data after migration 0004:\n%s\nbefore:\n%s", after, before)
 	}
 	for _, tc := range []struct {
