@@ -37,7 +37,11 @@ func NewParser() *Parser { return &Parser{extractor: NewExtractor()} }
 func (p *Parser) Parse(kind, period, path, name string, lookups []*Lookup) (*Parsed, error) {
 	f, err := os.Open(path)
 	if err != nil {
-		return nil, fmt.Errorf("open %s %s: %w", kind, name, err)
+		what := "workbook"
+		if kind == sources.KindLookup {
+			what = "lookup"
+		}
+		return nil, fmt.Errorf("open %s %s: %w", what, name, err)
 	}
 	defer f.Close()
 	return p.ParseFile(kind, period, f, name, lookups)
