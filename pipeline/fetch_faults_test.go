@@ -46,6 +46,11 @@ func TestRunFaults(t *testing.T) {
 		{"oversized file", func(l *liveFixture) {
 			l.srv.AddFault(l.fx.ReleaseFor(year).FilePath, govuktest.Fault{Kind: govuktest.Body, Body: make([]byte, 2<<20)})
 		}, "file exceeds the size limit: declared 2097152 bytes, limit 1048576"},
+		{"oversized file, no length declared", func(l *liveFixture) {
+			// A valid workbook's signature first, so only the size can refuse it.
+			body := append([]byte("PK\x03\x04"), make([]byte, 2<<20)...)
+			l.srv.AddFault(l.fx.ReleaseFor(year).FilePath, govuktest.Fault{Kind: govuktest.Chunked, Body: body})
+		}, "file exceeds the size limit: more than 1048576 bytes"},
 		{"invalid JSON page", func(l *liveFixture) {
 			l.srv.SetJSON(l.fx.ReleaseFor(year).PagePath, []byte(`{"title": "MAPPA annual report 2019 to 2020", "details": {`))
 		}, "invalid JSON"},

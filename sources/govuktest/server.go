@@ -58,6 +58,7 @@ const (
 	CutShort                  // declare the full length, send half, drop the connection
 	Body                      // serve Body with the file's content type
 	Redirect                  // answer 302 to Location
+	Chunked                   // serve Body chunked: no length declared up front
 )
 
 // Server is a fake GOV.UK.
@@ -222,6 +223,16 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		case Body:
 			isFile, isDoc = true, false
 			file = File{Body: f.Body, ContentType: file.ContentType, Modified: file.Modified}
+		case Chunked:
+			rec.Header().Set("Content-Type", file.ContentType)
+			rec.WriteHeader(http.StatusOK)
+			for b := f.Body; len(b) > 0; b = b[min(len(b), 32<<10):] {
+				rec.Write(b[:min(len(b), 32<<10)])
+				if fl, ok := rec.ResponseWriter.(http.Flusher); ok {
+					fl.Flush() // before the handler ends, so no Content-Length
+				}
+			}
+			return
 		case CutShort:
 			body := file.Body
 			if isDoc {
