@@ -18,32 +18,26 @@ func BenchmarkDerive(b *testing.B) {
 
 	b.Run("ComputeRates", func(b *testing.B) {
 		b.ReportAllocs()
-		n := 0
 		for b.Loop() {
 			ComputeRates(fx.all, pops)
-			n++
 		}
-		reportRate(b, len(fx.all), n, "rows/s")
+		reportRate(b, len(fx.all), "rows/s")
 	})
 	b.Run("ComputeGrowth", func(b *testing.B) {
 		b.ReportAllocs()
-		n := 0
 		for b.Loop() {
 			ComputeGrowth(fx.all)
-			n++
 		}
-		reportRate(b, len(fx.all), n, "rows/s")
+		reportRate(b, len(fx.all), "rows/s")
 	})
 	b.Run("RunChecks", func(b *testing.B) {
 		b.ReportAllocs()
-		n := 0
 		for b.Loop() {
 			for _, y := range fx.years {
 				RunChecks(y, fx.all, rates)
 			}
-			n++
 		}
-		reportRate(b, len(fx.all), n, "rows/s")
+		reportRate(b, len(fx.all), "rows/s")
 	})
 	b.Run("refreshDerived", func(b *testing.B) {
 		st := openBenchStore(b)
@@ -59,7 +53,6 @@ func benchRefresh(b *testing.B, st *Store, rows int) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	b.ReportAllocs()
-	n := 0
 	for b.Loop() {
 		tx, err := st.DB.BeginTx(ctx, nil)
 		if err != nil {
@@ -72,7 +65,6 @@ func benchRefresh(b *testing.B, st *Store, rows int) {
 		if err := tx.Commit(); err != nil {
 			b.Fatal(err)
 		}
-		n++
 	}
-	reportRate(b, rows, n, "rows/s")
+	reportRate(b, rows, "rows/s")
 }
