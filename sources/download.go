@@ -70,11 +70,14 @@ func (f *Fetcher) Fetch(ctx context.Context, rawURL string, cond Validators, lab
 		}
 		return err
 	}
+	budget := &retryBudget{}
+	ctx = context.WithValue(ctx, retriesKey{}, budget)
 	for attempt := 0; ; attempt++ {
-		res, transferErr, err := f.fetchOnce(ctx, u.String(), cond, label, sink)
-		if !transferErr || attempt >= f.o.retryMax || ctx.Err() != nil {
+		res, transferErr, err := f.fetchOnce(ctx, budget, u.String(), cond, label, sink)
+		if !transferErr || budget.used >= f.o.retryMax || ctx.Err() != nil {
 			return res, tooSlow(err)
 		}
+		budget.used++
 		wait := retryablehttp.DefaultBackoff(f.o.retryWaitMin, f.o.retryWaitMax, attempt, nil)
 		f.o.log.Warn("download interrupted; retrying", zap.String("url", u.Redacted()), zap.Error(err), zap.Duration("wait", wait))
 		select {
@@ -86,12 +89,12 @@ func (f *Fetcher) Fetch(ctx context.Context, rawURL string, cond Validators, lab
 }
 
 // fetchOnce makes one request (with the client's own retries for failed
-// responses) and reports whether reading the body failed part way.
-func (f *Fetcher) fetchOnce(ctx context.Context, rawURL string, cond Validators, label string, sink func(*Fetched, io.Reader) error) (*Fetched, bool, error) {
+// responses, counted in budget, which ctx carries for the client's hooks)
+// and reports whether reading the body failed part way.
+func (f *Fetcher) fetchOnce(ctx context.Context, budget *retryBudget, rawURL string, cond Validators, label string, sink func(*Fetched, io.Reader) error) (*Fetched, bool, error) {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	retries := new(int)
-	req, err := retryablehttp.NewRequestWithContext(context.WithValue(ctx, retriesKey{}, retries), http.MethodGet, rawURL, nil)
+	req, err := retryablehttp.NewRequestWithContext(ctx, http.MethodGet, rawURL, nil)
 	if err != nil {
 		return nil, false, fmt.Errorf("GET %s: %w", rawURL, err)
 	}
@@ -117,7 +120,7 @@ func (f *Fetcher) fetchOnce(ctx context.Context, rawURL string, cond Validators,
 		res.NotModified = true
 		return res, false, nil
 	case resp.StatusCode != http.StatusOK:
-		return nil, false, &HTTPError{URL: rawURL, Status: resp.Status, Retries: *retries}
+		return nil, false, &HTTPError{URL: rawURL, Status: resp.Status, Retries: budget.used}
 	case f.o.maxBytes > 0 && resp.ContentLength > f.o.maxBytes:
 		return nil, false, fmt.Errorf("GET %s: %w: declared %d bytes, limit %d", rawURL, ErrTooLarge, resp.ContentLength, f.o.maxBytes)
 	}

@@ -84,8 +84,9 @@ func WithTimeouts(connect, idle time.Duration) FetchOption {
 	return func(o *fetchOptions) { o.connectTimeout, o.idleTimeout = connect, idle }
 }
 
-// WithRetries sets how many times a failed request is retried and the
-// bounds of the exponential backoff between attempts.
+// WithRetries sets how many times one Fetch retries, failed responses and
+// transfers cut short together, and the bounds of the exponential backoff
+// between attempts.
 func WithRetries(max int, waitMin, waitMax time.Duration) FetchOption {
 	return func(o *fetchOptions) { o.retryMax, o.retryWaitMin, o.retryWaitMax = max, waitMin, waitMax }
 }
@@ -183,8 +184,8 @@ func NewFetcher(origin string, opts ...FetchOption) (*Fetcher, error) {
 	}
 	c.Logger = zapLeveled{o.log}
 	c.RequestLogHook = func(_ retryablehttp.Logger, req *http.Request, retry int) {
-		if n, ok := req.Context().Value(retriesKey{}).(*int); ok {
-			*n = retry
+		if b, ok := req.Context().Value(retriesKey{}).(*retryBudget); ok && retry > 0 {
+			b.used++
 		}
 	}
 	c.RetryMax, c.RetryWaitMin, c.RetryWaitMax = o.retryMax, o.retryWaitMin, o.retryWaitMax
@@ -192,7 +193,11 @@ func NewFetcher(origin string, opts ...FetchOption) (*Fetcher, error) {
 		if errors.Is(err, ErrHostNotAllowed) {
 			return false, err
 		}
-		return retryablehttp.DefaultRetryPolicy(ctx, resp, err)
+		retry, err := retryablehttp.DefaultRetryPolicy(ctx, resp, err)
+		if b, ok := ctx.Value(retriesKey{}).(*retryBudget); ok && retry && b.used >= o.retryMax {
+			return false, err // spent, partly on transfers Fetch retried
+		}
+		return retry, err
 	}
 	c.Backoff = func(waitMin, waitMax time.Duration, attempt int, resp *http.Response) time.Duration {
 		if d, ok := retryAfter(resp); ok {
@@ -234,8 +239,13 @@ func (f *Fetcher) Resolve(ref string) (*url.URL, error) {
 	return f.policy.origin.ResolveReference(u), nil
 }
 
-// retriesKey carries, in a request's context, where the client's hook
-// counts its retries, so an HTTPError says how many there really were.
+// retryBudget counts the retries of one Fetch: the client's, of failed
+// responses, and Fetch's own, of transfers cut short. They share the one
+// number WithRetries sets, so a file costs at most that many requests plus
+// one, and an HTTPError says how many there really were.
+type retryBudget struct{ used int }
+
+// retriesKey carries a Fetch's *retryBudget in its requests' context.
 type retriesKey struct{}
 
 // limitedTransport waits for the rate limiter before every request.

@@ -137,6 +137,21 @@ func TestFetchFaults(t *testing.T) {
 					t.Errorf("err = %v, want body cut short", err)
 				}
 			}},
+		// Retries of failed responses and of transfers cut short come out
+		// of one budget: 3 requests in all at 2 retries, not 3 transfers
+		// of 3 requests each.
+		{name: "503 twice, then cut short always", faults: []govuktest.Fault{{Kind: govuktest.Status, Status: 503, Times: 2}, {Kind: govuktest.CutShort}}, requests: 3,
+			check: func(t *testing.T, err error) {
+				if err == nil || !strings.Contains(err.Error(), "body cut short") {
+					t.Errorf("err = %v, want body cut short", err)
+				}
+			}},
+		{name: "cut short, then 503 always", faults: []govuktest.Fault{{Kind: govuktest.CutShort, Times: 1}, {Kind: govuktest.Status, Status: 503}}, requests: 3,
+			check: func(t *testing.T, err error) {
+				if httpErr := asHTTPError(err); httpErr == nil || httpErr.Retries != 2 {
+					t.Errorf("err = %v, want an HTTPError 503 after 2 retries in all", err)
+				}
+			}},
 		{name: "declared too large", opts: []FetchOption{WithMaxBytes(999)}, requests: 1,
 			check: func(t *testing.T, err error) {
 				if !errors.Is(err, ErrTooLarge) || !strings.Contains(err.Error(), "declared 1000 bytes, limit 999") {

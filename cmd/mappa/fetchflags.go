@@ -61,7 +61,7 @@ func (f *fetchFlags) register(fs *flag.FlagSet) {
 	fs.Var(&f.lookups, "lookup", "LAD to police force area lookup `URL_OR_PATH` (repeatable)")
 	fs.Int64Var(&f.maxMiB, "max-mib", sources.DefaultMaxBytes>>20, "largest file to download, in MiB")
 	fs.DurationVar(&f.timeout, "timeout", 60*time.Second, "give up on a request after this long without data")
-	fs.IntVar(&f.retries, "retries", 4, "retries of a failed request (5xx, 429, network errors)")
+	fs.IntVar(&f.retries, "retries", 4, "retries of one file in all (5xx, 429, network errors, bodies cut short)")
 	fs.Float64Var(&f.rate, "rate", 5, "most requests per second (GOV.UK asks for under 10)")
 }
 
