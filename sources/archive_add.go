@@ -34,10 +34,10 @@ func (a *Archive) Add(e Entry, src io.Reader, validate Validator) (AddResult, er
 }
 
 // AddFetched is Add for the files of an unattended run, downloaded or
-// configured: it also remembers e.URL's validators (e.ETag,
-// e.LastModified) for the next conditional request, and keeps nothing of a
-// file that fails: its source is still upstream or on disk, and a
-// scheduler retrying daily must not fill the disk with copies.
+// configured, except that it keeps nothing of a file that fails: its
+// source is still upstream or on disk, and a scheduler retrying daily must
+// not fill the disk with copies. (Both remember e.URL's validators, e.ETag
+// and e.LastModified, for the next conditional request.)
 func (a *Archive) AddFetched(e Entry, src io.Reader, validate Validator) (AddResult, error) {
 	return a.add(e, src, validate, false)
 }

@@ -205,8 +205,10 @@ var formatPreference = map[string]int{".ods": 0, ".xlsx": 1, ".xls": 2}
 type Candidate struct {
 	Attachment    Attachment
 	FinancialYear string
-	Filename      string // the attachment's file name (from its URL if needed)
 }
+
+// Filename is the attachment's file name (from its URL if the API omits it).
+func (c Candidate) Filename() string { return c.Attachment.name() }
 
 // PickAreaTables chooses the area tables attachment of a statistics page
 // and the financial year it covers. A page naming no year, attachments
@@ -228,7 +230,7 @@ func PickAreaTables(p Page) (Candidate, error) {
 		if err != nil {
 			return Candidate{}, fmt.Errorf("attachment %q: %w", a.name(), err)
 		}
-		picked = append(picked, Candidate{Attachment: a, FinancialYear: year, Filename: a.name()})
+		picked = append(picked, Candidate{Attachment: a, FinancialYear: year})
 	}
 	switch len(picked) {
 	case 0:
@@ -239,7 +241,7 @@ func PickAreaTables(p Page) (Candidate, error) {
 	best := picked[0]
 	for _, c := range picked[1:] {
 		if c.FinancialYear != best.FinancialYear || stem(c) != stem(best) {
-			return Candidate{}, fmt.Errorf("%w: %d area tables attachments (%q and %q)", ErrAmbiguous, len(picked), best.Filename, c.Filename)
+			return Candidate{}, fmt.Errorf("%w: %d area tables attachments (%q and %q)", ErrAmbiguous, len(picked), best.Filename(), c.Filename())
 		}
 		if formatPreference[c.Attachment.spreadsheetExt()] < formatPreference[best.Attachment.spreadsheetExt()] {
 			best = c
@@ -253,7 +255,8 @@ func PickAreaTables(p Page) (Candidate, error) {
 func stem(c Candidate) string {
 	t := words(c.Attachment.Title)
 	if t == "" {
-		t = words(strings.TrimSuffix(c.Filename, path.Ext(c.Filename)))
+		name := c.Filename()
+		t = words(strings.TrimSuffix(name, path.Ext(name)))
 	}
 	return strings.TrimSpace(formatWords.ReplaceAllString(t, " "))
 }

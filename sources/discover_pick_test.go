@@ -106,8 +106,8 @@ func TestPickAreaTables(t *testing.T) {
 			if err != nil {
 				t.Fatalf("PickAreaTables: %v", err)
 			}
-			if got.FinancialYear != tc.wantYear || got.Filename != tc.wantFile {
-				t.Errorf("picked %s %q, want %s %q", got.FinancialYear, got.Filename, tc.wantYear, tc.wantFile)
+			if got.FinancialYear != tc.wantYear || got.Filename() != tc.wantFile {
+				t.Errorf("picked %s %q, want %s %q", got.FinancialYear, got.Filename(), tc.wantYear, tc.wantFile)
 			}
 			if tc.wantURL != "" && got.Attachment.URL != tc.wantURL {
 				t.Errorf("picked url %q, want %q", got.Attachment.URL, tc.wantURL)
@@ -144,8 +144,8 @@ func FuzzPickAreaTables(f *testing.F) {
 		if c.Attachment != a && (!twice || c.Attachment != p.Details.Attachments[2]) {
 			t.Fatalf("picked %+v, which is not an area tables attachment of the page", c.Attachment)
 		}
-		if c.Filename != c.Attachment.name() || c.Attachment.spreadsheetExt() == "" || !c.Attachment.namesAreaTables() {
-			t.Fatalf("picked %+v as %q", c.Attachment, c.Filename)
+		if c.Attachment.spreadsheetExt() == "" || !c.Attachment.namesAreaTables() {
+			t.Fatalf("picked %+v as %q", c.Attachment, c.Filename())
 		}
 		if pageYear, _ := FinancialYearIn(pageTitle); pageYear != "" && c.FinancialYear != pageYear {
 			t.Fatalf("page %q is for %s but the pick says %s", pageTitle, pageYear, c.FinancialYear)

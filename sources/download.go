@@ -28,7 +28,6 @@ type Fetched struct {
 	NotModified bool   // the server answered 304; no body was read
 	ContentType string
 	Validators  Validators
-	Bytes       int64
 }
 
 // AllowHostOf allows the host of a URL the operator gave explicitly.
@@ -133,7 +132,6 @@ func (f *Fetcher) fetchOnce(ctx context.Context, budget *retryBudget, rawURL str
 		body.progress = p
 	}
 	err = sink(res, body)
-	res.Bytes = body.n
 	if body.failed != nil {
 		return nil, !errors.Is(body.failed, ErrTooLarge), fmt.Errorf("GET %s: %w", rawURL, body.failed)
 	}
@@ -143,18 +141,15 @@ func (f *Fetcher) fetchOnce(ctx context.Context, budget *retryBudget, rawURL str
 	return res, false, nil
 }
 
-// GetJSON fetches a JSON document into v and returns its final URL.
-func (f *Fetcher) GetJSON(ctx context.Context, rawURL string, v any) (string, error) {
-	res, err := f.Fetch(ctx, rawURL, Validators{}, "", func(_ *Fetched, r io.Reader) error {
+// GetJSON fetches a JSON document into v.
+func (f *Fetcher) GetJSON(ctx context.Context, rawURL string, v any) error {
+	_, err := f.Fetch(ctx, rawURL, Validators{}, "", func(_ *Fetched, r io.Reader) error {
 		if err := json.NewDecoder(r).Decode(v); err != nil {
 			return fmt.Errorf("GET %s: invalid JSON: %w", rawURL, err)
 		}
 		return nil
 	})
-	if err != nil {
-		return "", err
-	}
-	return res.URL, nil
+	return err
 }
 
 // guardedBody enforces the size cap and the idle timeout while a body is

@@ -227,9 +227,6 @@ func retryAfter(resp *http.Response) (time.Duration, bool) {
 	return 0, false
 }
 
-// Origin returns the origin the Fetcher reads pages from.
-func (f *Fetcher) Origin() *url.URL { u := *f.policy.origin; return &u }
-
 // Resolve makes a possibly relative URL absolute against the origin.
 func (f *Fetcher) Resolve(ref string) (*url.URL, error) {
 	u, err := url.Parse(ref)

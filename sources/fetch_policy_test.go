@@ -44,8 +44,8 @@ func TestNewFetcherOrigin(t *testing.T) {
 			if err != nil {
 				t.Fatalf("NewFetcher(%q): %v", tc.origin, err)
 			}
-			if got := f.Origin().String(); got != tc.wantOrigin {
-				t.Errorf("Origin() = %q, want %q", got, tc.wantOrigin)
+			if got := f.policy.origin.String(); got != tc.wantOrigin {
+				t.Errorf("origin = %q, want %q", got, tc.wantOrigin)
 			}
 		})
 	}

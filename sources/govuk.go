@@ -1,6 +1,7 @@
 package sources
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -40,23 +41,12 @@ type Discovery struct {
 	Skipped  []Skipped
 }
 
-// Failed returns the pages that could not be read.
-func (d *Discovery) Failed() []Skipped {
-	var out []Skipped
-	for _, s := range d.Skipped {
-		if s.Err != nil {
-			out = append(out, s)
-		}
-	}
-	return out
-}
-
 // Discover reads a collection through the Content API and returns the area
 // tables of each statistics page, ordered by year. An unreadable collection
 // is an error; an unreadable page is recorded in Skipped and the rest go on.
 func (f *Fetcher) Discover(ctx context.Context, collectionPath string) (*Discovery, error) {
 	var coll Page
-	if _, err := f.GetJSON(ctx, "/api/content"+collectionPath, &coll); err != nil {
+	if err := f.GetJSON(ctx, "/api/content"+collectionPath, &coll); err != nil {
 		return nil, fmt.Errorf("read collection %s: %w", collectionPath, err)
 	}
 	d := &Discovery{}
@@ -66,7 +56,7 @@ func (f *Fetcher) Discover(ctx context.Context, collectionPath string) (*Discove
 	}
 	byYear := map[string][]Release{}
 	for _, doc := range coll.Links.Documents {
-		name := firstNonEmpty(doc.BasePath, doc.APIPath, doc.Title)
+		name := cmp.Or(doc.BasePath, doc.APIPath, doc.Title)
 		switch {
 		case doc.Withdrawn:
 			d.Skipped = append(d.Skipped, Skipped{Page: name, Reason: "withdrawn"})
@@ -97,7 +87,7 @@ func (f *Fetcher) Discover(ctx context.Context, collectionPath string) (*Discove
 			continue
 		}
 		for _, r := range rels {
-			d.Skipped = append(d.Skipped, Skipped{Page: r.LandingURL, Ambiguous: true,
+			d.Skipped = append(d.Skipped, Skipped{Page: cmp.Or(r.LandingURL, r.URL), Ambiguous: true,
 				Reason: fmt.Sprintf("%v: %d pages offer area tables for %s", ErrAmbiguous, len(rels), year)})
 		}
 	}
@@ -110,9 +100,9 @@ func (f *Fetcher) readRelease(ctx context.Context, doc DocumentLink) (Release, *
 	if apiPath == "" {
 		apiPath = "/api/content" + doc.BasePath
 	}
-	name := firstNonEmpty(doc.BasePath, apiPath)
+	name := cmp.Or(doc.BasePath, apiPath)
 	var page Page
-	if _, err := f.GetJSON(ctx, apiPath, &page); err != nil {
+	if err := f.GetJSON(ctx, apiPath, &page); err != nil {
 		return Release{}, &Skipped{Page: name, Reason: "page could not be read", Err: fmt.Errorf("read page %s: %w", name, err)}
 	}
 	if page.IsWithdrawn() {
@@ -128,30 +118,21 @@ func (f *Fetcher) readRelease(ctx context.Context, doc DocumentLink) (Release, *
 	case err != nil:
 		return Release{}, &Skipped{Page: name, Reason: err.Error(), Ambiguous: errors.Is(err, ErrAmbiguous)}
 	case strings.TrimSpace(c.Attachment.URL) == "":
-		return Release{}, &Skipped{Page: name, Reason: fmt.Sprintf("area tables %q have no url", c.Filename),
-			Err: fmt.Errorf("read page %s: area tables %q have no url", name, c.Filename)}
+		return Release{}, &Skipped{Page: name, Reason: fmt.Sprintf("area tables %q have no url", c.Filename()),
+			Err: fmt.Errorf("read page %s: area tables %q have no url", name, c.Filename())}
 	}
 	u, err := f.Resolve(c.Attachment.URL)
 	if err != nil {
 		return Release{}, &Skipped{Page: name, Reason: "bad attachment url", Err: fmt.Errorf("read page %s: %w", name, err)}
 	}
 	landing := ""
-	if base := firstNonEmpty(page.BasePath, doc.BasePath); base != "" {
+	if base := cmp.Or(page.BasePath, doc.BasePath); base != "" {
 		landing = f.policy.origin.String() + base
 	}
 	return Release{
-		FinancialYear: c.FinancialYear, URL: u.String(), Filename: c.Filename,
+		FinancialYear: c.FinancialYear, URL: u.String(), Filename: c.Filename(),
 		Title: page.Title, LandingURL: landing,
-		PublishedAt: firstNonEmpty(page.FirstPublishedAt, page.PublicUpdatedAt, doc.PublicUpdatedAt),
+		PublishedAt: cmp.Or(page.FirstPublishedAt, page.PublicUpdatedAt, doc.PublicUpdatedAt),
 		FileSize:    int64(c.Attachment.FileSize),
 	}, nil
-}
-
-func firstNonEmpty(s ...string) string {
-	for _, x := range s {
-		if strings.TrimSpace(x) != "" {
-			return x
-		}
-	}
-	return ""
 }

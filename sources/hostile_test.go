@@ -3,6 +3,7 @@ package sources
 import (
 	"archive/zip"
 	"bytes"
+	"cmp"
 	"errors"
 	"fmt"
 	"io"
@@ -86,21 +87,14 @@ func runHostile(t *testing.T, cases []hostileCase) {
 			if u.elapsed > hostileTime*timeScale {
 				t.Errorf("took %v, more than %v", u.elapsed, hostileTime*timeScale)
 			}
-			if maxPeak := cmp(tc.maxPeak, 64<<20) * memScale; u.peak > maxPeak {
+			if maxPeak := cmp.Or(tc.maxPeak, 64<<20) * memScale; u.peak > maxPeak {
 				t.Errorf("peak heap grew by %d bytes, more than %d", u.peak, maxPeak)
 			}
-			if maxAlloc := cmp(tc.maxAlloc, 64<<20) * memScale; u.alloc > maxAlloc {
+			if maxAlloc := cmp.Or(tc.maxAlloc, 64<<20) * memScale; u.alloc > maxAlloc {
 				t.Errorf("allocated %d bytes, more than %d", u.alloc, maxAlloc)
 			}
 		})
 	}
-}
-
-func cmp(v, otherwise uint64) uint64 {
-	if v == 0 {
-		return otherwise
-	}
-	return v
 }
 
 type usage struct {

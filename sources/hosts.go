@@ -29,9 +29,8 @@ func newHostPolicy(origin string, extra []string) (hostPolicy, error) {
 	p := hostPolicy{origin: &url.URL{Scheme: u.Scheme, Host: hostKey(u)}, hosts: map[string]bool{}}
 	p.hosts[hostKey(u)] = true
 	for _, h := range append([]string{AssetsHost}, extra...) {
-		h = strings.TrimSuffix(strings.ToLower(strings.TrimSpace(h)), ":443")
-		if h != "" {
-			p.hosts[h] = true
+		if h = strings.TrimSpace(h); h != "" {
+			p.hosts[hostKey(&url.URL{Scheme: "https", Host: h})] = true
 		}
 	}
 	return p, nil

@@ -85,7 +85,13 @@ func (c *AddCommand) Run(ctx context.Context, args []string) error {
 		verb = "already archived, nothing changed:"
 	}
 	fmt.Fprintf(c.app.Stdout, "%s %s %s %s (sha256 %s)\n", verb, kind, period, res.Entry.Filename, res.Entry.SHA256[:12])
-	return printFailingChecks(ctx, c.app, st, period)
+	// A population estimate or a lookup changes the rates, and so the
+	// checks, of every year that uses it: show every year's.
+	checksOf := period
+	if kind != sources.KindAreaTables {
+		checksOf = ""
+	}
+	return printFailingChecks(ctx, c.app, st, checksOf)
 }
 
 func addArgs(args []string) (kind, period, path string, err error) {
