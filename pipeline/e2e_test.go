@@ -117,34 +117,3 @@ func TestRebuildFixturesEndToEnd(t *testing.T) {
 	}
 }
 
-func TestRebuildIsDeterministic(t *testing.T) {
-	dir := t.TempDir()
-	var dumps [2]string
-	for i := range dumps {
-		path := filepath.Join(dir, "m.db")
-		rebuildFixtures(t, path)
-		db, err := sql.Open("sqlite3", path)
-		if err != nil {
-			t.Fatal(err)
-		}
-		var n int
-		err = db.QueryRow(`SELECT COUNT(*) FROM observations`).Scan(&n)
-		rows, qerr := db.Query(`SELECT group_concat(x, '|') FROM (
-			SELECT financial_year || area_code || measure || category || level || COALESCE(value, 'NULL') || COALESCE(marker, '') || source_sha256 || sheet || cell AS x
-			FROM observations ORDER BY 1)`)
-		if err != nil || qerr != nil {
-			t.Fatal(err, qerr)
-		}
-		for rows.Next() {
-			rows.Scan(&dumps[i])
-		}
-		rows.Close()
-		db.Close()
-		if n < 12*43*10 {
-			t.Fatalf("only %d observations", n)
-		}
-	}
-	if dumps[0] != dumps[1] {
-		t.Error("two rebuilds of the same archive differ")
-	}
-}

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/mappa-etl/mappa/schema"
@@ -78,7 +79,7 @@ func (e *Extractor) Extract(wb *sources.Workbook, year string) (*Extraction, err
 		return nil, fmt.Errorf("%s: %w (searched columns A to %s of %d sheets)",
 			wb.Name, ErrNoAreaColumn, sources.ColumnName(areaColumnsSearched-1), len(wb.Sheets))
 	}
-	if !hasRSOs(out.Observations) {
+	if !slices.ContainsFunc(out.Observations, isRSOCount) {
 		return nil, fmt.Errorf("%s: %w", wb.Name, ErrNoRSOs)
 	}
 	return out, nil
@@ -87,15 +88,6 @@ func (e *Extractor) Extract(wb *sources.Workbook, year string) (*Extraction, err
 type obsKey struct {
 	area string
 	col  Column
-}
-
-func hasRSOs(obs []Observation) bool {
-	for _, o := range obs {
-		if o.Measure == MeasureOffenders && o.Category == "1" && o.Level == All {
-			return true
-		}
-	}
-	return false
 }
 
 // findAreaColumn picks the leftmost column with the most area labels. Names

@@ -83,7 +83,7 @@ func TestExtractLegacyLayouts(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			// 43 rows (42 areas + total) with 10 columns, minus 7 blank total cells.
+			// 43 rows (42 areas + total) with 10 columns, minus 6 blank total cells.
 			if got, want := len(ex.Observations), 42*10+4; got != want {
 				t.Errorf("observations = %d, want %d", got, want)
 			}

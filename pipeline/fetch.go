@@ -197,9 +197,6 @@ func (r *Runner) fetchFile(ctx context.Context, f *sources.Fetcher, meta sources
 	r.settle(rf, res, err, parsed)
 }
 
-// validator checks a staged file before it enters the archive: it must be
-// what its kind says (a spreadsheet, not an HTML error page), and must
-// parse and map completely. What it read is kept in *parsed for the load.
 // archivedLookups reads the archive's lookups the first time a population
 // file needs them (after this run's lookups are fetched), so a run in which
 // nothing changed parses no file at all.
@@ -218,6 +215,9 @@ func (r *Runner) archivedLookups() ([]*Lookup, error) {
 	return r.lookups, nil
 }
 
+// validator checks a staged file before it enters the archive: it must be
+// what its kind says (a spreadsheet, not an HTML error page), and must
+// parse and map completely. What it read is kept in *parsed for the load.
 func validator(parser *Parser, lookups func() ([]*Lookup, error), kind, period, name string, parsed **Parsed) sources.Validator {
 	return func(staged string) (string, error) {
 		var lks []*Lookup

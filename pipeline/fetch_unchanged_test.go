@@ -1,9 +1,14 @@
 package pipeline
 
 import (
+	"context"
 	"os"
 	"path/filepath"
 	"testing"
+
+	"go.uber.org/zap"
+
+	"github.com/mappa-etl/mappa/sources"
 )
 
 // A run when nothing changed upstream parses no file: every attachment is
@@ -46,5 +51,26 @@ func BenchmarkRunUnchanged(b *testing.B) {
 		if err != nil || totals.Count(FileUnchanged) != 26 {
 			b.Fatalf("run: %+v, %v", totals.Files, err)
 		}
+	}
+}
+
+// TestAddArchivedPopulationReadsNoLookup: adding a population file whose
+// bytes are archived and loaded already reads no other archived file
+// (the lookups are read only when a population file must be parsed).
+func TestAddArchivedPopulationReadsNoLookup(t *testing.T) {
+	l := loadedLiveFixture(t)
+	files, err := filepath.Glob(filepath.Join(l.archive.Dir, "files", "*"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range files {
+		if err := os.WriteFile(f, []byte("damaged"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	res, err := AddFile(context.Background(), l.archive, l.store, zap.NewNop(), sources.KindPopulation, "2019",
+		"../testdata/published/ukpopestimatesmid2019.xlsx")
+	if err != nil || res.Added || res.Loaded {
+		t.Errorf("AddFile of archived, loaded bytes = %+v, %v; want nothing done and no archived file read", res, err)
 	}
 }

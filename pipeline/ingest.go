@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"sync"
 
 	"go.uber.org/zap"
 
@@ -13,9 +14,8 @@ import (
 )
 
 // Parsed is a file read and mapped completely: exactly one of its parts is
-// set, according to Kind.
+// set, according to the file's kind.
 type Parsed struct {
-	Kind       string
 	Extraction *Extraction
 	Population []Population
 	How        PopulationSource
@@ -55,7 +55,7 @@ func (p *Parser) ParseFile(kind, period string, f *os.File, name string, lookups
 		if err != nil {
 			return nil, err
 		}
-		return &Parsed{Kind: kind, Lookup: l, MediaType: "text/csv"}, nil
+		return &Parsed{Lookup: l, MediaType: "text/csv"}, nil
 	}
 	st, err := f.Stat()
 	if err != nil {
@@ -69,7 +69,7 @@ func (p *Parser) ParseFile(kind, period string, f *os.File, name string, lookups
 	if err != nil {
 		return nil, err
 	}
-	out := &Parsed{Kind: kind, MediaType: wb.Format.MediaType()}
+	out := &Parsed{MediaType: wb.Format.MediaType()}
 	switch kind {
 	case sources.KindAreaTables:
 		if _, err := StartYear(period); err != nil {
@@ -173,16 +173,15 @@ type AddFileResult struct {
 // AddFile validates a local file, archives it and loads it into the
 // database. A file that fails to parse is set aside and nothing is loaded.
 func AddFile(ctx context.Context, a *sources.Archive, st *Store, log *zap.Logger, kind, period, path string) (AddFileResult, error) {
-	m, err := a.Manifest()
-	if err != nil {
-		return AddFileResult{}, err
-	}
-	var lookups []*Lookup
-	if kind == sources.KindPopulation {
-		if lookups, err = ArchivedLookups(a, m); err != nil {
-			return AddFileResult{}, err
+	// The archive's lookups are read only if a population file is parsed:
+	// bytes already archived and loaded need none.
+	readLookups := sync.OnceValues(func() ([]*Lookup, error) {
+		m, err := a.Manifest()
+		if err != nil {
+			return nil, err
 		}
-	}
+		return ArchivedLookups(a, m)
+	})
 	f, err := os.Open(path)
 	if err != nil {
 		return AddFileResult{}, fmt.Errorf("add %s: %w", path, err)
@@ -192,7 +191,7 @@ func AddFile(ctx context.Context, a *sources.Archive, st *Store, log *zap.Logger
 	parser := NewParser()
 	var parsed *Parsed
 	added, err := a.Add(sources.Entry{Kind: kind, Period: period, Filename: name}, f,
-		validator(parser, func() ([]*Lookup, error) { return lookups, nil }, kind, period, name, &parsed))
+		validator(parser, readLookups, kind, period, name, &parsed))
 	res := AddFileResult{AddResult: added}
 	if err != nil {
 		if res.Rejected != "" {
@@ -215,6 +214,12 @@ func AddFile(ctx context.Context, a *sources.Archive, st *Store, log *zap.Logger
 	logParsed(log, res.Entry, parsed)
 	// parsed is nil when the file was archived before (validation ran
 	// when it first came): loadArchived reads it from the archive.
+	var lookups []*Lookup
+	if parsed == nil && kind == sources.KindPopulation {
+		if lookups, err = readLookups(); err != nil {
+			return res, err
+		}
+	}
 	if err := loadArchived(ctx, a, st, parser, res.Entry, lookups, parsed, log); err != nil {
 		return res, err
 	}

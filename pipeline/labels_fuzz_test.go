@@ -1,9 +1,6 @@
 package pipeline
 
 import (
-	"bufio"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
@@ -19,20 +16,9 @@ const publishedDir = "../testdata/published"
 // one kind ("area-tables", "population", "lookup"), in manifest order.
 func publishedFixtures(tb testing.TB, kind string) []string {
 	tb.Helper()
-	f, err := os.Open(filepath.Join(publishedDir, "MANIFEST.tsv"))
-	if err != nil {
-		tb.Fatal(err)
-	}
-	defer f.Close()
 	var files []string
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		if rec := strings.Split(sc.Text(), "\t"); len(rec) == 3 && rec[0] == kind {
-			files = append(files, filepath.Join(publishedDir, rec[2]))
-		}
-	}
-	if err := sc.Err(); err != nil {
-		tb.Fatal(err)
+	for _, e := range fixtureEntries(tb, kind) {
+		files = append(files, e.path)
 	}
 	if len(files) == 0 {
 		tb.Fatalf("no %s fixtures in %s/MANIFEST.tsv", kind, publishedDir)

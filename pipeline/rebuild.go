@@ -16,10 +16,9 @@ import (
 
 // RebuildResult says what a rebuild loaded.
 type RebuildResult struct {
-	Years     []string // financial years loaded
-	MidYears  []string // population estimates loaded
-	Lookups   int
-	NewDBPath string
+	Years    []string // financial years loaded
+	MidYears []string // population estimates loaded
+	Lookups  int
 }
 
 // Rebuild builds a new database at dbPath from the archive alone. It builds
@@ -43,7 +42,6 @@ func Rebuild(ctx context.Context, a *sources.Archive, dbPath string, log *zap.Lo
 		removeDB(tmp)
 		return nil, err
 	}
-	res.NewDBPath = dbPath
 	return res, nil
 }
 

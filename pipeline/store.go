@@ -133,10 +133,9 @@ func (s *Store) LoadAreaTables(ctx context.Context, rel Release, src SourceFile,
 		if err := upsertSource(ctx, tx, src); err != nil {
 			return err
 		}
-		for _, table := range []string{"observations", "growth", "rso_rates", "check_results"} {
-			if _, err := tx.ExecContext(ctx, "DELETE FROM "+table+" WHERE financial_year = ?", rel.FinancialYear); err != nil {
-				return err
-			}
+		// The derived tables are recomputed whole once the load is in.
+		if _, err := tx.ExecContext(ctx, "DELETE FROM observations WHERE financial_year = ?", rel.FinancialYear); err != nil {
+			return err
 		}
 		_, err := tx.ExecContext(ctx, `INSERT INTO releases (financial_year, period_end, title, landing_url, published_at, source_sha256)
 			VALUES (?, ?, ?, ?, ?, ?)
@@ -145,9 +144,6 @@ func (s *Store) LoadAreaTables(ctx context.Context, rel Release, src SourceFile,
 			rel.FinancialYear, fmt.Sprintf("%d-03-31", start+1), nullable(rel.Title), nullable(rel.LandingURL), nullable(isoTimestamp(rel.PublishedAt)), src.SHA256)
 		if err != nil {
 			return fmt.Errorf("record release %s: %w", rel.FinancialYear, err)
-		}
-		if err := dropSuperseded(ctx, tx, src); err != nil {
-			return err
 		}
 		ins := newBulkInsert(ctx, tx, "observations",
 			[]bulkFixed{{"financial_year", rel.FinancialYear}, {"source_sha256", src.SHA256}},
@@ -199,9 +195,6 @@ func (s *Store) LoadPopulation(ctx context.Context, midYear int, src SourceFile,
 		if err != nil {
 			return err
 		}
-		if err := dropSuperseded(ctx, tx, src); err != nil {
-			return err
-		}
 		ins := newBulkInsert(ctx, tx, "population", []bulkFixed{{"mid_year", midYear}, {"source_sha256", src.SHA256}},
 			"area_code", "persons_10plus", "persons_all_ages")
 		defer ins.close()
@@ -229,23 +222,21 @@ func populationInsertError(pops []Population, err error) error {
 	return fmt.Errorf("insert population %s mid-%d: %w", p.AreaCode, p.MidYear, re.err)
 }
 
-// dropSuperseded forgets the files an earlier load read for src's period
-// and src replaces (a restated year, a revised estimate). No figure comes
-// from them any more, and a rebuild, which reads only the current file of
-// each period, would not list them: the database a run leaves must be the
-// one a rebuild of the same archive makes. The archive keeps their bytes.
-func dropSuperseded(ctx context.Context, tx *sql.Tx, src SourceFile) error {
-	_, err := tx.ExecContext(ctx, "DELETE FROM source_files WHERE kind = ? AND period = ? AND sha256 <> ?",
-		src.Kind, src.Period, src.SHA256)
-	if err != nil {
-		return fmt.Errorf("forget superseded %s files of %s: %w", src.Kind, src.Period, err)
-	}
-	return nil
-}
-
-// RecordSource records an archived file that loads nothing itself (a lookup).
+// RecordSource records an archived file that loads nothing itself (a
+// lookup): no figure changes, so nothing is derived again.
 func (s *Store) RecordSource(ctx context.Context, src SourceFile) error {
-	return s.withTx(ctx, func(tx *sql.Tx) error { return upsertSource(ctx, tx, src) })
+	if s.batch != nil {
+		return upsertSource(ctx, s.batch, src)
+	}
+	tx, err := s.DB.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	if err := upsertSource(ctx, tx, src); err != nil {
+		return err
+	}
+	return tx.Commit()
 }
 
 // isoTimestamp writes a GOV.UK timestamp ("2020-10-29T09:30:00.000+01:00")
