@@ -116,4 +116,3 @@ func TestRebuildFixturesEndToEnd(t *testing.T) {
 		}
 	}
 }
-

@@ -13,14 +13,17 @@ import (
 // (0), because the tables use it for a true zero.
 const Nil = "-"
 
-// markers are the published shorthand for a value that is not a number:
-// GSS ([c] confidential, [x] not available, [z] not applicable, [u] low
-// reliability, [low] rounds to zero, [p] provisional, [r] revised) and
-// legacy (* suppressed, .. not available, n/a). Keys are lower case.
-var markers = map[string]bool{
-	"[c]": true, "[x]": true, "[z]": true, "[u]": true, "[low]": true, "[p]": true, "[r]": true,
-	"*": true, "..": true, "n/a": true, "na": true, ":": true,
+// markers are the published shorthand for a value that is not a number,
+// GSS and the MoJ's older tables, with their meaning. Keys are lower case.
+var markers = map[string]string{
+	"[c]": "confidential", "[x]": "not available", "[z]": "not applicable", "[u]": "low reliability",
+	"[low]": "rounds to zero", "[p]": "provisional", "[r]": "revised",
+	"*": "suppressed", "..": "not available", "n/a": "not applicable", "na": "not applicable", ":": "not available",
 }
+
+// MarkerMeaning is what a marker ParseValue returns means ("[c]":
+// "confidential"), or "" for text that is no marker.
+func MarkerMeaning(marker string) string { return markers[marker] }
 
 // plainNumber is the number syntax accepted: digits with an optional sign,
 // fraction and exponent; strconv alone would also take "Inf" and hex floats.
@@ -48,11 +51,11 @@ func ParseValue(s string) (v Value, ok bool, err error) {
 		zero := 0.0
 		return Value{Number: &zero, Marker: Nil}, true, nil
 	}
-	if markers[lower] {
+	if markers[lower] != "" {
 		return Value{Marker: lower}, true, nil
 	}
 	// A number may carry a trailing qualifier such as "[r]" or "[p]".
-	if i := strings.LastIndex(lower, "["); i > 0 && markers[strings.TrimSpace(lower[i:])] {
+	if i := strings.LastIndex(lower, "["); i > 0 && markers[strings.TrimSpace(lower[i:])] != "" {
 		v.Marker = strings.TrimSpace(lower[i:])
 		lower = strings.TrimSpace(lower[:i])
 	}

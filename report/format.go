@@ -4,19 +4,12 @@ import (
 	"math"
 	"strconv"
 	"strings"
+
+	"github.com/mappa-etl/mappa/pipeline"
 )
 
 // Missing is shown for a figure the database does not have.
 const Missing = "–"
-
-// markerMeanings are the words for the markers releases print instead of a
-// figure (GSS and the MoJ's older tables), shown next to the marker so a
-// reader need not look them up.
-var markerMeanings = map[string]string{
-	"[c]": "confidential", "[x]": "not available", "[z]": "not applicable", "[u]": "low reliability",
-	"[low]": "rounds to zero", "*": "suppressed", "..": "not available", "n/a": "not applicable",
-	"na": "not applicable", ":": "not available",
-}
 
 // cell is a figure as the page shows it: Text for people, Raw (full
 // precision, empty when missing) and where it comes from (financial year,
@@ -112,7 +105,7 @@ func note(v Value) string {
 	if v.Valid || v.Note == "" {
 		return ""
 	}
-	if m, ok := markerMeanings[v.Note]; ok {
+	if m := pipeline.MarkerMeaning(v.Note); m != "" {
 		return v.Note + " " + m
 	}
 	return v.Note

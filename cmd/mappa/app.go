@@ -97,14 +97,24 @@ func (a *App) usage() {
 	fmt.Fprint(a.Stderr, b.String())
 }
 
-// storeFlags are the flags every command takes after its name.
+// storeFlags locate the database and the archive. Every command takes
+// --db; only those that read or write the archive take --archive, so that
+// help does not offer a flag that would be silently ignored.
 type storeFlags struct {
 	db, archive string
 }
 
+// register adds --db and --archive, for the commands that use the archive
+// (run, schedule, add, rebuild).
 func (s *storeFlags) register(fs *flag.FlagSet) {
-	fs.StringVar(&s.db, "db", "mappa.db", "path of the SQLite database")
+	s.registerDB(fs)
 	fs.StringVar(&s.archive, "archive", "archive", "directory of the raw archive")
+}
+
+// registerDB adds --db alone, for the commands that only read the
+// database (status, summary, export, report).
+func (s *storeFlags) registerDB(fs *flag.FlagSet) {
+	fs.StringVar(&s.db, "db", "mappa.db", "path of the SQLite database")
 }
 
 // openExisting opens the database for reading commands, which must not
@@ -128,13 +138,24 @@ func (a *App) newFlagSet(name, synopsis, examples string) *flag.FlagSet {
 	return fs
 }
 
-// parse parses flags, turning flag errors into usage errors.
+// takesArgs names the commands that take positional arguments after their
+// flags; they read them with fs.Args(). Kept here, beside parse, so a
+// command cannot forget to reject them: every other command does.
+var takesArgs = map[string]bool{"add": true}
+
+// parse parses flags, turning flag errors into usage errors. A positional
+// argument is a usage error unless the command takes them (takesArgs):
+// flag parsing stops at the first one, so `mappa summary 2019-20` would
+// otherwise print the latest year instead and exit 0.
 func parse(fs *flag.FlagSet, args []string) error {
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return err
 		}
 		return usageError{err.Error()}
+	}
+	if fs.NArg() > 0 && !takesArgs[fs.Name()] {
+		return usageError{fmt.Sprintf("unexpected argument %q", fs.Arg(0))}
 	}
 	return nil
 }

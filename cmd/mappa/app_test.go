@@ -39,6 +39,12 @@ func TestExitCodes(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer unlock()
+	empty := filepath.Join(dir, "empty.db")
+	st, err := pipeline.OpenStore(context.Background(), empty)
+	if err != nil {
+		t.Fatal(err)
+	}
+	st.Close()
 	tests := []struct {
 		name    string
 		args    []string
@@ -51,6 +57,14 @@ func TestExitCodes(t *testing.T) {
 		{"bad population flag", []string{"run", "--population", "2019"}, exitUsage, "want YEAR=URL_OR_PATH"},
 		{"bad cron", []string{"schedule", "--cron", "61 * * * *"}, exitUsage, "--cron"},
 		{"missing config", []string{"run", "--config", filepath.Join(dir, "none.json")}, exitFailure, "read config"},
+		// Flag parsing stops at the first argument: one that is not taken
+		// must fail, not leave the flags after it unread.
+		{"summary with a year argument", []string{"summary", "2019-20"}, exitUsage, `unexpected argument "2019-20"`},
+		{"status with an argument", []string{"status", "x"}, exitUsage, `unexpected argument "x"`},
+		{"argument before a flag", []string{"export", "x", "--out", dir}, exitUsage, `unexpected argument "x"`},
+		{"archive on a reading command", []string{"status", "--archive", dir}, exitUsage, "flag provided but not defined: -archive"},
+		{"summary of an empty database", []string{"summary", "--db", empty}, exitFailure, "mappa summary: no financial years loaded\n"},
+		{"area summary of an empty database", []string{"summary", "--db", empty, "--area", "Essex"}, exitFailure, "mappa summary: no financial years loaded\n"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -54,14 +54,11 @@ func (c *ExportCommand) Run(ctx context.Context, args []string) error {
 	var sf storeFlags
 	fs := c.app.newFlagSet("export", "mappa export [--db PATH] [--format csv|json] --out DIR",
 		fmt.Sprintf(exportExamples, wrap(pipeline.ExportTables(), "  ", 76)))
-	sf.register(fs)
+	sf.registerDB(fs)
 	formatName := fs.String("format", "csv", "file format: csv or json")
 	out := fs.String("out", "", "directory to write the files to (required)")
 	if err := parse(fs, args); err != nil {
 		return err
-	}
-	if fs.NArg() > 0 {
-		return usageError{fmt.Sprintf("unexpected argument %q", fs.Arg(0))}
 	}
 	if *out == "" {
 		return usageError{"--out DIR is required"}

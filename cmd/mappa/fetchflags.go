@@ -36,7 +36,11 @@ type fetchFlags struct {
 	rate       float64
 }
 
-// fileConfig is the config file: JSON with the flags' names.
+// fileConfig is the config file: the paths and sources of a run, not its
+// HTTP tuning (--max-mib, --timeout, --retries, --rate are flags only).
+// The list keys are plural where their flags are not: allow_hosts for
+// --allow-host, lookups for --lookup. Run's help and the README list these
+// keys; change them together.
 type fileConfig struct {
 	DB         string            `json:"db"`
 	Archive    string            `json:"archive"`

@@ -19,11 +19,23 @@ func fmtNum(v *float64, decimals int) string {
 
 // count formats a whole number with thousands separators, as reporters
 // write them (1,596): the report's formatting, so page and terminal agree.
-func count(v *float64) string {
+func count(v *float64) string { return report.FormatCount(value(v)) }
+
+// fmtRate formats a computed rate to one decimal place: the report's
+// formatting, so page and terminal agree.
+func fmtRate(v *float64) string { return report.FormatRate(value(v)) }
+
+// fmtPublished formats a published rate to the precision it was published at
+// ("202", not "202.0"), as the report does, so as not to claim a precision
+// the release did not give.
+func fmtPublished(v *float64) string { return report.FormatPublished(value(v)) }
+
+// value is a figure as the report package takes it; nil is missing.
+func value(v *float64) report.Value {
 	if v == nil {
-		return report.FormatCount(report.Value{})
+		return report.Value{}
 	}
-	return report.FormatCount(report.Value{Number: *v, Valid: true})
+	return report.Value{Number: *v, Valid: true}
 }
 
 // versus is an area's rate above (+) or below (-) England and Wales, in per cent.

@@ -10,10 +10,10 @@ import (
 	"strings"
 	"time"
 
-	"github.com/gofrs/flock"
 	"github.com/rogpeppe/go-internal/testscript"
 	"github.com/xuri/excelize/v2"
 
+	"github.com/mappa-etl/mappa/pipeline"
 	"github.com/mappa-etl/mappa/sources/govuktest"
 )
 
@@ -90,13 +90,9 @@ func govukCmd(ts *testscript.TestScript, neg bool, args []string) {
 // holdLock takes the writer lock of a database, as another mappa would,
 // until the script ends: holdlock DB.
 func holdLock(ts *testscript.TestScript, neg bool, args []string) {
-	fl := flock.New(ts.MkAbs(args[0]) + ".lock")
-	ok, err := fl.TryLock()
+	unlock, err := pipeline.LockWriter(ts.MkAbs(args[0]))
 	ts.Check(err)
-	if !ok {
-		ts.Fatalf("lock %s already held", args[0])
-	}
-	ts.Defer(func() { fl.Unlock() })
+	ts.Defer(func() { unlock() })
 }
 
 // waitRun waits up to a minute for N finished runs of COMMAND in DB:

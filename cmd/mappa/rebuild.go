@@ -42,9 +42,6 @@ func (c *RebuildCommand) Run(ctx context.Context, args []string) error {
 	if err := parse(fs, args); err != nil {
 		return err
 	}
-	if fs.NArg() > 0 {
-		return usageError{fmt.Sprintf("unexpected argument %q", fs.Arg(0))}
-	}
 	if _, err := os.Stat(sf.archive); err != nil {
 		return fmt.Errorf("open archive %s: %w", sf.archive, err)
 	}

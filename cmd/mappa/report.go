@@ -32,7 +32,7 @@ const reportExamples = `  mappa report --out report.html
 func (c *ReportCommand) Run(ctx context.Context, args []string) error {
 	var sf storeFlags
 	fs := c.app.newFlagSet("report", "mappa report [--db PATH] --out FILE.html [--year YYYY-YY] [--area CODE_OR_NAME]", reportExamples)
-	sf.register(fs)
+	sf.registerDB(fs)
 	out := fs.String("out", "", "HTML file to write (required)")
 	year := fs.String("year", "", "financial year, e.g. 2019-20 (default: the latest loaded)")
 	area := fs.String("area", "", "area to highlight and show the trend of: ONS code, name or alias (default: none)")
@@ -41,9 +41,6 @@ func (c *ReportCommand) Run(ctx context.Context, args []string) error {
 	}
 	if *out == "" {
 		return usageError{"--out is required: the HTML file to write"}
-	}
-	if fs.NArg() > 0 {
-		return usageError{fmt.Sprintf("unexpected argument %q", fs.Arg(0))}
 	}
 	opts := []report.Option{report.WithYear(*year)}
 	if *area != "" {

@@ -39,7 +39,10 @@ its own transaction; one failing does not stop the others, and the exit
 status is 1 if any failed. If another mappa is writing to the same database
 the run exits at once with status 3 and changes nothing.
 
-The config file is JSON with the flags' names:
+The config file is JSON with these keys, all optional: "db", "archive",
+"source", "allow_hosts" (list, as --allow-host), "population" (object of
+YEAR: URL_OR_PATH) and "lookups" (list, as --lookup). Any other key is an
+error; --max-mib, --timeout, --retries and --rate are flags only.
   {"db": "/srv/mappa/mappa.db", "archive": "/srv/mappa/archive",
    "population": {"2023": "https://example.org/mye2023.xlsx"},
    "lookups": ["/srv/mappa/inputs/LAD23_PFA23_EW_LU.csv"]}
@@ -52,9 +55,6 @@ func (c *RunCommand) Run(ctx context.Context, args []string) error {
 	ff.register(fs)
 	if err := parse(fs, args); err != nil {
 		return err
-	}
-	if fs.NArg() > 0 {
-		return usageError{fmt.Sprintf("unexpected argument %q", fs.Arg(0))}
 	}
 	job, err := newFetchJob(c.app, fs, &ff, "run", args)
 	if err != nil {

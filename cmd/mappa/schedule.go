@@ -52,10 +52,7 @@ func (c *ScheduleCommand) Run(ctx context.Context, args []string) error {
 	if err := parse(fs, args); err != nil {
 		return err
 	}
-	if fs.NArg() > 0 {
-		return usageError{fmt.Sprintf("unexpected argument %q", fs.Arg(0))}
-	}
-	_, loc, err := parseSchedule(*spec, *tz)
+	when, loc, err := parseSchedule(*spec, *tz)
 	if err != nil {
 		return err
 	}
@@ -72,9 +69,9 @@ func (c *ScheduleCommand) Run(ctx context.Context, args []string) error {
 		job.tick(ctx)
 		log.Info("next run", zap.Time("at", sched.Entry(id).Next))
 	})
-	if id, err = sched.AddJob(*spec, tick); err != nil {
-		return usageError{fmt.Sprintf("--cron %q: %v", *spec, err)}
-	}
+	// The spec was parsed, and rejected as a usage error, above; Schedule
+	// takes that result and wraps the job in the chain as AddJob would.
+	id = sched.Schedule(when, tick)
 	sched.Start()
 	log.Info("scheduler started", zap.String("cron", *spec), zap.String("tz", loc.String()),
 		zap.Time("next", sched.Entry(id).Next), zap.String("db", ff.db))
@@ -95,9 +92,10 @@ func (c *ScheduleCommand) Run(ctx context.Context, args []string) error {
 	return nil
 }
 
-// parseSchedule reads --cron and --tz as the scheduler will: a standard
-// 5-field expression or a descriptor, whose times are those of the zone
-// (cron.WithLocation hands the schedule the time in loc).
+// parseSchedule reads --cron and --tz: a standard 5-field expression or a
+// descriptor, whose times are those of the zone (cron.WithLocation hands
+// the schedule the time in loc). The scheduler runs the schedule returned
+// here, so the spec is parsed once and its errors are usage errors.
 func parseSchedule(spec, tz string) (cron.Schedule, *time.Location, error) {
 	loc, err := time.LoadLocation(tz)
 	if err != nil {

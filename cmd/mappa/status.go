@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"strings"
 	"text/tabwriter"
@@ -30,7 +29,7 @@ const statusExamples = `  mappa status
 func (c *StatusCommand) Run(ctx context.Context, args []string) error {
 	var sf storeFlags
 	fs := c.app.newFlagSet("status", "mappa status [--db PATH] [--json] [--runs N]", statusExamples)
-	sf.register(fs)
+	sf.registerDB(fs)
 	asJSON := fs.Bool("json", false, "print JSON instead of tables")
 	runs := fs.Int("runs", 10, "how many recent runs to show")
 	if err := parse(fs, args); err != nil {
@@ -46,9 +45,7 @@ func (c *StatusCommand) Run(ctx context.Context, args []string) error {
 		return err
 	}
 	if *asJSON {
-		enc := json.NewEncoder(c.app.Stdout)
-		enc.SetIndent("", "  ")
-		return enc.Encode(rep)
+		return writeJSON(c.app.Stdout, rep)
 	}
 	w := tabwriter.NewWriter(c.app.Stdout, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(w, "YEAR\tAREAS\tVALUES\tCHECKS PASS/FAIL/NOT CHECKED\tFILE")

@@ -12,6 +12,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/mappa-etl/mappa/pipeline"
+	"github.com/mappa-etl/mappa/report"
 )
 
 // SummaryCommand prints one year's figures by area, or one area's figures
@@ -48,7 +49,7 @@ type areaReport struct {
 func (c *SummaryCommand) Run(ctx context.Context, args []string) error {
 	var sf storeFlags
 	fs := c.app.newFlagSet("summary", "mappa summary [--db PATH] [--year YYYY-YY] [--area CODE_OR_NAME] [--json]", summaryExamples)
-	sf.register(fs)
+	sf.registerDB(fs)
 	year := fs.String("year", "", "financial year, e.g. 2019-20 (default: the latest loaded)")
 	area := fs.String("area", "", "an area's ONS code or name: show it across every loaded year")
 	asJSON := fs.Bool("json", false, "print JSON instead of a table")
@@ -72,6 +73,9 @@ func (c *SummaryCommand) Run(ctx context.Context, args []string) error {
 		if *year, err = st.LatestYear(ctx); err != nil {
 			return err
 		}
+		if *year == "" { // an empty database: say so, as report does
+			return report.ErrNoData
+		}
 	}
 	if code != "" {
 		return c.area(ctx, st, code, *year, *asJSON)
@@ -91,8 +95,8 @@ func (c *SummaryCommand) Run(ctx context.Context, args []string) error {
 	w := tabwriter.NewWriter(c.app.Stdout, 0, 4, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintf(w, "%-*s\tRSOs\tper 100k aged 10+\tpublished\tvs E&W %%\tgrowth %%\tviolent\ttotal MAPPA\t\n", names, "area")
 	for _, r := range rows {
-		fmt.Fprintf(w, "%-*s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t\n", names, r.AreaName, count(r.RSOs), fmtNum(r.Rate, 1),
-			fmtNum(r.RatePublished, 1), versus(r.Rate, r.EnglandAndWalesRate), fmtNum(r.RSOGrowthPct, 1), count(r.Violent), count(r.Total))
+		fmt.Fprintf(w, "%-*s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t\n", names, r.AreaName, count(r.RSOs), fmtRate(r.Rate),
+			fmtPublished(r.RatePublished), versus(r.Rate, r.EnglandAndWalesRate), fmtNum(r.RSOGrowthPct, 1), count(r.Violent), count(r.Total))
 	}
 	return w.Flush()
 }
@@ -125,8 +129,8 @@ func (c *SummaryCommand) area(ctx context.Context, st *pipeline.Store, code, yea
 		if r.PopulationYear != nil {
 			pop = "mid-" + strconv.FormatInt(*r.PopulationYear, 10)
 		}
-		fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t\n", r.FinancialYear, count(r.RSOs), fmtNum(r.Rate, 1),
-			fmtNum(r.EnglandAndWalesRate, 1), versus(r.Rate, r.EnglandAndWalesRate), fmtNum(r.RSOGrowthPct, 1), count(r.Violent), count(r.Total), pop)
+		fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t\n", r.FinancialYear, count(r.RSOs), fmtRate(r.Rate),
+			fmtRate(r.EnglandAndWalesRate), versus(r.Rate, r.EnglandAndWalesRate), fmtNum(r.RSOGrowthPct, 1), count(r.Violent), count(r.Total), pop)
 	}
 	return w.Flush()
 }
@@ -141,9 +145,9 @@ func headline(r pipeline.SummaryRow) string {
 	}
 	fmt.Fprintf(&b, "%s registered sexual offenders at 31 March %d", count(r.RSOs), endYear(r.FinancialYear))
 	if r.Rate != nil {
-		fmt.Fprintf(&b, ", %s per 100,000 people aged 10 and over", fmtNum(r.Rate, 1))
+		fmt.Fprintf(&b, ", %s per 100,000 people aged 10 and over", fmtRate(r.Rate))
 		if r.EnglandAndWalesRate != nil && r.AreaCode != "K04000001" {
-			fmt.Fprintf(&b, " against %s for England and Wales", fmtNum(r.EnglandAndWalesRate, 1))
+			fmt.Fprintf(&b, " against %s for England and Wales", fmtRate(r.EnglandAndWalesRate))
 		}
 	}
 	if r.RSOGrowthPct != nil {
@@ -157,6 +161,8 @@ func headline(r pipeline.SummaryRow) string {
 	return b.String() + "."
 }
 
+// writeJSON prints v as indented JSON: the --json output of every command
+// that has one.
 func writeJSON(w io.Writer, v any) error {
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
