@@ -22,28 +22,35 @@ func (p paddedReaderAt) ReadAt(b []byte, off int64) (int, error) {
 	return len(b), nil
 }
 
-// zipPart is one entry of a test package: body deflated by the writer, or
-// raw, already deflated, written with the declared size given.
+// zipPart is one entry of a test package: body deflated by the writer (or
+// stored, if stored), or raw, already deflated, written with the declared
+// size given.
 type zipPart struct {
 	name     string
 	body     string
+	stored   bool
 	raw      []byte
 	declared uint64
 }
 
+// zipOf is a zip package of parts, in order.
 func zipOf(t testing.TB, parts ...zipPart) []byte {
 	var buf bytes.Buffer
 	zw := zip.NewWriter(&buf)
 	for _, p := range parts {
 		var w io.Writer
 		var err error
+		method := zip.Deflate
+		if p.stored {
+			method = zip.Store
+		}
 		if p.raw != nil {
 			w, err = zw.CreateRaw(&zip.FileHeader{Name: p.name, Method: zip.Deflate,
 				CompressedSize64: uint64(len(p.raw)), UncompressedSize64: p.declared})
 			if err == nil {
 				_, err = w.Write(p.raw)
 			}
-		} else if w, err = zw.Create(p.name); err == nil {
+		} else if w, err = zw.CreateHeader(&zip.FileHeader{Name: p.name, Method: method}); err == nil {
 			_, err = io.WriteString(w, p.body)
 		}
 		if err != nil {
@@ -131,10 +138,13 @@ func manyEntries(parts []zipPart, n int) []zipPart {
 	return parts
 }
 
+// oneSheet fails unless wb is one sheet of rows × width cells.
 func oneSheet(t *testing.T, wb *Workbook, rows, width int) {
 	t.Helper()
-	if len(wb.Sheets) != 1 || len(wb.Sheets[0].Rows) != rows || wb.Sheets[0].Width() != width {
-		t.Fatalf("got %d sheets, first %d rows × %d; want 1 sheet, %d × %d",
-			len(wb.Sheets), len(wb.Sheets[0].Rows), wb.Sheets[0].Width(), rows, width)
+	if len(wb.Sheets) != 1 {
+		t.Fatalf("got %d sheets, want 1", len(wb.Sheets))
+	}
+	if sh := wb.Sheets[0]; len(sh.Rows) != rows || sh.Width() != width {
+		t.Fatalf("got %d rows × %d, want %d × %d", len(sh.Rows), sh.Width(), rows, width)
 	}
 }

@@ -175,18 +175,5 @@ func (zeros) Read(p []byte) (int, error) { clear(p); return len(p), nil }
 
 // rawZip is a zip of one deflated part with a handcrafted declared size.
 func rawZip(t testing.TB, name string, declared uint64, deflated []byte) []byte {
-	var buf bytes.Buffer
-	zw := zip.NewWriter(&buf)
-	w, err := zw.CreateRaw(&zip.FileHeader{Name: name, Method: zip.Deflate,
-		CompressedSize64: uint64(len(deflated)), UncompressedSize64: declared})
-	if err == nil {
-		_, err = w.Write(deflated)
-	}
-	if err == nil {
-		err = zw.Close()
-	}
-	if err != nil {
-		t.Fatal(err)
-	}
-	return buf.Bytes()
+	return zipOf(t, zipPart{name: name, raw: deflated, declared: declared})
 }

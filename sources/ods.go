@@ -9,16 +9,7 @@ import (
 	"strings"
 )
 
-// The ODS names of shared limits (limits.go), kept for the ODS tests.
-const (
-	odsMaxColumns      = maxColumns
-	odsMaxRows         = maxRows
-	odsMaxContentBytes = maxPartBytes
-)
-
 var (
-	// errODSLimit is ErrLimit under the name the ODS reader used first.
-	errODSLimit      = ErrLimit
 	errODSNoContent  = errors.New("no content.xml in ODS package")
 	errODSNotSheet   = errors.New("content.xml has no office:spreadsheet body")
 	odsSpreadsheetMT = FormatODS.MediaType()
@@ -64,8 +55,8 @@ func (odsReader) ReadSheets(r io.ReaderAt, size int64, keep SheetFilter) ([]*She
 	defer rc.Close()
 	// archive/zip already stops content.xml at its declared size, which
 	// openZip capped; odsCappedReader is a second, independent guard.
-	cr := &odsCappedReader{r: io.LimitReader(rc, maxPartBytes+1), left: maxPartBytes}
-	p := &odsParser{x: newODSLexer(cr), keep: keep, strs: make(map[string]string)}
+	cr := &odsCappedReader{r: rc, left: maxPartBytes}
+	p := &odsParser{x: newODSLexer(cr), keep: keep, strs: make(interner)}
 	sheets, err := p.parse()
 	if err != nil {
 		return nil, fmt.Errorf("read content.xml: %w", err)
@@ -115,9 +106,9 @@ type odsParser struct {
 	x     *odsLexer
 	b     budget
 	keep  SheetFilter
-	strs  map[string]string // intern
-	text  []byte            // readCellText
-	cells []string          // readRow
+	strs  interner // one read's cell values
+	text  []byte   // readCellText
+	cells []string // readRow
 }
 
 // parse walks the document down to office:spreadsheet and reads each

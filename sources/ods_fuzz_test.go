@@ -1,7 +1,6 @@
 package sources
 
 import (
-	"archive/zip"
 	"bytes"
 	"maps"
 	"slices"
@@ -17,8 +16,8 @@ import (
 // testdata/published/*.ods with truncated and byte-flipped copies, and the
 // content.xml of each (but the population workbook's, which is 1.7 MB).
 //
-// Checked: no panic, no hang; a successful read keeps the row, column and
-// trailing-emptiness invariants (odsFuzzCheck).
+// Checked: no panic, no hang; a successful read keeps the grid bounds and
+// the trailing-emptiness invariants (odsFuzzCheck).
 func FuzzODSReader(f *testing.F) {
 	var pkgs [][]byte
 	for _, tc := range odsCases(f) {
@@ -44,41 +43,21 @@ func FuzzODSReader(f *testing.F) {
 }
 
 func odsStoredPackage(t *testing.T, content []byte) []byte {
-	var buf bytes.Buffer
-	zw := zip.NewWriter(&buf)
-	for _, e := range []struct {
-		name string
-		data []byte
-	}{{"mimetype", []byte(odsSpreadsheetMT)}, {"content.xml", content}} {
-		w, err := zw.CreateHeader(&zip.FileHeader{Name: e.name, Method: zip.Store})
-		if err == nil {
-			_, err = w.Write(e.data)
-		}
-		if err != nil {
-			t.Fatal(err)
-		}
-	}
-	if err := zw.Close(); err != nil {
-		t.Fatal(err)
-	}
-	return buf.Bytes()
+	return zipOf(t, zipPart{name: "mimetype", body: odsSpreadsheetMT, stored: true},
+		zipPart{name: "content.xml", body: string(content), stored: true})
 }
 
 // odsFuzzCheck reads pkg and checks the invariants of any successful read:
-// the caps hold and nothing empty trails a row or a sheet.
+// the grid bounds hold (checkSheetBounds) and nothing empty trails a row or
+// a sheet.
 func odsFuzzCheck(t *testing.T, pkg []byte) {
 	sheets, err := odsReader{}.ReadSheets(bytes.NewReader(pkg), int64(len(pkg)), nil)
 	if err != nil {
 		return
 	}
+	checkSheetBounds(t, sheets)
 	for _, s := range sheets {
-		if len(s.Rows) > odsMaxRows {
-			t.Fatalf("sheet %q has %d rows, over the cap", s.Name, len(s.Rows))
-		}
 		for r, row := range s.Rows {
-			if len(row) > odsMaxColumns {
-				t.Fatalf("sheet %q row %d has %d cells, over the cap", s.Name, r+1, len(row))
-			}
 			if len(row) > 0 && row[len(row)-1] == "" {
 				t.Fatalf("sheet %q row %d keeps a trailing empty cell", s.Name, r+1)
 			}

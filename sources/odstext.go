@@ -21,7 +21,7 @@ var odsPrefixes = map[string]string{
 	"urn:org:documentfoundation:names:experimental:calc:xmlns:calcext:1.0": "calcext",
 }
 
-// odsQualified returns a name in namespace uri as "prefix:local" (odsTag).
+// odsQualified returns a name in namespace uri as "prefix:local".
 // An undeclared prefix is left as is, so sloppy files that omit the
 // declarations still read.
 func odsQualified(uri, local string) string {
@@ -74,7 +74,7 @@ func (p *odsParser) readCell(row *odsRow) error {
 		// text LibreOffice kept in it is not what the sheet shows.
 		err = p.x.skip()
 	case ok:
-		v, err = p.intern(typed), p.x.skip()
+		v, err = p.strs.internBytes(typed), p.x.skip()
 	default:
 		v, err = p.readCellText()
 	}
@@ -113,24 +113,6 @@ func (p *odsParser) odsTypedValue() ([]byte, bool) {
 		return nil, false
 	}
 	return p.x.attr(attr)
-}
-
-// intern returns b as a string, the same string for the same short value
-// within a read: area names, categories and small counts recur in every
-// row, and a shared copy is one allocation fewer and smaller results.
-func (p *odsParser) intern(b []byte) string {
-	if len(b) > 32 {
-		return string(b)
-	}
-	if s, ok := p.strs[string(b)]; ok {
-		return s
-	}
-	s := string(b)
-	if len(p.strs) >= 1<<14 {
-		clear(p.strs)
-	}
-	p.strs[s] = s
-	return s
 }
 
 // odsText accumulates a cell's text, applying the ODF white-space rules
@@ -219,7 +201,7 @@ func (p *odsParser) readCellText() (string, error) {
 			}
 		case odsEndTag:
 			if depth == 0 {
-				return p.intern(t.b), nil
+				return p.strs.internBytes(t.b), nil
 			}
 			depth--
 			if depth == paraDepth {

@@ -20,12 +20,12 @@ import (
 // and end tags match, attribute values are quoted and free of '<', only the
 // predefined entities and character references of XML characters occur,
 // text and attribute values are UTF-8 XML characters, and a declared
-// encoding is UTF-8. Names are resolved against
-// the namespace declarations in scope as encoding/xml resolves them, then
-// given their customary prefix (odsTag). A DTD is skipped whole, so the
-// entities it declares stay undefined, as in encoding/xml. Markup (a tag,
-// comment, CDATA section, DTD) must fit in odsMaxToken bytes; text is
-// streamed in pieces. Syntax errors are *xml.SyntaxError with a line.
+// encoding is UTF-8. Names are resolved against the namespace declarations
+// in scope as encoding/xml resolves them, then given their customary prefix
+// (odsQualified). A DTD is skipped whole, so the entities it declares stay
+// undefined, as in encoding/xml. Markup (a tag, comment, CDATA section,
+// DTD) must fit in odsMaxToken bytes; text is streamed in pieces. Syntax
+// errors are *xml.SyntaxError with a line.
 type odsLexer struct {
 	r        io.Reader
 	buf      []byte
@@ -69,7 +69,7 @@ const (
 )
 
 type odsAttrib struct {
-	name     string // as odsTag names it
+	name     string // as odsQualified names it
 	raw      []byte // the name as written
 	val      []byte
 	off, end int  // val's place in scratch when decoded there

@@ -289,7 +289,7 @@ func (x *odsLexer) resolve(raw []byte) error {
 }
 
 // qualify names raw (a tag name if elem, else an attribute name) as
-// encoding/xml's namespace translation followed by odsTag did.
+// encoding/xml translates its namespace, then as odsQualified does.
 func (x *odsLexer) qualify(raw string, elem bool) string {
 	space, local, ok := strings.Cut(raw, ":")
 	if !ok || space == "" || local == "" || strings.Contains(local, ":") {

@@ -48,7 +48,10 @@ func Sniff(r io.ReaderAt, size int64) (Format, error) {
 
 // openZip opens a zip package and applies the package limits from its
 // central directory, before anything is inflated: entry count, each part's
-// declared size and their sum.
+// declared size and their sum. Bounding the declared sizes bounds what is
+// read, so readers need no io.LimitReader of their own: archive/zip fails
+// a part with zip.ErrFormat as soon as it inflates past its declared size
+// (TestZipRefusesToInflatePastHeader).
 func openZip(r io.ReaderAt, size int64) (*zip.Reader, error) {
 	zr, err := indexZip(r, size)
 	if err != nil {

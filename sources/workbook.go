@@ -10,7 +10,9 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
+	"strings"
 )
 
 // Format is a spreadsheet file format.
@@ -67,6 +69,108 @@ func (s *Sheet) Width() int {
 		}
 	}
 	return w
+}
+
+// heldRows appends rows to a sheet, holding back empty ones: they are
+// counted, not appended, until a row with cells follows. Readers see every
+// row number up to the last, so one cell at row 1,048,576 follows a million
+// empty rows, and only those above a value need to exist.
+type heldRows struct {
+	sheet   *Sheet
+	pending int // empty rows not yet appended
+}
+
+// skip holds back n empty rows. The count saturates past the grid, so
+// hostile row numbers cannot overflow it; addRow then fails on the height.
+func (h *heldRows) skip(n int) { h.pending = min(h.pending+n, maxRows+1) }
+
+// add charges cells to b as the next row and, unless it is empty, appends
+// the rows held back and then row(cells). row is called only once the
+// cells are charged, so a row over a limit is never copied.
+func (h *heldRows) add(b *budget, cells []string, row func([]string) []string) error {
+	if len(cells) == 0 {
+		h.skip(1)
+		return nil
+	}
+	sh := h.sheet
+	if err := b.addRow(int64(len(sh.Rows)+h.pending), cells); err != nil {
+		return err
+	}
+	sh.Rows = slices.Grow(sh.Rows, h.pending+1)
+	for ; h.pending > 0; h.pending-- {
+		sh.Rows = append(sh.Rows, nil)
+	}
+	sh.Rows = append(sh.Rows, row(cells))
+	return nil
+}
+
+func trimTrailingEmptyRows(sh *Sheet) {
+	n := len(sh.Rows)
+	for n > 0 && rowEmpty(sh.Rows[n-1]) {
+		n--
+	}
+	sh.Rows = sh.Rows[:n]
+}
+
+func rowEmpty(row []string) bool {
+	for _, v := range row {
+		if v != "" {
+			return false
+		}
+	}
+	return true
+}
+
+// interner shares one copy of each short cell value within a sheet or a
+// read: area names, categories and small counts recur in every row, and a
+// shared copy is one allocation fewer and a smaller result. Values over
+// internMaxBytes are rarely repeated and are left alone; past
+// internMaxEntries the map starts over, so a sheet of distinct values
+// cannot grow it without bound.
+type interner map[string]string
+
+const (
+	internMaxBytes   = 32
+	internMaxEntries = 1 << 14
+)
+
+// intern returns the shared copy of s.
+func (in interner) intern(s string) string {
+	if len(s) > internMaxBytes {
+		return s
+	}
+	if v, ok := in[s]; ok {
+		return v
+	}
+	// A copy, so a value sliced from a larger string does not keep it.
+	v := strings.Clone(s)
+	in.add(v)
+	return v
+}
+
+// internBytes returns the shared copy of string(b), converting only values
+// not already held: the m[string(b)] lookup does not allocate.
+func (in interner) internBytes(b []byte) string {
+	if len(b) == 0 {
+		return ""
+	}
+	if len(b) > internMaxBytes {
+		return string(b)
+	}
+	if v, ok := in[string(b)]; ok {
+		return v
+	}
+	// The conversion is already a copy.
+	v := string(b)
+	in.add(v)
+	return v
+}
+
+func (in interner) add(v string) {
+	if len(in) >= internMaxEntries {
+		clear(in)
+	}
+	in[v] = v
 }
 
 // Workbook is a parsed spreadsheet file.

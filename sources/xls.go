@@ -67,9 +67,6 @@ func readXLSSheet(src *xls.Sheet, sh *Sheet, b *budget) error {
 	}
 	for r, row := range src.GetRows() {
 		cells := row.GetCols()
-		if len(cells) > maxColumns {
-			return fmt.Errorf("cell %s: %w", CellName(r, maxColumns), limitError("row wider than %d columns", maxColumns))
-		}
 		out := make([]string, len(cells))
 		for c, cell := range cells {
 			out[c] = xlsCellText(cell)

@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"slices"
 	"strings"
 
 	"github.com/xuri/excelize/v2"
@@ -15,8 +14,9 @@ import (
 
 // xlsxInMemoryPartBytes is the largest sheet or shared strings part
 // excelize holds inflated in memory (excelize's own default). Every
-// published part is under 2 MB; the benchmark sheet's 75 MB part held in
-// memory was most of that read's peak (262 MB beyond its result, measured).
+// published part is under 2 MB; held in memory, the benchmark sheet's 75 MB
+// part was most of the peak of excelize's read of it (262 MB beyond its
+// result, measured when excelize still read every workbook).
 const xlsxInMemoryPartBytes = 16 << 20
 
 // xlsxReader reads Office Open XML workbooks, streaming each sheet's rows
@@ -29,14 +29,20 @@ func (xlsxReader) ReadSheets(r io.ReaderAt, size int64, keep SheetFilter) ([]*Sh
 	if err := checkFileSize(size); err != nil {
 		return nil, err
 	}
-	if err := checkXLSXPackage(r, size, false); err != nil {
+	// Indexed once for the checks and the streaming reader; excelize
+	// reads the zip by itself.
+	zr, err := openZip(r, size)
+	if err != nil {
 		return nil, err
 	}
-	sheets, err := readXLSXStream(r, size, keep)
+	if err := checkXLSXPackage(zr); err != nil {
+		return nil, err
+	}
+	sheets, err := readXLSXStream(zr, keep)
 	if errors.Is(err, errXLSXFallback) {
 		// excelize materialises before anything can be counted and
-		// ignores read errors, so its input is scanned whole first.
-		if err := checkXLSXPackage(r, size, true); err != nil {
+		// ignores read errors, so the rest of its input is scanned first.
+		if err := checkXLSXParts(zr, false); err != nil {
 			return nil, err
 		}
 		return readXLSXExcelize(r, size, keep)
@@ -44,9 +50,10 @@ func (xlsxReader) ReadSheets(r io.ReaderAt, size int64, keep SheetFilter) ([]*Sh
 	return sheets, err
 }
 
-// readXLSXExcelize reads a workbook checkXLSXPackage has accepted through
-// excelize: the reader before readXLSXStream, which still reads what that
-// one cannot reproduce excelize's reading of with certainty.
+// readXLSXExcelize reads a workbook checkXLSXPackage and checkXLSXParts
+// have accepted through excelize: the reader before readXLSXStream, which
+// still reads what that one cannot reproduce excelize's reading of with
+// certainty.
 func readXLSXExcelize(r io.ReaderAt, size int64, keep SheetFilter) ([]*Sheet, error) {
 	// excelize applies the package limit again as it unzips. It keeps
 	// each sheet and the shared strings inflated in memory, unless larger
@@ -91,12 +98,8 @@ func readXLSXSheet(f *excelize.File, name string, b *budget) (*Sheet, error) {
 	}
 	defer rows.Close()
 	sh := &Sheet{Name: name}
+	held := heldRows{sheet: sh}
 	strs := make(interner)
-	// Empty rows are counted, not appended, until a row with cells follows:
-	// excelize reports every row number up to the last, so one cell at
-	// row 1,048,576 is a million empty rows, and only those above a value
-	// need to exist.
-	var pending int
 	for rows.Next() {
 		// Raw values: the display format ("1,596", "125") would hide the
 		// stored number and round published rates.
@@ -104,51 +107,26 @@ func readXLSXSheet(f *excelize.File, name string, b *budget) (*Sheet, error) {
 		if err != nil {
 			return nil, xlsxError(err)
 		}
-		if len(cols) == 0 {
-			pending = min(pending+1, maxRows+1)
-			continue
-		}
-		if err := b.addRow(int64(len(sh.Rows)+pending), cols); err != nil {
+		err = held.add(b, cols, func(cols []string) []string {
+			// excelize makes a new string for every cell and grows the
+			// row by append: a row of its own length holding shared
+			// strings halved the heap the benchmark sheet kept (measured
+			// when excelize still read every workbook).
+			row := make([]string, len(cols))
+			for i, v := range cols {
+				row[i] = strs.intern(v)
+			}
+			return row
+		})
+		if err != nil {
 			return nil, err
 		}
-		sh.Rows = slices.Grow(sh.Rows, pending+1)
-		for ; pending > 0; pending-- {
-			sh.Rows = append(sh.Rows, nil)
-		}
-		// excelize makes a new string for every cell and grows the row
-		// by append: a row of its own length holding shared strings
-		// halved the heap the benchmark sheet keeps (88 to 43 MB).
-		row := make([]string, len(cols))
-		for i, v := range cols {
-			row[i] = strs.intern(v)
-		}
-		sh.Rows = append(sh.Rows, row)
 	}
 	if err := rows.Error(); err != nil {
 		return nil, xlsxError(err)
 	}
 	trimTrailingEmptyRows(sh)
 	return sh, nil
-}
-
-// interner shares one copy of each short cell value within a sheet: area
-// names, categories and small counts recur in every row.
-type interner map[string]string
-
-func (in interner) intern(s string) string {
-	if len(s) > 32 {
-		return s
-	}
-	if v, ok := in[s]; ok {
-		return v
-	}
-	// A copy, so a value sliced from a larger string does not keep it.
-	v := strings.Clone(s)
-	if len(in) >= 1<<14 {
-		clear(in)
-	}
-	in[v] = v
-	return v
 }
 
 // xlsxError states excelize's grid errors as the limits they are.
@@ -162,19 +140,13 @@ func xlsxError(err error) error {
 	return err
 }
 
-// checkXLSXPackage applies the package limits. The zip headers are
-// checked first, without inflating anything; then the shared strings, which
-// both readers decode whole, are scanned (scanXML). With all, every XML
-// part is: that is for excelize, which materialises a sheet before its
-// cells can be counted and ignores read errors (a part that inflates past
-// its declared size, or fails its checksum, would be silently truncated).
-// The streaming reader counts cells as it goes and stops on any error, so
-// scanning its sheets first would only read them twice.
-func checkXLSXPackage(r io.ReaderAt, size int64, all bool) error {
-	zr, err := openZip(r, size)
-	if err != nil {
-		return err
-	}
+// checkXLSXPackage applies the package limits beyond openZip's. The zip
+// headers are checked first, without inflating anything; then the shared
+// strings, which both readers decode whole, are scanned (scanXML). The
+// streaming reader counts a sheet's cells as it goes and stops on any
+// error, so scanning its sheets first would only read them twice; excelize
+// needs the rest scanned as well (checkXLSXParts).
+func checkXLSXPackage(zr *zip.Reader) error {
 	sheets := 0
 	for _, f := range zr.File {
 		switch name := xlsxPartName(f.Name); {
@@ -188,6 +160,15 @@ func checkXLSXPackage(r io.ReaderAt, size int64, all bool) error {
 			}
 		}
 	}
+	return checkXLSXParts(zr, true)
+}
+
+// checkXLSXParts scans the shared strings (scanXML), counting their items,
+// or else every other XML part, counting the sheets' cells. The second is
+// for excelize alone, which materialises a sheet before its cells can be
+// counted and ignores read errors (a part that inflates past its declared
+// size, or fails its checksum, would be silently truncated).
+func checkXLSXParts(zr *zip.Reader, sharedStrings bool) error {
 	var cells int64
 	for _, f := range zr.File {
 		name := xlsxPartName(f.Name)
@@ -196,10 +177,10 @@ func checkXLSXPackage(r io.ReaderAt, size int64, all bool) error {
 		}
 		count := ""
 		switch {
-		case name == "xl/sharedstrings.xml":
-			count = "si"
-		case !all:
+		case (name == "xl/sharedstrings.xml") != sharedStrings:
 			continue
+		case sharedStrings:
+			count = "si"
 		case strings.HasPrefix(name, "xl/worksheets/sheet"):
 			count = "c"
 		}
@@ -316,21 +297,4 @@ func checkXMLDecl(br *bufio.Reader) error {
 		return errXMLEncoding
 	}
 	return nil
-}
-
-func trimTrailingEmptyRows(sh *Sheet) {
-	n := len(sh.Rows)
-	for n > 0 && rowEmpty(sh.Rows[n-1]) {
-		n--
-	}
-	sh.Rows = sh.Rows[:n]
-}
-
-func rowEmpty(row []string) bool {
-	for _, v := range row {
-		if v != "" {
-			return false
-		}
-	}
-	return true
 }

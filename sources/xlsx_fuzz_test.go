@@ -183,48 +183,28 @@ func xlsxStoredPackage(t *testing.T, sheet, shared []byte) []byte {
 		rels = "http://schemas.openxmlformats.org/package/2006/relationships"
 		docr = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 	)
-	parts := []struct {
-		name string
-		data []byte
-	}{
-		{"[Content_Types].xml", []byte(`<?xml version="1.0" encoding="UTF-8" standalone="yes"?>` +
+	parts := []zipPart{
+		{name: "[Content_Types].xml", stored: true, body: `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>` +
 			`<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">` +
 			`<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>` +
 			`<Default Extension="xml" ContentType="application/xml"/>` +
 			`<Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>` +
 			`<Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>` +
 			`<Override PartName="/xl/sharedStrings.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/>` +
-			`</Types>`)},
-		{"_rels/.rels", []byte(`<Relationships xmlns="` + rels + `">` +
-			`<Relationship Id="rId1" Type="` + docr + `/officeDocument" Target="xl/workbook.xml"/></Relationships>`)},
-		{"xl/workbook.xml", []byte(`<workbook xmlns="` + main + `" xmlns:r="` + docr + `">` +
-			`<sheets><sheet name="S" sheetId="1" r:id="rId1"/></sheets></workbook>`)},
-		{"xl/_rels/workbook.xml.rels", []byte(`<Relationships xmlns="` + rels + `">` +
+			`</Types>`},
+		{name: "_rels/.rels", stored: true, body: `<Relationships xmlns="` + rels + `">` +
+			`<Relationship Id="rId1" Type="` + docr + `/officeDocument" Target="xl/workbook.xml"/></Relationships>`},
+		{name: "xl/workbook.xml", stored: true, body: `<workbook xmlns="` + main + `" xmlns:r="` + docr + `">` +
+			`<sheets><sheet name="S" sheetId="1" r:id="rId1"/></sheets></workbook>`},
+		{name: "xl/_rels/workbook.xml.rels", stored: true, body: `<Relationships xmlns="` + rels + `">` +
 			`<Relationship Id="rId1" Type="` + docr + `/worksheet" Target="worksheets/sheet1.xml"/>` +
-			`<Relationship Id="rId2" Type="` + docr + `/sharedStrings" Target="sharedStrings.xml"/></Relationships>`)},
-		{"xl/worksheets/sheet1.xml", sheet},
+			`<Relationship Id="rId2" Type="` + docr + `/sharedStrings" Target="sharedStrings.xml"/></Relationships>`},
+		{name: "xl/worksheets/sheet1.xml", stored: true, body: string(sheet)},
 	}
 	if len(shared) > 0 {
-		parts = append(parts, struct {
-			name string
-			data []byte
-		}{"xl/sharedStrings.xml", shared})
+		parts = append(parts, zipPart{name: "xl/sharedStrings.xml", stored: true, body: string(shared)})
 	}
-	var buf bytes.Buffer
-	zw := zip.NewWriter(&buf)
-	for _, p := range parts {
-		w, err := zw.CreateHeader(&zip.FileHeader{Name: p.name, Method: zip.Store})
-		if err == nil {
-			_, err = w.Write(p.data)
-		}
-		if err != nil {
-			t.Fatal(err)
-		}
-	}
-	if err := zw.Close(); err != nil {
-		t.Fatal(err)
-	}
-	return buf.Bytes()
+	return zipOf(t, parts...)
 }
 
 // zipParts returns the decompressed parts of a zip package by name, or nil

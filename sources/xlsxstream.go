@@ -21,7 +21,7 @@ import (
 // package in memory and makes ~9 bytes of garbage per byte of sheet XML;
 // this reader streams each worksheet through odsLexer instead and keeps
 // only the rows. It reproduces excelize's raw-value reading exactly
-// (xlsx_stream_test.go compares the two on every published fixture), and
+// (xlsxstream_test.go compares the two on every published fixture), and
 // where it cannot be sure of doing so (strict-namespace or unusually laid
 // out packages, malformed XML that excelize would silently truncate, rows
 // out of order, inline rich text) it returns errXLSXFallback and the
@@ -45,10 +45,9 @@ const (
 type xlsxStreamRels struct {
 	XMLName       xml.Name `xml:"http://schemas.openxmlformats.org/package/2006/relationships Relationships"`
 	Relationships []struct {
-		ID         string `xml:"Id,attr"`
-		Target     string `xml:",attr"`
-		Type       string `xml:",attr"`
-		TargetMode string `xml:",attr,omitempty"`
+		ID     string `xml:"Id,attr"`
+		Target string `xml:",attr"`
+		Type   string `xml:",attr"`
 	} `xml:"Relationship"`
 }
 
@@ -59,17 +58,12 @@ type xlsxStreamWorkbook struct {
 			Name    string `xml:"name,attr,omitempty"`
 			SheetID int    `xml:"sheetId,attr,omitempty"`
 			ID      string `xml:"http://schemas.openxmlformats.org/officeDocument/2006/relationships id,attr"`
-			State   string `xml:"state,attr,omitempty"`
 		} `xml:"sheet"`
 	} `xml:"sheets"`
 }
 
 // readXLSXStream reads a package checkXLSXPackage has accepted.
-func readXLSXStream(r io.ReaderAt, size int64, keep SheetFilter) ([]*Sheet, error) {
-	zr, err := openZip(r, size)
-	if err != nil {
-		return nil, err
-	}
+func readXLSXStream(zr *zip.Reader, keep SheetFilter) ([]*Sheet, error) {
 	// Part names as excelize stores them.
 	parts := make(map[string]*zip.File, len(zr.File))
 	for _, f := range zr.File {
@@ -208,7 +202,9 @@ func readXLSXPart(f *zip.File) ([]byte, error) {
 		return nil, err
 	}
 	defer rc.Close()
-	b, err := io.ReadAll(io.LimitReader(rc, maxPartBytes+1))
+	// openZip has bounded the part's declared size, which archive/zip
+	// does not read past.
+	b, err := io.ReadAll(rc)
 	if err != nil {
 		return nil, fmt.Errorf("read %s: %w", f.Name, err)
 	}

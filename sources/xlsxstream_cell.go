@@ -92,28 +92,6 @@ func (p *xlsxSheetParser) readRun() error {
 	}
 }
 
-// internBytes is interner.intern of string(b), converting only values not
-// already held.
-func (p *xlsxSheetParser) internBytes(b []byte) string {
-	if len(b) == 0 {
-		return ""
-	}
-	if len(b) > 32 {
-		return string(b)
-	}
-	if v, ok := p.strs[string(b)]; ok {
-		return v
-	}
-	// The conversion is already a copy, which interner.intern would
-	// copy again.
-	v := string(b)
-	if len(p.strs) >= 1<<14 {
-		clear(p.strs)
-	}
-	p.strs[v] = v
-	return v
-}
-
 // xlsxFastCol reads the column of a plain reference ("AB12") within the
 // grid; anything else goes to excelize for its exact errors.
 func xlsxFastCol(ref []byte) (int, bool) {

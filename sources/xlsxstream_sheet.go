@@ -4,7 +4,6 @@ import (
 	"archive/zip"
 	"bytes"
 	"io"
-	"slices"
 	"strconv"
 	"strings"
 
@@ -39,28 +38,14 @@ func readXLSXStreamSheet(f *zip.File, name string, sst []string, b *budget) (*Sh
 	defer rc.Close()
 	p := &xlsxSheetParser{x: newODSLexer(rc), sst: sst, strs: make(interner)}
 	sh := &Sheet{Name: name}
+	held := heldRows{sheet: sh}
 	var (
-		pending int  // empty rows not yet appended, as in readXLSXSheet
-		cur     int  // excelize's curRow
-		inRow   bool // cells now belong to row cur
+		cur   int  // excelize's curRow
+		inRow bool // cells now belong to row cur
 	)
 	flush := func() error {
 		inRow = false
-		if len(p.cells) == 0 {
-			pending = min(pending+1, maxRows+1)
-			return nil
-		}
-		if err := b.addRow(int64(len(sh.Rows)+pending), p.cells); err != nil {
-			return err
-		}
-		sh.Rows = slices.Grow(sh.Rows, pending+1)
-		for ; pending > 0; pending-- {
-			sh.Rows = append(sh.Rows, nil)
-		}
-		row := make([]string, len(p.cells))
-		copy(row, p.cells)
-		sh.Rows = append(sh.Rows, row)
-		return nil
+		return held.add(b, p.cells, copyRow)
 	}
 	for {
 		kind, err := p.x.next()
@@ -92,7 +77,7 @@ func readXLSXStreamSheet(f *zip.File, name string, sst []string, b *budget) (*Sh
 				if n == 0 {
 					n = cur + 1
 				}
-				pending = min(pending+n-cur-1, maxRows+1)
+				held.skip(n - cur - 1)
 				cur, inRow = n, true
 				p.cells, p.col = p.cells[:0], 0
 			case "c":
@@ -117,6 +102,13 @@ func readXLSXStreamSheet(f *zip.File, name string, sst []string, b *budget) (*Sh
 	}
 	trimTrailingEmptyRows(sh)
 	return sh, nil
+}
+
+// copyRow copies the parser's row buffer out at its final length.
+func copyRow(cells []string) []string {
+	row := make([]string, len(cells))
+	copy(row, cells)
+	return row
 }
 
 // xlsxLocal is the local part of a name as encoding/xml splits it.
@@ -236,16 +228,21 @@ func (p *xlsxSheetParser) readCell() error {
 			if !ok {
 				idx, _ = strconv.Atoi(strings.TrimSpace(string(p.v)))
 			}
+			// The table holds one string per item, which every cell
+			// using it shares already.
 			if idx >= 0 && idx < len(p.sst) {
-				val = p.strs.intern(p.sst[idx])
+				val = p.sst[idx]
 			}
 		}
 	case typ == "inlineStr" && hasIS:
-		if len(p.isT)+len(p.isR) > 0 {
-			val = p.strs.intern(xlsxBstrUnmarshal(string(p.isT) + string(p.isR)))
+		// The direct <t>'s text, then the runs'.
+		if p.isT = append(p.isT, p.isR...); bytes.Contains(p.isT, []byte("_x")) {
+			val = p.strs.intern(xlsxBstrUnmarshal(string(p.isT)))
+		} else {
+			val = p.strs.internBytes(p.isT)
 		}
 	default:
-		val = p.internBytes(p.v)
+		val = p.strs.internBytes(p.v)
 	}
 	if val == "" && !hasF {
 		return nil

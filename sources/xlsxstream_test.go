@@ -20,10 +20,17 @@ func readBothXLSX(t *testing.T, data []byte, keep SheetFilter, mustStream bool) 
 	if err := checkFileSize(size); err != nil {
 		t.Fatal(err)
 	}
-	if err := checkXLSXPackage(r, size, true); err != nil {
+	zr, err := openZip(r, size)
+	if err != nil {
 		t.Fatal(err)
 	}
-	got, gotErr = readXLSXStream(r, size, keep)
+	if err := checkXLSXPackage(zr); err != nil {
+		t.Fatal(err)
+	}
+	if err := checkXLSXParts(zr, false); err != nil {
+		t.Fatal(err)
+	}
+	got, gotErr = readXLSXStream(zr, keep)
 	if mustStream && errors.Is(gotErr, errXLSXFallback) {
 		t.Fatalf("streaming reader fell back to excelize")
 	}
@@ -195,7 +202,11 @@ func TestXLSXStreamFallback(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			data := xlsxOf(t, sheetXML(inner))
 			r, size := bytes.NewReader(data), int64(len(data))
-			if _, err := readXLSXStream(r, size, nil); !errors.Is(err, errXLSXFallback) {
+			zr, err := openZip(r, size)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := readXLSXStream(zr, nil); !errors.Is(err, errXLSXFallback) {
 				t.Fatalf("stream read: %v, want the fallback", err)
 			}
 			got, gotErr := xlsxReader{}.ReadSheets(r, size, nil)
