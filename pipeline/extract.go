@@ -156,7 +156,8 @@ func (t *tableReader) read(out *Extraction, seen map[obsKey]string) error {
 			}
 			continue
 		}
-		for c, col := range cols {
+		for _, mc := range cols {
+			c, col := mc.index, mc.Column
 			v, ok, err := ParseValue(t.sh.Value(r, c))
 			if err != nil {
 				return t.cellErr(r, c, err)
@@ -222,11 +223,9 @@ func (t *tableReader) hasTextRightOfArea(r int) bool {
 }
 
 // firstFigure returns the first mapped column of row r holding a number.
-func (t *tableReader) firstFigure(r int, cols map[int]Column) (int, bool) {
-	for c := range t.sh.Rows[r] {
-		if _, mapped := cols[c]; !mapped {
-			continue
-		}
+func (t *tableReader) firstFigure(r int, cols []mappedColumn) (int, bool) {
+	for _, mc := range cols {
+		c := mc.index
 		if v, ok, _ := ParseValue(t.sh.Value(r, c)); ok && v.Number != nil {
 			return c, true
 		}

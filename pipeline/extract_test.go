@@ -200,6 +200,35 @@ func TestExtractErrors(t *testing.T) {
 	}
 }
 
+// TestExtractNamesTheLeftmostBadCell: a row with two bad cells (C8 and
+// F8) names C8, on every run, and the observations of a row come out in
+// column order. Columns were once kept in a map, so the cell named and the
+// order depended on map iteration.
+func TestExtractNamesTheLeftmostBadCell(t *testing.T) {
+	s := legacySheet(false)
+	s.Rows[7][2], s.Rows[7][5] = "twelve", "nine"
+	for range 20 {
+		_, err := NewExtractor().Extract(book(s), "2019-20")
+		var ce *sources.CellError
+		if !errors.As(err, &ce) || ce.Cell != "C8" {
+			t.Fatalf("error %v, want a cell error at C8", err)
+		}
+		if want := `test.xlsx, sheet "Table 1", cell C8: "twelve" is neither a number nor a known marker`; err.Error() != want {
+			t.Fatalf("error %q, want %q", err, want)
+		}
+	}
+	ex, err := NewExtractor().Extract(book(legacySheet(false)), "2019-20")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := 1; i < len(ex.Observations); i++ {
+		a, b := ex.Observations[i-1], ex.Observations[i]
+		if a.AreaCode == b.AreaCode && len(a.Cell) == len(b.Cell) && a.Cell > b.Cell {
+			t.Fatalf("observations out of column order: %s before %s", a.Cell, b.Cell)
+		}
+	}
+}
+
 // FuzzExtract feeds the table locator a sheet built from fuzzed text: rows
 // split on newlines, cells on tabs. It must not panic, and every
 // observation of a successful extraction holds a value or a marker. Seeds

@@ -10,12 +10,16 @@ import (
 // mapColumns gives each column right of the area column its meaning, from
 // one header row or, in legacy tables, two: a merged group cell ("Category
 // 1: Registered sexual offenders") above "Level 1 | Level 2 | ... | Total".
-func (t *tableReader) mapColumns(header int, out *Extraction) (map[int]Column, error) {
+//
+// The columns come back left to right, so rows are read in column order:
+// the same bad file always names the same (leftmost) bad cell, and a row's
+// observations always come out in the same order.
+func (t *tableReader) mapColumns(header int, out *Extraction) ([]mappedColumn, error) {
 	upper := -1
 	if header > 0 && t.hasTextRightOfArea(header-1) {
 		upper = header - 1
 	}
-	cols := map[int]Column{}
+	var cols []mappedColumn
 	where := map[Column]string{}
 	for c := t.areaCol + 1; c < len(t.sh.Rows[header]) || (upper >= 0 && c < len(t.sh.Rows[upper])); c++ {
 		text := t.headerText(upper, header, c)
@@ -32,7 +36,7 @@ func (t *tableReader) mapColumns(header int, out *Extraction) (map[int]Column, e
 			return nil, t.cellErr(header, c, fmt.Errorf("header %q means the same as %s", oneLine(text), prev))
 		}
 		where[col] = cell
-		cols[c] = col
+		cols = append(cols, mappedColumn{index: c, Column: col})
 	}
 	if len(cols) == 0 {
 		return nil, t.cellErr(header, t.areaCol+1, fmt.Errorf("%w: %q", ErrNoMeasure, oneLine(t.sh.Value(header, t.areaCol+1))))
@@ -62,6 +66,12 @@ func (t *tableReader) headerText(upper, lower, c int) string {
 		}
 	}
 	return strings.TrimSpace(up + " " + low)
+}
+
+// mappedColumn is a sheet column (0-based index) and its meaning.
+type mappedColumn struct {
+	index int
+	Column
 }
 
 func oneLine(s string) string {

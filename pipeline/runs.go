@@ -2,6 +2,7 @@ package pipeline
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"strings"
@@ -117,7 +118,10 @@ func nullableInt(n int64) any {
 }
 
 // CopyRuns carries the run history of the database at path into this one,
-// so a rebuild does not erase the record of what ran before it.
+// so a rebuild does not erase the record of what ran before it. Columns are
+// copied by name, those both databases have: the old database may be of an
+// earlier schema (no run_files before migration 2) or, after a downgrade,
+// a later one, and a column one side lacks is left to its default.
 func (s *Store) CopyRuns(ctx context.Context, path string) error {
 	conn, err := s.DB.Conn(ctx)
 	if err != nil {
@@ -128,19 +132,57 @@ func (s *Store) CopyRuns(ctx context.Context, path string) error {
 		return fmt.Errorf("read run history of %s: %w", path, err)
 	}
 	defer conn.ExecContext(context.Background(), "DETACH DATABASE old")
-	var version int
-	if err := conn.QueryRowContext(ctx, "PRAGMA old.user_version").Scan(&version); err != nil {
-		return fmt.Errorf("read run history of %s: %w", path, err)
-	}
-	copies := []string{`INSERT INTO runs (run_id, command, args, started_at, finished_at, outcome, error, years_loaded)
-		SELECT run_id, command, args, started_at, finished_at, outcome, error, years_loaded FROM old.runs`}
-	if version >= 2 { // run_files and the file counts arrived in migration 2
-		copies = []string{`INSERT INTO runs SELECT * FROM old.runs`, `INSERT INTO run_files SELECT * FROM old.run_files`}
-	}
-	for _, q := range copies {
+	for _, table := range []string{"runs", "run_files"} {
+		cols, err := sharedColumns(ctx, conn, table)
+		if err != nil {
+			return fmt.Errorf("read run history of %s: %w", path, err)
+		}
+		if len(cols) == 0 { // the old database predates the table
+			continue
+		}
+		list := quoteIdents(cols)
+		q := fmt.Sprintf("INSERT INTO main.%s (%s) SELECT %s FROM old.%s", table, list, list, table)
 		if _, err := conn.ExecContext(ctx, q); err != nil {
 			return fmt.Errorf("copy run history of %s: %w", path, err)
 		}
 	}
 	return nil
+}
+
+// sharedColumns lists the columns of table in both the main and the old
+// database, in main's order.
+func sharedColumns(ctx context.Context, conn *sql.Conn, table string) ([]string, error) {
+	names := func(schema string) (map[string]bool, []string, error) {
+		set := map[string]bool{}
+		var order []string
+		rows, err := conn.QueryContext(ctx, "SELECT name FROM pragma_table_info(?, ?)", table, schema)
+		if err != nil {
+			return nil, nil, err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var n string
+			if err := rows.Scan(&n); err != nil {
+				return nil, nil, err
+			}
+			set[n] = true
+			order = append(order, n)
+		}
+		return set, order, rows.Err()
+	}
+	old, _, err := names("old")
+	if err != nil {
+		return nil, err
+	}
+	_, cur, err := names("main")
+	if err != nil {
+		return nil, err
+	}
+	var shared []string
+	for _, n := range cur {
+		if old[n] {
+			shared = append(shared, n)
+		}
+	}
+	return shared, nil
 }
