@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/mappa-etl/mappa/pipeline/figure"
 	"github.com/mappa-etl/mappa/sources"
 )
 
@@ -86,15 +87,15 @@ func openPopulation(tb testing.TB, path string) *sources.Workbook {
 // estimate: the contents of a rebuilt database.
 type fixtureYears struct {
 	years []string
-	obs   map[string][]Observation // by financial year
-	all   []Observation            // every year, in manifest order
-	pops  map[int][]Population     // by mid-year
-	how   map[int]PopulationSource
+	obs   map[string][]figure.Observation // by financial year
+	all   []figure.Observation            // every year, in manifest order
+	pops  map[int][]figure.Population     // by mid-year
+	how   map[int]figure.PopulationSource
 }
 
 func loadFixtureYears(tb testing.TB) *fixtureYears {
 	tb.Helper()
-	fx := &fixtureYears{obs: map[string][]Observation{}, pops: map[int][]Population{}, how: map[int]PopulationSource{}}
+	fx := &fixtureYears{obs: map[string][]figure.Observation{}, pops: map[int][]figure.Population{}, how: map[int]figure.PopulationSource{}}
 	ex := NewExtractor()
 	for _, e := range fixtureEntries(tb, "area-tables") {
 		wb, err := sources.OpenFile(e.path)
@@ -125,8 +126,8 @@ func loadFixtureYears(tb testing.TB) *fixtureYears {
 }
 
 // allPops returns every estimate, oldest first, as readPopulation would.
-func (fx *fixtureYears) allPops() []Population {
-	var out []Population
+func (fx *fixtureYears) allPops() []figure.Population {
+	var out []figure.Population
 	for mid := 1990; mid <= 2100; mid++ {
 		out = append(out, fx.pops[mid]...)
 	}

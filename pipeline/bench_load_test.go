@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"testing"
 
+	"github.com/mappa-etl/mappa/pipeline/figure"
 	"github.com/mappa-etl/mappa/sources"
 )
 
@@ -17,20 +18,20 @@ const largeYear, largeMid = "2030-31", 2030
 
 // largeColumns are the columns of a real year's tables: offenders by
 // category and level, the total, the published rate and the yearly counts.
-var largeColumns = func() []Column {
-	var cols []Column
+var largeColumns = func() []figure.Column {
+	var cols []figure.Column
 	for _, c := range []string{"1", "2", "3"} {
-		for _, l := range []string{"1", "2", "3", All} {
-			cols = append(cols, Column{MeasureOffenders, c, l})
+		for _, l := range []string{"1", "2", "3", figure.All} {
+			cols = append(cols, figure.Column{Measure: figure.MeasureOffenders, Category: c, Level: l})
 		}
 	}
-	cols = append(cols, Column{MeasureOffenders, All, All}, Column{MeasureRSORate, "1", All})
-	for _, m := range []string{MeasureBreachConvictions, MeasureRevocations} {
-		cols = append(cols, Column{m, "1", All})
+	cols = append(cols, figure.Column{Measure: figure.MeasureOffenders, Category: figure.All, Level: figure.All}, figure.Column{Measure: figure.MeasureRSORate, Category: "1", Level: figure.All})
+	for _, m := range []string{figure.MeasureBreachConvictions, figure.MeasureRevocations} {
+		cols = append(cols, figure.Column{Measure: m, Category: "1", Level: figure.All})
 	}
-	for _, m := range []string{MeasureSHPOs, MeasureSHPOsForeignTravel, MeasureNotificationOrders,
-		MeasureSexualRiskOrders, MeasureReturnedCustody, MeasureSFOsCharged} {
-		cols = append(cols, Column{m, All, All})
+	for _, m := range []string{figure.MeasureSHPOs, figure.MeasureSHPOsForeignTravel, figure.MeasureNotificationOrders,
+		figure.MeasureSexualRiskOrders, figure.MeasureReturnedCustody, figure.MeasureSFOsCharged} {
+		cols = append(cols, figure.Column{Measure: m, Category: figure.All, Level: figure.All})
 	}
 	return cols
 }()
@@ -42,27 +43,27 @@ func largeAreaCode(i int) string { return fmt.Sprintf("E99%06d", i) }
 // largeColumns, with levels summing to their totals as published, and one
 // cell in 97 suppressed ("[c]", no value) so markers and NULLs are loaded
 // too.
-func largeObservations() []Observation {
-	obs := make([]Observation, 0, largeAreas*len(largeColumns))
+func largeObservations() []figure.Observation {
+	obs := make([]figure.Observation, 0, largeAreas*len(largeColumns))
 	for i := range largeAreas {
 		code := largeAreaCode(i)
 		levels := map[string]float64{}
 		for c, col := range largeColumns {
 			var v float64
 			switch {
-			case col.Measure == MeasureOffenders && col.Level != All:
+			case col.Measure == figure.MeasureOffenders && col.Level != figure.All:
 				v = float64(100 + (i*7+c*13)%900)
 				levels[col.Category] += v
-			case col.Measure == MeasureOffenders && col.Category != All:
+			case col.Measure == figure.MeasureOffenders && col.Category != figure.All:
 				v = levels[col.Category]
-			case col.Measure == MeasureOffenders:
+			case col.Measure == figure.MeasureOffenders:
 				v = levels["1"] + levels["2"] + levels["3"]
-			case col.Measure == MeasureRSORate:
+			case col.Measure == figure.MeasureRSORate:
 				v = float64(100+i%80) + 0.5
 			default:
 				v = float64((i + c) % 40)
 			}
-			o := Observation{FinancialYear: largeYear, AreaCode: code, Column: col,
+			o := figure.Observation{FinancialYear: largeYear, AreaCode: code, Column: col,
 				Sheet: "Table_1", Cell: sources.CellName(5+i, 1+c)}
 			if (i*len(largeColumns)+c)%97 == 0 {
 				o.Marker = "[c]"
@@ -99,11 +100,11 @@ func largeStore(b *testing.B) *Store {
 	if err := tx.Commit(); err != nil {
 		b.Fatal(err)
 	}
-	pops := make([]Population, largeAreas)
+	pops := make([]figure.Population, largeAreas)
 	for i := range pops {
-		pops[i] = Population{MidYear: largeMid, AreaCode: largeAreaCode(i), Persons10Plus: 900_000 + int64(i), PersonsAllAges: 1_000_000 + int64(i)}
+		pops[i] = figure.Population{MidYear: largeMid, AreaCode: largeAreaCode(i), Persons10Plus: 900_000 + int64(i), PersonsAllAges: 1_000_000 + int64(i)}
 	}
-	how := PopulationSource{Sheet: "MYE2 - Persons", Level: popLevelPFA}
+	how := figure.PopulationSource{Sheet: "MYE2 - Persons", Level: popLevelPFA}
 	if err := st.LoadPopulation(ctx, largeMid, src("population", "2030"), how, pops); err != nil {
 		b.Fatal(err)
 	}

@@ -6,6 +6,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/mappa-etl/mappa/pipeline/figure"
 	"github.com/mappa-etl/mappa/schema"
 )
 
@@ -32,7 +33,7 @@ type CheckResult struct {
 }
 
 // RunChecks checks one financial year's observations and computed rates.
-func RunChecks(year string, obs []Observation, rates []RSORate) []CheckResult {
+func RunChecks(year string, obs []figure.Observation, rates []RSORate) []CheckResult {
 	// Copied only if obs holds other years: refreshDerived passes one
 	// year's, and copying a large year's cost more than checking it.
 	n := 0
@@ -43,7 +44,7 @@ func RunChecks(year string, obs []Observation, rates []RSORate) []CheckResult {
 	}
 	mine := obs
 	if n != len(obs) {
-		mine = make([]Observation, 0, n)
+		mine = make([]figure.Observation, 0, n)
 		for _, o := range obs {
 			if o.FinancialYear == year {
 				mine = append(mine, o)
@@ -67,7 +68,7 @@ func RunChecks(year string, obs []Observation, rates []RSORate) []CheckResult {
 
 type checker struct {
 	year string
-	obs  []Observation
+	obs  []figure.Observation
 	out  []CheckResult
 }
 
@@ -78,7 +79,7 @@ func (c *checker) add(check, subject, status, format string, args ...any) {
 func (c *checker) allAreas() {
 	have := map[string]bool{}
 	for _, o := range c.obs {
-		if isRSOCount(o) {
+		if o.IsRSOCount() {
 			have[o.AreaCode] = true
 		}
 	}
@@ -102,9 +103,9 @@ func (c *checker) totalIsSum() {
 		total   *float64
 		blocked []string
 	}
-	cols := map[Column]*agg{}
+	cols := map[figure.Column]*agg{}
 	for _, o := range c.obs {
-		if o.Measure == MeasureRSORate {
+		if o.Measure == figure.MeasureRSORate {
 			continue
 		}
 		a := cols[o.Column]
@@ -141,20 +142,20 @@ func (c *checker) totalIsSum() {
 
 func (c *checker) categoryIsSum() {
 	type key struct{ area, cat string }
-	levels := map[key]map[string]Observation{}
+	levels := map[key]map[string]figure.Observation{}
 	for _, o := range c.obs {
-		if o.Measure != MeasureOffenders || o.Category == All {
+		if o.Measure != figure.MeasureOffenders || o.Category == figure.All {
 			continue
 		}
 		k := key{o.AreaCode, o.Category}
 		if levels[k] == nil {
-			levels[k] = map[string]Observation{}
+			levels[k] = map[string]figure.Observation{}
 		}
 		levels[k][o.Level] = o
 	}
 	for k, ls := range levels {
 		subject := fmt.Sprintf("%s category %s", k.area, k.cat)
-		total, ok := ls[All]
+		total, ok := ls[figure.All]
 		if !ok || total.Number == nil {
 			c.add(CheckCategoryIsSum, subject, CheckNotChecked, "no category total")
 			continue
@@ -192,7 +193,7 @@ func (c *checker) rateMatches(rates []RSORate) {
 		}
 	}
 	for _, o := range c.obs {
-		if o.Measure != MeasureRSORate {
+		if o.Measure != figure.MeasureRSORate {
 			continue
 		}
 		r, ok := computed[o.AreaCode]
@@ -230,7 +231,7 @@ func (c *checker) noNegative() {
 	c.add(CheckNoNegativeCount, "all", CheckPass, "%d values, none negative", len(c.obs))
 }
 
-func describe(col Column) string {
+func describe(col figure.Column) string {
 	return fmt.Sprintf("%s category %s level %s", col.Measure, col.Category, col.Level)
 }
 

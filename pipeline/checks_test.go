@@ -1,6 +1,10 @@
 package pipeline
 
-import "testing"
+import (
+	"testing"
+
+	"github.com/mappa-etl/mappa/pipeline/figure"
+)
 
 // TestCategoryIsSum pins the level rule of category_total_equals_levels,
 // including the one exemption: category 3 has no level 1 (its offenders are
@@ -9,12 +13,12 @@ import "testing"
 // missing level is.
 func TestCategoryIsSum(t *testing.T) {
 	n := func(f float64) *float64 { return &f }
-	obs := func(cat string, l1 *Value, l2, l3, total float64) []Observation {
-		o := func(level string, v Value) Observation {
-			return Observation{FinancialYear: "2019-20", AreaCode: "E23000001", Sheet: "T", Cell: "B" + level,
-				Column: Column{Measure: MeasureOffenders, Category: cat, Level: level}, Value: v}
+	obs := func(cat string, l1 *figure.Value, l2, l3, total float64) []figure.Observation {
+		o := func(level string, v figure.Value) figure.Observation {
+			return figure.Observation{FinancialYear: "2019-20", AreaCode: "E23000001", Sheet: "T", Cell: "B" + level,
+				Column: figure.Column{Measure: figure.MeasureOffenders, Category: cat, Level: level}, Value: v}
 		}
-		out := []Observation{o("2", Value{Number: n(l2)}), o("3", Value{Number: n(l3)}), o(All, Value{Number: n(total)})}
+		out := []figure.Observation{o("2", figure.Value{Number: n(l2)}), o("3", figure.Value{Number: n(l3)}), o(figure.All, figure.Value{Number: n(total)})}
 		if l1 != nil {
 			out = append(out, o("1", *l1))
 		}
@@ -22,15 +26,15 @@ func TestCategoryIsSum(t *testing.T) {
 	}
 	for _, tc := range []struct {
 		name, want, detail string
-		obs                []Observation
+		obs                []figure.Observation
 	}{
 		{"category 3 without level 1", CheckPass, "total 12 equals the sum of levels", obs("3", nil, 10, 2, 12)},
-		{"category 3 level 1 not applicable", CheckPass, "total 12 equals the sum of levels", obs("3", &Value{Marker: "[z]"}, 10, 2, 12)},
+		{"category 3 level 1 not applicable", CheckPass, "total 12 equals the sum of levels", obs("3", &figure.Value{Marker: "[z]"}, 10, 2, 12)},
 		{"category 3 levels do not sum", CheckFail, "total 13 (Ball), levels sum to 12", obs("3", nil, 10, 2, 13)},
-		{"category 3 with a level 1 figure", CheckPass, "total 13 equals the sum of levels", obs("3", &Value{Number: n(1)}, 10, 2, 13)},
+		{"category 3 with a level 1 figure", CheckPass, "total 13 equals the sum of levels", obs("3", &figure.Value{Number: n(1)}, 10, 2, 13)},
 		{"category 1 without level 1", CheckNotChecked, "no level 1 value", obs("1", nil, 10, 2, 12)},
-		{"category 2 level 1 suppressed", CheckNotChecked, "level 1 is [c]", obs("2", &Value{Marker: "[c]"}, 10, 2, 12)},
-		{"category 1 sums", CheckPass, "total 112 equals the sum of levels", obs("1", &Value{Number: n(100)}, 10, 2, 112)},
+		{"category 2 level 1 suppressed", CheckNotChecked, "level 1 is [c]", obs("2", &figure.Value{Marker: "[c]"}, 10, 2, 12)},
+		{"category 1 sums", CheckPass, "total 112 equals the sum of levels", obs("1", &figure.Value{Number: n(100)}, 10, 2, 112)},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			c := &checker{year: "2019-20", obs: tc.obs}

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"sort"
 	"strconv"
+
+	"github.com/mappa-etl/mappa/pipeline/figure"
 )
 
 // RSORate is the computed rate of registered sexual offenders per 100,000
@@ -22,7 +24,7 @@ type RSORate struct {
 type Growth struct {
 	FinancialYear string
 	AreaCode      string
-	Column
+	figure.Column
 	Value, Previous float64
 	Pct             *float64
 }
@@ -48,22 +50,17 @@ func FinancialYear(y int) string {
 	return fmt.Sprintf("%d-%02d", y, (y+1)%100)
 }
 
-// isRSOCount reports whether an observation is the category 1 total.
-func isRSOCount(o Observation) bool {
-	return o.Measure == MeasureOffenders && o.Category == "1" && o.Level == All
-}
-
 // ComputeRates computes the RSO rate for every area-year with a count and a
 // population: financial year YYYY-YY uses mid-YYYY, or failing that the
 // latest earlier estimate for the area.
-func ComputeRates(obs []Observation, pops []Population) []RSORate {
-	byArea := map[string][]Population{}
+func ComputeRates(obs []figure.Observation, pops []figure.Population) []RSORate {
+	byArea := map[string][]figure.Population{}
 	for _, p := range pops {
 		byArea[p.AreaCode] = append(byArea[p.AreaCode], p)
 	}
 	var rates []RSORate
 	for _, o := range obs {
-		if !isRSOCount(o) || o.Number == nil {
+		if !o.IsRSOCount() || o.Number == nil {
 			continue
 		}
 		start, err := StartYear(o.FinancialYear)
@@ -89,8 +86,8 @@ func ComputeRates(obs []Observation, pops []Population) []RSORate {
 	return rates
 }
 
-func estimateFor(pops []Population, year int) (Population, bool) {
-	var best Population
+func estimateFor(pops []figure.Population, year int) (figure.Population, bool) {
+	var best figure.Population
 	found := false
 	for _, p := range pops {
 		if p.MidYear <= year && (!found || p.MidYear > best.MidYear) {
@@ -102,14 +99,14 @@ func estimateFor(pops []Population, year int) (Population, bool) {
 
 // ComputeGrowth computes year-on-year growth of every count (every measure
 // but the published rate) that has a value in both years.
-func ComputeGrowth(obs []Observation) []Growth {
+func ComputeGrowth(obs []figure.Observation) []Growth {
 	type key struct {
 		year, area string
-		col        Column
+		col        figure.Column
 	}
 	values := make(map[key]float64, len(obs))
 	for _, o := range obs {
-		if o.Number != nil && o.Measure != MeasureRSORate {
+		if o.Number != nil && o.Measure != figure.MeasureRSORate {
 			values[key{o.FinancialYear, o.AreaCode, o.Column}] = *o.Number
 		}
 	}
@@ -143,7 +140,7 @@ func ComputeGrowth(obs []Observation) []Growth {
 	return out
 }
 
-func columnLess(a, b Column) bool {
+func columnLess(a, b figure.Column) bool {
 	if a.Measure != b.Measure {
 		return a.Measure < b.Measure
 	}

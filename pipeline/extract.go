@@ -7,23 +7,14 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/mappa-etl/mappa/pipeline/figure"
 	"github.com/mappa-etl/mappa/schema"
 	"github.com/mappa-etl/mappa/sources"
 )
 
-// Observation is one published figure: a measure for one area and financial
-// year, with the exact cell it was read from.
-type Observation struct {
-	FinancialYear string
-	AreaCode      string
-	Column
-	Value
-	Sheet, Cell string
-}
-
 // Extraction is what an area-tables workbook yields.
 type Extraction struct {
-	Observations []Observation
+	Observations []figure.Observation
 	// Ignored lists headers that mapped to no known measure ("Table_1!C5:
 	// Area code"), so operators can see what was left out.
 	Ignored []string
@@ -79,7 +70,7 @@ func (e *Extractor) Extract(wb *sources.Workbook, year string) (*Extraction, err
 		return nil, fmt.Errorf("%s: %w (searched columns A to %s of %d sheets)",
 			wb.Name, ErrNoAreaColumn, sources.ColumnName(areaColumnsSearched-1), len(wb.Sheets))
 	}
-	if !slices.ContainsFunc(out.Observations, isRSOCount) {
+	if !slices.ContainsFunc(out.Observations, figure.Observation.IsRSOCount) {
 		return nil, fmt.Errorf("%s: %w", wb.Name, ErrNoRSOs)
 	}
 	return out, nil
@@ -87,7 +78,7 @@ func (e *Extractor) Extract(wb *sources.Workbook, year string) (*Extraction, err
 
 type obsKey struct {
 	area string
-	col  Column
+	col  figure.Column
 }
 
 // findAreaColumn picks the leftmost column with the most area labels. Names
@@ -158,7 +149,7 @@ func (t *tableReader) read(out *Extraction, seen map[obsKey]string) error {
 		}
 		for _, mc := range cols {
 			c, col := mc.index, mc.Column
-			v, ok, err := ParseValue(t.sh.Value(r, c))
+			v, ok, err := figure.ParseValue(t.sh.Value(r, c))
 			if err != nil {
 				return t.cellErr(r, c, err)
 			}
@@ -171,7 +162,7 @@ func (t *tableReader) read(out *Extraction, seen map[obsKey]string) error {
 				return t.cellErr(r, t.areaCol, fmt.Errorf("%w %q: %s already read at %s", ErrDuplicateArea, label, col.Measure, prev))
 			}
 			seen[k] = t.sh.Name + "!" + cell
-			out.Observations = append(out.Observations, Observation{
+			out.Observations = append(out.Observations, figure.Observation{
 				FinancialYear: t.year, AreaCode: code, Column: col, Value: v, Sheet: t.sh.Name, Cell: cell,
 			})
 		}
@@ -206,7 +197,7 @@ func (t *tableReader) headerRow(first int) int {
 
 func (t *tableReader) hasFigures(r int) bool {
 	for c := t.areaCol + 1; c < len(t.sh.Rows[r]); c++ {
-		if v, ok, _ := ParseValue(t.sh.Rows[r][c]); ok && v.Number != nil {
+		if v, ok, _ := figure.ParseValue(t.sh.Rows[r][c]); ok && v.Number != nil {
 			return true
 		}
 	}
@@ -226,7 +217,7 @@ func (t *tableReader) hasTextRightOfArea(r int) bool {
 func (t *tableReader) firstFigure(r int, cols []mappedColumn) (int, bool) {
 	for _, mc := range cols {
 		c := mc.index
-		if v, ok, _ := ParseValue(t.sh.Value(r, c)); ok && v.Number != nil {
+		if v, ok, _ := figure.ParseValue(t.sh.Value(r, c)); ok && v.Number != nil {
 			return c, true
 		}
 	}

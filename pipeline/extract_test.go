@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/mappa-etl/mappa/pipeline/figure"
 	"github.com/mappa-etl/mappa/schema"
 	"github.com/mappa-etl/mappa/sources"
 )
@@ -60,7 +61,7 @@ func book(sheets ...*sources.Sheet) *sources.Workbook {
 	return &sources.Workbook{Name: "test.xlsx", Format: sources.FormatXLSX, Sheets: sheets}
 }
 
-func find(t *testing.T, obs []Observation, area string, col Column) Observation {
+func find(t *testing.T, obs []figure.Observation, area string, col figure.Column) figure.Observation {
 	t.Helper()
 	for _, o := range obs {
 		if o.AreaCode == area && o.Column == col {
@@ -68,11 +69,11 @@ func find(t *testing.T, obs []Observation, area string, col Column) Observation 
 		}
 	}
 	t.Fatalf("no observation for %s %+v", area, col)
-	return Observation{}
+	return figure.Observation{}
 }
 
 func TestExtractLegacyLayouts(t *testing.T) {
-	rsos := Column{MeasureOffenders, "1", All}
+	rsos := figure.Column{Measure: figure.MeasureOffenders, Category: "1", Level: figure.All}
 	for _, tc := range []struct {
 		name       string
 		totalFirst bool
@@ -91,18 +92,18 @@ func TestExtractLegacyLayouts(t *testing.T) {
 			if *essex.Number != float64(rsosFor(10)) || essex.Sheet != "Table 1" {
 				t.Errorf("Essex RSOs = %v at %s", *essex.Number, essex.Cell)
 			}
-			avon := find(t, ex.Observations, "E23000036", Column{MeasureOffenders, "1", "3"})
+			avon := find(t, ex.Observations, "E23000036", figure.Column{Measure: figure.MeasureOffenders, Category: "1", Level: "3"})
 			if *avon.Number != 0 || avon.Marker != "-" {
 				t.Errorf("Avon and Somerset level 3 = %v %q, want 0 with marker -", *avon.Number, avon.Marker)
 			}
 			if london := find(t, ex.Observations, "E23000001", rsos); *london.Number != float64(rsosFor(20)) {
 				t.Errorf("London (labelled London¹) RSOs = %v", *london.Number)
 			}
-			total := find(t, ex.Observations, schema.EnglandAndWales, Column{MeasureOffenders, All, All})
+			total := find(t, ex.Observations, schema.EnglandAndWales, figure.Column{Measure: figure.MeasureOffenders, Category: figure.All, Level: figure.All})
 			if *total.Number <= 0 || !strings.HasPrefix(total.Cell, "J") {
 				t.Errorf("total = %v at %s", *total.Number, total.Cell)
 			}
-			rate := find(t, ex.Observations, schema.EnglandAndWales, Column{MeasureRSORate, "1", All})
+			rate := find(t, ex.Observations, schema.EnglandAndWales, figure.Column{Measure: figure.MeasureRSORate, Category: "1", Level: figure.All})
 			if *rate.Number != 119 {
 				t.Errorf("published rate = %v", *rate.Number)
 			}
@@ -116,7 +117,7 @@ func TestExtractCellAddresses(t *testing.T) {
 		t.Fatal(err)
 	}
 	// Avon and Somerset is the first area, on row 5; its category 1 total is column E.
-	o := find(t, ex.Observations, "E23000036", Column{MeasureOffenders, "1", All})
+	o := find(t, ex.Observations, "E23000036", figure.Column{Measure: figure.MeasureOffenders, Category: "1", Level: figure.All})
 	if o.Cell != "E5" {
 		t.Errorf("cell = %s, want E5", o.Cell)
 	}
@@ -143,16 +144,16 @@ func TestExtractAccessibleSplitSheets(t *testing.T) {
 	if got := len(ex.Observations); got != 42*5 {
 		t.Errorf("observations = %d, want %d", got, 42*5)
 	}
-	v := find(t, ex.Observations, "W15000004", Column{MeasureOffenders, "2", All})
+	v := find(t, ex.Observations, "W15000004", figure.Column{Measure: figure.MeasureOffenders, Category: "2", Level: figure.All})
 	if *v.Number != 1200 {
 		t.Errorf("violent = %v, want 1200 from text 1,200", *v.Number)
 	}
-	c := find(t, ex.Observations, "W15000004", Column{MeasureBreachConvictions, "1", All})
+	c := find(t, ex.Observations, "W15000004", figure.Column{Measure: figure.MeasureBreachConvictions, Category: "1", Level: figure.All})
 	if c.Number != nil || c.Marker != "[c]" || c.Sheet != "Table_2" {
 		t.Errorf("breach = %+v, want NULL with [c]", c)
 	}
 	// The area code column sits left of the names, which key the table.
-	if o := find(t, ex.Observations, "W15000004", Column{MeasureOffenders, "1", All}); o.Cell[0] != 'D' {
+	if o := find(t, ex.Observations, "W15000004", figure.Column{Measure: figure.MeasureOffenders, Category: "1", Level: figure.All}); o.Cell[0] != 'D' {
 		t.Errorf("RSOs read from %s, want column D", o.Cell)
 	}
 	if len(ex.Ignored) != 0 {
@@ -174,7 +175,7 @@ func TestExtractErrors(t *testing.T) {
 	}{
 		{"unknown area", mutate(func(s *sources.Sheet) { s.Rows[10][0] = "Atlantis" }), ErrUnknownArea, "A11"},
 		{"duplicate area", mutate(func(s *sources.Sheet) { s.Rows[10][0] = "Essex" }), ErrDuplicateArea, "A15"},
-		{"bad value", mutate(func(s *sources.Sheet) { s.Rows[7][4] = "twelve" }), ErrNotNumber, "E8"},
+		{"bad value", mutate(func(s *sources.Sheet) { s.Rows[7][4] = "twelve" }), figure.ErrNotNumber, "E8"},
 		{"figures without label", mutate(func(s *sources.Sheet) { s.Rows[len(s.Rows)-1] = []string{"", "12"} }), nil, "B" + fmt.Sprint(len(legacySheet(false).Rows))},
 		{"no area column", book(&sources.Sheet{Name: "Notes", Rows: [][]string{{"Essex"}, {"Kent"}}}), ErrNoAreaColumn, ""},
 		{"header maps to nothing", mutate(func(s *sources.Sheet) {

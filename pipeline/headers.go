@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/mappa-etl/mappa/pipeline/figure"
 	"github.com/mappa-etl/mappa/sources"
 )
 
@@ -20,7 +21,7 @@ func (t *tableReader) mapColumns(header int, out *Extraction) ([]mappedColumn, e
 		upper = header - 1
 	}
 	var cols []mappedColumn
-	where := map[Column]string{}
+	where := map[figure.Column]string{}
 	for c := t.areaCol + 1; c < len(t.sh.Rows[header]) || (upper >= 0 && c < len(t.sh.Rows[upper])); c++ {
 		text := t.headerText(upper, header, c)
 		if text == "" {
@@ -71,7 +72,7 @@ func (t *tableReader) headerText(upper, lower, c int) string {
 // mappedColumn is a sheet column (0-based index) and its meaning.
 type mappedColumn struct {
 	index int
-	Column
+	figure.Column
 }
 
 func oneLine(s string) string {

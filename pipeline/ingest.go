@@ -10,6 +10,7 @@ import (
 
 	"go.uber.org/zap"
 
+	"github.com/mappa-etl/mappa/pipeline/figure"
 	"github.com/mappa-etl/mappa/sources"
 )
 
@@ -17,8 +18,8 @@ import (
 // set, according to the file's kind.
 type Parsed struct {
 	Extraction *Extraction
-	Population []Population
-	How        PopulationSource
+	Population []figure.Population
+	How        figure.PopulationSource
 	Lookup     *Lookup
 	MediaType  string
 }

@@ -7,25 +7,10 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/mappa-etl/mappa/pipeline/figure"
 	"github.com/mappa-etl/mappa/schema"
 	"github.com/mappa-etl/mappa/sources"
 )
-
-// Population is persons of one MAPPA area (or England and Wales, K04000001)
-// in one ONS mid-year estimate.
-type Population struct {
-	MidYear        int
-	AreaCode       string // one of the 42 MAPPA area codes or K04000001
-	Persons10Plus  int64  // sum of single-year ages 10..90+
-	PersonsAllAges int64
-}
-
-// PopulationSource says how a population file was read, for provenance.
-type PopulationSource struct {
-	Sheet  string // e.g. "MYE2 - Persons"
-	Level  string // "police force area" or "local authority"
-	Lookup string // name of the lookup used, "" at PFA level
-}
 
 // The values of PopulationSource.Level.
 const (
@@ -51,8 +36,8 @@ const (
 // nearest in vintage to midYear. Aggregate rows are never added. England
 // and Wales is the sheet's K04000001 row, else the sum of the areas. Cell
 // problems are *sources.CellError.
-func ReadPopulation(wb *sources.Workbook, midYear int, lookups []*Lookup) ([]Population, PopulationSource, error) {
-	var src PopulationSource
+func ReadPopulation(wb *sources.Workbook, midYear int, lookups []*Lookup) ([]figure.Population, figure.PopulationSource, error) {
+	var src figure.PopulationSource
 	if wb == nil {
 		return nil, src, errors.New("read population: no workbook")
 	}
@@ -108,9 +93,9 @@ func ReadPopulation(wb *sources.Workbook, midYear int, lookups []*Lookup) ([]Pop
 		src.Lookup = l.Name
 	}
 	areas := schema.Areas()
-	totals := make(map[string]*Population, len(areas))
+	totals := make(map[string]*figure.Population, len(areas))
 	for _, a := range areas {
-		totals[a.Code] = &Population{MidYear: midYear, AreaCode: a.Code}
+		totals[a.Code] = &figure.Population{MidYear: midYear, AreaCode: a.Code}
 	}
 	covered := map[string]bool{}
 	for _, cr := range parts {
@@ -141,8 +126,8 @@ func ReadPopulation(wb *sources.Workbook, midYear int, lookups []*Lookup) ([]Pop
 		return nil, src, fmt.Errorf("read population %s: sheet %q: no population for MAPPA area %s", wb.Name, sh.Name, strings.Join(missing, ", "))
 	}
 
-	ew := Population{MidYear: midYear, AreaCode: schema.EnglandAndWales}
-	out := make([]Population, 0, len(totals)+1)
+	ew := figure.Population{MidYear: midYear, AreaCode: schema.EnglandAndWales}
+	out := make([]figure.Population, 0, len(totals)+1)
 	for _, t := range totals {
 		out = append(out, *t)
 		ew.Persons10Plus += t.Persons10Plus

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/mappa-etl/mappa/pipeline/figure"
 	"github.com/mappa-etl/mappa/schema"
 	"github.com/mappa-etl/mappa/sources"
 )
@@ -126,7 +127,7 @@ func popTestBook(sheets ...*sources.Sheet) *sources.Workbook {
 	return &sources.Workbook{Name: "mye2-2020.xlsx", Format: sources.FormatXLSX, Sheets: sheets}
 }
 
-func popTestGot(t *testing.T, got []Population, want map[string][2]int64) {
+func popTestGot(t *testing.T, got []figure.Population, want map[string][2]int64) {
 	t.Helper()
 	if len(got) != 43 {
 		t.Fatalf("got %d populations, want 43", len(got))

@@ -5,6 +5,8 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+
+	"github.com/mappa-etl/mappa/pipeline/figure"
 )
 
 // refreshDerived recomputes rates, growth and checks for every loaded year
@@ -126,16 +128,16 @@ func forgetUnusedSources(ctx context.Context, tx *sql.Tx) error {
 	return nil
 }
 
-func readObservations(ctx context.Context, tx *sql.Tx) ([]Observation, error) {
+func readObservations(ctx context.Context, tx *sql.Tx) ([]figure.Observation, error) {
 	rows, err := tx.QueryContext(ctx, `SELECT financial_year, area_code, measure, category, level, value, COALESCE(marker, ''), sheet, cell
 		FROM observations ORDER BY financial_year, area_code, measure, category, level`)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	var out []Observation
+	var out []figure.Observation
 	for rows.Next() {
-		var o Observation
+		var o figure.Observation
 		var v sql.NullFloat64
 		if err := rows.Scan(&o.FinancialYear, &o.AreaCode, &o.Measure, &o.Category, &o.Level, &v, &o.Marker, &o.Sheet, &o.Cell); err != nil {
 			return nil, err
@@ -148,15 +150,15 @@ func readObservations(ctx context.Context, tx *sql.Tx) ([]Observation, error) {
 	return out, rows.Err()
 }
 
-func readPopulation(ctx context.Context, tx *sql.Tx) ([]Population, error) {
+func readPopulation(ctx context.Context, tx *sql.Tx) ([]figure.Population, error) {
 	rows, err := tx.QueryContext(ctx, `SELECT mid_year, area_code, persons_10plus, persons_all_ages FROM population ORDER BY mid_year, area_code`)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	var out []Population
+	var out []figure.Population
 	for rows.Next() {
-		var p Population
+		var p figure.Population
 		if err := rows.Scan(&p.MidYear, &p.AreaCode, &p.Persons10Plus, &p.PersonsAllAges); err != nil {
 			return nil, err
 		}

@@ -11,6 +11,7 @@ import (
 	// The SQLite driver registers itself as "sqlite3".
 	_ "github.com/mattn/go-sqlite3"
 
+	"github.com/mappa-etl/mappa/pipeline/figure"
 	"github.com/mappa-etl/mappa/schema"
 )
 
@@ -124,7 +125,7 @@ func upsertSource(ctx context.Context, tx *sql.Tx, f SourceFile) error {
 
 // LoadAreaTables replaces one financial year with the observations read
 // from one file, atomically.
-func (s *Store) LoadAreaTables(ctx context.Context, rel Release, src SourceFile, obs []Observation) error {
+func (s *Store) LoadAreaTables(ctx context.Context, rel Release, src SourceFile, obs []figure.Observation) error {
 	start, err := StartYear(rel.FinancialYear)
 	if err != nil {
 		return err
@@ -169,7 +170,7 @@ func (s *Store) LoadAreaTables(ctx context.Context, rel Release, src SourceFile,
 	})
 }
 
-func observationInsertError(obs []Observation, err error) error {
+func observationInsertError(obs []figure.Observation, err error) error {
 	var re *bulkRowError
 	if !errors.As(err, &re) {
 		return err
@@ -179,7 +180,7 @@ func observationInsertError(obs []Observation, err error) error {
 }
 
 // LoadPopulation replaces one mid-year estimate, atomically.
-func (s *Store) LoadPopulation(ctx context.Context, midYear int, src SourceFile, how PopulationSource, pops []Population) error {
+func (s *Store) LoadPopulation(ctx context.Context, midYear int, src SourceFile, how figure.PopulationSource, pops []figure.Population) error {
 	return s.withTx(ctx, func(tx *sql.Tx) error {
 		if err := upsertSource(ctx, tx, src); err != nil {
 			return err
@@ -213,7 +214,7 @@ func (s *Store) LoadPopulation(ctx context.Context, midYear int, src SourceFile,
 	})
 }
 
-func populationInsertError(pops []Population, err error) error {
+func populationInsertError(pops []figure.Population, err error) error {
 	var re *bulkRowError
 	if !errors.As(err, &re) {
 		return err

@@ -11,6 +11,7 @@ import (
 
 	sqlite3 "github.com/mattn/go-sqlite3"
 
+	"github.com/mappa-etl/mappa/pipeline/figure"
 	"github.com/mappa-etl/mappa/schema"
 )
 
@@ -46,7 +47,7 @@ func TestCancelDuringLoadRollsBack(t *testing.T) {
 		t.Fatal(err)
 	}
 	st := &Store{DB: db, Path: path}
-	if err := st.LoadPopulation(ctx, 2019, src("population", "2019"), PopulationSource{Sheet: "MYE2 - Persons", Level: popLevelPFA}, testPopulation(2019)); err != nil {
+	if err := st.LoadPopulation(ctx, 2019, src("population", "2019"), figure.PopulationSource{Sheet: "MYE2 - Persons", Level: popLevelPFA}, testPopulation(2019)); err != nil {
 		t.Fatal(err)
 	}
 	loadLegacyYear(t, st, "2019-20")

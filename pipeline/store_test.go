@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/mappa-etl/mappa/pipeline/figure"
 	"github.com/mappa-etl/mappa/schema"
 )
 
@@ -63,15 +64,15 @@ func dumpQueries(t *testing.T, st *Store, queries []string, args ...any) string 
 	return b.String()
 }
 
-func testPopulation(year int) []Population {
-	var pops []Population
+func testPopulation(year int) []figure.Population {
+	var pops []figure.Population
 	var sum int64
 	for i, a := range schema.Areas() {
 		p := int64(rsosFor(i)) * 100000 / 120
 		sum += p
-		pops = append(pops, Population{MidYear: year, AreaCode: a.Code, Persons10Plus: p, PersonsAllAges: p * 113 / 100})
+		pops = append(pops, figure.Population{MidYear: year, AreaCode: a.Code, Persons10Plus: p, PersonsAllAges: p * 113 / 100})
 	}
-	return append(pops, Population{MidYear: year, AreaCode: schema.EnglandAndWales, Persons10Plus: sum, PersonsAllAges: sum * 113 / 100})
+	return append(pops, figure.Population{MidYear: year, AreaCode: schema.EnglandAndWales, Persons10Plus: sum, PersonsAllAges: sum * 113 / 100})
 }
 
 func src(kind, period string) SourceFile {
@@ -93,7 +94,7 @@ func loadLegacyYear(t *testing.T, st *Store, year string) {
 func TestLoadDeriveAndCheck(t *testing.T) {
 	ctx := context.Background()
 	st := openTestStore(t)
-	if err := st.LoadPopulation(ctx, 2019, src("population", "2019"), PopulationSource{Sheet: "MYE2 - Persons", Level: "police force area"}, testPopulation(2019)); err != nil {
+	if err := st.LoadPopulation(ctx, 2019, src("population", "2019"), figure.PopulationSource{Sheet: "MYE2 - Persons", Level: "police force area"}, testPopulation(2019)); err != nil {
 		t.Fatal(err)
 	}
 	loadLegacyYear(t, st, "2019-20")
@@ -187,7 +188,7 @@ func TestBulkLoadNamesTheFailingRow(t *testing.T) {
 func TestRestatementForgetsTheFileItReplaces(t *testing.T) {
 	ctx := context.Background()
 	st := openTestStore(t)
-	how := PopulationSource{Sheet: "MYE2 - Persons", Level: "police force area"}
+	how := figure.PopulationSource{Sheet: "MYE2 - Persons", Level: "police force area"}
 	revised := func(f SourceFile) SourceFile {
 		f.SHA256 = strings.Repeat("f", 56) + f.SHA256[:8]
 		return f

@@ -3,34 +3,36 @@ package pipeline
 import (
 	"strconv"
 	"testing"
+
+	"github.com/mappa-etl/mappa/pipeline/figure"
 )
 
 func TestClassifyHeader(t *testing.T) {
 	for _, tc := range []struct {
 		header string
-		want   Column
+		want   figure.Column
 		ok     bool
 	}{
-		{"Category 1:\nRegistered sexual offenders (1) Level 2", Column{MeasureOffenders, "1", "2"}, true},
-		{"Category 1: Registered sexual offenders - Total [note 2]", Column{MeasureOffenders, "1", All}, true},
-		{"Registered Sex Offenders (RSOs)", Column{MeasureOffenders, "1", All}, true},
-		{"Category 2: Violent offenders - Level 3", Column{MeasureOffenders, "2", "3"}, true},
-		{"Category 3: Other dangerous offenders Total", Column{MeasureOffenders, "3", All}, true},
-		{"Total MAPPA-eligible offenders", Column{MeasureOffenders, All, All}, true},
-		{"Total MAPPA offenders¹", Column{MeasureOffenders, All, All}, true},
-		{"RSOs per 100,000 population²", Column{MeasureRSORate, "1", All}, true},
-		{"Rate per 100,000 population aged 10 and over [note 4]", Column{MeasureRSORate, "1", All}, true},
-		{"RSOs cautioned or convicted for breach of notification requirements", Column{MeasureBreachConvictions, "1", All}, true},
-		{"RSOs whose indefinite (lifetime) notification requirements were revoked on application", Column{MeasureRevocations, "1", All}, true},
-		{"SHPOs imposed with foreign travel restrictions", Column{MeasureSHPOsForeignTravel, All, All}, true},
-		{"Sexual Harm Prevention Orders (SHPOs) imposed", Column{MeasureSHPOs, All, All}, true},
-		{"Notification Orders imposed", Column{MeasureNotificationOrders, All, All}, true},
-		{"Sexual Risk Orders (SROs) imposed", Column{MeasureSexualRiskOrders, All, All}, true},
-		{"Level 2 and 3 offenders returned to custody", Column{MeasureReturnedCustody, All, All}, true},
-		{"Serious Further Offences (SFOs) charged", Column{MeasureSFOsCharged, All, All}, true},
-		{"Area", Column{}, false},
-		{"Area code", Column{}, false},
-		{"Level 1", Column{}, false},
+		{"Category 1:\nRegistered sexual offenders (1) Level 2", figure.Column{Measure: figure.MeasureOffenders, Category: "1", Level: "2"}, true},
+		{"Category 1: Registered sexual offenders - Total [note 2]", figure.Column{Measure: figure.MeasureOffenders, Category: "1", Level: figure.All}, true},
+		{"Registered Sex Offenders (RSOs)", figure.Column{Measure: figure.MeasureOffenders, Category: "1", Level: figure.All}, true},
+		{"Category 2: Violent offenders - Level 3", figure.Column{Measure: figure.MeasureOffenders, Category: "2", Level: "3"}, true},
+		{"Category 3: Other dangerous offenders Total", figure.Column{Measure: figure.MeasureOffenders, Category: "3", Level: figure.All}, true},
+		{"Total MAPPA-eligible offenders", figure.Column{Measure: figure.MeasureOffenders, Category: figure.All, Level: figure.All}, true},
+		{"Total MAPPA offenders¹", figure.Column{Measure: figure.MeasureOffenders, Category: figure.All, Level: figure.All}, true},
+		{"RSOs per 100,000 population²", figure.Column{Measure: figure.MeasureRSORate, Category: "1", Level: figure.All}, true},
+		{"Rate per 100,000 population aged 10 and over [note 4]", figure.Column{Measure: figure.MeasureRSORate, Category: "1", Level: figure.All}, true},
+		{"RSOs cautioned or convicted for breach of notification requirements", figure.Column{Measure: figure.MeasureBreachConvictions, Category: "1", Level: figure.All}, true},
+		{"RSOs whose indefinite (lifetime) notification requirements were revoked on application", figure.Column{Measure: figure.MeasureRevocations, Category: "1", Level: figure.All}, true},
+		{"SHPOs imposed with foreign travel restrictions", figure.Column{Measure: figure.MeasureSHPOsForeignTravel, Category: figure.All, Level: figure.All}, true},
+		{"Sexual Harm Prevention Orders (SHPOs) imposed", figure.Column{Measure: figure.MeasureSHPOs, Category: figure.All, Level: figure.All}, true},
+		{"Notification Orders imposed", figure.Column{Measure: figure.MeasureNotificationOrders, Category: figure.All, Level: figure.All}, true},
+		{"Sexual Risk Orders (SROs) imposed", figure.Column{Measure: figure.MeasureSexualRiskOrders, Category: figure.All, Level: figure.All}, true},
+		{"Level 2 and 3 offenders returned to custody", figure.Column{Measure: figure.MeasureReturnedCustody, Category: figure.All, Level: figure.All}, true},
+		{"Serious Further Offences (SFOs) charged", figure.Column{Measure: figure.MeasureSFOsCharged, Category: figure.All, Level: figure.All}, true},
+		{"Area", figure.Column{}, false},
+		{"Area code", figure.Column{}, false},
+		{"Level 1", figure.Column{}, false},
 	} {
 		t.Run(tc.header, func(t *testing.T) {
 			got, ok := ClassifyHeader(tc.header)
@@ -101,7 +103,7 @@ func TestParseValue(t *testing.T) {
 		{"12 [note 1]", nil, "", false, true},
 	} {
 		t.Run(tc.in, func(t *testing.T) {
-			v, ok, err := ParseValue(tc.in)
+			v, ok, err := figure.ParseValue(tc.in)
 			if (err != nil) != tc.bad || ok != tc.ok || v.Marker != tc.marker {
 				t.Fatalf("ParseValue(%q) = %+v, %v, %v", tc.in, v, ok, err)
 			}
@@ -140,7 +142,7 @@ func FuzzClassifyHeader(f *testing.F) {
 	f.Fuzz(func(t *testing.T, s string) {
 		ClassifyHeader(s)
 		m.Match(s)
-		if v, ok, err := ParseValue(s); err == nil && ok && v.Number == nil && v.Marker == "" {
+		if v, ok, err := figure.ParseValue(s); err == nil && ok && v.Number == nil && v.Marker == "" {
 			t.Errorf("ParseValue(%q) gave neither number nor marker", s)
 		}
 	})

@@ -37,8 +37,8 @@ var (
 	gridGrey   = color.RGBA{R: 0xDD, G: 0xDD, B: 0xDD, A: 255}
 )
 
-// figure is one chart with the data behind it.
-type figure struct {
+// chart is one chart with the data behind it.
+type chart struct {
 	ID, Title string
 	// Caption states the chart's key finding in words.
 	Caption string

@@ -18,8 +18,8 @@ const rateAxis = "RSOs per 100,000 population aged 10 and over"
 // rateFigure is the year's computed rates as horizontal bars, so that all
 // 42 names can be read, highest at the top, the chosen area in another
 // colour and England and Wales as a labelled reference line.
-func (r *Report) rateFigure() (figure, error) {
-	f := figure{ID: "chart-rates", Title: fmt.Sprintf("RSOs per 100,000 population aged 10+, by area, %s", r.Year),
+func (r *Report) rateFigure() (chart, error) {
+	f := chart{ID: "chart-rates", Title: fmt.Sprintf("RSOs per 100,000 population aged 10+, by area, %s", r.Year),
 		Sources: r.yearSources()}
 	var ranked []Row
 	var unrated []string
@@ -135,8 +135,8 @@ func (r *Report) rowClass(a Row) string {
 }
 
 // countFigure is the trend of RSOs and violent offenders in one area.
-func (r *Report) countFigure(id, code, name string, rows []Row) (figure, error) {
-	f := figure{ID: id, Title: fmt.Sprintf("RSOs and violent offenders, %s, %s to %s", name, r.Years[0], r.Years[len(r.Years)-1]),
+func (r *Report) countFigure(id, code, name string, rows []Row) (chart, error) {
+	f := chart{ID: id, Title: fmt.Sprintf("RSOs and violent offenders, %s, %s to %s", name, r.Years[0], r.Years[len(r.Years)-1]),
 		Sources: r.trendSources(false)}
 	byYear := r.byYear(code, rows)
 	rsos, violent := values(byYear, "rsos"), values(byYear, "violent_offenders")
@@ -161,12 +161,12 @@ func (r *Report) countFigure(id, code, name string, rows []Row) (figure, error) 
 
 // rateTrendFigure is the computed rate over the years for England and
 // Wales and the chosen area.
-func (r *Report) rateTrendFigure() (figure, error) {
+func (r *Report) rateTrendFigure() (chart, error) {
 	who := "England and Wales"
 	if r.AreaTrend != nil {
 		who += " and " + r.Area.Name
 	}
-	f := figure{ID: "chart-rate-trend", Title: fmt.Sprintf("RSOs per 100,000 aged 10+, %s, %s to %s", who, r.Years[0], r.Years[len(r.Years)-1]),
+	f := chart{ID: "chart-rate-trend", Title: fmt.Sprintf("RSOs per 100,000 aged 10+, %s, %s to %s", who, r.Years[0], r.Years[len(r.Years)-1]),
 		Sources: r.trendSources(true)}
 	nat := r.byYear(schema.EnglandAndWales, r.Trend)
 	natRates := values(nat, "rso_rate_per_100k")

@@ -5,7 +5,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/mappa-etl/mappa/pipeline"
+	"github.com/mappa-etl/mappa/pipeline/figure"
 )
 
 // Missing is shown for a figure the database does not have.
@@ -105,7 +105,7 @@ func note(v Value) string {
 	if v.Valid || v.Note == "" {
 		return ""
 	}
-	if m := pipeline.MarkerMeaning(v.Note); m != "" {
+	if m := figure.MarkerMeaning(v.Note); m != "" {
 		return v.Note + " " + m
 	}
 	return v.Note

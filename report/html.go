@@ -59,8 +59,8 @@ var page = template.Must(template.New("report").Funcs(template.FuncMap{
 // view is what the template renders: the report and its charts.
 type view struct {
 	*Report
-	RateChart   figure
-	TrendCharts []figure
+	RateChart   chart
+	TrendCharts []chart
 	// AreaName names the chosen area for the title, or is empty.
 	AreaName string
 }

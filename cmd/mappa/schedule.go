@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"time"
+
 	// Embedded zone data: a minimal server image may have no
 	// /usr/share/zoneinfo, and Europe/London must still resolve.
 	_ "time/tzdata"

@@ -1,0 +1,33 @@
+package figure
+
+// Observation is one published figure: a measure for one area and financial
+// year, with the exact cell it was read from.
+type Observation struct {
+	FinancialYear string
+	AreaCode      string
+	Column
+	Value
+	Sheet, Cell string
+}
+
+// IsRSOCount reports whether an observation is the count of registered
+// sexual offenders: the category 1 total.
+func (o Observation) IsRSOCount() bool {
+	return o.Measure == MeasureOffenders && o.Category == "1" && o.Level == All
+}
+
+// Population is persons of one MAPPA area (or England and Wales, K04000001)
+// in one ONS mid-year estimate.
+type Population struct {
+	MidYear        int
+	AreaCode       string // one of the 42 MAPPA area codes or K04000001
+	Persons10Plus  int64  // sum of single-year ages 10..90+
+	PersonsAllAges int64
+}
+
+// PopulationSource says how a population file was read, for provenance.
+type PopulationSource struct {
+	Sheet  string // e.g. "MYE2 - Persons"
+	Level  string // "police force area" or "local authority"
+	Lookup string // name of the lookup used, "" at PFA level
+}
