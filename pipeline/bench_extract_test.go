@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"testing"
 
+	"github.com/mappa-etl/mappa/schema"
 	"github.com/mappa-etl/mappa/sources"
 )
 
@@ -131,7 +132,7 @@ func BenchmarkNormalise(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		for _, l := range labels {
-			Normalise(l)
+			schema.Normalise(l)
 		}
 	}
 	reportRate(b, len(labels), "labels/s")

@@ -40,12 +40,12 @@ const areaColumnsSearched = 6
 
 // Extractor reads area tables by meaning, whatever their layout.
 type Extractor struct {
-	Areas *AreaMatcher
+	Areas *schema.AreaMatcher
 }
 
 // NewExtractor returns an Extractor over the reference areas.
 func NewExtractor() *Extractor {
-	return &Extractor{Areas: NewAreaMatcher(schema.Areas())}
+	return &Extractor{Areas: schema.NewAreaMatcher(schema.Areas())}
 }
 
 // Extract reads every table sheet of an area-tables workbook for one
@@ -90,7 +90,7 @@ func (e *Extractor) findAreaColumn(sh *sources.Sheet) (int, bool) {
 		n, score := 0, 0
 		for r := range sh.Rows {
 			label := sh.Value(r, c)
-			if kind, _ := e.Areas.Match(label); kind == RowArea {
+			if kind, _ := e.Areas.Match(label); kind == schema.RowArea {
 				n++
 				score += 2
 				if areaCode.MatchString(strings.TrimSpace(label)) {
@@ -134,13 +134,13 @@ func (t *tableReader) read(out *Extraction, seen map[obsKey]string) error {
 		label := t.sh.Value(r, t.areaCol)
 		kind, code := t.e.Areas.Match(label)
 		switch kind {
-		case RowSubtotal:
+		case schema.RowSubtotal:
 			continue
-		case RowBlank, RowUnknown:
+		case schema.RowBlank, schema.RowUnknown:
 			// Notes, sources and separators carry no figures; a labelled
 			// row with figures is an area we do not know.
 			if c, ok := t.firstFigure(r, cols); ok {
-				if kind == RowBlank {
+				if kind == schema.RowBlank {
 					return t.cellErr(r, c, fmt.Errorf("figure %q in a row without an area label", t.sh.Value(r, c)))
 				}
 				return t.cellErr(r, t.areaCol, fmt.Errorf("%w %q", ErrUnknownArea, label))
@@ -175,7 +175,7 @@ func (t *tableReader) read(out *Extraction, seen map[obsKey]string) error {
 // header.
 func (t *tableReader) firstDataRow() int {
 	for r := range t.sh.Rows {
-		if kind, _ := t.e.Areas.Match(t.sh.Value(r, t.areaCol)); kind == RowArea {
+		if kind, _ := t.e.Areas.Match(t.sh.Value(r, t.areaCol)); kind == schema.RowArea {
 			return r
 		}
 	}

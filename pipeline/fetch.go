@@ -283,7 +283,7 @@ func (r *Runner) loadPending(ctx context.Context) {
 	m, err := r.Archive.Manifest()
 	var pending []sources.Entry
 	if err == nil {
-		pending, err = r.Store.Pending(ctx, m)
+		pending, err = Pending(ctx, r.Store, m)
 	}
 	if err != nil {
 		r.fail(RunFile{URL: r.Archive.Dir, Kind: "archive"}, err)

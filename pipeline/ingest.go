@@ -204,7 +204,7 @@ func AddFile(ctx context.Context, a *sources.Archive, st *Store, log *zap.Logger
 		// Archiving and loading are two commits; a crash between them
 		// leaves the file archived and the database without it, and only
 		// the database can say which.
-		if lacks, err := st.lacks(ctx, a, res.Entry); err != nil || !lacks {
+		if lacks, err := lacks(ctx, st, a, res.Entry); err != nil || !lacks {
 			if err == nil {
 				log.Info("already archived and loaded; nothing to do", zap.String("file", name), zap.String("sha256", res.Entry.SHA256))
 			}

@@ -103,13 +103,13 @@ func FuzzAreaLabel(f *testing.F) {
 			}
 		}
 	}
-	m := NewAreaMatcher(areas)
+	m := schema.NewAreaMatcher(areas)
 	f.Fuzz(func(t *testing.T, s string, pick uint16, deco uint8) {
 		if len(s) > 4096 { // labels are short; long inputs only slow the regexps
 			return
 		}
-		n := Normalise(s)
-		if again := Normalise(n); again != n {
+		n := schema.Normalise(s)
+		if again := schema.Normalise(n); again != n {
 			t.Fatalf("Normalise not idempotent: Normalise(%q) = %q, Normalise(%q) = %q", s, n, n, again)
 		}
 		if strings.TrimSpace(n) != n || strings.Contains(n, "  ") {
@@ -117,9 +117,9 @@ func FuzzAreaLabel(f *testing.F) {
 		}
 
 		kind, code := m.Match(s)
-		a, err := FindArea(s)
+		a, err := schema.FindArea(s)
 		switch kind {
-		case RowArea, RowTotal:
+		case schema.RowArea, schema.RowTotal:
 			if err != nil || a.Code != code {
 				t.Fatalf("Match(%q) = %v, %q but FindArea gives %q, %v", s, kind, code, a.Code, err)
 			}
@@ -145,7 +145,7 @@ func FuzzAreaLabel(f *testing.F) {
 		// Only Match here: FindArea builds a matcher on every call, and
 		// its agreement with Match is checked on s above.
 		for _, d := range decorated {
-			if kind, code := m.Match(d); kind != RowArea || code != want.Code {
+			if kind, code := m.Match(d); kind != schema.RowArea || code != want.Code {
 				t.Fatalf("Match(%q) = %v, %q; want area %s (%s)", d, kind, code, want.Code, want.Name)
 			}
 		}
@@ -163,11 +163,11 @@ func TestNormaliseFuzzFindings(t *testing.T) {
 		{"Essex_[note 3]", "essex"},
 		{"snake_case_label", "snake case label"},
 	} {
-		got := Normalise(tc.in)
+		got := schema.Normalise(tc.in)
 		if got != tc.want {
 			t.Errorf("Normalise(%q) = %q, want %q", tc.in, got, tc.want)
 		}
-		if again := Normalise(got); again != got {
+		if again := schema.Normalise(got); again != got {
 			t.Errorf("Normalise(Normalise(%q)) = %q, want %q", tc.in, again, got)
 		}
 	}

@@ -2,7 +2,6 @@ package pipeline
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 	"sort"
 
@@ -28,29 +27,15 @@ func loadOrder(entries []sources.Entry) {
 // database does not hold: files archived by a run that was stopped before
 // loading them, or restatements. Loading them brings the database level
 // with the archive without a full rebuild.
-func (s *Store) Pending(ctx context.Context, m *sources.Manifest) ([]sources.Entry, error) {
-	loaded := map[string]string{} // kind and period -> sha256
-	lookups := map[string]bool{}
-	err := EachRow(ctx, s.DB, `SELECT 'area-tables', financial_year, source_sha256 FROM releases
-		UNION ALL SELECT 'population', CAST(mid_year AS TEXT), source_sha256 FROM population_sources
-		UNION ALL SELECT 'lookup', '', sha256 FROM source_files WHERE kind = 'lookup'`, nil,
-		func(rows *sql.Rows) error {
-			var kind, period, sha string
-			err := rows.Scan(&kind, &period, &sha)
-			if kind == sources.KindLookup {
-				lookups[sha] = true
-			} else {
-				loaded[kind+"\x00"+period] = sha
-			}
-			return err
-		})
+func Pending(ctx context.Context, st *Store, m *sources.Manifest) ([]sources.Entry, error) {
+	loaded, err := st.Loaded(ctx)
 	if err != nil {
-		return nil, fmt.Errorf("read loaded files: %w", err)
+		return nil, err
 	}
 	var out []sources.Entry
 	for _, e := range m.Current() {
-		if (e.Kind == sources.KindLookup && !lookups[e.SHA256]) ||
-			(e.Kind != sources.KindLookup && loaded[e.Kind+"\x00"+e.Period] != e.SHA256) {
+		if (e.Kind == sources.KindLookup && !loaded.Lookups[e.SHA256]) ||
+			(e.Kind != sources.KindLookup && loaded.Current[e.Kind+"\x00"+e.Period] != e.SHA256) {
 			out = append(out, e)
 		}
 	}
@@ -60,12 +45,12 @@ func (s *Store) Pending(ctx context.Context, m *sources.Manifest) ([]sources.Ent
 
 // lacks reports whether the database is missing an archived file that is
 // current for its period.
-func (s *Store) lacks(ctx context.Context, a *sources.Archive, e sources.Entry) (bool, error) {
+func lacks(ctx context.Context, st *Store, a *sources.Archive, e sources.Entry) (bool, error) {
 	m, err := a.Manifest()
 	if err != nil {
 		return false, err
 	}
-	pending, err := s.Pending(ctx, m)
+	pending, err := Pending(ctx, st, m)
 	if err != nil {
 		return false, err
 	}

@@ -4,6 +4,7 @@ import (
 	"strings"
 
 	"github.com/mappa-etl/mappa/pipeline/figure"
+	"github.com/mappa-etl/mappa/schema"
 )
 
 // phraseRule maps a header to a measure when it contains any of its phrases.
@@ -40,7 +41,7 @@ var categoryPhrases = []struct {
 // column meaning. ok is false for headers of no known measure, such as the
 // area or area-code columns.
 func ClassifyHeader(header string) (col figure.Column, ok bool) {
-	h := " " + Normalise(header) + " "
+	h := " " + schema.Normalise(header) + " "
 	for _, r := range measureRules {
 		if containsAny(h, r.phrases) {
 			return figure.Column{Measure: r.measure, Category: r.category, Level: figure.All}, true

@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/mappa-etl/mappa/pipeline/figure"
+	"github.com/mappa-etl/mappa/schema"
 )
 
 func TestClassifyHeader(t *testing.T) {
@@ -47,25 +48,25 @@ func TestAreaMatcher(t *testing.T) {
 	m := NewExtractor().Areas
 	for _, tc := range []struct {
 		label string
-		kind  RowKind
+		kind  schema.RowKind
 		code  string
 	}{
-		{"London¹", RowArea, "E23000001"},
-		{"London (1)", RowArea, "E23000001"},
-		{"Metropolitan and City of London", RowArea, "E23000001"},
-		{"Teesside [note 3]", RowArea, "E23000013"},
-		{"Avon & Somerset", RowArea, "E23000036"},
-		{"  dyfed powys ", RowArea, "W15000004"},
-		{"Dyfed-Powys2", RowArea, "W15000004"},
-		{"W15000002", RowArea, "W15000002"},
-		{"England", RowSubtotal, ""},
-		{"Wales", RowSubtotal, ""},
-		{"England & Wales", RowTotal, "K04000001"},
-		{"England and Wales", RowTotal, "K04000001"},
-		{"Total", RowTotal, "K04000001"},
-		{"", RowBlank, ""},
-		{"Source: Ministry of Justice", RowUnknown, ""},
-		{"Atlantis", RowUnknown, ""},
+		{"London¹", schema.RowArea, "E23000001"},
+		{"London (1)", schema.RowArea, "E23000001"},
+		{"Metropolitan and City of London", schema.RowArea, "E23000001"},
+		{"Teesside [note 3]", schema.RowArea, "E23000013"},
+		{"Avon & Somerset", schema.RowArea, "E23000036"},
+		{"  dyfed powys ", schema.RowArea, "W15000004"},
+		{"Dyfed-Powys2", schema.RowArea, "W15000004"},
+		{"W15000002", schema.RowArea, "W15000002"},
+		{"England", schema.RowSubtotal, ""},
+		{"Wales", schema.RowSubtotal, ""},
+		{"England & Wales", schema.RowTotal, "K04000001"},
+		{"England and Wales", schema.RowTotal, "K04000001"},
+		{"Total", schema.RowTotal, "K04000001"},
+		{"", schema.RowBlank, ""},
+		{"Source: Ministry of Justice", schema.RowUnknown, ""},
+		{"Atlantis", schema.RowUnknown, ""},
 	} {
 		t.Run(tc.label, func(t *testing.T) {
 			kind, code := m.Match(tc.label)
@@ -164,7 +165,7 @@ func TestFindArea(t *testing.T) {
 		{"", "", ""},
 	} {
 		t.Run(tc.arg, func(t *testing.T) {
-			a, err := FindArea(tc.arg)
+			a, err := schema.FindArea(tc.arg)
 			if a.Code != tc.code || a.Name != tc.name {
 				t.Errorf("FindArea(%q) = %q %q, want %q %q", tc.arg, a.Code, a.Name, tc.code, tc.name)
 			}

@@ -156,7 +156,7 @@ func Build(ctx context.Context, st *pipeline.Store, opts ...Option) (*Report, er
 		return nil, fmt.Errorf("no figures loaded for %s (loaded: %s to %s)", r.Year, r.Years[0], r.Years[len(r.Years)-1])
 	}
 	if cfg.area != "" {
-		a, err := pipeline.FindArea(cfg.area)
+		a, err := schema.FindArea(cfg.area)
 		if err != nil {
 			return nil, err
 		}

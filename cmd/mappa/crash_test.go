@@ -650,7 +650,7 @@ func loadStates(t *testing.T, beforeDB, archiveDir, origin string) []string {
 		t.Fatal(err)
 	}
 	defer st.Close()
-	pending, err := st.Pending(ctx, m)
+	pending, err := pipeline.Pending(ctx, st, m)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -4,8 +4,8 @@ import (
 	"context"
 	"fmt"
 
-	"github.com/mappa-etl/mappa/pipeline"
 	"github.com/mappa-etl/mappa/report"
+	"github.com/mappa-etl/mappa/schema"
 )
 
 // ReportCommand writes one year's figures, their trend and provenance as a
@@ -46,7 +46,7 @@ func (c *ReportCommand) Run(ctx context.Context, args []string) error {
 	if *area != "" {
 		// Resolved here as well as in Build so that a mistyped area is a
 		// usage error (exit 2), not a failed run.
-		a, err := pipeline.FindArea(*area)
+		a, err := schema.FindArea(*area)
 		if err != nil {
 			return usageError{err.Error()}
 		}

@@ -13,6 +13,7 @@ import (
 
 	"github.com/mappa-etl/mappa/pipeline"
 	"github.com/mappa-etl/mappa/report"
+	"github.com/mappa-etl/mappa/schema"
 )
 
 // SummaryCommand prints one year's figures by area, or one area's figures
@@ -58,7 +59,7 @@ func (c *SummaryCommand) Run(ctx context.Context, args []string) error {
 	}
 	var code string
 	if *area != "" {
-		a, err := pipeline.FindArea(*area)
+		a, err := schema.FindArea(*area)
 		if err != nil {
 			return usageError{err.Error()}
 		}

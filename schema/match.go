@@ -1,12 +1,10 @@
-package pipeline
+package schema
 
 import (
 	"fmt"
 	"regexp"
 	"strings"
 	"unicode"
-
-	"github.com/mappa-etl/mappa/schema"
 )
 
 var (
@@ -60,7 +58,7 @@ type AreaMatcher struct {
 }
 
 // NewAreaMatcher builds a matcher from the reference areas.
-func NewAreaMatcher(areas []schema.Area) *AreaMatcher {
+func NewAreaMatcher(areas []Area) *AreaMatcher {
 	m := &AreaMatcher{codes: map[string]string{}}
 	for _, a := range areas {
 		m.codes[Normalise(a.Name)] = a.Code
@@ -69,8 +67,8 @@ func NewAreaMatcher(areas []schema.Area) *AreaMatcher {
 			m.codes[Normalise(alias)] = a.Code
 		}
 	}
-	for _, total := range []string{"England and Wales", "England and Wales total", "Total", "Total England and Wales", schema.EnglandAndWales} {
-		m.codes[Normalise(total)] = schema.EnglandAndWales
+	for _, total := range []string{"England and Wales", "England and Wales total", "Total", "Total England and Wales", EnglandAndWales} {
+		m.codes[Normalise(total)] = EnglandAndWales
 	}
 	return m
 }
@@ -91,7 +89,7 @@ func (m *AreaMatcher) Match(label string) (RowKind, string) {
 	switch {
 	case !ok:
 		return RowUnknown, ""
-	case code == schema.EnglandAndWales:
+	case code == EnglandAndWales:
 		return RowTotal, code
 	}
 	return RowArea, code
@@ -100,17 +98,17 @@ func (m *AreaMatcher) Match(label string) (RowKind, string) {
 // FindArea resolves what a user typed for an area (a code, name or known
 // alias, in any case, or "England and Wales") to the area, so commands can
 // take --area Essex as readily as --area E23000028.
-func FindArea(s string) (schema.Area, error) {
-	kind, code := NewAreaMatcher(schema.Areas()).Match(s)
+func FindArea(s string) (Area, error) {
+	kind, code := NewAreaMatcher(Areas()).Match(s)
 	switch kind {
 	case RowTotal:
-		return schema.Area{Code: schema.EnglandAndWales, Name: "England and Wales", Country: "England and Wales"}, nil
+		return Area{Code: EnglandAndWales, Name: "England and Wales", Country: "England and Wales"}, nil
 	case RowArea:
-		for _, a := range schema.Areas() {
+		for _, a := range Areas() {
 			if a.Code == code {
 				return a, nil
 			}
 		}
 	}
-	return schema.Area{}, fmt.Errorf("unknown area %q: give an ONS code (E23000028) or a name (Essex)", s)
+	return Area{}, fmt.Errorf("unknown area %q: give an ONS code (E23000028) or a name (Essex)", s)
 }
