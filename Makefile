@@ -93,11 +93,11 @@ fuzz:
 	$(GO) test ./sources -run '^$$' -fuzz '^FuzzFinancialYearIn$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 200x
 	$(GO) test ./sources -run '^$$' -fuzz '^FuzzPickAreaTables$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 200x
 	$(GO) test ./sources -run '^$$' -fuzz '^FuzzPageJSON$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 200x
-	$(GO) test ./pipeline -run '^$$' -fuzz '^FuzzClassifyHeader$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 200x
-	$(GO) test ./pipeline -run '^$$' -fuzz '^FuzzAreaLabel$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 200x
-	$(GO) test ./pipeline -run '^$$' -fuzz '^FuzzExtract$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 200x
-	$(GO) test ./pipeline -run '^$$' -fuzz '^FuzzReadLookup$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 200x
-	$(GO) test ./pipeline -run '^$$' -fuzz '^FuzzReadPopulation$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 200x
+	$(GO) test ./pipeline/extract -run '^$$' -fuzz '^FuzzClassifyHeader$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 200x
+	$(GO) test ./schema -run '^$$' -fuzz '^FuzzAreaLabel$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 200x
+	$(GO) test ./pipeline/extract -run '^$$' -fuzz '^FuzzExtract$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 200x
+	$(GO) test ./pipeline/ons -run '^$$' -fuzz '^FuzzReadLookup$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 200x
+	$(GO) test ./pipeline/ons -run '^$$' -fuzz '^FuzzReadPopulation$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 200x
 
 clean:
 	rm -rf $(BIN) $(DEMO_DB) $(DEMO_DB)-wal $(DEMO_DB)-shm $(DEMO_DB).lock

@@ -11,10 +11,10 @@ import (
 	"slices"
 	"testing"
 
-	"github.com/mappa-etl/mappa/pipeline"
+	"github.com/mappa-etl/mappa/pipeline/store"
 )
 
-func checkExportResult(t *testing.T, db *sql.DB, res *pipeline.ExportResult, dir string, format pipeline.ExportFormat) {
+func checkExportResult(t *testing.T, db *sql.DB, res *store.ExportResult, dir string, format store.ExportFormat) {
 	t.Helper()
 	var tables []string
 	total := 0
@@ -28,7 +28,7 @@ func checkExportResult(t *testing.T, db *sql.DB, res *pipeline.ExportResult, dir
 		}
 		total += f.Rows
 	}
-	if !slices.Equal(tables, pipeline.ExportTables()) || res.Rows() != total || res.Rows() < 10000 {
+	if !slices.Equal(tables, store.ExportTables()) || res.Rows() != total || res.Rows() < 10000 {
 		t.Errorf("exported %v, %d rows", tables, res.Rows())
 	}
 }

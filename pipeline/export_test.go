@@ -14,23 +14,23 @@ import (
 	"testing"
 	"unicode/utf8"
 
-	"github.com/mappa-etl/mappa/pipeline"
+	"github.com/mappa-etl/mappa/pipeline/store"
 )
 
 func TestParseExportFormat(t *testing.T) {
 	for _, tc := range []struct {
 		in      string
-		want    pipeline.ExportFormat
+		want    store.ExportFormat
 		wantErr bool
 	}{
-		{"csv", pipeline.ExportCSV, false},
-		{"json", pipeline.ExportJSON, false},
+		{"csv", store.ExportCSV, false},
+		{"json", store.ExportJSON, false},
 		{"xml", "", true},
 		{"", "", true},
 		{"CSV", "", true},
 	} {
 		t.Run(tc.in, func(t *testing.T) {
-			got, err := pipeline.ParseExportFormat(tc.in)
+			got, err := store.ParseExportFormat(tc.in)
 			if got != tc.want || (err != nil) != tc.wantErr {
 				t.Errorf("ParseExportFormat(%q) = %q, %v; want %q, error %v", tc.in, got, err, tc.want, tc.wantErr)
 			}
@@ -43,14 +43,14 @@ func TestParseExportFormat(t *testing.T) {
 func TestExport(t *testing.T) {
 	ctx := context.Background()
 	tmp := t.TempDir()
-	var stores [2]*pipeline.Store
+	var stores [2]*store.Store
 	for i := range stores {
 		path := filepath.Join(tmp, strconv.Itoa(i), "m.db")
 		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 			t.Fatal(err)
 		}
 		rebuildFixtures(t, path)
-		st, err := pipeline.OpenStore(ctx, path)
+		st, err := store.Open(ctx, path)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -58,12 +58,12 @@ func TestExport(t *testing.T) {
 		stores[i] = st
 	}
 	db := stores[0].DB
-	out := map[pipeline.ExportFormat][2]string{}
-	for _, format := range []pipeline.ExportFormat{pipeline.ExportCSV, pipeline.ExportJSON} {
+	out := map[store.ExportFormat][2]string{}
+	for _, format := range []store.ExportFormat{store.ExportCSV, store.ExportJSON} {
 		var dirs [2]string
 		for i, st := range stores {
 			dirs[i] = filepath.Join(tmp, strconv.Itoa(i), "out-"+string(format))
-			res, err := pipeline.Export(ctx, st.DB, dirs[i], format)
+			res, err := store.Export(ctx, st.DB, dirs[i], format)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -76,16 +76,16 @@ func TestExport(t *testing.T) {
 		var public []string
 		exportQueryStrings(t, db, &public, `SELECT name FROM sqlite_master WHERE type IN ('table', 'view')
 			AND name NOT LIKE 'sqlite_%' AND name NOT IN ('runs', 'run_files') ORDER BY name`)
-		got := slices.Sorted(slices.Values(pipeline.ExportTables()))
+		got := slices.Sorted(slices.Values(store.ExportTables()))
 		if !slices.Equal(got, public) {
 			t.Errorf("exported %v, public tables and views are %v", got, public)
 		}
 	})
 
-	for _, format := range []pipeline.ExportFormat{pipeline.ExportCSV, pipeline.ExportJSON} {
+	for _, format := range []store.ExportFormat{store.ExportCSV, store.ExportJSON} {
 		dirs := out[format]
 		t.Run(string(format)+" identical across rebuilds", func(t *testing.T) {
-			for _, table := range pipeline.ExportTables() {
+			for _, table := range store.ExportTables() {
 				name := table + "." + string(format)
 				a, b := readExported(t, filepath.Join(dirs[0], name)), readExported(t, filepath.Join(dirs[1], name))
 				if !bytes.Equal(a, b) {
@@ -96,8 +96,8 @@ func TestExport(t *testing.T) {
 	}
 
 	t.Run("csv files", func(t *testing.T) {
-		for _, table := range pipeline.ExportTables() {
-			raw := readExported(t, filepath.Join(out[pipeline.ExportCSV][0], table+".csv"))
+		for _, table := range store.ExportTables() {
+			raw := readExported(t, filepath.Join(out[store.ExportCSV][0], table+".csv"))
 			if !utf8.Valid(raw) || bytes.HasPrefix(raw, []byte("\xef\xbb\xbf")) || bytes.Contains(raw, []byte("\r")) {
 				t.Errorf("%s.csv: not UTF-8 without BOM and with \\n line ends", table)
 			}
@@ -114,7 +114,7 @@ func TestExport(t *testing.T) {
 		}
 	})
 
-	obs := exportedCSV(t, filepath.Join(out[pipeline.ExportCSV][0], "observations.csv"))
+	obs := exportedCSV(t, filepath.Join(out[store.ExportCSV][0], "observations.csv"))
 	t.Run("markers only in the marker column", func(t *testing.T) {
 		for _, rec := range obs[1:] {
 			if v := rec[5]; v != "" {
@@ -145,8 +145,8 @@ func TestExport(t *testing.T) {
 		})
 	}
 
-	summary := exportedCSV(t, filepath.Join(out[pipeline.ExportCSV][0], "area_summary.csv"))
-	summaryJSON := exportedJSONObjects(t, filepath.Join(out[pipeline.ExportJSON][0], "area_summary.json"))
+	summary := exportedCSV(t, filepath.Join(out[store.ExportCSV][0], "area_summary.csv"))
+	summaryJSON := exportedJSONObjects(t, filepath.Join(out[store.ExportJSON][0], "area_summary.json"))
 	for _, tc := range []struct {
 		year, area, column, want string
 	}{
@@ -194,7 +194,7 @@ func TestExport(t *testing.T) {
 	}
 
 	t.Run("every rate round-trips", func(t *testing.T) {
-		rates := exportedCSV(t, filepath.Join(out[pipeline.ExportCSV][0], "rso_rates.csv"))
+		rates := exportedCSV(t, filepath.Join(out[store.ExportCSV][0], "rso_rates.csv"))
 		rows, err := db.Query("SELECT financial_year, area_code, rso_rate_per_100k FROM rso_rates")
 		if err != nil {
 			t.Fatal(err)
@@ -219,8 +219,8 @@ func TestExport(t *testing.T) {
 	})
 
 	t.Run("json keys in column order", func(t *testing.T) {
-		for _, table := range pipeline.ExportTables() {
-			raw := readExported(t, filepath.Join(out[pipeline.ExportJSON][0], table+".json"))
+		for _, table := range store.ExportTables() {
+			raw := readExported(t, filepath.Join(out[store.ExportJSON][0], table+".json"))
 			if !bytes.HasSuffix(raw, []byte("]\n")) {
 				t.Errorf("%s.json does not end with ]\\n", table)
 			}
@@ -253,7 +253,7 @@ func TestExport(t *testing.T) {
 			t.Fatal(err)
 		}
 		dir := filepath.Join(tmp, "locked")
-		res, err := pipeline.Export(ctx, db, dir, pipeline.ExportCSV)
+		res, err := store.Export(ctx, db, dir, store.ExportCSV)
 		if err != nil {
 			t.Fatalf("export while another connection writes: %v", err)
 		}
@@ -269,7 +269,7 @@ func TestExport(t *testing.T) {
 // and nothing else, and leaves no temporary files.
 func TestExportLeavesOtherFiles(t *testing.T) {
 	ctx := context.Background()
-	st, err := pipeline.OpenStore(ctx, filepath.Join(t.TempDir(), "m.db"))
+	st, err := store.Open(ctx, filepath.Join(t.TempDir(), "m.db"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -283,7 +283,7 @@ func TestExportLeavesOtherFiles(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	if _, err := pipeline.Export(ctx, st.DB, dir, pipeline.ExportJSON); err != nil {
+	if _, err := store.Export(ctx, st.DB, dir, store.ExportJSON); err != nil {
 		t.Fatal(err)
 	}
 	entries, err := os.ReadDir(dir)
@@ -298,7 +298,7 @@ func TestExportLeavesOtherFiles(t *testing.T) {
 		}
 	}
 	want := []string{"keep.txt"}
-	for _, table := range pipeline.ExportTables() {
+	for _, table := range store.ExportTables() {
 		want = append(want, table+".json")
 	}
 	slices.Sort(want)

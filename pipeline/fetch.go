@@ -13,6 +13,8 @@ import (
 
 	"go.uber.org/zap"
 
+	"github.com/mappa-etl/mappa/pipeline/ons"
+	"github.com/mappa-etl/mappa/pipeline/store"
 	"github.com/mappa-etl/mappa/sources"
 )
 
@@ -31,7 +33,7 @@ type RunConfig struct {
 // Runner fetches what is new upstream into the archive and loads it.
 type Runner struct {
 	Archive *sources.Archive
-	Store   *Store
+	Store   *store.Store
 	// Fetcher reads GOV.UK; Inputs reads the operator's population and
 	// lookup URLs (their hosts are allowed there only, never for GOV.UK
 	// attachments). Inputs defaults to Fetcher.
@@ -41,9 +43,9 @@ type Runner struct {
 
 	parser  *Parser
 	parsed  map[string]*Parsed // by sha256: files parsed while validating
-	lookups []*Lookup          // the archive's, once a population file needs them
+	lookups []*ons.Lookup      // the archive's, once a population file needs them
 	read    bool               // lookups has been read
-	totals  RunTotals
+	totals  store.RunTotals
 }
 
 // ErrSomeFailed reports a run in which some files failed while others
@@ -54,8 +56,8 @@ var ErrSomeFailed = errors.New("some files failed")
 // fetches the area tables on GOV.UK, then loads every archived file the
 // database lacks, each in its own transaction. A failing file does not stop
 // the others; the returned error says how many failed.
-func (r *Runner) Run(ctx context.Context, cfg RunConfig) (RunTotals, error) {
-	r.parser, r.parsed, r.lookups, r.read, r.totals = NewParser(), map[string]*Parsed{}, nil, false, RunTotals{}
+func (r *Runner) Run(ctx context.Context, cfg RunConfig) (store.RunTotals, error) {
+	r.parser, r.parsed, r.lookups, r.read, r.totals = NewParser(), map[string]*Parsed{}, nil, false, store.RunTotals{}
 	if r.Log == nil {
 		r.Log = zap.NewNop()
 	}
@@ -74,7 +76,7 @@ func (r *Runner) Run(ctx context.Context, cfg RunConfig) (RunTotals, error) {
 	if ctx.Err() == nil {
 		r.loadPending(ctx)
 	}
-	failed := r.totals.Count(FileFailed)
+	failed := r.totals.Count(store.FileFailed)
 	switch {
 	case ctx.Err() != nil:
 		return r.totals, fmt.Errorf("run interrupted: %w", ctx.Err())
@@ -95,13 +97,13 @@ func (r *Runner) fetchReleases(ctx context.Context, collection string) error {
 	}
 	d, err := r.Fetcher.Discover(ctx, collection)
 	if err != nil {
-		r.record(RunFile{URL: collection, Kind: "collection", Status: FileFailed, Error: err.Error()})
+		r.record(store.RunFile{URL: collection, Kind: "collection", Status: store.FileFailed, Error: err.Error()})
 		r.Log.Error("discovery failed", zap.String("collection", collection), zap.Error(err))
 		return err
 	}
 	for _, s := range d.Skipped {
 		if s.Err != nil {
-			r.record(RunFile{URL: s.Page, Kind: "page", Status: FileFailed, Error: s.Err.Error()})
+			r.record(store.RunFile{URL: s.Page, Kind: "page", Status: store.FileFailed, Error: s.Err.Error()})
 			r.Log.Error("page failed", zap.String("page", s.Page), zap.Error(s.Err))
 		} else if s.Ambiguous {
 			r.Log.Warn("page skipped: ambiguous, not guessed", zap.String("page", s.Page), zap.String("reason", s.Reason))
@@ -115,7 +117,7 @@ func (r *Runner) fetchReleases(ctx context.Context, collection string) error {
 		// finding none means the API or the pages changed shape, which an
 		// unattended run must not report as success.
 		err := fmt.Errorf("read collection %s: no area tables found (%d pages skipped)", collection, len(d.Skipped))
-		r.record(RunFile{URL: collection, Kind: "collection", Status: FileFailed, Error: err.Error()})
+		r.record(store.RunFile{URL: collection, Kind: "collection", Status: store.FileFailed, Error: err.Error()})
 		return err
 	}
 	for _, rel := range d.Releases {
@@ -137,7 +139,7 @@ func (r *Runner) fetchInput(ctx context.Context, kind, period, src string) {
 		r.fetchFile(ctx, r.inputs(), meta, 0)
 		return
 	}
-	rf := RunFile{URL: src, Kind: kind, Period: period}
+	rf := store.RunFile{URL: src, Kind: kind, Period: period}
 	f, err := os.Open(src)
 	if err != nil {
 		r.fail(rf, fmt.Errorf("open %s %s: %w", kind, src, err))
@@ -163,7 +165,7 @@ func (r *Runner) inputs() *sources.Fetcher {
 // fetchFile downloads one file into the archive, conditionally when it was
 // fetched before.
 func (r *Runner) fetchFile(ctx context.Context, f *sources.Fetcher, meta sources.Entry, declared int64) {
-	rf := RunFile{URL: meta.URL, Kind: meta.Kind, Period: meta.Period}
+	rf := store.RunFile{URL: meta.URL, Kind: meta.Kind, Period: meta.Period}
 	m, err := r.Archive.Manifest()
 	if err != nil {
 		r.fail(rf, err)
@@ -186,7 +188,7 @@ func (r *Runner) fetchFile(ctx context.Context, f *sources.Fetcher, meta sources
 		return err
 	})
 	if err == nil && fetched.NotModified {
-		rf.Status, rf.SHA256, rf.Bytes = FileUnchanged, prev.SHA256, prev.Bytes
+		rf.Status, rf.SHA256, rf.Bytes = store.FileUnchanged, prev.SHA256, prev.Bytes
 		r.record(rf)
 		return
 	}
@@ -200,7 +202,7 @@ func (r *Runner) fetchFile(ctx context.Context, f *sources.Fetcher, meta sources
 // archivedLookups reads the archive's lookups the first time a population
 // file needs them (after this run's lookups are fetched), so a run in which
 // nothing changed parses no file at all.
-func (r *Runner) archivedLookups() ([]*Lookup, error) {
+func (r *Runner) archivedLookups() ([]*ons.Lookup, error) {
 	if r.read {
 		return r.lookups, nil
 	}
@@ -218,9 +220,9 @@ func (r *Runner) archivedLookups() ([]*Lookup, error) {
 // validator checks a staged file before it enters the archive: it must be
 // what its kind says (a spreadsheet, not an HTML error page), and must
 // parse and map completely. What it read is kept in *parsed for the load.
-func validator(parser *Parser, lookups func() ([]*Lookup, error), kind, period, name string, parsed **Parsed) sources.Validator {
+func validator(parser *Parser, lookups func() ([]*ons.Lookup, error), kind, period, name string, parsed **Parsed) sources.Validator {
 	return func(staged string) (string, error) {
-		var lks []*Lookup
+		var lks []*ons.Lookup
 		if kind == sources.KindPopulation {
 			var err error
 			if lks, err = lookups(); err != nil {
@@ -243,32 +245,32 @@ func (e invalidFile) Error() string { return e.err.Error() }
 func (e invalidFile) Unwrap() error { return e.err }
 
 // settle records the outcome of archiving one file.
-func (r *Runner) settle(rf RunFile, res sources.AddResult, err error, parsed *Parsed) {
+func (r *Runner) settle(rf store.RunFile, res sources.AddResult, err error, parsed *Parsed) {
 	if err != nil {
 		r.fail(rf, err)
 		return
 	}
 	rf.SHA256, rf.Bytes = res.Entry.SHA256, res.Entry.Bytes
-	rf.Status = FileUnchanged
+	rf.Status = store.FileUnchanged
 	if res.Added {
-		rf.Status = FileFetched
+		rf.Status = store.FileFetched
 		r.parsed[res.Entry.SHA256] = parsed
 		logParsed(r.Log, res.Entry, parsed)
 	}
 	r.record(rf)
 }
 
-func (r *Runner) fail(rf RunFile, err error) {
-	rf.Status, rf.Error = FileFailed, err.Error()
+func (r *Runner) fail(rf store.RunFile, err error) {
+	rf.Status, rf.Error = store.FileFailed, err.Error()
 	r.record(rf)
 }
 
 // record logs one file's outcome, one line per file, and keeps it for the
 // runs table.
-func (r *Runner) record(rf RunFile) {
+func (r *Runner) record(rf store.RunFile) {
 	fields := []zap.Field{zap.String("kind", rf.Kind), zap.String("period", rf.Period), zap.String("url", rf.URL),
 		zap.String("sha256", rf.SHA256), zap.Int64("bytes", rf.Bytes), zap.String("status", rf.Status)}
-	if rf.Status == FileFailed {
+	if rf.Status == store.FileFailed {
 		r.Log.Error("file failed", append(fields, zap.String("error", rf.Error))...)
 	} else {
 		r.Log.Info("file "+rf.Status, fields...)
@@ -286,14 +288,14 @@ func (r *Runner) loadPending(ctx context.Context) {
 		pending, err = Pending(ctx, r.Store, m)
 	}
 	if err != nil {
-		r.fail(RunFile{URL: r.Archive.Dir, Kind: "archive"}, err)
+		r.fail(store.RunFile{URL: r.Archive.Dir, Kind: "archive"}, err)
 		return
 	}
 	for _, e := range pending {
 		if ctx.Err() != nil {
 			return
 		}
-		var lookups []*Lookup
+		var lookups []*ons.Lookup
 		if e.Kind == sources.KindPopulation && r.parsed[e.SHA256] == nil {
 			if lookups, err = r.archivedLookups(); err != nil {
 				r.loadFailed(e, err)
@@ -315,10 +317,10 @@ func (r *Runner) loadPending(ctx context.Context) {
 // entry this run recorded for it when it was fetched, or a new one.
 func (r *Runner) loadFailed(e sources.Entry, err error) {
 	for i, f := range r.totals.Files {
-		if f.SHA256 == e.SHA256 && f.Status != FileFailed {
+		if f.SHA256 == e.SHA256 && f.Status != store.FileFailed {
 			r.totals.Files = append(r.totals.Files[:i], r.totals.Files[i+1:]...)
 			break
 		}
 	}
-	r.fail(RunFile{URL: cmp.Or(e.URL, e.Filename), Kind: e.Kind, Period: e.Period, SHA256: e.SHA256, Bytes: e.Bytes}, err)
+	r.fail(store.RunFile{URL: cmp.Or(e.URL, e.Filename), Kind: e.Kind, Period: e.Period, SHA256: e.SHA256, Bytes: e.Bytes}, err)
 }

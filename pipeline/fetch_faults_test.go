@@ -9,6 +9,8 @@ import (
 
 	"go.uber.org/zap"
 
+	"github.com/mappa-etl/mappa/pipeline/pipelinetest"
+	"github.com/mappa-etl/mappa/pipeline/store"
 	"github.com/mappa-etl/mappa/sources"
 	"github.com/mappa-etl/mappa/sources/govuktest"
 )
@@ -68,9 +70,9 @@ func TestRunFaults(t *testing.T) {
 			if !errors.Is(err, ErrSomeFailed) {
 				t.Fatalf("err = %v, want ErrSomeFailed", err)
 			}
-			var failed []RunFile
+			var failed []store.RunFile
 			for _, f := range totals.Files {
-				if f.Status == FileFailed {
+				if f.Status == store.FileFailed {
 					failed = append(failed, f)
 				}
 			}
@@ -100,7 +102,7 @@ func TestRunFaults(t *testing.T) {
 // completed before.
 func TestRunInterrupted(t *testing.T) {
 	l := loadedLiveFixture(t)
-	before, files := dump(t, l.store), archiveFiles(t, l.archive)
+	before, files := pipelinetest.Dump(t, l.store.DB), archiveFiles(t, l.archive)
 	restate(t, l, "2019-20")
 	l.srv.AddFault(l.fx.ReleaseFor("2019-20").FilePath, govuktest.Fault{Kind: govuktest.Hang})
 	f, err := sources.NewFetcher(l.srv.URL(""), sources.WithTimeouts(time.Second, time.Minute), sources.WithRateLimit(1000))
@@ -134,10 +136,10 @@ func TestRunInterrupted(t *testing.T) {
 		t.Fatalf("recording an interrupted run: %v", err)
 	}
 	var outcome string
-	if err := l.store.DB.QueryRow(`SELECT outcome FROM runs WHERE run_id = ?`, id).Scan(&outcome); err != nil || outcome != RunInterrupted {
-		t.Errorf("outcome = %q (%v), want %q", outcome, err, RunInterrupted)
+	if err := l.store.DB.QueryRow(`SELECT outcome FROM runs WHERE run_id = ?`, id).Scan(&outcome); err != nil || outcome != store.RunInterrupted {
+		t.Errorf("outcome = %q (%v), want %q", outcome, err, store.RunInterrupted)
 	}
-	if dump(t, l.store) != before {
+	if pipelinetest.Dump(t, l.store.DB) != before {
 		t.Error("an interrupted run changed the data")
 	}
 	if got := archiveFiles(t, l.archive); strings.Join(got, " ") != strings.Join(files, " ") {
@@ -198,7 +200,7 @@ func TestRunFailsWhenNothingIsFound(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "no area tables found") {
 		t.Fatalf("err = %v, want no area tables found", err)
 	}
-	if n := totals.Count(FileFailed); n != 1 {
+	if n := totals.Count(store.FileFailed); n != 1 {
 		t.Errorf("%d failed files, want 1 (the collection)", n)
 	}
 }

@@ -12,6 +12,8 @@ import (
 	"github.com/xuri/excelize/v2"
 	"go.uber.org/zap"
 
+	"github.com/mappa-etl/mappa/pipeline/pipelinetest"
+	"github.com/mappa-etl/mappa/pipeline/store"
 	"github.com/mappa-etl/mappa/sources"
 	"github.com/mappa-etl/mappa/sources/govuktest"
 )
@@ -22,7 +24,7 @@ type liveFixture struct {
 	srv     *govuktest.Server
 	fx      *govuktest.Fixture
 	archive *sources.Archive
-	store   *Store
+	store   *store.Store
 	cfg     RunConfig
 }
 
@@ -54,7 +56,7 @@ func loadedLiveFixture(t testing.TB) *liveFixture {
 	return l
 }
 
-func (l *liveFixture) run(t testing.TB) (RunTotals, error) {
+func (l *liveFixture) run(t testing.TB) (store.RunTotals, error) {
 	t.Helper()
 	f, err := sources.NewFetcher(l.srv.URL(""), sources.WithRetries(2, time.Millisecond, 5*time.Millisecond),
 		sources.WithTimeouts(time.Second, 300*time.Millisecond), sources.WithRateLimit(1000), sources.WithMaxBytes(1<<20))
@@ -91,20 +93,20 @@ func TestRunFetchesLoadsAndThenOnlyRevalidates(t *testing.T) {
 	if err != nil {
 		t.Fatalf("first run: %v (files %+v)", err, totals.Files)
 	}
-	if totals.Count(FileFetched) != 26 || totals.Count(FileFailed) != 0 {
+	if totals.Count(store.FileFetched) != 26 || totals.Count(store.FileFailed) != 0 {
 		t.Fatalf("first run files = %+v, want 26 fetched", totals.Files)
 	}
 	if len(totals.Years) != 12 || totals.Years[0] != "2013-14" || totals.Years[11] != "2024-25" {
 		t.Fatalf("years loaded = %v", totals.Years)
 	}
-	first := dump(t, l.store)
+	first := pipelinetest.Dump(t, l.store.DB)
 	l.srv.Requests()
 
 	totals, err = l.run(t)
 	if err != nil {
 		t.Fatalf("second run: %v", err)
 	}
-	if totals.Count(FileUnchanged) != 26 || len(totals.Years) != 0 {
+	if totals.Count(store.FileUnchanged) != 26 || len(totals.Years) != 0 {
 		t.Fatalf("second run files = %+v, years %v; want all unchanged, none loaded", totals.Files, totals.Years)
 	}
 	for _, r := range l.srv.Requests() {
@@ -118,7 +120,7 @@ func TestRunFetchesLoadsAndThenOnlyRevalidates(t *testing.T) {
 			t.Errorf("second run: %s %s conditional=%v status %d; want a conditional request answered 304", r.Method, r.Path, r.Conditional(), r.Status)
 		}
 	}
-	if got := dump(t, l.store); got != first {
+	if got := pipelinetest.Dump(t, l.store.DB); got != first {
 		t.Error("second run changed the database")
 	}
 }
@@ -129,12 +131,12 @@ func TestRunMatchesRebuildOfFixtureArchive(t *testing.T) {
 	if _, err := Rebuild(context.Background(), l.archive, rebuilt, zap.NewNop(), nil); err != nil {
 		t.Fatal(err)
 	}
-	st, err := OpenStore(context.Background(), rebuilt)
+	st, err := store.Open(context.Background(), rebuilt)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer st.Close()
-	if dump(t, st) != dump(t, l.store) {
+	if pipelinetest.Dump(t, st.DB) != pipelinetest.Dump(t, l.store.DB) {
 		t.Error("rebuilding from the fetched archive gives different data from the run that fetched it")
 	}
 	var rate float64
@@ -146,7 +148,7 @@ func TestRunMatchesRebuildOfFixtureArchive(t *testing.T) {
 
 func TestRunLoadsWhatAStoppedRunArchived(t *testing.T) {
 	l := loadedLiveFixture(t)
-	want := dump(t, l.store)
+	want := pipelinetest.Dump(t, l.store.DB)
 	// A crash after archiving but before loading: the database lacks a year
 	// the archive holds. The next run, with nothing new upstream, loads it.
 	if _, err := l.store.DB.Exec(`DELETE FROM observations WHERE financial_year = '2020-21';
@@ -161,7 +163,7 @@ func TestRunLoadsWhatAStoppedRunArchived(t *testing.T) {
 	if strings.Join(totals.Years, ",") != "2020-21" {
 		t.Errorf("years loaded = %v, want [2020-21]", totals.Years)
 	}
-	if got := dump(t, l.store); got != want {
+	if got := pipelinetest.Dump(t, l.store.DB); got != want {
 		t.Error("catching up did not restore the database")
 	}
 }
@@ -187,9 +189,9 @@ func restate(t *testing.T, l *liveFixture, year string) {
 }
 
 // dumpYear renders the rows of one financial year.
-func dumpYear(t *testing.T, st *Store, year string) string {
+func dumpYear(t *testing.T, st *store.Store, year string) string {
 	t.Helper()
-	out := dumpQueries(t, st, []string{
+	out := pipelinetest.DumpQueries(t, st.DB, []string{
 		"SELECT * FROM releases WHERE financial_year = ?",
 		"SELECT * FROM observations WHERE financial_year = ? ORDER BY 1, 2, 3, 4, 5",
 		"SELECT * FROM rso_rates WHERE financial_year = ? ORDER BY 1, 2",
@@ -206,7 +208,7 @@ func dumpYear(t *testing.T, st *Store, year string) string {
 // loaded, rather than a 304 confirming a file the database no longer holds.
 func TestRunFollowsARevertedRestatement(t *testing.T) {
 	l := loadedLiveFixture(t)
-	original, originalYear := dump(t, l.store), dumpYear(t, l.store, "2020-21")
+	original, originalYear := pipelinetest.Dump(t, l.store.DB), dumpYear(t, l.store, "2020-21")
 	rel := l.fx.ReleaseFor("2020-21")
 	body, err := os.ReadFile(filepath.Join("../testdata/published", rel.Filename))
 	if err != nil {
@@ -216,7 +218,7 @@ func TestRunFollowsARevertedRestatement(t *testing.T) {
 	if totals, err := l.run(t); err != nil || strings.Join(totals.Years, ",") != "2020-21" {
 		t.Fatalf("restated run: years %v, %v", totals.Years, err)
 	}
-	if dump(t, l.store) == original {
+	if pipelinetest.Dump(t, l.store.DB) == original {
 		t.Fatal("the restatement changed nothing; the test proves nothing")
 	}
 	l.srv.SetFile(rel.FilePath, govuktest.File{Body: body, ContentType: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -228,4 +230,14 @@ func TestRunFollowsARevertedRestatement(t *testing.T) {
 	if got := dumpYear(t, l.store, "2020-21"); got != originalYear {
 		t.Errorf("after the revert, 2020-21 differs from the original load:\n%.300s\nwant\n%.300s", got, originalYear)
 	}
+}
+
+func openTestStore(t testing.TB) *store.Store {
+	t.Helper()
+	st, err := store.Open(context.Background(), filepath.Join(t.TempDir(), "t.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	return st
 }

@@ -8,6 +8,8 @@ import (
 
 	"go.uber.org/zap"
 
+	"github.com/mappa-etl/mappa/pipeline/pipelinetest"
+	"github.com/mappa-etl/mappa/pipeline/store"
 	"github.com/mappa-etl/mappa/sources"
 )
 
@@ -16,7 +18,7 @@ import (
 // file is damaged first; reading any of them would fail its hash check.
 func TestUnchangedRunReadsNoArchivedFile(t *testing.T) {
 	l := loadedLiveFixture(t)
-	before := dump(t, l.store)
+	before := pipelinetest.Dump(t, l.store.DB)
 	files, err := filepath.Glob(filepath.Join(l.archive.Dir, "files", "*"))
 	if err != nil || len(files) != 26 {
 		t.Fatalf("archived files: %d, %v; want 26", len(files), err)
@@ -30,10 +32,10 @@ func TestUnchangedRunReadsNoArchivedFile(t *testing.T) {
 	if err != nil {
 		t.Fatalf("unchanged run read an archived file: %v", err)
 	}
-	if totals.Count(FileUnchanged) != 26 || len(totals.Years) != 0 {
+	if totals.Count(store.FileUnchanged) != 26 || len(totals.Years) != 0 {
 		t.Errorf("files %+v, years %v; want 26 unchanged and nothing loaded", totals.Files, totals.Years)
 	}
-	if dump(t, l.store) != before {
+	if pipelinetest.Dump(t, l.store.DB) != before {
 		t.Error("the database changed")
 	}
 }
@@ -48,7 +50,7 @@ func BenchmarkRunUnchanged(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		totals, err := l.run(b)
-		if err != nil || totals.Count(FileUnchanged) != 26 {
+		if err != nil || totals.Count(store.FileUnchanged) != 26 {
 			b.Fatalf("run: %+v, %v", totals.Files, err)
 		}
 	}

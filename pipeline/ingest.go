@@ -10,32 +10,36 @@ import (
 
 	"go.uber.org/zap"
 
+	"github.com/mappa-etl/mappa/pipeline/derive"
+	"github.com/mappa-etl/mappa/pipeline/extract"
 	"github.com/mappa-etl/mappa/pipeline/figure"
+	"github.com/mappa-etl/mappa/pipeline/ons"
+	"github.com/mappa-etl/mappa/pipeline/store"
 	"github.com/mappa-etl/mappa/sources"
 )
 
 // Parsed is a file read and mapped completely: exactly one of its parts is
 // set, according to the file's kind.
 type Parsed struct {
-	Extraction *Extraction
+	Extraction *extract.Result
 	Population []figure.Population
 	How        figure.PopulationSource
-	Lookup     *Lookup
+	Lookup     *ons.Lookup
 	MediaType  string
 }
 
 // Parser reads archived or incoming files of every kind.
 type Parser struct {
-	extractor *Extractor
+	extractor *extract.Extractor
 }
 
 // NewParser returns a Parser over the reference areas.
-func NewParser() *Parser { return &Parser{extractor: NewExtractor()} }
+func NewParser() *Parser { return &Parser{extractor: extract.New()} }
 
 // Parse reads the file at path as kind for period. name is the file's
 // original name, used in errors. Population files need the lookups that
 // may map their local authorities to police force areas.
-func (p *Parser) Parse(kind, period, path, name string, lookups []*Lookup) (*Parsed, error) {
+func (p *Parser) Parse(kind, period, path, name string, lookups []*ons.Lookup) (*Parsed, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		what := "workbook"
@@ -50,9 +54,9 @@ func (p *Parser) Parse(kind, period, path, name string, lookups []*Lookup) (*Par
 
 // ParseFile is Parse of a file already open at offset 0 (an archived file
 // opened to check its hash).
-func (p *Parser) ParseFile(kind, period string, f *os.File, name string, lookups []*Lookup) (*Parsed, error) {
+func (p *Parser) ParseFile(kind, period string, f *os.File, name string, lookups []*ons.Lookup) (*Parsed, error) {
 	if kind == sources.KindLookup {
-		l, err := ReadLookup(name, f)
+		l, err := ons.ReadLookup(name, f)
 		if err != nil {
 			return nil, err
 		}
@@ -64,7 +68,7 @@ func (p *Parser) ParseFile(kind, period string, f *os.File, name string, lookups
 	}
 	var opts []sources.OpenOption
 	if kind == sources.KindPopulation {
-		opts = append(opts, sources.OnlySheets(PopulationSheet))
+		opts = append(opts, sources.OnlySheets(ons.PopulationSheet))
 	}
 	wb, err := sources.Open(name, f, st.Size(), opts...)
 	if err != nil {
@@ -73,7 +77,7 @@ func (p *Parser) ParseFile(kind, period string, f *os.File, name string, lookups
 	out := &Parsed{MediaType: wb.Format.MediaType()}
 	switch kind {
 	case sources.KindAreaTables:
-		if _, err := StartYear(period); err != nil {
+		if _, err := derive.StartYear(period); err != nil {
 			return nil, err
 		}
 		out.Extraction, err = p.extractor.Extract(wb, period)
@@ -82,7 +86,7 @@ func (p *Parser) ParseFile(kind, period string, f *os.File, name string, lookups
 		if year, err = ParseMidYear(period); err != nil {
 			return nil, err
 		}
-		out.Population, out.How, err = ReadPopulation(wb, year, lookups)
+		out.Population, out.How, err = ons.ReadPopulation(wb, year, lookups)
 	default:
 		err = fmt.Errorf("unknown kind %q (want %s, %s or %s)", kind, sources.KindAreaTables, sources.KindPopulation, sources.KindLookup)
 	}
@@ -103,12 +107,12 @@ func ParseMidYear(period string) (int, error) {
 
 // Load writes a parsed file into the database: one transaction per file.
 // A lookup loads nothing but its source record, so p may be nil for one.
-func Load(ctx context.Context, st *Store, e sources.Entry, p *Parsed) error {
-	src := SourceFile{SHA256: e.SHA256, Kind: e.Kind, Period: e.Period, URL: e.URL, Filename: e.Filename,
+func Load(ctx context.Context, st *store.Store, e sources.Entry, p *Parsed) error {
+	src := store.SourceFile{SHA256: e.SHA256, Kind: e.Kind, Period: e.Period, URL: e.URL, Filename: e.Filename,
 		MediaType: e.MediaType, Bytes: e.Bytes, FetchedAt: e.AddedAt}
 	switch e.Kind {
 	case sources.KindAreaTables:
-		rel := Release{FinancialYear: e.Period, Title: e.Title, LandingURL: e.LandingURL, PublishedAt: e.PublishedAt}
+		rel := store.Release{FinancialYear: e.Period, Title: e.Title, LandingURL: e.LandingURL, PublishedAt: e.PublishedAt}
 		return st.LoadAreaTables(ctx, rel, src, p.Extraction.Observations)
 	case sources.KindPopulation:
 		year, err := ParseMidYear(e.Period)
@@ -121,8 +125,8 @@ func Load(ctx context.Context, st *Store, e sources.Entry, p *Parsed) error {
 }
 
 // ArchivedLookups parses every lookup in the archive, for population files.
-func ArchivedLookups(a *sources.Archive, m *sources.Manifest) ([]*Lookup, error) {
-	var out []*Lookup
+func ArchivedLookups(a *sources.Archive, m *sources.Manifest) ([]*ons.Lookup, error) {
+	var out []*ons.Lookup
 	for _, e := range m.Current() {
 		if e.Kind != sources.KindLookup {
 			continue
@@ -131,7 +135,7 @@ func ArchivedLookups(a *sources.Archive, m *sources.Manifest) ([]*Lookup, error)
 		if err != nil {
 			return nil, err
 		}
-		l, err := ReadLookup(e.Filename, f)
+		l, err := ons.ReadLookup(e.Filename, f)
 		f.Close()
 		if err != nil {
 			return nil, err
@@ -173,10 +177,10 @@ type AddFileResult struct {
 
 // AddFile validates a local file, archives it and loads it into the
 // database. A file that fails to parse is set aside and nothing is loaded.
-func AddFile(ctx context.Context, a *sources.Archive, st *Store, log *zap.Logger, kind, period, path string) (AddFileResult, error) {
+func AddFile(ctx context.Context, a *sources.Archive, st *store.Store, log *zap.Logger, kind, period, path string) (AddFileResult, error) {
 	// The archive's lookups are read only if a population file is parsed:
 	// bytes already archived and loaded need none.
-	readLookups := sync.OnceValues(func() ([]*Lookup, error) {
+	readLookups := sync.OnceValues(func() ([]*ons.Lookup, error) {
 		m, err := a.Manifest()
 		if err != nil {
 			return nil, err
@@ -215,7 +219,7 @@ func AddFile(ctx context.Context, a *sources.Archive, st *Store, log *zap.Logger
 	logParsed(log, res.Entry, parsed)
 	// parsed is nil when the file was archived before (validation ran
 	// when it first came): loadArchived reads it from the archive.
-	var lookups []*Lookup
+	var lookups []*ons.Lookup
 	if parsed == nil && kind == sources.KindPopulation {
 		if lookups, err = readLookups(); err != nil {
 			return res, err

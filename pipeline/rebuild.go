@@ -11,6 +11,8 @@ import (
 
 	"go.uber.org/zap"
 
+	"github.com/mappa-etl/mappa/pipeline/ons"
+	"github.com/mappa-etl/mappa/pipeline/store"
 	"github.com/mappa-etl/mappa/sources"
 )
 
@@ -26,7 +28,7 @@ type RebuildResult struct {
 // loaded, so a failure or a crash leaves the old database whole. The caller
 // holds the writer lock (LockWriter), so any other half-built database
 // beside dbPath is a killed rebuild's and is removed.
-func Rebuild(ctx context.Context, a *sources.Archive, dbPath string, log *zap.Logger, onBuilt func(*Store) error) (*RebuildResult, error) {
+func Rebuild(ctx context.Context, a *sources.Archive, dbPath string, log *zap.Logger, onBuilt func(*store.Store) error) (*RebuildResult, error) {
 	m, err := a.Manifest()
 	if err != nil {
 		return nil, err
@@ -45,8 +47,8 @@ func Rebuild(ctx context.Context, a *sources.Archive, dbPath string, log *zap.Lo
 	return res, nil
 }
 
-func buildInto(ctx context.Context, a *sources.Archive, m *sources.Manifest, path string, log *zap.Logger, onBuilt func(*Store) error) (*RebuildResult, error) {
-	st, err := OpenStore(ctx, path)
+func buildInto(ctx context.Context, a *sources.Archive, m *sources.Manifest, path string, log *zap.Logger, onBuilt func(*store.Store) error) (*RebuildResult, error) {
+	st, err := store.Open(ctx, path)
 	if err != nil {
 		return nil, err
 	}
@@ -114,7 +116,7 @@ type parsedFile struct {
 // share one transaction and must keep their order. At most workers files
 // are parsed and not yet loaded, which bounds memory. When ctx ends, the
 // channels of entries not started are closed.
-func parseAhead(ctx context.Context, a *sources.Archive, parser *Parser, entries []sources.Entry, lookups []*Lookup, workers int) []chan parsedFile {
+func parseAhead(ctx context.Context, a *sources.Archive, parser *Parser, entries []sources.Entry, lookups []*ons.Lookup, workers int) []chan parsedFile {
 	out := make([]chan parsedFile, len(entries))
 	for i := range out {
 		out[i] = make(chan parsedFile, 1)
@@ -144,7 +146,7 @@ func parseAhead(ctx context.Context, a *sources.Archive, parser *Parser, entries
 // replay a stale WAL onto the new file.
 func swapIn(ctx context.Context, tmp, dbPath string) error {
 	if _, err := os.Stat(dbPath); err == nil {
-		old, err := OpenStore(ctx, dbPath)
+		old, err := store.Open(ctx, dbPath)
 		if err != nil {
 			return fmt.Errorf("rebuild: open old database to retire it: %w", err)
 		}

@@ -7,6 +7,8 @@ import (
 
 	"go.uber.org/zap"
 
+	"github.com/mappa-etl/mappa/pipeline/ons"
+	"github.com/mappa-etl/mappa/pipeline/store"
 	"github.com/mappa-etl/mappa/sources"
 )
 
@@ -27,7 +29,7 @@ func loadOrder(entries []sources.Entry) {
 // database does not hold: files archived by a run that was stopped before
 // loading them, or restatements. Loading them brings the database level
 // with the archive without a full rebuild.
-func Pending(ctx context.Context, st *Store, m *sources.Manifest) ([]sources.Entry, error) {
+func Pending(ctx context.Context, st *store.Store, m *sources.Manifest) ([]sources.Entry, error) {
 	loaded, err := st.Loaded(ctx)
 	if err != nil {
 		return nil, err
@@ -45,7 +47,7 @@ func Pending(ctx context.Context, st *Store, m *sources.Manifest) ([]sources.Ent
 
 // lacks reports whether the database is missing an archived file that is
 // current for its period.
-func lacks(ctx context.Context, st *Store, a *sources.Archive, e sources.Entry) (bool, error) {
+func lacks(ctx context.Context, st *store.Store, a *sources.Archive, e sources.Entry) (bool, error) {
 	m, err := a.Manifest()
 	if err != nil {
 		return false, err
@@ -66,8 +68,8 @@ func lacks(ctx context.Context, st *Store, a *sources.Archive, e sources.Entry) 
 // from the archive unless the caller parsed it already (while validating a
 // download, or ahead of time). Lookups hold nothing to load but their
 // source record.
-func loadArchived(ctx context.Context, a *sources.Archive, st *Store, parser *Parser, e sources.Entry,
-	lookups []*Lookup, p *Parsed, log *zap.Logger) error {
+func loadArchived(ctx context.Context, a *sources.Archive, st *store.Store, parser *Parser, e sources.Entry,
+	lookups []*ons.Lookup, p *Parsed, log *zap.Logger) error {
 	if p == nil && e.Kind != sources.KindLookup {
 		var err error
 		if p, err = parseArchived(a, parser, e, lookups); err != nil {
@@ -83,7 +85,7 @@ func loadArchived(ctx context.Context, a *sources.Archive, st *Store, parser *Pa
 
 // parseArchived reads an archived file after checking its bytes still
 // match their hash. Lookups are read elsewhere (ArchivedLookups): nil.
-func parseArchived(a *sources.Archive, parser *Parser, e sources.Entry, lookups []*Lookup) (*Parsed, error) {
+func parseArchived(a *sources.Archive, parser *Parser, e sources.Entry, lookups []*ons.Lookup) (*Parsed, error) {
 	if e.Kind == sources.KindLookup {
 		return nil, nil
 	}

@@ -13,6 +13,7 @@ import (
 	"golang.org/x/net/html"
 
 	"github.com/mappa-etl/mappa/pipeline"
+	"github.com/mappa-etl/mappa/pipeline/store"
 	"github.com/mappa-etl/mappa/report"
 	"github.com/mappa-etl/mappa/sources"
 )
@@ -45,7 +46,7 @@ func TestMain(m *testing.M) {
 
 // openStore opens the fixture database, or a copy of it changed by the
 // given SQL statements.
-func openStore(t *testing.T, changes ...string) *pipeline.Store {
+func openStore(t *testing.T, changes ...string) *store.Store {
 	t.Helper()
 	path := fixtureDB
 	if len(changes) > 0 {
@@ -58,7 +59,7 @@ func openStore(t *testing.T, changes ...string) *pipeline.Store {
 			t.Fatal(err)
 		}
 	}
-	st, err := pipeline.OpenStore(context.Background(), path)
+	st, err := store.Open(context.Background(), path)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -72,7 +73,7 @@ func openStore(t *testing.T, changes ...string) *pipeline.Store {
 }
 
 // render builds and writes the report, returning the page.
-func render(t *testing.T, st *pipeline.Store, opts ...report.Option) []byte {
+func render(t *testing.T, st *store.Store, opts ...report.Option) []byte {
 	t.Helper()
 	r, err := report.Build(context.Background(), st, opts...)
 	if err != nil {

@@ -8,7 +8,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/mappa-etl/mappa/pipeline"
+	"github.com/mappa-etl/mappa/pipeline/store"
 )
 
 // SourceFile is an archived file that figures were read from.
@@ -39,7 +39,7 @@ func (r *Report) readProvenance(ctx context.Context, db *sql.DB) error {
 		return fmt.Errorf("read source_files: %w", err)
 	}
 	r.DataAsOf = asOf.String
-	err := pipeline.EachRow(ctx, db, `SELECT r.financial_year, r.period_end, COALESCE(r.title, ''), COALESCE(r.landing_url, ''),
+	err := store.EachRow(ctx, db, `SELECT r.financial_year, r.period_end, COALESCE(r.title, ''), COALESCE(r.landing_url, ''),
 			COALESCE(r.published_at, ''), f.filename, f.sha256, COALESCE(f.url, ''), f.fetched_at, f.bytes,
 			(SELECT GROUP_CONCAT(DISTINCT x.population_mid_year) FROM rso_rates x
 				WHERE x.financial_year = r.financial_year)
@@ -66,7 +66,7 @@ func (r *Report) readProvenance(ctx context.Context, db *sql.DB) error {
 	if err != nil {
 		return fmt.Errorf("read releases: %w", err)
 	}
-	err = pipeline.EachRow(ctx, db, `SELECT p.mid_year, f.filename, f.sha256, COALESCE(f.url, ''), f.fetched_at, f.bytes,
+	err = store.EachRow(ctx, db, `SELECT p.mid_year, f.filename, f.sha256, COALESCE(f.url, ''), f.fetched_at, f.bytes,
 			p.sheet, p.level, COALESCE(p.lookup, '')
 		FROM population_sources p JOIN source_files f ON f.sha256 = p.source_sha256
 		ORDER BY p.mid_year`, nil,

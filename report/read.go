@@ -7,7 +7,8 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/mappa-etl/mappa/pipeline"
+	"github.com/mappa-etl/mappa/pipeline/derive"
+	"github.com/mappa-etl/mappa/pipeline/store"
 	"github.com/mappa-etl/mappa/schema"
 )
 
@@ -15,7 +16,7 @@ import (
 // shows, keyed "year|area|area_summary column".
 func markers(ctx context.Context, db *sql.DB) (map[string]string, error) {
 	out := map[string]string{}
-	err := pipeline.EachRow(ctx, db, `SELECT financial_year, area_code,
+	err := store.EachRow(ctx, db, `SELECT financial_year, area_code,
 			CASE WHEN measure = 'rso_rate_per_100k' THEN 'rso_rate_per_100k_published'
 				WHEN category = '1' THEN 'rsos' WHEN category = '2' THEN 'violent_offenders' ELSE 'total_offenders' END,
 			marker
@@ -42,7 +43,7 @@ func (r *Report) readChecks(ctx context.Context, db *sql.DB) error {
 		byArea[a.Code] = nil
 	}
 	r.CheckCounts = map[string]int{}
-	err := pipeline.EachRow(ctx, db, `SELECT check_name, subject, status, detail FROM check_results
+	err := store.EachRow(ctx, db, `SELECT check_name, subject, status, detail FROM check_results
 		WHERE financial_year = ? ORDER BY check_name, subject`, []any{r.Year},
 		func(rows *sql.Rows) error {
 			var c Check
@@ -51,7 +52,7 @@ func (r *Report) readChecks(ctx context.Context, db *sql.DB) error {
 				return err
 			}
 			r.CheckCounts[status]++
-			if status != pipeline.CheckFail {
+			if status != derive.CheckFail {
 				return nil
 			}
 			code, _, _ := strings.Cut(c.Subject, " ")
@@ -76,7 +77,7 @@ func (r *Report) readChecks(ctx context.Context, db *sql.DB) error {
 // columns table, so the page and the data dictionary share one wording.
 func readColumns(ctx context.Context, db *sql.DB) ([]Column, error) {
 	byName := map[string]Column{}
-	err := pipeline.EachRow(ctx, db, `SELECT column_name, description, COALESCE(unit, '') FROM columns
+	err := store.EachRow(ctx, db, `SELECT column_name, description, COALESCE(unit, '') FROM columns
 		WHERE table_name = 'area_summary'`, nil,
 		func(rows *sql.Rows) error {
 			var c Column

@@ -13,7 +13,7 @@ import (
 	"fmt"
 	"slices"
 
-	"github.com/mappa-etl/mappa/pipeline"
+	"github.com/mappa-etl/mappa/pipeline/store"
 	"github.com/mappa-etl/mappa/schema"
 )
 
@@ -136,7 +136,7 @@ func WithArea(area string) Option { return func(c *config) { c.area = area } }
 var ErrNoData = errors.New("no financial years loaded")
 
 // Build reads the report's figures from the store.
-func Build(ctx context.Context, st *pipeline.Store, opts ...Option) (*Report, error) {
+func Build(ctx context.Context, st *store.Store, opts ...Option) (*Report, error) {
 	var cfg config
 	for _, o := range opts {
 		o(&cfg)
@@ -200,7 +200,7 @@ func Build(ctx context.Context, st *pipeline.Store, opts ...Option) (*Report, er
 }
 
 // newRow copies a summary row, noting why a figure is missing.
-func newRow(s pipeline.SummaryRow, notes map[string]string, firstYear bool) Row {
+func newRow(s store.SummaryRow, notes map[string]string, firstYear bool) Row {
 	note := func(col string) string { return notes[s.FinancialYear+"|"+s.AreaCode+"|"+col] }
 	r := Row{Year: s.FinancialYear, Code: s.AreaCode, Name: s.AreaName,
 		RSOs: value(s.RSOs, note("rsos")), Violent: value(s.Violent, note("violent_offenders")),

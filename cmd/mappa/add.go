@@ -6,6 +6,8 @@ import (
 	"time"
 
 	"github.com/mappa-etl/mappa/pipeline"
+	"github.com/mappa-etl/mappa/pipeline/derive"
+	"github.com/mappa-etl/mappa/pipeline/store"
 	"github.com/mappa-etl/mappa/sources"
 )
 
@@ -54,7 +56,7 @@ func (c *AddCommand) Run(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	st, err := pipeline.OpenStore(ctx, sf.db)
+	st, err := store.Open(ctx, sf.db)
 	if err != nil {
 		return err
 	}
@@ -68,7 +70,7 @@ func (c *AddCommand) Run(ctx context.Context, args []string) error {
 	if err == nil && res.Loaded && kind == sources.KindAreaTables {
 		years = []string{period}
 	}
-	if ferr := st.FinishRun(ctx, runID, err, pipeline.RunTotals{Years: years}); err == nil {
+	if ferr := st.FinishRun(ctx, runID, err, store.RunTotals{Years: years}); err == nil {
 		err = ferr
 	}
 	if err != nil {
@@ -108,7 +110,7 @@ func addArgs(args []string) (kind, period, path string, err error) {
 		if len(args) != 3 {
 			return "", "", "", usageError{"want: add area-tables YYYY-YY FILE"}
 		}
-		if _, err := pipeline.StartYear(args[1]); err != nil {
+		if _, err := derive.StartYear(args[1]); err != nil {
 			return "", "", "", usageError{err.Error()}
 		}
 	case sources.KindPopulation:

@@ -13,6 +13,7 @@ import (
 	"go.uber.org/zap/zapcore"
 
 	"github.com/mappa-etl/mappa/pipeline"
+	"github.com/mappa-etl/mappa/pipeline/store"
 )
 
 // Exit codes. Scripts and schedulers may rely on them.
@@ -119,11 +120,11 @@ func (s *storeFlags) registerDB(fs *flag.FlagSet) {
 
 // openExisting opens the database for reading commands, which must not
 // create an empty one where the user mistyped a path.
-func (s *storeFlags) openExisting(ctx context.Context) (*pipeline.Store, error) {
+func (s *storeFlags) openExisting(ctx context.Context) (*store.Store, error) {
 	if _, err := os.Stat(s.db); err != nil {
 		return nil, fmt.Errorf("open database %s: %w (run 'mappa rebuild' or 'mappa add' first)", s.db, err)
 	}
-	return pipeline.OpenStore(ctx, s.db)
+	return store.Open(ctx, s.db)
 }
 
 // newFlagSet returns a flag set whose usage text ends with examples.

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/mappa-etl/mappa/pipeline"
+	"github.com/mappa-etl/mappa/pipeline/store"
 	"github.com/mappa-etl/mappa/sources/govuktest"
 )
 
@@ -40,7 +41,7 @@ func TestExitCodes(t *testing.T) {
 	}
 	defer unlock()
 	empty := filepath.Join(dir, "empty.db")
-	st, err := pipeline.OpenStore(context.Background(), empty)
+	st, err := store.Open(context.Background(), empty)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -12,7 +12,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/mappa-etl/mappa/pipeline"
+	"github.com/mappa-etl/mappa/pipeline/store"
 	"github.com/mappa-etl/mappa/sources/govuktest"
 )
 
@@ -128,7 +128,7 @@ func TestConcurrentRunsAndSchedulerLoadOnce(t *testing.T) {
 	}
 	defer conn.Close()
 	var runs []string
-	if err := pipeline.EachRow(context.Background(), conn, `SELECT command || ' ' || outcome || ' ' || COALESCE(years_loaded, '') FROM runs ORDER BY run_id`, nil,
+	if err := store.EachRow(context.Background(), conn, `SELECT command || ' ' || outcome || ' ' || COALESCE(years_loaded, '') FROM runs ORDER BY run_id`, nil,
 		func(rows *sql.Rows) error {
 			var s string
 			err := rows.Scan(&s)

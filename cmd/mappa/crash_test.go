@@ -24,6 +24,7 @@ import (
 	"go.uber.org/zap"
 
 	"github.com/mappa-etl/mappa/pipeline"
+	"github.com/mappa-etl/mappa/pipeline/store"
 	"github.com/mappa-etl/mappa/sources"
 	"github.com/mappa-etl/mappa/sources/govuktest"
 )
@@ -134,7 +135,7 @@ func dumpDB(db *sql.DB, origin string) (string, error) {
 	}
 	var b strings.Builder
 	for _, q := range dataQueries {
-		if err := pipeline.EachRow(context.Background(), db, q, nil, func(rows *sql.Rows) error {
+		if err := store.EachRow(context.Background(), db, q, nil, func(rows *sql.Rows) error {
 			cols, err := rows.Columns()
 			if err != nil {
 				return err
@@ -189,7 +190,7 @@ func inspectDB(t *testing.T, path, origin string) (dump string, shape string) {
 	}
 	defer db.Close()
 	var integrity []string
-	if err := pipeline.EachRow(context.Background(), db, "PRAGMA integrity_check", nil, func(rows *sql.Rows) error {
+	if err := store.EachRow(context.Background(), db, "PRAGMA integrity_check", nil, func(rows *sql.Rows) error {
 		var s string
 		integrity = append(integrity, s)
 		return rows.Scan(&integrity[len(integrity)-1])
@@ -200,7 +201,7 @@ func inspectDB(t *testing.T, path, origin string) (dump string, shape string) {
 		t.Errorf("%s: PRAGMA integrity_check = %q, want ok", path, integrity)
 	}
 	var fkViolations int
-	if err := pipeline.EachRow(context.Background(), db, "PRAGMA foreign_key_check", nil, func(*sql.Rows) error {
+	if err := store.EachRow(context.Background(), db, "PRAGMA foreign_key_check", nil, func(*sql.Rows) error {
 		fkViolations++
 		return nil
 	}); err != nil {
@@ -226,7 +227,7 @@ func dbShape(t *testing.T, db *sql.DB) string {
 	}
 	var years, mids []string
 	if version > 0 {
-		if err := pipeline.EachRow(context.Background(), db, `SELECT financial_year, COUNT(*) FROM observations GROUP BY 1 ORDER BY 1`, nil,
+		if err := store.EachRow(context.Background(), db, `SELECT financial_year, COUNT(*) FROM observations GROUP BY 1 ORDER BY 1`, nil,
 			func(rows *sql.Rows) error {
 				var y string
 				var n int
@@ -236,7 +237,7 @@ func dbShape(t *testing.T, db *sql.DB) string {
 			}); err != nil {
 			t.Fatal(err)
 		}
-		if err := pipeline.EachRow(context.Background(), db, `SELECT DISTINCT mid_year FROM population ORDER BY 1`, nil,
+		if err := store.EachRow(context.Background(), db, `SELECT DISTINCT mid_year FROM population ORDER BY 1`, nil,
 			func(rows *sql.Rows) error {
 				var y string
 				err := rows.Scan(&y)
@@ -608,7 +609,7 @@ func checkNoRunLeftRunning(t *testing.T, db string) {
 		t.Fatal(err)
 	}
 	defer conn.Close()
-	if err := pipeline.EachRow(context.Background(), conn, `SELECT run_id, command, outcome, COALESCE(error, '') FROM runs WHERE outcome = 'running'`, nil, func(rows *sql.Rows) error {
+	if err := store.EachRow(context.Background(), conn, `SELECT run_id, command, outcome, COALESCE(error, '') FROM runs WHERE outcome = 'running'`, nil, func(rows *sql.Rows) error {
 		var id int
 		var command, outcome, msg string
 		if err := rows.Scan(&id, &command, &outcome, &msg); err != nil {
@@ -645,7 +646,7 @@ func loadStates(t *testing.T, beforeDB, archiveDir, origin string) []string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	st, err := pipeline.OpenStore(ctx, path)
+	st, err := store.Open(ctx, path)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -697,7 +698,7 @@ func TestCrashAfterArchivingBeforeLoading(t *testing.T) {
 	// The killed add, in-process: AddFile archives the file, then its load
 	// transaction never commits (here its context is cancelled, as the
 	// kill would have stopped it; the database is as a kill leaves it).
-	st, err := pipeline.OpenStore(context.Background(), db)
+	st, err := store.Open(context.Background(), db)
 	if err != nil {
 		t.Fatal(err)
 	}

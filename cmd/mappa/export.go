@@ -5,7 +5,7 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/mappa-etl/mappa/pipeline"
+	"github.com/mappa-etl/mappa/pipeline/store"
 	"github.com/mappa-etl/mappa/report"
 )
 
@@ -53,7 +53,7 @@ while 'mappa run' is loading is consistent.
 func (c *ExportCommand) Run(ctx context.Context, args []string) error {
 	var sf storeFlags
 	fs := c.app.newFlagSet("export", "mappa export [--db PATH] [--format csv|json] --out DIR",
-		fmt.Sprintf(exportExamples, wrap(pipeline.ExportTables(), "  ", 76)))
+		fmt.Sprintf(exportExamples, wrap(store.ExportTables(), "  ", 76)))
 	sf.registerDB(fs)
 	formatName := fs.String("format", "csv", "file format: csv or json")
 	out := fs.String("out", "", "directory to write the files to (required)")
@@ -63,7 +63,7 @@ func (c *ExportCommand) Run(ctx context.Context, args []string) error {
 	if *out == "" {
 		return usageError{"--out DIR is required"}
 	}
-	format, err := pipeline.ParseExportFormat(*formatName)
+	format, err := store.ParseExportFormat(*formatName)
 	if err != nil {
 		return usageError{err.Error()}
 	}
@@ -72,7 +72,7 @@ func (c *ExportCommand) Run(ctx context.Context, args []string) error {
 		return err
 	}
 	defer st.Close()
-	res, err := pipeline.Export(ctx, st.DB, *out, format)
+	res, err := store.Export(ctx, st.DB, *out, format)
 	if err != nil {
 		return err
 	}

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/mappa-etl/mappa/pipeline"
+	"github.com/mappa-etl/mappa/pipeline/store"
 	"github.com/mappa-etl/mappa/sources"
 )
 
@@ -58,7 +59,7 @@ func (c *RebuildCommand) Run(ctx context.Context, args []string) error {
 	started := time.Now()
 	_, oldErr := os.Stat(sf.db)
 	hadOld := oldErr == nil
-	res, err := pipeline.Rebuild(ctx, a, sf.db, c.app.Log, func(st *pipeline.Store) error {
+	res, err := pipeline.Rebuild(ctx, a, sf.db, c.app.Log, func(st *store.Store) error {
 		if hadOld {
 			if err := st.CopyRuns(ctx, sf.db); err != nil {
 				c.app.Log.Sugar().Warnf("run history not carried over: %v", err)
@@ -69,13 +70,13 @@ func (c *RebuildCommand) Run(ctx context.Context, args []string) error {
 			return err
 		}
 		years, _ := st.Years(ctx)
-		return st.FinishRun(ctx, id, nil, pipeline.RunTotals{Years: years})
+		return st.FinishRun(ctx, id, nil, store.RunTotals{Years: years})
 	})
 	if err != nil {
 		c.recordFailure(ctx, sf.db, hadOld, args, started, err)
 		return err
 	}
-	st, err := pipeline.OpenStore(ctx, sf.db)
+	st, err := store.Open(ctx, sf.db)
 	if err != nil {
 		return err
 	}
@@ -91,13 +92,13 @@ func (c *RebuildCommand) recordFailure(ctx context.Context, db string, hadOld bo
 	if !hadOld {
 		return
 	}
-	st, err := pipeline.OpenStore(ctx, db)
+	st, err := store.Open(ctx, db)
 	if err != nil {
 		return
 	}
 	defer st.Close()
 	if id, err := st.StartRun(ctx, "rebuild", args, started); err == nil {
-		_ = st.FinishRun(ctx, id, runErr, pipeline.RunTotals{})
+		_ = st.FinishRun(ctx, id, runErr, store.RunTotals{})
 	}
 }
 
@@ -110,7 +111,7 @@ func span(years []string) string {
 
 // printFailingChecks prints the failing checks of one year (or all years
 // when year is ""), so a failure is never silent.
-func printFailingChecks(ctx context.Context, app *App, st *pipeline.Store, year string) error {
+func printFailingChecks(ctx context.Context, app *App, st *store.Store, year string) error {
 	rep, err := st.Status(ctx, 0)
 	if err != nil {
 		return err

@@ -13,6 +13,7 @@ import (
 	"go.uber.org/zap"
 
 	"github.com/mappa-etl/mappa/pipeline"
+	"github.com/mappa-etl/mappa/pipeline/store"
 	"github.com/mappa-etl/mappa/sources"
 )
 
@@ -100,7 +101,7 @@ func (j *fetchJob) run(ctx context.Context) error {
 		return err
 	}
 	_, statErr := os.Stat(j.flags.db)
-	st, err := pipeline.OpenStore(ctx, j.flags.db)
+	st, err := store.Open(ctx, j.flags.db)
 	if err != nil {
 		return err
 	}
@@ -129,9 +130,9 @@ func (j *fetchJob) run(ctx context.Context) error {
 }
 
 // report prints one line per failed file and a summary line.
-func (j *fetchJob) report(t pipeline.RunTotals) {
+func (j *fetchJob) report(t store.RunTotals) {
 	for _, f := range t.Files {
-		if f.Status == pipeline.FileFailed {
+		if f.Status == store.FileFailed {
 			fmt.Fprintf(j.app.Stdout, "failed: %s\n", describeFailure(f))
 		}
 	}
@@ -140,11 +141,11 @@ func (j *fetchJob) report(t pipeline.RunTotals) {
 		loaded = "loaded " + strings.Join(t.Years, ", ")
 	}
 	fmt.Fprintf(j.app.Stdout, "%s: %d fetched, %d unchanged, %d failed; %s\n", j.command,
-		t.Count(pipeline.FileFetched), t.Count(pipeline.FileUnchanged), t.Count(pipeline.FileFailed), loaded)
+		t.Count(store.FileFetched), t.Count(store.FileUnchanged), t.Count(store.FileFailed), loaded)
 }
 
 // describeFailure says what failed and why, naming the URL once.
-func describeFailure(f pipeline.RunFile) string {
+func describeFailure(f store.RunFile) string {
 	what := strings.TrimSpace(f.Kind + " " + f.Period)
 	if strings.Contains(f.Error, f.URL) {
 		return what + ": " + f.Error

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/mappa-etl/mappa/pipeline"
+	"github.com/mappa-etl/mappa/pipeline/store"
 	"github.com/mappa-etl/mappa/sources/govuktest"
 )
 
@@ -74,21 +75,21 @@ func TestScheduleResilience(t *testing.T) {
 		{name: "failing run, then the next tick", scenario: func(t *testing.T, s *scheduler) {
 			// Started with GOV.UK failing: the run at start fails.
 			r := s.waitRun(t, 0)
-			if r.outcome != pipeline.RunFailed || !strings.Contains(r.err, "503 Service Unavailable") {
+			if r.outcome != store.RunFailed || !strings.Contains(r.err, "503 Service Unavailable") {
 				t.Errorf("first tick: %s %q, want failed with the 503", r.outcome, r.err)
 			}
 			if !strings.Contains(s.log.String(), `"msg":"run failed"`) {
 				t.Errorf("the failed run was not logged as failed")
 			}
 			srv.ClearFaults()
-			r = s.waitRunWith(t, r.id, func(r schedRun) bool { return r.outcome == pipeline.RunOK })
+			r = s.waitRunWith(t, r.id, func(r schedRun) bool { return r.outcome == store.RunOK })
 			if r.years != allYears {
 				t.Errorf("the tick after the fault cleared loaded %q, want %s", r.years, allYears)
 			}
 		}},
 		{name: "database file removed", seeded: true, scenario: func(t *testing.T, s *scheduler) {
 			r := s.waitRun(t, 1)
-			if r.outcome != pipeline.RunOK || r.years != "" {
+			if r.outcome != store.RunOK || r.years != "" {
 				t.Fatalf("first tick: %+v, want ok and nothing loaded", r)
 			}
 			resume := s.pause(t)
@@ -102,7 +103,7 @@ func TestScheduleResilience(t *testing.T) {
 			// The next tick makes a new database and loads every year
 			// from the archive; the run history is gone with the file.
 			r = s.waitRun(t, 0)
-			if r.outcome != pipeline.RunOK || r.years != allYears {
+			if r.outcome != store.RunOK || r.years != allYears {
 				t.Errorf("the tick after the database was removed: %s %q loaded %q, want ok and every year", r.outcome, r.err, r.years)
 			}
 			// ...and says so, since the history went with the old file.
@@ -130,7 +131,7 @@ func TestScheduleResilience(t *testing.T) {
 			}
 			s.chown(t)
 			r := s.waitRun(t, 0)
-			if r.outcome != pipeline.RunOK || r.years != allYears {
+			if r.outcome != store.RunOK || r.years != allYears {
 				t.Errorf("the tick after the directory came back: %s %q loaded %q, want ok and every year", r.outcome, r.err, r.years)
 			}
 		}},
@@ -155,7 +156,7 @@ func TestScheduleResilience(t *testing.T) {
 				t.Fatal(err)
 			}
 			resume()
-			if r = s.waitRun(t, r.id); r.outcome != pipeline.RunOK {
+			if r = s.waitRun(t, r.id); r.outcome != store.RunOK {
 				t.Errorf("the tick after the database was writable again: %s %q", r.outcome, r.err)
 			}
 		}},
@@ -406,7 +407,7 @@ func (s *scheduler) runs(afterID int) []schedRun {
 	}
 	defer conn.Close()
 	var out []schedRun
-	pipeline.EachRow(context.Background(), conn, `SELECT run_id, outcome, COALESCE(error, ''), COALESCE(years_loaded, '')
+	store.EachRow(context.Background(), conn, `SELECT run_id, outcome, COALESCE(error, ''), COALESCE(years_loaded, '')
 		FROM runs WHERE command = 'schedule' AND finished_at IS NOT NULL AND run_id > ? ORDER BY run_id`, []any{afterID},
 		func(rows *sql.Rows) error {
 			var r schedRun

@@ -6,7 +6,7 @@ import (
 	"strings"
 	"text/tabwriter"
 
-	"github.com/mappa-etl/mappa/pipeline"
+	"github.com/mappa-etl/mappa/pipeline/derive"
 )
 
 // StatusCommand shows what is loaded, the last runs and failing checks.
@@ -91,8 +91,8 @@ func yearSpan(years string) string {
 		return years
 	}
 	for i := 1; i < len(ys); i++ {
-		prev, err1 := pipeline.StartYear(ys[i-1])
-		this, err2 := pipeline.StartYear(ys[i])
+		prev, err1 := derive.StartYear(ys[i-1])
+		this, err2 := derive.StartYear(ys[i])
 		if err1 != nil || err2 != nil || this != prev+1 {
 			return years
 		}

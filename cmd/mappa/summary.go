@@ -11,7 +11,8 @@ import (
 	"text/tabwriter"
 	"unicode/utf8"
 
-	"github.com/mappa-etl/mappa/pipeline"
+	"github.com/mappa-etl/mappa/pipeline/derive"
+	"github.com/mappa-etl/mappa/pipeline/store"
 	"github.com/mappa-etl/mappa/report"
 	"github.com/mappa-etl/mappa/schema"
 )
@@ -39,11 +40,11 @@ const summaryExamples = `  mappa summary                         # the latest ye
 
 // areaReport is the JSON of summary --area.
 type areaReport struct {
-	AreaCode      string                `json:"area_code"`
-	AreaName      string                `json:"area_name"`
-	FinancialYear string                `json:"financial_year"`
-	Headline      string                `json:"headline"`
-	Years         []pipeline.SummaryRow `json:"years"`
+	AreaCode      string             `json:"area_code"`
+	AreaName      string             `json:"area_name"`
+	FinancialYear string             `json:"financial_year"`
+	Headline      string             `json:"headline"`
+	Years         []store.SummaryRow `json:"years"`
 }
 
 // Run implements Command.
@@ -104,12 +105,12 @@ func (c *SummaryCommand) Run(ctx context.Context, args []string) error {
 
 // area prints one area's headline for the year and its figures for every
 // loaded year.
-func (c *SummaryCommand) area(ctx context.Context, st *pipeline.Store, code, year string, asJSON bool) error {
+func (c *SummaryCommand) area(ctx context.Context, st *store.Store, code, year string, asJSON bool) error {
 	rows, err := st.AreaTrend(ctx, code)
 	if err != nil {
 		return err
 	}
-	var this *pipeline.SummaryRow
+	var this *store.SummaryRow
 	for i := range rows {
 		if rows[i].FinancialYear == year {
 			this = &rows[i]
@@ -137,7 +138,7 @@ func (c *SummaryCommand) area(ctx context.Context, st *pipeline.Store, code, yea
 }
 
 // headline says in one sentence what a reporter would write.
-func headline(r pipeline.SummaryRow) string {
+func headline(r store.SummaryRow) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s, %s: ", r.AreaName, r.FinancialYear)
 	if r.RSOs == nil {
@@ -152,12 +153,12 @@ func headline(r pipeline.SummaryRow) string {
 		}
 	}
 	if r.RSOGrowthPct != nil {
-		start, _ := pipeline.StartYear(r.FinancialYear)
+		start, _ := derive.StartYear(r.FinancialYear)
 		dir := "up"
 		if *r.RSOGrowthPct < 0 {
 			dir = "down"
 		}
-		fmt.Fprintf(&b, "; %s %.1f%% on %s", dir, math.Abs(*r.RSOGrowthPct), pipeline.FinancialYear(start-1))
+		fmt.Fprintf(&b, "; %s %.1f%% on %s", dir, math.Abs(*r.RSOGrowthPct), derive.FinancialYear(start-1))
 	}
 	return b.String() + "."
 }
@@ -172,13 +173,13 @@ func writeJSON(w io.Writer, v any) error {
 
 // endYear is the calendar year of the 31 March snapshot of a financial year.
 func endYear(financialYear string) int {
-	start, _ := pipeline.StartYear(financialYear)
+	start, _ := derive.StartYear(financialYear)
 	return start + 1
 }
 
 // nameWidth pads area names so that, in a right-aligned table, they read
 // left-aligned.
-func nameWidth(rows []pipeline.SummaryRow) int {
+func nameWidth(rows []store.SummaryRow) int {
 	n := len("area")
 	for _, r := range rows {
 		n = max(n, utf8.RuneCountInString(r.AreaName))

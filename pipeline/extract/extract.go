@@ -1,0 +1,225 @@
+package extract
+
+import (
+	"errors"
+	"fmt"
+	"regexp"
+	"slices"
+	"strings"
+
+	"github.com/mappa-etl/mappa/pipeline/figure"
+	"github.com/mappa-etl/mappa/schema"
+	"github.com/mappa-etl/mappa/sources"
+)
+
+// Extraction is what an area-tables workbook yields.
+type Result struct {
+	Observations []figure.Observation
+	// Ignored lists headers that mapped to no known measure ("Table_1!C5:
+	// Area code"), so operators can see what was left out.
+	Ignored []string
+}
+
+// Errors a workbook can fail with; each arrives wrapped in a
+// *sources.CellError or with the file name.
+var (
+	ErrNoAreaColumn  = errors.New("no sheet has a column of MAPPA area names")
+	ErrNoHeader      = errors.New("no header row above the first area row")
+	ErrNoMeasure     = errors.New("header maps to no known measure")
+	ErrUnknownArea   = errors.New("unknown area label")
+	ErrDuplicateArea = errors.New("duplicate area")
+	ErrNoRSOs        = errors.New("no column of registered sexual offenders (category 1 total)")
+)
+
+// minAreaMatches is how many known area labels a column needs before it is
+// taken as the area column; a contents or notes sheet mentions a few at most.
+const minAreaMatches = 10
+
+// areaColumnsSearched bounds how far right the area column may sit.
+const areaColumnsSearched = 6
+
+// Extractor reads area tables by meaning, whatever their layout.
+type Extractor struct {
+	Areas *schema.AreaMatcher
+}
+
+// NewExtractor returns an Extractor over the reference areas.
+func New() *Extractor {
+	return &Extractor{Areas: schema.NewAreaMatcher(schema.Areas())}
+}
+
+// Extract reads every table sheet of an area-tables workbook for one
+// financial year ("2019-20"). Sheets without a column of area names (cover,
+// contents, notes) are skipped.
+func (e *Extractor) Extract(wb *sources.Workbook, year string) (*Result, error) {
+	out := &Result{}
+	seen := map[obsKey]string{}
+	tables := 0
+	for _, sh := range wb.Sheets {
+		areaCol, ok := e.findAreaColumn(sh)
+		if !ok {
+			continue
+		}
+		tables++
+		t := &tableReader{e: e, wb: wb, sh: sh, areaCol: areaCol, year: year}
+		if err := t.read(out, seen); err != nil {
+			return nil, err
+		}
+	}
+	if tables == 0 {
+		return nil, fmt.Errorf("%s: %w (searched columns A to %s of %d sheets)",
+			wb.Name, ErrNoAreaColumn, sources.ColumnName(areaColumnsSearched-1), len(wb.Sheets))
+	}
+	if !slices.ContainsFunc(out.Observations, figure.Observation.IsRSOCount) {
+		return nil, fmt.Errorf("%s: %w", wb.Name, ErrNoRSOs)
+	}
+	return out, nil
+}
+
+type obsKey struct {
+	area string
+	col  figure.Column
+}
+
+// findAreaColumn picks the leftmost column with the most area labels. Names
+// outrank codes, so a table with both an "Area code" and an "Area" column
+// is keyed on the names that the notes and footnotes refer to.
+func (e *Extractor) findAreaColumn(sh *sources.Sheet) (int, bool) {
+	best, bestScore, bestCount := -1, 0, 0
+	for c := 0; c < areaColumnsSearched && c < sh.Width(); c++ {
+		n, score := 0, 0
+		for r := range sh.Rows {
+			label := sh.Value(r, c)
+			if kind, _ := e.Areas.Match(label); kind == schema.RowArea {
+				n++
+				score += 2
+				if areaCode.MatchString(strings.TrimSpace(label)) {
+					score--
+				}
+			}
+		}
+		if score > bestScore {
+			best, bestScore, bestCount = c, score, n
+		}
+	}
+	return best, bestCount >= minAreaMatches
+}
+
+var areaCode = regexp.MustCompile(`^[EWK]\d{8}$`)
+
+// tableReader reads the one table of a sheet.
+type tableReader struct {
+	e       *Extractor
+	wb      *sources.Workbook
+	sh      *sources.Sheet
+	areaCol int
+	year    string
+}
+
+func (t *tableReader) cellErr(r, c int, err error) error {
+	return &sources.CellError{File: t.wb.Name, Sheet: t.sh.Name, Cell: sources.CellName(r, c), Err: err}
+}
+
+func (t *tableReader) read(out *Result, seen map[obsKey]string) error {
+	first := t.firstDataRow()
+	header := t.headerRow(first)
+	if header < 0 {
+		return t.cellErr(first, t.areaCol, ErrNoHeader)
+	}
+	cols, err := t.mapColumns(header, out)
+	if err != nil {
+		return err
+	}
+	for r := header + 1; r < len(t.sh.Rows); r++ {
+		label := t.sh.Value(r, t.areaCol)
+		kind, code := t.e.Areas.Match(label)
+		switch kind {
+		case schema.RowSubtotal:
+			continue
+		case schema.RowBlank, schema.RowUnknown:
+			// Notes, sources and separators carry no figures; a labelled
+			// row with figures is an area we do not know.
+			if c, ok := t.firstFigure(r, cols); ok {
+				if kind == schema.RowBlank {
+					return t.cellErr(r, c, fmt.Errorf("figure %q in a row without an area label", t.sh.Value(r, c)))
+				}
+				return t.cellErr(r, t.areaCol, fmt.Errorf("%w %q", ErrUnknownArea, label))
+			}
+			continue
+		}
+		for _, mc := range cols {
+			c, col := mc.index, mc.Column
+			v, ok, err := figure.ParseValue(t.sh.Value(r, c))
+			if err != nil {
+				return t.cellErr(r, c, err)
+			}
+			if !ok {
+				continue
+			}
+			cell := sources.CellName(r, c)
+			k := obsKey{code, col}
+			if prev, dup := seen[k]; dup {
+				return t.cellErr(r, t.areaCol, fmt.Errorf("%w %q: %s already read at %s", ErrDuplicateArea, label, col.Measure, prev))
+			}
+			seen[k] = t.sh.Name + "!" + cell
+			out.Observations = append(out.Observations, figure.Observation{
+				FinancialYear: t.year, AreaCode: code, Column: col, Value: v, Sheet: t.sh.Name, Cell: cell,
+			})
+		}
+	}
+	return nil
+}
+
+// firstDataRow is the first row labelled with one of the 42 areas. Totals
+// do not count: a subtitle such as "England and Wales" may sit above the
+// header.
+func (t *tableReader) firstDataRow() int {
+	for r := range t.sh.Rows {
+		if kind, _ := t.e.Areas.Match(t.sh.Value(r, t.areaCol)); kind == schema.RowArea {
+			return r
+		}
+	}
+	return 0
+}
+
+// headerRow is the nearest row above the first area row with text right of
+// the area column and no figures: that skips a total placed first and a row
+// with a label we do not know (reported later as such); titles and
+// descriptions sit in the area column alone.
+func (t *tableReader) headerRow(first int) int {
+	for r := first - 1; r >= 0; r-- {
+		if t.hasTextRightOfArea(r) && !t.hasFigures(r) {
+			return r
+		}
+	}
+	return -1
+}
+
+func (t *tableReader) hasFigures(r int) bool {
+	for c := t.areaCol + 1; c < len(t.sh.Rows[r]); c++ {
+		if v, ok, _ := figure.ParseValue(t.sh.Rows[r][c]); ok && v.Number != nil {
+			return true
+		}
+	}
+	return false
+}
+
+func (t *tableReader) hasTextRightOfArea(r int) bool {
+	for c := t.areaCol + 1; c < len(t.sh.Rows[r]); c++ {
+		if strings.TrimSpace(t.sh.Rows[r][c]) != "" {
+			return true
+		}
+	}
+	return false
+}
+
+// firstFigure returns the first mapped column of row r holding a number.
+func (t *tableReader) firstFigure(r int, cols []mappedColumn) (int, bool) {
+	for _, mc := range cols {
+		c := mc.index
+		if v, ok, _ := figure.ParseValue(t.sh.Value(r, c)); ok && v.Number != nil {
+			return c, true
+		}
+	}
+	return 0, false
+}

@@ -1,0 +1,80 @@
+package extract
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/mappa-etl/mappa/pipeline/figure"
+	"github.com/mappa-etl/mappa/sources"
+)
+
+// mapColumns gives each column right of the area column its meaning, from
+// one header row or, in legacy tables, two: a merged group cell ("Category
+// 1: Registered sexual offenders") above "Level 1 | Level 2 | ... | Total".
+//
+// The columns come back left to right, so rows are read in column order:
+// the same bad file always names the same (leftmost) bad cell, and a row's
+// observations always come out in the same order.
+func (t *tableReader) mapColumns(header int, out *Result) ([]mappedColumn, error) {
+	upper := -1
+	if header > 0 && t.hasTextRightOfArea(header-1) {
+		upper = header - 1
+	}
+	var cols []mappedColumn
+	where := map[figure.Column]string{}
+	for c := t.areaCol + 1; c < len(t.sh.Rows[header]) || (upper >= 0 && c < len(t.sh.Rows[upper])); c++ {
+		text := t.headerText(upper, header, c)
+		if text == "" {
+			continue
+		}
+		cell := sources.CellName(header, c)
+		col, ok := ClassifyHeader(text)
+		if !ok {
+			out.Ignored = append(out.Ignored, fmt.Sprintf("%s!%s: %s", t.sh.Name, cell, oneLine(text)))
+			continue
+		}
+		if prev, dup := where[col]; dup {
+			return nil, t.cellErr(header, c, fmt.Errorf("header %q means the same as %s", oneLine(text), prev))
+		}
+		where[col] = cell
+		cols = append(cols, mappedColumn{index: c, Column: col})
+	}
+	if len(cols) == 0 {
+		return nil, t.cellErr(header, t.areaCol+1, fmt.Errorf("%w: %q", ErrNoMeasure, oneLine(t.sh.Value(header, t.areaCol+1))))
+	}
+	return cols, nil
+}
+
+// headerText joins the header cells of column c. An empty upper cell under
+// a merge takes the group text from the left, but only from a group cell
+// that itself has a lower part: a single column merged down both rows
+// ("Total MAPPA offenders") is not a group.
+func (t *tableReader) headerText(upper, lower, c int) string {
+	low := strings.TrimSpace(t.sh.Value(lower, c))
+	if upper < 0 {
+		return low
+	}
+	up := strings.TrimSpace(t.sh.Value(upper, c))
+	if up == "" && low != "" {
+		for g := c - 1; g > t.areaCol; g-- {
+			if strings.TrimSpace(t.sh.Value(upper, g)) == "" {
+				continue
+			}
+			if strings.TrimSpace(t.sh.Value(lower, g)) != "" {
+				up = strings.TrimSpace(t.sh.Value(upper, g))
+			}
+			break
+		}
+	}
+	return strings.TrimSpace(up + " " + low)
+}
+
+// mappedColumn is a sheet column (0-based index) and its meaning.
+type mappedColumn struct {
+	index int
+	figure.Column
+}
+
+func oneLine(s string) string {
+	return strings.Join(strings.Fields(s), " ")
+}

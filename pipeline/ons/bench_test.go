@@ -1,0 +1,44 @@
+package ons
+
+import (
+	"path/filepath"
+	"testing"
+
+	"github.com/mappa-etl/mappa/pipeline/pipelinetest"
+)
+
+// BenchmarkReadPopulation measures ReadPopulation on MYE2 workbooks opened
+// as the pipeline opens them (persons sheet only), outside the loop: at
+// local-authority level, summed through a LAD to PFA lookup, from XLS and
+// XLSX, and at police-force-area level. rows/s counts the rows of the
+// persons sheet, every one of which is classified by its code.
+func BenchmarkReadPopulation(b *testing.B) {
+	lookups := pipelinetest.Lookups(b, ReadLookup)
+	for _, tc := range []struct {
+		name string
+		mid  int
+		file string
+	}{
+		{"xls-la", 2017, "MYE2_population_by_sex_and_age_for_local_authorities_UK_mid-2017.xls"},
+		{"xlsx-la", 2019, "ukpopestimatesmid2019.xlsx"},
+		{"xlsx-pfa", 2023, "mye23tablesew_pfa.xlsx"},
+	} {
+		b.Run(tc.name, func(b *testing.B) {
+			wb := pipelinetest.OpenWorkbook(b, filepath.Join(pipelinetest.PublishedDir(), tc.file), PopulationSheet)
+			sh, err := populationSheet(wb)
+			if err != nil {
+				b.Fatal(err)
+			}
+			if _, _, err := ReadPopulation(wb, tc.mid, lookups); err != nil {
+				b.Fatal(err)
+			}
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, _, err := ReadPopulation(wb, tc.mid, lookups); err != nil {
+					b.Fatal(err)
+				}
+			}
+			pipelinetest.ReportRate(b, len(sh.Rows), "rows/s")
+		})
+	}
+}

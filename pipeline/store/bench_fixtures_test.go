@@ -1,0 +1,103 @@
+package store
+
+import (
+	"context"
+	"path/filepath"
+	"strconv"
+	"testing"
+
+	"github.com/mappa-etl/mappa/pipeline/extract"
+	"github.com/mappa-etl/mappa/pipeline/figure"
+	"github.com/mappa-etl/mappa/pipeline/ons"
+	"github.com/mappa-etl/mappa/pipeline/pipelinetest"
+	"github.com/mappa-etl/mappa/sources"
+)
+
+// Helpers shared by the benchmarks: the published-style fixtures read once,
+// outside any timed loop, so that each benchmark times only its own stage.
+
+// fixtureYears is every fixture year extracted, with every population
+// estimate: the contents of a rebuilt database.
+type fixtureYears struct {
+	years []string
+	obs   map[string][]figure.Observation // by financial year
+	all   []figure.Observation            // every year, in manifest order
+	pops  map[int][]figure.Population     // by mid-year
+	how   map[int]figure.PopulationSource
+}
+
+func loadFixtureYears(tb testing.TB) *fixtureYears {
+	tb.Helper()
+	fx := &fixtureYears{obs: map[string][]figure.Observation{}, pops: map[int][]figure.Population{}, how: map[int]figure.PopulationSource{}}
+	ex := extract.New()
+	for _, e := range pipelinetest.Fixtures(tb, "area-tables") {
+		wb, err := sources.OpenFile(e.Path)
+		if err != nil {
+			tb.Fatal(err)
+		}
+		got, err := ex.Extract(wb, e.Period)
+		if err != nil {
+			tb.Fatal(err)
+		}
+		fx.years = append(fx.years, e.Period)
+		fx.obs[e.Period] = got.Observations
+		fx.all = append(fx.all, got.Observations...)
+	}
+	lookups := pipelinetest.Lookups(tb, ons.ReadLookup)
+	for _, e := range pipelinetest.Fixtures(tb, "population") {
+		mid, err := strconv.Atoi(e.Period)
+		if err != nil {
+			tb.Fatal(err)
+		}
+		pops, how, err := ons.ReadPopulation(pipelinetest.OpenWorkbook(tb, e.Path, ons.PopulationSheet), mid, lookups)
+		if err != nil {
+			tb.Fatal(err)
+		}
+		fx.pops[mid], fx.how[mid] = pops, how
+	}
+	return fx
+}
+
+// allPops returns every estimate, oldest first, as readPopulation would.
+func (fx *fixtureYears) allPops() []figure.Population {
+	var out []figure.Population
+	for mid := 1990; mid <= 2100; mid++ {
+		out = append(out, fx.pops[mid]...)
+	}
+	return out
+}
+
+// loadInto loads every fixture population and year into st in one batch,
+// as a rebuild does.
+func (fx *fixtureYears) loadInto(tb testing.TB, st *Store) {
+	tb.Helper()
+	ctx := context.Background()
+	err := st.Batch(ctx, func() error {
+		for mid, pops := range fx.pops {
+			p := strconv.Itoa(mid)
+			if err := st.LoadPopulation(ctx, mid, src("population", p), fx.how[mid], pops); err != nil {
+				return err
+			}
+		}
+		for _, y := range fx.years {
+			if err := st.LoadAreaTables(ctx, Release{FinancialYear: y}, src("area-tables", y), fx.obs[y]); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		tb.Fatal(err)
+	}
+}
+
+// openBenchStore opens a new database in a temporary directory.
+func openBenchStore(b *testing.B) *Store {
+	b.Helper()
+	st, err := Open(context.Background(), filepath.Join(b.TempDir(), "bench.db"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { st.Close() })
+	return st
+}

@@ -1,0 +1,135 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+
+	"github.com/mappa-etl/mappa/pipeline/derive"
+)
+
+// ReleaseStatus summarises one loaded financial year.
+type ReleaseStatus struct {
+	FinancialYear string `json:"financial_year"`
+	File          string `json:"file"`
+	SHA256        string `json:"sha256"`
+	Observations  int    `json:"observations"`
+	Areas         int    `json:"areas"`
+	ChecksPassed  int    `json:"checks_passed"`
+	ChecksFailed  int    `json:"checks_failed"`
+	NotChecked    int    `json:"checks_not_checked"`
+}
+
+// PopulationStatus summarises one loaded mid-year estimate.
+type PopulationStatus struct {
+	MidYear int    `json:"mid_year"`
+	File    string `json:"file"`
+	Level   string `json:"level"`
+	Lookup  string `json:"lookup,omitempty"`
+}
+
+// RunStatus is one recorded run.
+type RunStatus struct {
+	ID          int64  `json:"run_id"`
+	Command     string `json:"command"`
+	StartedAt   string `json:"started_at"`
+	FinishedAt  string `json:"finished_at,omitempty"`
+	Outcome     string `json:"outcome"`
+	Error       string `json:"error,omitempty"`
+	YearsLoaded string `json:"years_loaded,omitempty"`
+	Fetched     int    `json:"files_fetched"`
+	Unchanged   int    `json:"files_unchanged"`
+	Failed      int    `json:"files_failed"`
+	// FailedFiles are the files (or pages) that failed in this run.
+	FailedFiles []RunFile `json:"failed_files,omitempty"`
+}
+
+// StatusReport is what `mappa status` prints.
+type StatusReport struct {
+	Releases   []ReleaseStatus      `json:"releases"`
+	Population []PopulationStatus   `json:"population"`
+	Runs       []RunStatus          `json:"runs"`
+	Failing    []derive.CheckResult `json:"failing_checks"`
+}
+
+// Status reads what is loaded, the last runs and the failing checks.
+func (s *Store) Status(ctx context.Context, lastRuns int) (*StatusReport, error) {
+	r := &StatusReport{Releases: []ReleaseStatus{}, Population: []PopulationStatus{}, Runs: []RunStatus{}, Failing: []derive.CheckResult{}}
+	err := EachRow(ctx, s.DB, `SELECT r.financial_year, f.filename, f.sha256,
+			(SELECT COUNT(*) FROM observations o WHERE o.financial_year = r.financial_year),
+			(SELECT COUNT(DISTINCT area_code) FROM observations o WHERE o.financial_year = r.financial_year AND o.area_code <> 'K04000001'),
+			(SELECT COUNT(*) FROM check_results c WHERE c.financial_year = r.financial_year AND c.status = 'pass'),
+			(SELECT COUNT(*) FROM check_results c WHERE c.financial_year = r.financial_year AND c.status = 'fail'),
+			(SELECT COUNT(*) FROM check_results c WHERE c.financial_year = r.financial_year AND c.status = 'not_checked')
+		FROM releases r JOIN source_files f ON f.sha256 = r.source_sha256 ORDER BY r.financial_year`, nil,
+		func(rows *sql.Rows) error {
+			var x ReleaseStatus
+			err := rows.Scan(&x.FinancialYear, &x.File, &x.SHA256, &x.Observations, &x.Areas, &x.ChecksPassed, &x.ChecksFailed, &x.NotChecked)
+			r.Releases = append(r.Releases, x)
+			return err
+		})
+	if err != nil {
+		return nil, err
+	}
+	err = EachRow(ctx, s.DB, `SELECT p.mid_year, f.filename, p.level, COALESCE(p.lookup, '')
+		FROM population_sources p JOIN source_files f ON f.sha256 = p.source_sha256 ORDER BY p.mid_year`, nil,
+		func(rows *sql.Rows) error {
+			var x PopulationStatus
+			err := rows.Scan(&x.MidYear, &x.File, &x.Level, &x.Lookup)
+			r.Population = append(r.Population, x)
+			return err
+		})
+	if err != nil {
+		return nil, err
+	}
+	err = EachRow(ctx, s.DB, `SELECT run_id, command, started_at, COALESCE(finished_at, ''), outcome, COALESCE(error, ''),
+			COALESCE(years_loaded, ''), files_fetched, files_unchanged, files_failed
+		FROM runs ORDER BY run_id DESC LIMIT ?`, []any{lastRuns},
+		func(rows *sql.Rows) error {
+			var x RunStatus
+			err := rows.Scan(&x.ID, &x.Command, &x.StartedAt, &x.FinishedAt, &x.Outcome, &x.Error, &x.YearsLoaded,
+				&x.Fetched, &x.Unchanged, &x.Failed)
+			r.Runs = append(r.Runs, x)
+			return err
+		})
+	if err != nil {
+		return nil, err
+	}
+	for i := range r.Runs {
+		err = EachRow(ctx, s.DB, `SELECT url, kind, COALESCE(period, ''), status, COALESCE(sha256, ''), COALESCE(bytes, 0), COALESCE(error, '')
+			FROM run_files WHERE run_id = ? AND status = 'failed' ORDER BY rowid`, []any{r.Runs[i].ID},
+			func(rows *sql.Rows) error {
+				var f RunFile
+				err := rows.Scan(&f.URL, &f.Kind, &f.Period, &f.Status, &f.SHA256, &f.Bytes, &f.Error)
+				r.Runs[i].FailedFiles = append(r.Runs[i].FailedFiles, f)
+				return err
+			})
+		if err != nil {
+			return nil, err
+		}
+	}
+	err = EachRow(ctx, s.DB, `SELECT financial_year, check_name, subject, status, detail FROM check_results
+		WHERE status = 'fail' ORDER BY financial_year, check_name, subject`, nil,
+		func(rows *sql.Rows) error {
+			var x derive.CheckResult
+			err := rows.Scan(&x.FinancialYear, &x.Check, &x.Subject, &x.Status, &x.Detail)
+			r.Failing = append(r.Failing, x)
+			return err
+		})
+	return r, err
+}
+
+// EachRow runs a query and calls scan for each row, closing the rows and
+// reporting the iteration's error so callers cannot forget either.
+func EachRow(ctx context.Context, db *sql.DB, q string, args []any, scan func(*sql.Rows) error) error {
+	rows, err := db.QueryContext(ctx, q, args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		if err := scan(rows); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
+}

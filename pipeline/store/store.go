@@ -1,0 +1,261 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"net/url"
+	"time"
+
+	// The SQLite driver registers itself as "sqlite3".
+	_ "github.com/mattn/go-sqlite3"
+
+	"github.com/mappa-etl/mappa/pipeline/derive"
+	"github.com/mappa-etl/mappa/pipeline/figure"
+	"github.com/mappa-etl/mappa/schema"
+)
+
+// Store is the mappa SQLite database.
+type Store struct {
+	DB   *sql.DB
+	Path string
+	// batch is the transaction of a Batch in progress, which every load
+	// joins instead of committing on its own.
+	batch *sql.Tx
+}
+
+// OpenStore opens (creating if needed) and migrates the database at path.
+// WAL keeps readers working during a load; synchronous=NORMAL is durable
+// enough under WAL (a power cut may lose the last commit, never corrupt);
+// _txlock=immediate takes the write lock at BEGIN so two writers fail fast
+// instead of deadlocking on upgrade.
+func Open(ctx context.Context, path string) (*Store, error) {
+	q := url.Values{}
+	q.Set("_journal_mode", "WAL")
+	q.Set("_synchronous", "NORMAL")
+	q.Set("_busy_timeout", "5000")
+	q.Set("_foreign_keys", "on")
+	q.Set("_txlock", "immediate")
+	db, err := sql.Open("sqlite3", "file:"+path+"?"+q.Encode())
+	if err != nil {
+		return nil, fmt.Errorf("open database %s: %w", path, err)
+	}
+	if err := db.PingContext(ctx); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("open database %s: %w", path, err)
+	}
+	if err := schema.Migrate(ctx, db); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("migrate database %s: %w", path, err)
+	}
+	return &Store{DB: db, Path: path}, nil
+}
+
+// Close closes the database; the last connection to close checkpoints the
+// WAL into the main file.
+func (s *Store) Close() error { return s.DB.Close() }
+
+// Batch runs fn with every load it makes in one transaction, and derives
+// rates, growth and checks once, at the end. Rebuild uses it: its database
+// is new and unread until it is renamed in, so a commit per file buys
+// nothing, while deriving again after every file made a rebuild quadratic
+// in the number of files. fn must not use the store from other goroutines.
+func (s *Store) Batch(ctx context.Context, fn func() error) error {
+	tx, err := s.DB.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	s.batch = tx
+	err = fn()
+	s.batch = nil
+	if err != nil {
+		return err
+	}
+	if err := refreshDerived(ctx, tx); err != nil {
+		return fmt.Errorf("derive: %w", err)
+	}
+	return tx.Commit()
+}
+
+// SourceFile describes an archived file that figures were read from.
+type SourceFile struct {
+	SHA256, Kind, Period, URL, Filename, MediaType string
+	Bytes                                          int64
+	FetchedAt                                      string
+}
+
+// Release describes one financial year's publication.
+type Release struct {
+	FinancialYear, Title, LandingURL, PublishedAt string
+}
+
+// withTx runs fn in one transaction, then refreshes derived figures and
+// checks, so a load is all or nothing. Inside a Batch, fn joins the batch's
+// transaction and derivation waits for the batch's end.
+func (s *Store) withTx(ctx context.Context, fn func(*sql.Tx) error) error {
+	if s.batch != nil {
+		return fn(s.batch)
+	}
+	tx, err := s.DB.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	if err := fn(tx); err != nil {
+		return err
+	}
+	if err := refreshDerived(ctx, tx); err != nil {
+		return fmt.Errorf("derive: %w", err)
+	}
+	return tx.Commit()
+}
+
+func upsertSource(ctx context.Context, tx *sql.Tx, f SourceFile) error {
+	_, err := tx.ExecContext(ctx, `INSERT INTO source_files (sha256, kind, period, url, filename, media_type, bytes, fetched_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+		ON CONFLICT (sha256) DO UPDATE SET kind = excluded.kind, period = excluded.period, url = excluded.url,
+			filename = excluded.filename, media_type = excluded.media_type, bytes = excluded.bytes, fetched_at = excluded.fetched_at`,
+		f.SHA256, f.Kind, nullable(f.Period), nullable(f.URL), f.Filename, f.MediaType, f.Bytes, f.FetchedAt)
+	if err != nil {
+		return fmt.Errorf("record source file %s: %w", f.Filename, err)
+	}
+	return nil
+}
+
+// LoadAreaTables replaces one financial year with the observations read
+// from one file, atomically.
+func (s *Store) LoadAreaTables(ctx context.Context, rel Release, src SourceFile, obs []figure.Observation) error {
+	start, err := derive.StartYear(rel.FinancialYear)
+	if err != nil {
+		return err
+	}
+	return s.withTx(ctx, func(tx *sql.Tx) error {
+		if err := upsertSource(ctx, tx, src); err != nil {
+			return err
+		}
+		// The derived tables are recomputed whole once the load is in.
+		if _, err := tx.ExecContext(ctx, "DELETE FROM observations WHERE financial_year = ?", rel.FinancialYear); err != nil {
+			return err
+		}
+		_, err := tx.ExecContext(ctx, `INSERT INTO releases (financial_year, period_end, title, landing_url, published_at, source_sha256)
+			VALUES (?, ?, ?, ?, ?, ?)
+			ON CONFLICT (financial_year) DO UPDATE SET period_end = excluded.period_end, title = excluded.title,
+				landing_url = excluded.landing_url, published_at = excluded.published_at, source_sha256 = excluded.source_sha256`,
+			rel.FinancialYear, fmt.Sprintf("%d-03-31", start+1), nullable(rel.Title), nullable(rel.LandingURL), nullable(isoTimestamp(rel.PublishedAt)), src.SHA256)
+		if err != nil {
+			return fmt.Errorf("record release %s: %w", rel.FinancialYear, err)
+		}
+		ins := newBulkInsert(ctx, tx, "observations",
+			[]bulkFixed{{"financial_year", rel.FinancialYear}, {"source_sha256", src.SHA256}},
+			"area_code", "measure", "category", "level", "value", "marker", "sheet", "cell")
+		defer ins.close()
+		// Putting a string in an interface allocates. Areas, measures,
+		// categories, levels and sheets repeat row after row, so each is
+		// boxed once a load.
+		boxes := boxCache{}
+		for _, o := range obs {
+			if o.FinancialYear != rel.FinancialYear {
+				return fmt.Errorf("observation for %s in a load of %s", o.FinancialYear, rel.FinancialYear)
+			}
+			if err := ins.add(boxes.of(o.AreaCode), boxes.of(o.Measure), boxes.of(o.Category), boxes.of(o.Level),
+				nullableNumber(o.Number), nullable(o.Marker), boxes.of(o.Sheet), o.Cell); err != nil {
+				return observationInsertError(obs, err)
+			}
+		}
+		if err := ins.flush(); err != nil {
+			return observationInsertError(obs, err)
+		}
+		return nil
+	})
+}
+
+func observationInsertError(obs []figure.Observation, err error) error {
+	var re *bulkRowError
+	if !errors.As(err, &re) {
+		return err
+	}
+	o := obs[re.row]
+	return fmt.Errorf("insert %s %s from %s!%s: %w", o.AreaCode, o.Measure, o.Sheet, o.Cell, re.err)
+}
+
+// LoadPopulation replaces one mid-year estimate, atomically.
+func (s *Store) LoadPopulation(ctx context.Context, midYear int, src SourceFile, how figure.PopulationSource, pops []figure.Population) error {
+	return s.withTx(ctx, func(tx *sql.Tx) error {
+		if err := upsertSource(ctx, tx, src); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, "DELETE FROM population WHERE mid_year = ?", midYear); err != nil {
+			return err
+		}
+		_, err := tx.ExecContext(ctx, `INSERT INTO population_sources (mid_year, source_sha256, sheet, level, lookup)
+			VALUES (?, ?, ?, ?, ?)
+			ON CONFLICT (mid_year) DO UPDATE SET source_sha256 = excluded.source_sha256, sheet = excluded.sheet,
+				level = excluded.level, lookup = excluded.lookup`,
+			midYear, src.SHA256, how.Sheet, how.Level, nullable(how.Lookup))
+		if err != nil {
+			return err
+		}
+		ins := newBulkInsert(ctx, tx, "population", []bulkFixed{{"mid_year", midYear}, {"source_sha256", src.SHA256}},
+			"area_code", "persons_10plus", "persons_all_ages")
+		defer ins.close()
+		for _, p := range pops {
+			if p.MidYear != midYear {
+				return fmt.Errorf("population for mid-%d in a load of mid-%d", p.MidYear, midYear)
+			}
+			if err := ins.add(p.AreaCode, p.Persons10Plus, p.PersonsAllAges); err != nil {
+				return populationInsertError(pops, err)
+			}
+		}
+		if err := ins.flush(); err != nil {
+			return populationInsertError(pops, err)
+		}
+		return nil
+	})
+}
+
+func populationInsertError(pops []figure.Population, err error) error {
+	var re *bulkRowError
+	if !errors.As(err, &re) {
+		return err
+	}
+	p := pops[re.row]
+	return fmt.Errorf("insert population %s mid-%d: %w", p.AreaCode, p.MidYear, re.err)
+}
+
+// RecordSource records an archived file that loads nothing itself (a
+// lookup): no figure changes, so nothing is derived again.
+func (s *Store) RecordSource(ctx context.Context, src SourceFile) error {
+	if s.batch != nil {
+		return upsertSource(ctx, s.batch, src)
+	}
+	tx, err := s.DB.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	if err := upsertSource(ctx, tx, src); err != nil {
+		return err
+	}
+	return tx.Commit()
+}
+
+// isoTimestamp writes a GOV.UK timestamp ("2020-10-29T09:30:00.000+01:00")
+// as RFC 3339 in UTC, the form of every other timestamp in the database, so
+// analysts can compare them as text. Anything unparseable is kept as given:
+// it is the publisher's, not ours to guess.
+func isoTimestamp(s string) string {
+	t, err := time.Parse(time.RFC3339, s)
+	if err != nil {
+		return s
+	}
+	return t.UTC().Format(time.RFC3339)
+}
+
+func nullable(s string) any {
+	if s == "" {
+		return nil
+	}
+	return s
+}

@@ -1,0 +1,85 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+)
+
+// SummaryRow is one area's line of area_summary.
+type SummaryRow struct {
+	FinancialYear    string   `json:"financial_year"`
+	AreaCode         string   `json:"area_code"`
+	AreaName         string   `json:"area_name"`
+	RSOs             *float64 `json:"rsos"`
+	Violent          *float64 `json:"violent_offenders"`
+	Total            *float64 `json:"total_offenders"`
+	Rate             *float64 `json:"rso_rate_per_100k"`
+	RatePublished    *float64 `json:"rso_rate_per_100k_published"`
+	RSOGrowthPct     *float64 `json:"rso_growth_pct"`
+	PopulationYear   *int64   `json:"population_mid_year"`
+	Population10Plus *int64   `json:"population_10plus"`
+	// EnglandAndWalesRate is the computed national rate of the same year,
+	// so each line answers "how does this area compare".
+	EnglandAndWalesRate *float64 `json:"england_and_wales_rso_rate_per_100k"`
+}
+
+// summarySelect reads SummaryRow's columns from area_summary a, with the
+// England and Wales line of the same year joined as e.
+const summarySelect = `SELECT a.financial_year, a.area_code, a.area_name, a.rsos, a.violent_offenders, a.total_offenders,
+		a.rso_rate_per_100k, a.rso_rate_per_100k_published, a.rso_growth_pct, a.population_mid_year, a.population_10plus,
+		e.rso_rate_per_100k
+	FROM area_summary a
+	LEFT JOIN area_summary e ON e.financial_year = a.financial_year AND e.area_code = 'K04000001'`
+
+func (s *Store) summaryRows(ctx context.Context, where string, arg any) ([]SummaryRow, error) {
+	var out []SummaryRow
+	err := EachRow(ctx, s.DB, summarySelect+" "+where, []any{arg}, func(rows *sql.Rows) error {
+		var r SummaryRow
+		err := rows.Scan(&r.FinancialYear, &r.AreaCode, &r.AreaName, &r.RSOs, &r.Violent, &r.Total,
+			&r.Rate, &r.RatePublished, &r.RSOGrowthPct, &r.PopulationYear, &r.Population10Plus, &r.EnglandAndWalesRate)
+		out = append(out, r)
+		return err
+	})
+	return out, err
+}
+
+// LatestYear returns the latest loaded financial year, or "" if none.
+func (s *Store) LatestYear(ctx context.Context) (string, error) {
+	var y sql.NullString
+	err := s.DB.QueryRowContext(ctx, "SELECT MAX(financial_year) FROM releases").Scan(&y)
+	return y.String, err
+}
+
+// Summary reads area_summary for one financial year, highest computed RSO
+// rate first, England and Wales last.
+func (s *Store) Summary(ctx context.Context, year string) ([]SummaryRow, error) {
+	rows, err := s.summaryRows(ctx, `WHERE a.financial_year = ?
+		ORDER BY a.area_code = 'K04000001', a.rso_rate_per_100k DESC, a.area_name`, year)
+	if err != nil {
+		return nil, fmt.Errorf("read area_summary for %s: %w", year, err)
+	}
+	return rows, nil
+}
+
+// AreaTrend reads an area's line of area_summary for every loaded year,
+// oldest first: "how has my area changed, and how does it compare".
+func (s *Store) AreaTrend(ctx context.Context, areaCode string) ([]SummaryRow, error) {
+	rows, err := s.summaryRows(ctx, "WHERE a.area_code = ? ORDER BY a.financial_year", areaCode)
+	if err != nil {
+		return nil, fmt.Errorf("read area_summary for %s: %w", areaCode, err)
+	}
+	return rows, nil
+}
+
+// Years returns the loaded financial years in order.
+func (s *Store) Years(ctx context.Context) ([]string, error) {
+	var ys []string
+	err := EachRow(ctx, s.DB, "SELECT financial_year FROM releases ORDER BY financial_year", nil, func(rows *sql.Rows) error {
+		var y string
+		err := rows.Scan(&y)
+		ys = append(ys, y)
+		return err
+	})
+	return ys, err
+}
