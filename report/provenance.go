@@ -2,85 +2,32 @@ package report
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
-	"slices"
-	"strconv"
 	"strings"
 
 	"github.com/mappa-etl/mappa/pipeline/store"
 )
 
 // SourceFile is an archived file that figures were read from.
-type SourceFile struct {
-	Name, SHA256, URL, FetchedAt string
-	Bytes                        int64
-}
+type SourceFile = store.FileSource
 
 // ReleaseSource is the publication one financial year's figures came from.
-type ReleaseSource struct {
-	Year, PeriodEnd, Title, LandingURL, PublishedAt string
-	File                                            SourceFile
-	// PopulationMidYears are the mid-year estimates the year's computed
-	// rates divided by (one, unless a load went wrong).
-	PopulationMidYears []int
-}
+type ReleaseSource = store.ReleaseSource
 
 // PopulationSource is the file one mid-year population estimate came from.
-type PopulationSource struct {
-	MidYear              int
-	File                 SourceFile
-	Sheet, Level, Lookup string
-}
+type PopulationSource = store.EstimateSource
 
-func (r *Report) readProvenance(ctx context.Context, db *sql.DB) error {
-	var asOf sql.NullString
-	if err := db.QueryRowContext(ctx, "SELECT MAX(fetched_at) FROM source_files").Scan(&asOf); err != nil {
-		return fmt.Errorf("read source_files: %w", err)
+// readProvenance reads where every figure came from.
+func (r *Report) readProvenance(ctx context.Context, st *store.Store) error {
+	var err error
+	if r.DataAsOf, err = st.DataAsOf(ctx); err != nil {
+		return err
 	}
-	r.DataAsOf = asOf.String
-	err := store.EachRow(ctx, db, `SELECT r.financial_year, r.period_end, COALESCE(r.title, ''), COALESCE(r.landing_url, ''),
-			COALESCE(r.published_at, ''), f.filename, f.sha256, COALESCE(f.url, ''), f.fetched_at, f.bytes,
-			(SELECT GROUP_CONCAT(DISTINCT x.population_mid_year) FROM rso_rates x
-				WHERE x.financial_year = r.financial_year)
-		FROM releases r JOIN source_files f ON f.sha256 = r.source_sha256
-		ORDER BY r.financial_year`, nil,
-		func(rows *sql.Rows) error {
-			var s ReleaseSource
-			var mids sql.NullString
-			if err := rows.Scan(&s.Year, &s.PeriodEnd, &s.Title, &s.LandingURL, &s.PublishedAt, &s.File.Name, &s.File.SHA256,
-				&s.File.URL, &s.File.FetchedAt, &s.File.Bytes, &mids); err != nil {
-				return err
-			}
-			for _, m := range strings.FieldsFunc(mids.String, func(r rune) bool { return r == ',' }) {
-				y, err := strconv.Atoi(m)
-				if err != nil {
-					return fmt.Errorf("population mid-year %q: %w", m, err)
-				}
-				s.PopulationMidYears = append(s.PopulationMidYears, y)
-			}
-			slices.Sort(s.PopulationMidYears)
-			r.Releases = append(r.Releases, s)
-			return nil
-		})
-	if err != nil {
-		return fmt.Errorf("read releases: %w", err)
+	if r.Releases, err = st.ReleaseSources(ctx); err != nil {
+		return err
 	}
-	err = store.EachRow(ctx, db, `SELECT p.mid_year, f.filename, f.sha256, COALESCE(f.url, ''), f.fetched_at, f.bytes,
-			p.sheet, p.level, COALESCE(p.lookup, '')
-		FROM population_sources p JOIN source_files f ON f.sha256 = p.source_sha256
-		ORDER BY p.mid_year`, nil,
-		func(rows *sql.Rows) error {
-			var s PopulationSource
-			err := rows.Scan(&s.MidYear, &s.File.Name, &s.File.SHA256, &s.File.URL, &s.File.FetchedAt, &s.File.Bytes,
-				&s.Sheet, &s.Level, &s.Lookup)
-			r.Populations = append(r.Populations, s)
-			return err
-		})
-	if err != nil {
-		return fmt.Errorf("read population_sources: %w", err)
-	}
-	return nil
+	r.Populations, err = st.EstimateSources(ctx)
+	return err
 }
 
 // release returns the provenance of one financial year, or nil.

@@ -2,8 +2,6 @@ package report
 
 import (
 	"context"
-	"database/sql"
-	"fmt"
 	"slices"
 	"strings"
 
@@ -12,59 +10,30 @@ import (
 	"github.com/mappa-etl/mappa/schema"
 )
 
-// markers reads the markers printed in place of the figures the report
-// shows, keyed "year|area|area_summary column".
-func markers(ctx context.Context, db *sql.DB) (map[string]string, error) {
-	out := map[string]string{}
-	err := store.EachRow(ctx, db, `SELECT financial_year, area_code,
-			CASE WHEN measure = 'rso_rate_per_100k' THEN 'rso_rate_per_100k_published'
-				WHEN category = '1' THEN 'rsos' WHEN category = '2' THEN 'violent_offenders' ELSE 'total_offenders' END,
-			marker
-		FROM observations
-		WHERE value IS NULL AND marker IS NOT NULL
-			AND (measure = 'rso_rate_per_100k' OR (measure = 'offenders' AND level = 'all' AND category IN ('1', '2', 'all')))`,
-		nil, func(rows *sql.Rows) error {
-			var y, code, col, marker string
-			err := rows.Scan(&y, &code, &col, &marker)
-			out[y+"|"+code+"|"+col] = marker
-			return err
-		})
-	if err != nil {
-		return nil, fmt.Errorf("read markers: %w", err)
-	}
-	return out, nil
-}
-
 // readChecks files the year's failing checks under the area they are about
 // (a subject that starts with its code) or, failing that, under the year.
-func (r *Report) readChecks(ctx context.Context, db *sql.DB) error {
+func (r *Report) readChecks(ctx context.Context, st *store.Store) error {
 	byArea := map[string][]Check{schema.EnglandAndWales: nil}
 	for _, a := range schema.Areas() {
 		byArea[a.Code] = nil
 	}
-	r.CheckCounts = map[string]int{}
-	err := store.EachRow(ctx, db, `SELECT check_name, subject, status, detail FROM check_results
-		WHERE financial_year = ? ORDER BY check_name, subject`, []any{r.Year},
-		func(rows *sql.Rows) error {
-			var c Check
-			var status string
-			if err := rows.Scan(&c.Name, &c.Subject, &status, &c.Detail); err != nil {
-				return err
-			}
-			r.CheckCounts[status]++
-			if status != derive.CheckFail {
-				return nil
-			}
-			code, _, _ := strings.Cut(c.Subject, " ")
-			if _, ok := byArea[code]; ok {
-				byArea[code] = append(byArea[code], c)
-			} else {
-				r.YearChecks = append(r.YearChecks, c)
-			}
-			return nil
-		})
+	checks, err := st.Checks(ctx, r.Year)
 	if err != nil {
-		return fmt.Errorf("read check_results for %s: %w", r.Year, err)
+		return err
+	}
+	r.CheckCounts = map[string]int{}
+	for _, row := range checks {
+		r.CheckCounts[row.Status]++
+		if row.Status != derive.CheckFail {
+			continue
+		}
+		c := Check{Name: row.Name, Subject: row.Subject, Detail: row.Detail}
+		code, _, _ := strings.Cut(c.Subject, " ")
+		if _, ok := byArea[code]; ok {
+			byArea[code] = append(byArea[code], c)
+		} else {
+			r.YearChecks = append(r.YearChecks, c)
+		}
 	}
 	r.National.Failing = byArea[schema.EnglandAndWales]
 	for i := range r.Areas {
@@ -75,22 +44,14 @@ func (r *Report) readChecks(ctx context.Context, db *sql.DB) error {
 
 // readColumns reads the descriptions of the area table's columns from the
 // columns table, so the page and the data dictionary share one wording.
-func readColumns(ctx context.Context, db *sql.DB) ([]Column, error) {
-	byName := map[string]Column{}
-	err := store.EachRow(ctx, db, `SELECT column_name, description, COALESCE(unit, '') FROM columns
-		WHERE table_name = 'area_summary'`, nil,
-		func(rows *sql.Rows) error {
-			var c Column
-			err := rows.Scan(&c.Name, &c.Description, &c.Unit)
-			byName[c.Name] = c
-			return err
-		})
+func readColumns(ctx context.Context, st *store.Store) ([]Column, error) {
+	docs, err := st.ColumnDocs(ctx, "area_summary")
 	if err != nil {
-		return nil, fmt.Errorf("read column descriptions of area_summary: %w", err)
+		return nil, err
 	}
 	out := slices.Clone(tableColumns)
 	for i, c := range out {
-		out[i].Description, out[i].Unit = byName[c.Name].Description, byName[c.Name].Unit
+		out[i].Description, out[i].Unit = docs[c.Name].Description, docs[c.Name].Unit
 	}
 	return out, nil
 }

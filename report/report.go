@@ -2,9 +2,9 @@
 // a mappa database: one year's RSO rates by area, the trend across all
 // loaded years for England and Wales and one chosen area, a table of areas
 // with their failing checks, and the releases and population estimates
-// behind every figure. Build gathers the figures (all the SQL is in
-// report.go, read.go and provenance.go); Report.Write draws the charts and
-// renders the page, so tests can check what it shows against the database.
+// behind every figure. Build gathers the figures through the store, which
+// holds all the SQL; Report.Write draws the charts and renders the page, so
+// tests can check what it shows against the database.
 package report
 
 import (
@@ -162,7 +162,7 @@ func Build(ctx context.Context, st *store.Store, opts ...Option) (*Report, error
 		}
 		r.Area = &a
 	}
-	notes, err := markers(ctx, st.DB)
+	notes, err := st.SummaryMarkers(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -187,13 +187,13 @@ func Build(ctx context.Context, st *store.Store, opts ...Option) (*Report, error
 			}
 		}
 	}
-	if err := r.readChecks(ctx, st.DB); err != nil {
+	if err := r.readChecks(ctx, st); err != nil {
 		return nil, err
 	}
-	if r.Columns, err = readColumns(ctx, st.DB); err != nil {
+	if r.Columns, err = readColumns(ctx, st); err != nil {
 		return nil, err
 	}
-	if err := r.readProvenance(ctx, st.DB); err != nil {
+	if err := r.readProvenance(ctx, st); err != nil {
 		return nil, err
 	}
 	return r, nil

@@ -1,0 +1,75 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+)
+
+// CheckRow is one row of check_results.
+type CheckRow struct {
+	Name, Subject, Status, Detail string
+}
+
+// Checks reads one financial year's check results, by check and subject.
+func (s *Store) Checks(ctx context.Context, year string) ([]CheckRow, error) {
+	var out []CheckRow
+	err := EachRow(ctx, s.DB, `SELECT check_name, subject, status, detail FROM check_results
+		WHERE financial_year = ? ORDER BY check_name, subject`, []any{year},
+		func(rows *sql.Rows) error {
+			var c CheckRow
+			err := rows.Scan(&c.Name, &c.Subject, &c.Status, &c.Detail)
+			out = append(out, c)
+			return err
+		})
+	if err != nil {
+		return nil, fmt.Errorf("read check_results for %s: %w", year, err)
+	}
+	return out, nil
+}
+
+// SummaryMarkers reads the markers printed in place of the figures
+// area_summary shows, keyed "year|area|area_summary column".
+func (s *Store) SummaryMarkers(ctx context.Context) (map[string]string, error) {
+	out := map[string]string{}
+	err := EachRow(ctx, s.DB, `SELECT financial_year, area_code,
+			CASE WHEN measure = 'rso_rate_per_100k' THEN 'rso_rate_per_100k_published'
+				WHEN category = '1' THEN 'rsos' WHEN category = '2' THEN 'violent_offenders' ELSE 'total_offenders' END,
+			marker
+		FROM observations
+		WHERE value IS NULL AND marker IS NOT NULL
+			AND (measure = 'rso_rate_per_100k' OR (measure = 'offenders' AND level = 'all' AND category IN ('1', '2', 'all')))`,
+		nil, func(rows *sql.Rows) error {
+			var y, code, col, marker string
+			err := rows.Scan(&y, &code, &col, &marker)
+			out[y+"|"+code+"|"+col] = marker
+			return err
+		})
+	if err != nil {
+		return nil, fmt.Errorf("read markers: %w", err)
+	}
+	return out, nil
+}
+
+// ColumnDoc is a column's description and unit from the columns table.
+type ColumnDoc struct {
+	Description, Unit string
+}
+
+// ColumnDocs reads the descriptions of one table's columns, by column name.
+func (s *Store) ColumnDocs(ctx context.Context, table string) (map[string]ColumnDoc, error) {
+	out := map[string]ColumnDoc{}
+	err := EachRow(ctx, s.DB, `SELECT column_name, description, COALESCE(unit, '') FROM columns
+		WHERE table_name = ?`, []any{table},
+		func(rows *sql.Rows) error {
+			var name string
+			var d ColumnDoc
+			err := rows.Scan(&name, &d.Description, &d.Unit)
+			out[name] = d
+			return err
+		})
+	if err != nil {
+		return nil, fmt.Errorf("read column descriptions of %s: %w", table, err)
+	}
+	return out, nil
+}
