@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/mappa-etl/mappa/pipeline/figure"
 	"github.com/mappa-etl/mappa/pipeline/pipelinetest"
 	"github.com/mappa-etl/mappa/pipeline/store"
 	"github.com/mappa-etl/mappa/sources"
@@ -130,7 +131,7 @@ func TestDiskFullLeavesNoPartialYear(t *testing.T) {
 	if err != nil {
 		t.Fatalf("run with room again: %v", err)
 	}
-	var missing []string
+	var missing []figure.FinancialYear
 	for _, y := range refYears {
 		if !slices.Contains(totals.Years, y) {
 			missing = append(missing, y)
@@ -170,7 +171,7 @@ func pragmaStrings(t *testing.T, db *sql.DB, pragma string) []string {
 
 // yearOwnRows renders what a year's own file gives it: its release and
 // observations (rates, growth and checks depend on other files too).
-func yearOwnRows(t *testing.T, st *store.Store, year string) string {
+func yearOwnRows(t *testing.T, st *store.Store, year figure.FinancialYear) string {
 	t.Helper()
 	return pipelinetest.DumpQueries(t, st.DB, []string{
 		"SELECT * FROM releases WHERE financial_year = ?",

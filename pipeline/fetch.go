@@ -13,6 +13,7 @@ import (
 
 	"go.uber.org/zap"
 
+	"github.com/mappa-etl/mappa/pipeline/figure"
 	"github.com/mappa-etl/mappa/pipeline/ons"
 	"github.com/mappa-etl/mappa/pipeline/store"
 	"github.com/mappa-etl/mappa/sources"
@@ -308,7 +309,7 @@ func (r *Runner) loadPending(ctx context.Context) {
 		}
 		r.Log.Info("loaded", zap.String("kind", e.Kind), zap.String("period", e.Period), zap.String("sha256", e.SHA256))
 		if e.Kind == sources.KindAreaTables {
-			r.totals.Years = append(r.totals.Years, e.Period)
+			r.totals.Years = append(r.totals.Years, figure.FinancialYear(e.Period)) // Load parsed it
 		}
 	}
 }

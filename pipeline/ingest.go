@@ -5,12 +5,10 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"strconv"
 	"sync"
 
 	"go.uber.org/zap"
 
-	"github.com/mappa-etl/mappa/pipeline/derive"
 	"github.com/mappa-etl/mappa/pipeline/extract"
 	"github.com/mappa-etl/mappa/pipeline/figure"
 	"github.com/mappa-etl/mappa/pipeline/ons"
@@ -77,13 +75,14 @@ func (p *Parser) ParseFile(kind, period string, f *os.File, name string, lookups
 	out := &Parsed{MediaType: wb.Format.MediaType()}
 	switch kind {
 	case sources.KindAreaTables:
-		if _, err := derive.StartYear(period); err != nil {
+		var year figure.FinancialYear
+		if year, err = figure.ParseFinancialYear(period); err != nil {
 			return nil, err
 		}
-		out.Extraction, err = p.extractor.Extract(wb, period)
+		out.Extraction, err = p.extractor.Extract(wb, year)
 	case sources.KindPopulation:
-		var year int
-		if year, err = ParseMidYear(period); err != nil {
+		var year figure.MidYear
+		if year, err = figure.ParseMidYear(period); err != nil {
 			return nil, err
 		}
 		out.Population, out.How, err = ons.ReadPopulation(wb, year, lookups)
@@ -96,15 +95,6 @@ func (p *Parser) ParseFile(kind, period string, f *os.File, name string, lookups
 	return out, nil
 }
 
-// ParseMidYear reads a population period such as "2019".
-func ParseMidYear(period string) (int, error) {
-	y, err := strconv.Atoi(period)
-	if err != nil || y < 1990 || y > 2100 {
-		return 0, fmt.Errorf("mid-year %q: want a year such as 2019", period)
-	}
-	return y, nil
-}
-
 // Load writes a parsed file into the database: one transaction per file.
 // A lookup loads nothing but its source record, so p may be nil for one.
 func Load(ctx context.Context, st *store.Store, e sources.Entry, p *Parsed) error {
@@ -112,10 +102,14 @@ func Load(ctx context.Context, st *store.Store, e sources.Entry, p *Parsed) erro
 		MediaType: e.MediaType, Bytes: e.Bytes, FetchedAt: e.AddedAt}
 	switch e.Kind {
 	case sources.KindAreaTables:
-		rel := store.Release{FinancialYear: e.Period, Title: e.Title, LandingURL: e.LandingURL, PublishedAt: e.PublishedAt}
+		year, err := figure.ParseFinancialYear(e.Period)
+		if err != nil {
+			return err
+		}
+		rel := store.Release{FinancialYear: year, Title: e.Title, LandingURL: e.LandingURL, PublishedAt: e.PublishedAt}
 		return st.LoadAreaTables(ctx, rel, src, p.Extraction.Observations)
 	case sources.KindPopulation:
-		year, err := ParseMidYear(e.Period)
+		year, err := figure.ParseMidYear(e.Period)
 		if err != nil {
 			return err
 		}

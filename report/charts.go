@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/mappa-etl/mappa/pipeline/figure"
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/font"
 	"gonum.org/v1/plot/plotter"
@@ -197,7 +198,7 @@ func addSeries(p *plot.Plot, ss []series) error {
 
 // trendPlot is a line chart over the loaded financial years, y from zero
 // so that changes are not exaggerated, with headroom for the legend.
-func trendPlot(title, yLabel string, years []string, ss []series) (*plot.Plot, error) {
+func trendPlot(title, yLabel string, years []figure.FinancialYear, ss []series) (*plot.Plot, error) {
 	p := newPlot(title, "Financial year (counts at 31 March)", yLabel)
 	addGrid(p, true)
 	p.Y.Tick.Marker = niceTicks
@@ -206,7 +207,11 @@ func trendPlot(title, yLabel string, years []string, ss []series) (*plot.Plot, e
 	if err := addSeries(p, ss); err != nil {
 		return nil, err
 	}
-	p.NominalX(years...)
+	names := make([]string, len(years))
+	for i, y := range years {
+		names[i] = y.String()
+	}
+	p.NominalX(names...)
 	p.X.Tick.Label.Font = font.From(sans, 11)
 	p.X.Min, p.X.Max = -0.5, float64(len(years))-0.5
 	p.Y.Min = 0

@@ -10,6 +10,7 @@ import (
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
 
+	"github.com/mappa-etl/mappa/pipeline/figure"
 	"github.com/mappa-etl/mappa/schema"
 )
 
@@ -144,7 +145,7 @@ func (r *Report) countFigure(id, code, name string, rows []Row) (chart, error) {
 		trendText(r.Years, violent, FormatCount))
 	f.Table = dataTable{Head: []string{"Financial year", "RSOs", "Violent offenders", "RSO growth on previous year, %"}}
 	for _, x := range byYear {
-		f.Table.Rows = append(f.Table.Rows, dataRow{Key: x.Year, Name: x.Year,
+		f.Table.Rows = append(f.Table.Rows, dataRow{Key: x.Year.String(), Name: x.Year.String(),
 			Cells: []cell{cellOf(x, "rsos"), cellOf(x, "violent_offenders"), cellOf(x, "rso_growth_pct")}})
 	}
 	p, err := trendPlot(f.Title, "People", r.Years, []series{
@@ -192,7 +193,7 @@ func (r *Report) rateTrendFigure() (chart, error) {
 		if x.PopulationYear.Valid {
 			pop = cell{Text: fmt.Sprintf("mid-%.0f", x.PopulationYear.Number), Raw: raw(x.PopulationYear)}
 		}
-		f.Table.Rows = append(f.Table.Rows, dataRow{Key: x.Year, Name: x.Year, Cells: append(cells, pop)})
+		f.Table.Rows = append(f.Table.Rows, dataRow{Key: x.Year.String(), Name: x.Year.String(), Cells: append(cells, pop)})
 	}
 	p, err := trendPlot(f.Title, "Per 100,000 aged 10+", r.Years, ss)
 	if err != nil {
@@ -205,7 +206,7 @@ func (r *Report) rateTrendFigure() (chart, error) {
 // byYear lines an area's rows up with the loaded years: an area missing
 // from a release gets a row with no figures, so its lines break there.
 func (r *Report) byYear(code string, rows []Row) []Row {
-	have := map[string]Row{}
+	have := map[figure.FinancialYear]Row{}
 	for _, x := range rows {
 		have[x.Year] = x
 	}
@@ -231,7 +232,7 @@ func values(rows []Row, column string) []Value {
 
 // trendText describes a series from its first figure to its last: "71,630
 // in 2024-25, up 37.5% from 52,087 in 2013-14".
-func trendText(years []string, vs []Value, format func(Value) string) string {
+func trendText(years []figure.FinancialYear, vs []Value, format func(Value) string) string {
 	first, last := -1, -1
 	for i, v := range vs {
 		if v.Valid {

@@ -3,6 +3,8 @@ package report
 import (
 	"strings"
 	"testing"
+
+	"github.com/mappa-etl/mappa/pipeline/figure"
 )
 
 func TestFormat(t *testing.T) {
@@ -82,7 +84,7 @@ func TestNiceTicks(t *testing.T) {
 }
 
 func TestTrendText(t *testing.T) {
-	years := []string{"2013-14", "2014-15", "2015-16"}
+	years := []figure.FinancialYear{"2013-14", "2014-15", "2015-16"}
 	v := func(f float64) Value { return Value{Number: f, Valid: true} }
 	for _, tc := range []struct {
 		name string

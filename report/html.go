@@ -11,6 +11,7 @@ import (
 
 	"github.com/google/renameio/v2"
 
+	"github.com/mappa-etl/mappa/pipeline/figure"
 	"github.com/mappa-etl/mappa/schema"
 )
 
@@ -29,7 +30,7 @@ var page = template.Must(template.New("report").Funcs(template.FuncMap{
 		}
 		return strings.Join(parts, "; ")
 	},
-	"last": func(ys []string) string { return ys[len(ys)-1] },
+	"last": func(ys []figure.FinancialYear) figure.FinancialYear { return ys[len(ys)-1] },
 	"date": func(s string) string {
 		t, err := time.Parse(time.DateOnly, s)
 		if err != nil {

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/mappa-etl/mappa/pipeline/figure"
 	"github.com/mappa-etl/mappa/pipeline/store"
 )
 
@@ -31,7 +32,7 @@ func (r *Report) readProvenance(ctx context.Context, st *store.Store) error {
 }
 
 // release returns the provenance of one financial year, or nil.
-func (r *Report) release(year string) *ReleaseSource {
+func (r *Report) release(year figure.FinancialYear) *ReleaseSource {
 	for i := range r.Releases {
 		if r.Releases[i].Year == year {
 			return &r.Releases[i]

@@ -23,7 +23,7 @@ func (r *Report) readChecks(ctx context.Context, st *store.Store) error {
 	}
 	r.CheckCounts = map[string]int{}
 	for _, row := range checks {
-		r.CheckCounts[row.Status]++
+		r.CheckCounts[string(row.Status)]++
 		if row.Status != derive.CheckFail {
 			continue
 		}

@@ -13,6 +13,7 @@ import (
 	"fmt"
 	"slices"
 
+	"github.com/mappa-etl/mappa/pipeline/figure"
 	"github.com/mappa-etl/mappa/pipeline/store"
 	"github.com/mappa-etl/mappa/schema"
 )
@@ -20,9 +21,9 @@ import (
 // Report is everything the page shows, read from one database.
 type Report struct {
 	// Year is the financial year of the area table and bar chart.
-	Year string
+	Year figure.FinancialYear
 	// Years are all loaded financial years, oldest first.
-	Years []string
+	Years []figure.FinancialYear
 	// Area is the chosen area, or nil when none was chosen.
 	Area *schema.Area
 	// DataAsOf is when the newest source file entered the archive; the
@@ -50,7 +51,8 @@ type Report struct {
 // Row is one area (or England and Wales) in one financial year, as
 // area_summary has it.
 type Row struct {
-	Year, Code, Name                 string
+	Year                             figure.FinancialYear
+	Code, Name                       string
 	RSOs, Violent, Total             Value
 	Rate, RatePublished, RSOGrowth   Value
 	Population10Plus, PopulationYear Value
@@ -113,12 +115,13 @@ func (r Row) Get(column string) Value { return fields[column].get(r) }
 func cellOf(r Row, column string) cell {
 	f := fields[column]
 	c := f.format(f.get(r))
-	c.Year, c.Area, c.Column = r.Year, r.Code, column
+	c.Year, c.Area, c.Column = r.Year.String(), r.Code, column
 	return c
 }
 
 type config struct {
-	year, area string
+	year figure.FinancialYear
+	area string
 }
 
 // Option configures Build.
@@ -126,7 +129,7 @@ type Option func(*config)
 
 // WithYear chooses the financial year ("2019-20") of the area table and bar
 // chart; the default is the latest loaded.
-func WithYear(year string) Option { return func(c *config) { c.year = year } }
+func WithYear(year figure.FinancialYear) Option { return func(c *config) { c.year = year } }
 
 // WithArea chooses an area, by ONS code, name or alias, to highlight and to
 // show the trend of next to England and Wales.
@@ -201,7 +204,7 @@ func Build(ctx context.Context, st *store.Store, opts ...Option) (*Report, error
 
 // newRow copies a summary row, noting why a figure is missing.
 func newRow(s store.SummaryRow, notes map[string]string, firstYear bool) Row {
-	note := func(col string) string { return notes[s.FinancialYear+"|"+s.AreaCode+"|"+col] }
+	note := func(col string) string { return notes[s.FinancialYear.String()+"|"+s.AreaCode+"|"+col] }
 	r := Row{Year: s.FinancialYear, Code: s.AreaCode, Name: s.AreaName,
 		RSOs: value(s.RSOs, note("rsos")), Violent: value(s.Violent, note("violent_offenders")),
 		Total: value(s.Total, note("total_offenders")), Rate: value(s.Rate, ""),

@@ -13,6 +13,7 @@ import (
 
 	"golang.org/x/net/html"
 
+	"github.com/mappa-etl/mappa/pipeline/figure"
 	"github.com/mappa-etl/mappa/report"
 )
 
@@ -80,7 +81,7 @@ func TestFiguresMatchDatabase(t *testing.T) {
 		{"first year, England and Wales chosen", "2013-14", "England and Wales", 43*7 + 43*2 + 12*(3+1)},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			opts := []report.Option{report.WithYear(tc.year)}
+			opts := []report.Option{report.WithYear(figure.FinancialYear(tc.year))}
 			if tc.area != "" {
 				opts = append(opts, report.WithArea(tc.area))
 			}
@@ -250,7 +251,7 @@ func TestOptions(t *testing.T) {
 		{"unknown area", "", "Atlantis", `unknown area "Atlantis": give an ONS code (E23000028) or a name (Essex)`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			_, err := report.Build(ctx, st, report.WithYear(tc.year), report.WithArea(tc.area))
+			_, err := report.Build(ctx, st, report.WithYear(figure.FinancialYear(tc.year)), report.WithArea(tc.area))
 			if err == nil || err.Error() != tc.wantErr {
 				t.Errorf("Build() error %v, want %q", err, tc.wantErr)
 			}

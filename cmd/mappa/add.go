@@ -6,7 +6,7 @@ import (
 	"time"
 
 	"github.com/mappa-etl/mappa/pipeline"
-	"github.com/mappa-etl/mappa/pipeline/derive"
+	"github.com/mappa-etl/mappa/pipeline/figure"
 	"github.com/mappa-etl/mappa/pipeline/store"
 	"github.com/mappa-etl/mappa/sources"
 )
@@ -66,9 +66,9 @@ func (c *AddCommand) Run(ctx context.Context, args []string) error {
 		return err
 	}
 	res, err := pipeline.AddFile(ctx, a, st, c.app.Log, kind, period, path)
-	var years []string
+	var years []figure.FinancialYear
 	if err == nil && res.Loaded && kind == sources.KindAreaTables {
-		years = []string{period}
+		years = []figure.FinancialYear{figure.FinancialYear(period)} // addArgs parsed it
 	}
 	if ferr := st.FinishRun(ctx, runID, err, store.RunTotals{Years: years}); err == nil {
 		err = ferr
@@ -89,9 +89,9 @@ func (c *AddCommand) Run(ctx context.Context, args []string) error {
 	fmt.Fprintf(c.app.Stdout, "%s %s %s %s (sha256 %s)\n", verb, kind, period, res.Entry.Filename, res.Entry.SHA256[:12])
 	// A population estimate or a lookup changes the rates, and so the
 	// checks, of every year that uses it: show every year's.
-	checksOf := period
-	if kind != sources.KindAreaTables {
-		checksOf = ""
+	var checksOf figure.FinancialYear
+	if kind == sources.KindAreaTables {
+		checksOf = figure.FinancialYear(period)
 	}
 	return printFailingChecks(ctx, c.app, st, checksOf)
 }
@@ -110,14 +110,14 @@ func addArgs(args []string) (kind, period, path string, err error) {
 		if len(args) != 3 {
 			return "", "", "", usageError{"want: add area-tables YYYY-YY FILE"}
 		}
-		if _, err := derive.StartYear(args[1]); err != nil {
+		if _, err := figure.ParseFinancialYear(args[1]); err != nil {
 			return "", "", "", usageError{err.Error()}
 		}
 	case sources.KindPopulation:
 		if len(args) != 3 {
 			return "", "", "", usageError{"want: add population YYYY FILE"}
 		}
-		if _, err := pipeline.ParseMidYear(args[1]); err != nil {
+		if _, err := figure.ParseMidYear(args[1]); err != nil {
 			return "", "", "", usageError{err.Error()}
 		}
 	default:

@@ -17,6 +17,7 @@ import (
 	"golang.org/x/term"
 
 	"github.com/mappa-etl/mappa/pipeline"
+	"github.com/mappa-etl/mappa/pipeline/figure"
 	"github.com/mappa-etl/mappa/sources"
 )
 
@@ -114,7 +115,7 @@ func (f *fetchFlags) resolve(fs *flag.FlagSet) (pipeline.RunConfig, error) {
 		cfg.Population[strings.TrimSpace(year)] = strings.TrimSpace(src)
 	}
 	for y := range cfg.Population {
-		if _, err := pipeline.ParseMidYear(y); err != nil {
+		if _, err := figure.ParseMidYear(y); err != nil {
 			return cfg, usageError{"population: " + err.Error()}
 		}
 	}

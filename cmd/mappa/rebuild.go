@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/mappa-etl/mappa/pipeline"
+	"github.com/mappa-etl/mappa/pipeline/figure"
 	"github.com/mappa-etl/mappa/pipeline/store"
 	"github.com/mappa-etl/mappa/sources"
 )
@@ -111,7 +112,7 @@ func span(years []string) string {
 
 // printFailingChecks prints the failing checks of one year (or all years
 // when year is ""), so a failure is never silent.
-func printFailingChecks(ctx context.Context, app *App, st *store.Store, year string) error {
+func printFailingChecks(ctx context.Context, app *App, st *store.Store, year figure.FinancialYear) error {
 	rep, err := st.Status(ctx, 0)
 	if err != nil {
 		return err

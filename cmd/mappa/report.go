@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/mappa-etl/mappa/pipeline/figure"
 	"github.com/mappa-etl/mappa/report"
 	"github.com/mappa-etl/mappa/schema"
 )
@@ -42,7 +43,14 @@ func (c *ReportCommand) Run(ctx context.Context, args []string) error {
 	if *out == "" {
 		return usageError{"--out is required: the HTML file to write"}
 	}
-	opts := []report.Option{report.WithYear(*year)}
+	var opts []report.Option
+	if *year != "" {
+		y, err := figure.ParseFinancialYear(*year)
+		if err != nil {
+			return usageError{err.Error()}
+		}
+		opts = append(opts, report.WithYear(y))
+	}
 	if *area != "" {
 		// Resolved here as well as in Build so that a mistyped area is a
 		// usage error (exit 2), not a failed run.
@@ -64,7 +72,7 @@ func (c *ReportCommand) Run(ctx context.Context, args []string) error {
 	if err := r.WriteFile(*out); err != nil {
 		return err
 	}
-	what := r.Year
+	what := r.Year.String()
 	if r.Area != nil {
 		what += ", " + r.Area.Name
 	}

@@ -13,6 +13,7 @@ import (
 	"go.uber.org/zap"
 
 	"github.com/mappa-etl/mappa/pipeline"
+	"github.com/mappa-etl/mappa/pipeline/figure"
 	"github.com/mappa-etl/mappa/pipeline/store"
 	"github.com/mappa-etl/mappa/sources"
 )
@@ -138,7 +139,7 @@ func (j *fetchJob) report(t store.RunTotals) {
 	}
 	loaded := "no years loaded"
 	if len(t.Years) > 0 {
-		loaded = "loaded " + strings.Join(t.Years, ", ")
+		loaded = "loaded " + figure.JoinYears(t.Years, ", ")
 	}
 	fmt.Fprintf(j.app.Stdout, "%s: %d fetched, %d unchanged, %d failed; %s\n", j.command,
 		t.Count(store.FileFetched), t.Count(store.FileUnchanged), t.Count(store.FileFailed), loaded)

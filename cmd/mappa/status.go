@@ -6,7 +6,7 @@ import (
 	"strings"
 	"text/tabwriter"
 
-	"github.com/mappa-etl/mappa/pipeline/derive"
+	"github.com/mappa-etl/mappa/pipeline/figure"
 )
 
 // StatusCommand shows what is loaded, the last runs and failing checks.
@@ -91,9 +91,9 @@ func yearSpan(years string) string {
 		return years
 	}
 	for i := 1; i < len(ys); i++ {
-		prev, err1 := derive.StartYear(ys[i-1])
-		this, err2 := derive.StartYear(ys[i])
-		if err1 != nil || err2 != nil || this != prev+1 {
+		prev, err1 := figure.ParseFinancialYear(ys[i-1])
+		this, err2 := figure.ParseFinancialYear(ys[i])
+		if err1 != nil || err2 != nil || this.Previous() != prev {
 			return years
 		}
 	}

@@ -11,7 +11,7 @@ import (
 	"text/tabwriter"
 	"unicode/utf8"
 
-	"github.com/mappa-etl/mappa/pipeline/derive"
+	"github.com/mappa-etl/mappa/pipeline/figure"
 	"github.com/mappa-etl/mappa/pipeline/store"
 	"github.com/mappa-etl/mappa/report"
 	"github.com/mappa-etl/mappa/schema"
@@ -40,11 +40,11 @@ const summaryExamples = `  mappa summary                         # the latest ye
 
 // areaReport is the JSON of summary --area.
 type areaReport struct {
-	AreaCode      string             `json:"area_code"`
-	AreaName      string             `json:"area_name"`
-	FinancialYear string             `json:"financial_year"`
-	Headline      string             `json:"headline"`
-	Years         []store.SummaryRow `json:"years"`
+	AreaCode      string               `json:"area_code"`
+	AreaName      string               `json:"area_name"`
+	FinancialYear figure.FinancialYear `json:"financial_year"`
+	Headline      string               `json:"headline"`
+	Years         []store.SummaryRow   `json:"years"`
 }
 
 // Run implements Command.
@@ -52,11 +52,19 @@ func (c *SummaryCommand) Run(ctx context.Context, args []string) error {
 	var sf storeFlags
 	fs := c.app.newFlagSet("summary", "mappa summary [--db PATH] [--year YYYY-YY] [--area CODE_OR_NAME] [--json]", summaryExamples)
 	sf.registerDB(fs)
-	year := fs.String("year", "", "financial year, e.g. 2019-20 (default: the latest loaded)")
+	yearFlag := fs.String("year", "", "financial year, e.g. 2019-20 (default: the latest loaded)")
 	area := fs.String("area", "", "an area's ONS code or name: show it across every loaded year")
 	asJSON := fs.Bool("json", false, "print JSON instead of a table")
 	if err := parse(fs, args); err != nil {
 		return err
+	}
+	var year figure.FinancialYear
+	if *yearFlag != "" {
+		y, err := figure.ParseFinancialYear(*yearFlag)
+		if err != nil {
+			return usageError{err.Error()}
+		}
+		year = y
 	}
 	var code string
 	if *area != "" {
@@ -71,28 +79,28 @@ func (c *SummaryCommand) Run(ctx context.Context, args []string) error {
 		return err
 	}
 	defer st.Close()
-	if *year == "" {
-		if *year, err = st.LatestYear(ctx); err != nil {
+	if year == "" {
+		if year, err = st.LatestYear(ctx); err != nil {
 			return err
 		}
-		if *year == "" { // an empty database: say so, as report does
+		if year == "" { // an empty database: say so, as report does
 			return report.ErrNoData
 		}
 	}
 	if code != "" {
-		return c.area(ctx, st, code, *year, *asJSON)
+		return c.area(ctx, st, code, year, *asJSON)
 	}
-	rows, err := st.Summary(ctx, *year)
+	rows, err := st.Summary(ctx, year)
 	if err != nil {
 		return err
 	}
 	if len(rows) == 0 {
-		return fmt.Errorf("no figures loaded for %q", *year)
+		return fmt.Errorf("no figures loaded for %q", year)
 	}
 	if *asJSON {
 		return writeJSON(c.app.Stdout, rows)
 	}
-	fmt.Fprintf(c.app.Stdout, "%s: registered sexual offenders (RSOs) at 31 March %d by area, highest rate first\n\n", *year, endYear(*year))
+	fmt.Fprintf(c.app.Stdout, "%s: registered sexual offenders (RSOs) at 31 March %d by area, highest rate first\n\n", year, year.End())
 	names := nameWidth(rows)
 	w := tabwriter.NewWriter(c.app.Stdout, 0, 4, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintf(w, "%-*s\tRSOs\tper 100k aged 10+\tpublished\tvs E&W %%\tgrowth %%\tviolent\ttotal MAPPA\t\n", names, "area")
@@ -105,7 +113,7 @@ func (c *SummaryCommand) Run(ctx context.Context, args []string) error {
 
 // area prints one area's headline for the year and its figures for every
 // loaded year.
-func (c *SummaryCommand) area(ctx context.Context, st *store.Store, code, year string, asJSON bool) error {
+func (c *SummaryCommand) area(ctx context.Context, st *store.Store, code string, year figure.FinancialYear, asJSON bool) error {
 	rows, err := st.AreaTrend(ctx, code)
 	if err != nil {
 		return err
@@ -142,10 +150,10 @@ func headline(r store.SummaryRow) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s, %s: ", r.AreaName, r.FinancialYear)
 	if r.RSOs == nil {
-		fmt.Fprintf(&b, "the number of registered sexual offenders at 31 March %d was not published", endYear(r.FinancialYear))
+		fmt.Fprintf(&b, "the number of registered sexual offenders at 31 March %d was not published", r.FinancialYear.End())
 		return b.String() + "."
 	}
-	fmt.Fprintf(&b, "%s registered sexual offenders at 31 March %d", count(r.RSOs), endYear(r.FinancialYear))
+	fmt.Fprintf(&b, "%s registered sexual offenders at 31 March %d", count(r.RSOs), r.FinancialYear.End())
 	if r.Rate != nil {
 		fmt.Fprintf(&b, ", %s per 100,000 people aged 10 and over", fmtRate(r.Rate))
 		if r.EnglandAndWalesRate != nil && r.AreaCode != "K04000001" {
@@ -153,12 +161,11 @@ func headline(r store.SummaryRow) string {
 		}
 	}
 	if r.RSOGrowthPct != nil {
-		start, _ := derive.StartYear(r.FinancialYear)
 		dir := "up"
 		if *r.RSOGrowthPct < 0 {
 			dir = "down"
 		}
-		fmt.Fprintf(&b, "; %s %.1f%% on %s", dir, math.Abs(*r.RSOGrowthPct), derive.FinancialYear(start-1))
+		fmt.Fprintf(&b, "; %s %.1f%% on %s", dir, math.Abs(*r.RSOGrowthPct), r.FinancialYear.Previous())
 	}
 	return b.String() + "."
 }
@@ -169,12 +176,6 @@ func writeJSON(w io.Writer, v any) error {
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	return enc.Encode(v)
-}
-
-// endYear is the calendar year of the 31 March snapshot of a financial year.
-func endYear(financialYear string) int {
-	start, _ := derive.StartYear(financialYear)
-	return start + 1
 }
 
 // nameWidth pads area names so that, in a right-aligned table, they read

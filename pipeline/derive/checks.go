@@ -10,12 +10,16 @@ import (
 	"github.com/mappa-etl/mappa/schema"
 )
 
-// Check statuses. A check that cannot be made (a suppressed cell, no
-// population) is recorded as not checked, never as passed.
+// Status is the outcome of a check, stored in check_results.status. A
+// check that cannot be made (a suppressed cell, no population) is recorded
+// as not checked, never as passed.
+type Status string
+
+// The check statuses.
 const (
-	CheckPass       = "pass"
-	CheckFail       = "fail"
-	CheckNotChecked = "not_checked"
+	CheckPass       Status = "pass"
+	CheckFail       Status = "fail"
+	CheckNotChecked Status = "not_checked"
 )
 
 // Check names, stored in check_results.check_name.
@@ -29,11 +33,13 @@ const (
 
 // CheckResult is the outcome of one consistency check on one subject.
 type CheckResult struct {
-	FinancialYear, Check, Subject, Status, Detail string
+	FinancialYear          figure.FinancialYear
+	Check, Subject, Detail string
+	Status                 Status
 }
 
 // RunChecks checks one financial year's observations and computed rates.
-func RunChecks(year string, obs []figure.Observation, rates []RSORate) []CheckResult {
+func RunChecks(year figure.FinancialYear, obs []figure.Observation, rates []RSORate) []CheckResult {
 	// Copied only if obs holds other years: refreshDerived passes one
 	// year's, and copying a large year's cost more than checking it.
 	n := 0
@@ -67,13 +73,14 @@ func RunChecks(year string, obs []figure.Observation, rates []RSORate) []CheckRe
 }
 
 type checker struct {
-	year string
+	year figure.FinancialYear
 	obs  []figure.Observation
 	out  []CheckResult
 }
 
-func (c *checker) add(check, subject, status, format string, args ...any) {
-	c.out = append(c.out, CheckResult{c.year, check, subject, status, fmt.Sprintf(format, args...)})
+func (c *checker) add(check, subject string, status Status, format string, args ...any) {
+	c.out = append(c.out, CheckResult{FinancialYear: c.year, Check: check, Subject: subject, Status: status,
+		Detail: fmt.Sprintf(format, args...)})
 }
 
 func (c *checker) allAreas() {

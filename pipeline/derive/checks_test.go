@@ -25,8 +25,10 @@ func TestCategoryIsSum(t *testing.T) {
 		return out
 	}
 	for _, tc := range []struct {
-		name, want, detail string
-		obs                []figure.Observation
+		name   string
+		want   Status
+		detail string
+		obs    []figure.Observation
 	}{
 		{"category 3 without level 1", CheckPass, "total 12 equals the sum of levels", obs("3", nil, 10, 2, 12)},
 		{"category 3 level 1 not applicable", CheckPass, "total 12 equals the sum of levels", obs("3", &figure.Value{Marker: "[z]"}, 10, 2, 12)},

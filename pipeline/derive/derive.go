@@ -1,9 +1,7 @@
 package derive
 
 import (
-	"fmt"
 	"sort"
-	"strconv"
 
 	"github.com/mappa-etl/mappa/pipeline/figure"
 )
@@ -11,10 +9,10 @@ import (
 // RSORate is the computed rate of registered sexual offenders per 100,000
 // people aged 10 and over, with the population estimate it used.
 type RSORate struct {
-	FinancialYear     string
+	FinancialYear     figure.FinancialYear
 	AreaCode          string
 	RSOs              int64
-	PopulationMidYear int
+	PopulationMidYear figure.MidYear
 	Population10Plus  int64
 	RatePer100k       float64
 }
@@ -22,32 +20,11 @@ type RSORate struct {
 // Growth is the change in one count against the same area's previous
 // financial year. Pct is nil when the previous value is zero.
 type Growth struct {
-	FinancialYear string
+	FinancialYear figure.FinancialYear
 	AreaCode      string
 	figure.Column
 	Value, Previous float64
 	Pct             *float64
-}
-
-// StartYear returns the calendar year a financial year starts in:
-// 2019 for "2019-20".
-func StartYear(financialYear string) (int, error) {
-	if len(financialYear) != 7 || financialYear[4] != '-' {
-		return 0, fmt.Errorf("financial year %q: want YYYY-YY", financialYear)
-	}
-	y, err := strconv.Atoi(financialYear[:4])
-	if err != nil {
-		return 0, fmt.Errorf("financial year %q: want YYYY-YY", financialYear)
-	}
-	if next, err := strconv.Atoi(financialYear[5:]); err != nil || next != (y+1)%100 {
-		return 0, fmt.Errorf("financial year %q: the second year must follow the first", financialYear)
-	}
-	return y, nil
-}
-
-// FinancialYear returns the financial year starting in calendar year y.
-func FinancialYear(y int) string {
-	return fmt.Sprintf("%d-%02d", y, (y+1)%100)
 }
 
 // ComputeRates computes the RSO rate for every area-year with a count and a
@@ -63,11 +40,7 @@ func ComputeRates(obs []figure.Observation, pops []figure.Population) []RSORate 
 		if !o.IsRSOCount() || o.Number == nil {
 			continue
 		}
-		start, err := StartYear(o.FinancialYear)
-		if err != nil {
-			continue
-		}
-		p, ok := estimateFor(byArea[o.AreaCode], start)
+		p, ok := estimateFor(byArea[o.AreaCode], figure.MidYear(o.FinancialYear.Start()))
 		if !ok || p.Persons10Plus <= 0 {
 			continue
 		}
@@ -86,7 +59,7 @@ func ComputeRates(obs []figure.Observation, pops []figure.Population) []RSORate 
 	return rates
 }
 
-func estimateFor(pops []figure.Population, year int) (figure.Population, bool) {
+func estimateFor(pops []figure.Population, year figure.MidYear) (figure.Population, bool) {
 	var best figure.Population
 	found := false
 	for _, p := range pops {
@@ -101,8 +74,9 @@ func estimateFor(pops []figure.Population, year int) (figure.Population, bool) {
 // but the published rate) that has a value in both years.
 func ComputeGrowth(obs []figure.Observation) []Growth {
 	type key struct {
-		year, area string
-		col        figure.Column
+		year figure.FinancialYear
+		area string
+		col  figure.Column
 	}
 	values := make(map[key]float64, len(obs))
 	for _, o := range obs {
@@ -112,11 +86,7 @@ func ComputeGrowth(obs []figure.Observation) []Growth {
 	}
 	var out []Growth
 	for k, v := range values {
-		start, err := StartYear(k.year)
-		if err != nil {
-			continue
-		}
-		prev, ok := values[key{FinancialYear(start - 1), k.area, k.col}]
+		prev, ok := values[key{k.year.Previous(), k.area, k.col}]
 		if !ok {
 			continue
 		}

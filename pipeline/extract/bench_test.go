@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"testing"
 
+	"github.com/mappa-etl/mappa/pipeline/figure"
 	"github.com/mappa-etl/mappa/pipeline/pipelinetest"
 	"github.com/mappa-etl/mappa/schema"
 	"github.com/mappa-etl/mappa/sources"
@@ -18,7 +19,11 @@ import (
 // and table sheet); cells/s counts every cell of the workbook, all of which
 // the locator may look at.
 func BenchmarkExtract(b *testing.B) {
-	for _, tc := range []struct{ name, year, file string }{
+	for _, tc := range []struct {
+		name string
+		year figure.FinancialYear
+		file string
+	}{
 		{"xls-legacy", "2015-16", "MAPPA_Annual_Report_2015-16_Area_Tables.xls"},
 		{"xlsx-legacy", "2019-20", "MAPPA_Annual_Report_2019-20_Area_Tables.xlsx"},
 		{"xlsx-accessible", "2022-23", "MAPPA_Annual_Report_-_Areas_Tables_2022-23.xlsx"},

@@ -51,7 +51,7 @@ func New() *Extractor {
 // Extract reads every table sheet of an area-tables workbook for one
 // financial year ("2019-20"). Sheets without a column of area names (cover,
 // contents, notes) are skipped.
-func (e *Extractor) Extract(wb *sources.Workbook, year string) (*Result, error) {
+func (e *Extractor) Extract(wb *sources.Workbook, year figure.FinancialYear) (*Result, error) {
 	out := &Result{}
 	seen := map[obsKey]string{}
 	tables := 0
@@ -113,7 +113,7 @@ type tableReader struct {
 	wb      *sources.Workbook
 	sh      *sources.Sheet
 	areaCol int
-	year    string
+	year    figure.FinancialYear
 }
 
 func (t *tableReader) cellErr(r, c int, err error) error {

@@ -3,7 +3,7 @@ package figure
 // Observation is one published figure: a measure for one area and financial
 // year, with the exact cell it was read from.
 type Observation struct {
-	FinancialYear string
+	FinancialYear FinancialYear
 	AreaCode      string
 	Column
 	Value
@@ -19,7 +19,7 @@ func (o Observation) IsRSOCount() bool {
 // Population is persons of one MAPPA area (or England and Wales, K04000001)
 // in one ONS mid-year estimate.
 type Population struct {
-	MidYear        int
+	MidYear        MidYear
 	AreaCode       string // one of the 42 MAPPA area codes or K04000001
 	Persons10Plus  int64  // sum of single-year ages 10..90+
 	PersonsAllAges int64

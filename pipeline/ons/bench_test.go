@@ -4,6 +4,7 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/mappa-etl/mappa/pipeline/figure"
 	"github.com/mappa-etl/mappa/pipeline/pipelinetest"
 )
 
@@ -16,7 +17,7 @@ func BenchmarkReadPopulation(b *testing.B) {
 	lookups := pipelinetest.Lookups(b, ReadLookup)
 	for _, tc := range []struct {
 		name string
-		mid  int
+		mid  figure.MidYear
 		file string
 	}{
 		{"xls-la", 2017, "MYE2_population_by_sex_and_age_for_local_authorities_UK_mid-2017.xls"},

@@ -36,7 +36,7 @@ const (
 // nearest in vintage to midYear. Aggregate rows are never added. England
 // and Wales is the sheet's K04000001 row, else the sum of the areas. Cell
 // problems are *sources.CellError.
-func ReadPopulation(wb *sources.Workbook, midYear int, lookups []*Lookup) ([]figure.Population, figure.PopulationSource, error) {
+func ReadPopulation(wb *sources.Workbook, midYear figure.MidYear, lookups []*Lookup) ([]figure.Population, figure.PopulationSource, error) {
 	var src figure.PopulationSource
 	if wb == nil {
 		return nil, src, errors.New("read population: no workbook")
@@ -87,7 +87,7 @@ func ReadPopulation(wb *sources.Workbook, midYear int, lookups []*Lookup) ([]fig
 			return nil, src, fmt.Errorf("read population %s: sheet %q has no police force area (E23/W15) or local authority (E06-E09/W06) rows", wb.Name, sh.Name)
 		}
 		src.Level, parts = LevelLA, laRows
-		if l, err = chooseLookup(wb.Name, sh.Name, midYear, laRows, lookups); err != nil {
+		if l, err = chooseLookup(wb.Name, sh.Name, int(midYear), laRows, lookups); err != nil {
 			return nil, src, err
 		}
 		src.Lookup = l.Name

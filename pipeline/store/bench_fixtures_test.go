@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"path/filepath"
-	"strconv"
 	"testing"
 
 	"github.com/mappa-etl/mappa/pipeline/extract"
@@ -19,33 +18,37 @@ import (
 // fixtureYears is every fixture year extracted, with every population
 // estimate: the contents of a rebuilt database.
 type fixtureYears struct {
-	years []string
-	obs   map[string][]figure.Observation // by financial year
-	all   []figure.Observation            // every year, in manifest order
-	pops  map[int][]figure.Population     // by mid-year
-	how   map[int]figure.PopulationSource
+	years []figure.FinancialYear
+	obs   map[figure.FinancialYear][]figure.Observation // by financial year
+	all   []figure.Observation                          // every year, in manifest order
+	pops  map[figure.MidYear][]figure.Population        // by mid-year
+	how   map[figure.MidYear]figure.PopulationSource
 }
 
 func loadFixtureYears(tb testing.TB) *fixtureYears {
 	tb.Helper()
-	fx := &fixtureYears{obs: map[string][]figure.Observation{}, pops: map[int][]figure.Population{}, how: map[int]figure.PopulationSource{}}
+	fx := &fixtureYears{obs: map[figure.FinancialYear][]figure.Observation{}, pops: map[figure.MidYear][]figure.Population{}, how: map[figure.MidYear]figure.PopulationSource{}}
 	ex := extract.New()
 	for _, e := range pipelinetest.Fixtures(tb, "area-tables") {
 		wb, err := sources.OpenFile(e.Path)
 		if err != nil {
 			tb.Fatal(err)
 		}
-		got, err := ex.Extract(wb, e.Period)
+		year, err := figure.ParseFinancialYear(e.Period)
 		if err != nil {
 			tb.Fatal(err)
 		}
-		fx.years = append(fx.years, e.Period)
-		fx.obs[e.Period] = got.Observations
+		got, err := ex.Extract(wb, year)
+		if err != nil {
+			tb.Fatal(err)
+		}
+		fx.years = append(fx.years, year)
+		fx.obs[year] = got.Observations
 		fx.all = append(fx.all, got.Observations...)
 	}
 	lookups := pipelinetest.Lookups(tb, ons.ReadLookup)
 	for _, e := range pipelinetest.Fixtures(tb, "population") {
-		mid, err := strconv.Atoi(e.Period)
+		mid, err := figure.ParseMidYear(e.Period)
 		if err != nil {
 			tb.Fatal(err)
 		}
@@ -61,7 +64,7 @@ func loadFixtureYears(tb testing.TB) *fixtureYears {
 // allPops returns every estimate, oldest first, as readPopulation would.
 func (fx *fixtureYears) allPops() []figure.Population {
 	var out []figure.Population
-	for mid := 1990; mid <= 2100; mid++ {
+	for mid := figure.MidYear(1990); mid <= 2100; mid++ {
 		out = append(out, fx.pops[mid]...)
 	}
 	return out
@@ -74,13 +77,13 @@ func (fx *fixtureYears) loadInto(tb testing.TB, st *Store) {
 	ctx := context.Background()
 	err := st.Batch(ctx, func() error {
 		for mid, pops := range fx.pops {
-			p := strconv.Itoa(mid)
+			p := mid.String()
 			if err := st.LoadPopulation(ctx, mid, src("population", p), fx.how[mid], pops); err != nil {
 				return err
 			}
 		}
 		for _, y := range fx.years {
-			if err := st.LoadAreaTables(ctx, Release{FinancialYear: y}, src("area-tables", y), fx.obs[y]); err != nil {
+			if err := st.LoadAreaTables(ctx, Release{FinancialYear: y}, src("area-tables", y.String()), fx.obs[y]); err != nil {
 				return err
 			}
 		}

@@ -16,7 +16,10 @@ import (
 const largeAreas = 10_000
 
 // largeYear is the synthetic year, far from the fixtures' years.
-const largeYear, largeMid = "2030-31", 2030
+const (
+	largeYear figure.FinancialYear = "2030-31"
+	largeMid  figure.MidYear       = 2030
+)
 
 // largeColumns are the columns of a real year's tables: offenders by
 // category and level, the total, the published rate and the yearly counts.
@@ -115,7 +118,7 @@ func largeStore(b *testing.B) *Store {
 
 // clearYear removes a year's observations and derived rows, so the next
 // load of it is a first load.
-func clearYear(b *testing.B, st *Store, year string) {
+func clearYear(b *testing.B, st *Store, year figure.FinancialYear) {
 	b.Helper()
 	for _, table := range []string{"observations", "growth", "rso_rates", "check_results"} {
 		if _, err := st.DB.Exec("DELETE FROM "+table+" WHERE financial_year = ?", year); err != nil {
@@ -145,11 +148,11 @@ func BenchmarkLoadAreaTables(b *testing.B) {
 		fx := loadFixtureYears(b)
 		st := openBenchStore(b)
 		fx.loadInto(b, st)
-		const year = "2019-20"
+		const year figure.FinancialYear = "2019-20"
 		obs := fx.obs[year]
 		b.ReportAllocs()
 		for b.Loop() {
-			if err := st.LoadAreaTables(ctx, Release{FinancialYear: year}, src("area-tables", year), obs); err != nil {
+			if err := st.LoadAreaTables(ctx, Release{FinancialYear: year}, src("area-tables", year.String()), obs); err != nil {
 				b.Fatal(err)
 			}
 		}
@@ -157,7 +160,7 @@ func BenchmarkLoadAreaTables(b *testing.B) {
 	})
 
 	obs := largeObservations()
-	rel, source := Release{FinancialYear: largeYear}, src("area-tables", largeYear)
+	rel, source := Release{FinancialYear: largeYear}, src("area-tables", largeYear.String())
 	st := largeStore(b)
 	load := func(b *testing.B) {
 		if err := st.LoadAreaTables(ctx, rel, source, obs); err != nil {

@@ -4,15 +4,19 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+
+	"github.com/mappa-etl/mappa/pipeline/derive"
+	"github.com/mappa-etl/mappa/pipeline/figure"
 )
 
 // CheckRow is one row of check_results.
 type CheckRow struct {
-	Name, Subject, Status, Detail string
+	Name, Subject, Detail string
+	Status                derive.Status
 }
 
 // Checks reads one financial year's check results, by check and subject.
-func (s *Store) Checks(ctx context.Context, year string) ([]CheckRow, error) {
+func (s *Store) Checks(ctx context.Context, year figure.FinancialYear) ([]CheckRow, error) {
 	var out []CheckRow
 	err := EachRow(ctx, s.DB, `SELECT check_name, subject, status, detail FROM check_results
 		WHERE financial_year = ? ORDER BY check_name, subject`, []any{year},

@@ -7,6 +7,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/mappa-etl/mappa/pipeline/figure"
 )
 
 // FileSource is an archived file that figures were read from.
@@ -17,8 +19,9 @@ type FileSource struct {
 
 // ReleaseSource is the publication one financial year's figures came from.
 type ReleaseSource struct {
-	Year, PeriodEnd, Title, LandingURL, PublishedAt string
-	File                                            FileSource
+	Year                                      figure.FinancialYear
+	PeriodEnd, Title, LandingURL, PublishedAt string
+	File                                      FileSource
 	// PopulationMidYears are the mid-year estimates the year's computed
 	// rates divided by (one, unless a load went wrong).
 	PopulationMidYears []int

@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"strings"
 	"time"
+
+	"github.com/mappa-etl/mappa/pipeline/figure"
 )
 
 // Run outcomes, stored in runs.outcome.
@@ -40,8 +42,8 @@ type RunFile struct {
 
 // RunTotals is what a run did, recorded when it finishes.
 type RunTotals struct {
-	Years []string  // financial years loaded
-	Files []RunFile // fetched, unchanged and failed files
+	Years []figure.FinancialYear // financial years loaded
+	Files []RunFile              // fetched, unchanged and failed files
 }
 
 // Count returns how many files ended with status.
@@ -91,7 +93,7 @@ func (s *Store) FinishRun(ctx context.Context, id int64, runErr error, t RunTota
 	defer tx.Rollback()
 	_, err = tx.ExecContext(ctx, `UPDATE runs SET finished_at = ?, outcome = ?, error = ?, years_loaded = ?,
 		files_fetched = ?, files_unchanged = ?, files_failed = ? WHERE run_id = ?`,
-		timestamp(time.Now()), outcome, nullable(msg), nullable(strings.Join(t.Years, ",")),
+		timestamp(time.Now()), outcome, nullable(msg), nullable(figure.JoinYears(t.Years, ",")),
 		t.Count(FileFetched), t.Count(FileUnchanged), t.Count(FileFailed), id)
 	for _, f := range t.Files {
 		if err != nil {

@@ -5,6 +5,8 @@ import (
 	"errors"
 	"testing"
 	"time"
+
+	"github.com/mappa-etl/mappa/pipeline/figure"
 )
 
 func TestRunOutcomes(t *testing.T) {
@@ -26,7 +28,7 @@ func TestRunOutcomes(t *testing.T) {
 		}
 		// 3 fetched, 2 unchanged, 1 failed: distinct counts, so a swap of
 		// two counters is caught.
-		totals := RunTotals{Years: []string{"2019-20", "2020-21"}, Files: []RunFile{
+		totals := RunTotals{Years: []figure.FinancialYear{"2019-20", "2020-21"}, Files: []RunFile{
 			{URL: "u1", Kind: "area-tables", Status: FileFetched}, {URL: "u2", Kind: "population", Status: FileUnchanged},
 			{URL: "u3", Kind: "page", Status: FileFailed, Error: "404"}, {URL: "u4", Kind: "area-tables", Status: FileFetched},
 			{URL: "u5", Kind: "lookup", Status: FileUnchanged}, {URL: "u6", Kind: "population", Status: FileFetched}}}

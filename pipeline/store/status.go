@@ -5,18 +5,19 @@ import (
 	"database/sql"
 
 	"github.com/mappa-etl/mappa/pipeline/derive"
+	"github.com/mappa-etl/mappa/pipeline/figure"
 )
 
 // ReleaseStatus summarises one loaded financial year.
 type ReleaseStatus struct {
-	FinancialYear string `json:"financial_year"`
-	File          string `json:"file"`
-	SHA256        string `json:"sha256"`
-	Observations  int    `json:"observations"`
-	Areas         int    `json:"areas"`
-	ChecksPassed  int    `json:"checks_passed"`
-	ChecksFailed  int    `json:"checks_failed"`
-	NotChecked    int    `json:"checks_not_checked"`
+	FinancialYear figure.FinancialYear `json:"financial_year"`
+	File          string               `json:"file"`
+	SHA256        string               `json:"sha256"`
+	Observations  int                  `json:"observations"`
+	Areas         int                  `json:"areas"`
+	ChecksPassed  int                  `json:"checks_passed"`
+	ChecksFailed  int                  `json:"checks_failed"`
+	NotChecked    int                  `json:"checks_not_checked"`
 }
 
 // PopulationStatus summarises one loaded mid-year estimate.

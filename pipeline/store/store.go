@@ -11,7 +11,6 @@ import (
 	// The SQLite driver registers itself as "sqlite3".
 	_ "github.com/mattn/go-sqlite3"
 
-	"github.com/mappa-etl/mappa/pipeline/derive"
 	"github.com/mappa-etl/mappa/pipeline/figure"
 	"github.com/mappa-etl/mappa/schema"
 )
@@ -88,7 +87,8 @@ type SourceFile struct {
 
 // Release describes one financial year's publication.
 type Release struct {
-	FinancialYear, Title, LandingURL, PublishedAt string
+	FinancialYear                  figure.FinancialYear
+	Title, LandingURL, PublishedAt string
 }
 
 // withTx runs fn in one transaction, then refreshes derived figures and
@@ -127,10 +127,6 @@ func upsertSource(ctx context.Context, tx *sql.Tx, f SourceFile) error {
 // LoadAreaTables replaces one financial year with the observations read
 // from one file, atomically.
 func (s *Store) LoadAreaTables(ctx context.Context, rel Release, src SourceFile, obs []figure.Observation) error {
-	start, err := derive.StartYear(rel.FinancialYear)
-	if err != nil {
-		return err
-	}
 	return s.withTx(ctx, func(tx *sql.Tx) error {
 		if err := upsertSource(ctx, tx, src); err != nil {
 			return err
@@ -143,7 +139,7 @@ func (s *Store) LoadAreaTables(ctx context.Context, rel Release, src SourceFile,
 			VALUES (?, ?, ?, ?, ?, ?)
 			ON CONFLICT (financial_year) DO UPDATE SET period_end = excluded.period_end, title = excluded.title,
 				landing_url = excluded.landing_url, published_at = excluded.published_at, source_sha256 = excluded.source_sha256`,
-			rel.FinancialYear, fmt.Sprintf("%d-03-31", start+1), nullable(rel.Title), nullable(rel.LandingURL), nullable(isoTimestamp(rel.PublishedAt)), src.SHA256)
+			rel.FinancialYear, rel.FinancialYear.PeriodEnd(), nullable(rel.Title), nullable(rel.LandingURL), nullable(isoTimestamp(rel.PublishedAt)), src.SHA256)
 		if err != nil {
 			return fmt.Errorf("record release %s: %w", rel.FinancialYear, err)
 		}
@@ -181,7 +177,7 @@ func observationInsertError(obs []figure.Observation, err error) error {
 }
 
 // LoadPopulation replaces one mid-year estimate, atomically.
-func (s *Store) LoadPopulation(ctx context.Context, midYear int, src SourceFile, how figure.PopulationSource, pops []figure.Population) error {
+func (s *Store) LoadPopulation(ctx context.Context, midYear figure.MidYear, src SourceFile, how figure.PopulationSource, pops []figure.Population) error {
 	return s.withTx(ctx, func(tx *sql.Tx) error {
 		if err := upsertSource(ctx, tx, src); err != nil {
 			return err

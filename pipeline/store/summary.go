@@ -4,21 +4,23 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+
+	"github.com/mappa-etl/mappa/pipeline/figure"
 )
 
 // SummaryRow is one area's line of area_summary.
 type SummaryRow struct {
-	FinancialYear    string   `json:"financial_year"`
-	AreaCode         string   `json:"area_code"`
-	AreaName         string   `json:"area_name"`
-	RSOs             *float64 `json:"rsos"`
-	Violent          *float64 `json:"violent_offenders"`
-	Total            *float64 `json:"total_offenders"`
-	Rate             *float64 `json:"rso_rate_per_100k"`
-	RatePublished    *float64 `json:"rso_rate_per_100k_published"`
-	RSOGrowthPct     *float64 `json:"rso_growth_pct"`
-	PopulationYear   *int64   `json:"population_mid_year"`
-	Population10Plus *int64   `json:"population_10plus"`
+	FinancialYear    figure.FinancialYear `json:"financial_year"`
+	AreaCode         string               `json:"area_code"`
+	AreaName         string               `json:"area_name"`
+	RSOs             *float64             `json:"rsos"`
+	Violent          *float64             `json:"violent_offenders"`
+	Total            *float64             `json:"total_offenders"`
+	Rate             *float64             `json:"rso_rate_per_100k"`
+	RatePublished    *float64             `json:"rso_rate_per_100k_published"`
+	RSOGrowthPct     *float64             `json:"rso_growth_pct"`
+	PopulationYear   *int64               `json:"population_mid_year"`
+	Population10Plus *int64               `json:"population_10plus"`
 	// EnglandAndWalesRate is the computed national rate of the same year,
 	// so each line answers "how does this area compare".
 	EnglandAndWalesRate *float64 `json:"england_and_wales_rso_rate_per_100k"`
@@ -45,15 +47,15 @@ func (s *Store) summaryRows(ctx context.Context, where string, arg any) ([]Summa
 }
 
 // LatestYear returns the latest loaded financial year, or "" if none.
-func (s *Store) LatestYear(ctx context.Context) (string, error) {
+func (s *Store) LatestYear(ctx context.Context) (figure.FinancialYear, error) {
 	var y sql.NullString
 	err := s.DB.QueryRowContext(ctx, "SELECT MAX(financial_year) FROM releases").Scan(&y)
-	return y.String, err
+	return figure.FinancialYear(y.String), err
 }
 
 // Summary reads area_summary for one financial year, highest computed RSO
 // rate first, England and Wales last.
-func (s *Store) Summary(ctx context.Context, year string) ([]SummaryRow, error) {
+func (s *Store) Summary(ctx context.Context, year figure.FinancialYear) ([]SummaryRow, error) {
 	rows, err := s.summaryRows(ctx, `WHERE a.financial_year = ?
 		ORDER BY a.area_code = 'K04000001', a.rso_rate_per_100k DESC, a.area_name`, year)
 	if err != nil {
@@ -73,10 +75,10 @@ func (s *Store) AreaTrend(ctx context.Context, areaCode string) ([]SummaryRow, e
 }
 
 // Years returns the loaded financial years in order.
-func (s *Store) Years(ctx context.Context) ([]string, error) {
-	var ys []string
+func (s *Store) Years(ctx context.Context) ([]figure.FinancialYear, error) {
+	var ys []figure.FinancialYear
 	err := EachRow(ctx, s.DB, "SELECT financial_year FROM releases ORDER BY financial_year", nil, func(rows *sql.Rows) error {
-		var y string
+		var y figure.FinancialYear
 		err := rows.Scan(&y)
 		ys = append(ys, y)
 		return err

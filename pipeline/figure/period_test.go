@@ -1,0 +1,60 @@
+package figure
+
+import "testing"
+
+func TestParseFinancialYear(t *testing.T) {
+	for _, tc := range []struct {
+		in, err         string
+		start, end      int
+		previous, close string
+	}{
+		{in: "2019-20", start: 2019, end: 2020, previous: "2018-19", close: "2020-03-31"},
+		{in: "1999-00", start: 1999, end: 2000, previous: "1998-99", close: "2000-03-31"},
+		{in: "2019/20", err: `financial year "2019/20": want YYYY-YY`},
+		{in: "2019-21", err: `financial year "2019-21": the second year must follow the first`},
+		{in: "19-20", err: `financial year "19-20": want YYYY-YY`},
+		{in: "abcd-ef", err: `financial year "abcd-ef": want YYYY-YY`},
+	} {
+		t.Run(tc.in, func(t *testing.T) {
+			y, err := ParseFinancialYear(tc.in)
+			if tc.err != "" {
+				if err == nil || err.Error() != tc.err {
+					t.Fatalf("error %v, want %q", err, tc.err)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if y.String() != tc.in || y.Start() != tc.start || y.End() != tc.end || y.Previous().String() != tc.previous ||
+				y.PeriodEnd() != tc.close || FinancialYearStarting(tc.start) != y {
+				t.Errorf("%s: start %d, end %d, previous %s, period end %s", y, y.Start(), y.End(), y.Previous(), y.PeriodEnd())
+			}
+		})
+	}
+}
+
+func TestParseMidYear(t *testing.T) {
+	for _, tc := range []struct {
+		in   string
+		want MidYear
+		err  string
+	}{
+		{in: "2019", want: 2019},
+		{in: "1989", err: `mid-year "1989": want a year such as 2019`},
+		{in: "mid-2019", err: `mid-year "mid-2019": want a year such as 2019`},
+	} {
+		t.Run(tc.in, func(t *testing.T) {
+			got, err := ParseMidYear(tc.in)
+			if tc.err != "" {
+				if err == nil || err.Error() != tc.err {
+					t.Fatalf("error %v, want %q", err, tc.err)
+				}
+				return
+			}
+			if err != nil || got != tc.want || got.String() != tc.in {
+				t.Errorf("ParseMidYear(%q) = %v, %v", tc.in, got, err)
+			}
+		})
+	}
+}
