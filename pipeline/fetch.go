@@ -270,11 +270,11 @@ func (r *Runner) fail(rf store.RunFile, err error) {
 // runs table.
 func (r *Runner) record(rf store.RunFile) {
 	fields := []zap.Field{zap.String("kind", rf.Kind), zap.String("period", rf.Period), zap.String("url", rf.URL),
-		zap.String("sha256", rf.SHA256), zap.Int64("bytes", rf.Bytes), zap.String("status", rf.Status)}
+		zap.String("sha256", rf.SHA256), zap.Int64("bytes", rf.Bytes), zap.String("status", string(rf.Status))}
 	if rf.Status == store.FileFailed {
 		r.Log.Error("file failed", append(fields, zap.String("error", rf.Error))...)
 	} else {
-		r.Log.Info("file "+rf.Status, fields...)
+		r.Log.Info("file "+string(rf.Status), fields...)
 	}
 	r.totals.Files = append(r.totals.Files, rf)
 }

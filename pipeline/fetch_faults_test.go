@@ -136,7 +136,7 @@ func TestRunInterrupted(t *testing.T) {
 	if err := l.store.FinishRun(ctx, id, runErr, totals); err != nil {
 		t.Fatalf("recording an interrupted run: %v", err)
 	}
-	var outcome string
+	var outcome store.Outcome
 	if err := l.store.DB.QueryRow(`SELECT outcome FROM runs WHERE run_id = ?`, id).Scan(&outcome); err != nil || outcome != store.RunInterrupted {
 		t.Errorf("outcome = %q (%v), want %q", outcome, err, store.RunInterrupted)
 	}

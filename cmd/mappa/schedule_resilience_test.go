@@ -368,8 +368,9 @@ func (s *scheduler) checkAlive(t *testing.T) {
 
 // schedRun is a finished run of the scheduler, from the runs table.
 type schedRun struct {
-	id                  int
-	outcome, err, years string
+	id         int
+	outcome    store.Outcome
+	err, years string
 }
 
 // waitRun waits for the first finished schedule run after run afterID.

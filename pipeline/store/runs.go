@@ -11,33 +11,39 @@ import (
 	"github.com/mappa-etl/mappa/pipeline/figure"
 )
 
-// Run outcomes, stored in runs.outcome.
+// Outcome is how a run ended, stored in runs.outcome.
+type Outcome string
+
+// The run outcomes.
 const (
-	RunRunning = "running"
-	RunOK      = "ok"
-	RunFailed  = "failed"
+	RunRunning Outcome = "running"
+	RunOK      Outcome = "ok"
+	RunFailed  Outcome = "failed"
 	// RunInterrupted is a run whose context was cancelled (SIGINT or
 	// SIGTERM); what it had committed stays, the transaction in flight
 	// was rolled back.
-	RunInterrupted = "interrupted"
+	RunInterrupted Outcome = "interrupted"
 )
 
-// Statuses of one file in a run, stored in run_files.status.
+// FileStatus is how one file of a run ended, stored in run_files.status.
+type FileStatus string
+
+// The file statuses.
 const (
-	FileFetched   = "fetched"
-	FileUnchanged = "unchanged"
-	FileFailed    = "failed"
+	FileFetched   FileStatus = "fetched"
+	FileUnchanged FileStatus = "unchanged"
+	FileFailed    FileStatus = "failed"
 )
 
 // RunFile is the outcome of one file (or page) in a run.
 type RunFile struct {
-	URL    string `json:"url"`
-	Kind   string `json:"kind"`
-	Period string `json:"period,omitempty"`
-	Status string `json:"status"`
-	SHA256 string `json:"sha256,omitempty"`
-	Bytes  int64  `json:"bytes,omitempty"`
-	Error  string `json:"error,omitempty"`
+	URL    string     `json:"url"`
+	Kind   string     `json:"kind"`
+	Period string     `json:"period,omitempty"`
+	Status FileStatus `json:"status"`
+	SHA256 string     `json:"sha256,omitempty"`
+	Bytes  int64      `json:"bytes,omitempty"`
+	Error  string     `json:"error,omitempty"`
 }
 
 // RunTotals is what a run did, recorded when it finishes.
@@ -47,7 +53,7 @@ type RunTotals struct {
 }
 
 // Count returns how many files ended with status.
-func (t RunTotals) Count(status string) int {
+func (t RunTotals) Count(status FileStatus) int {
 	n := 0
 	for _, f := range t.Files {
 		if f.Status == status {

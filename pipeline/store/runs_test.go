@@ -17,9 +17,9 @@ func TestRunOutcomes(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ids := map[string]int64{}
+	ids := map[Outcome]int64{}
 	for _, tc := range []struct {
-		name string
+		name Outcome
 		err  error
 	}{{RunOK, nil}, {RunFailed, errors.New("boom")}, {RunInterrupted, context.Canceled}} {
 		id, err := st.StartRun(ctx, "run", []string{"--source", "http://127.0.0.1:1"}, started)
@@ -39,7 +39,8 @@ func TestRunOutcomes(t *testing.T) {
 	}
 	ids["failed (killed)"] = killed
 	for want, id := range ids {
-		var outcome, msg, args, startedAt, finishedAt, years string
+		var msg, args, startedAt, finishedAt, years string
+		var outcome Outcome
 		var fetched, unchanged, failed, files int
 		err := st.DB.QueryRow(`SELECT outcome, COALESCE(error, ''), args, started_at, COALESCE(finished_at, ''),
 			COALESCE(years_loaded, ''), files_fetched, files_unchanged, files_failed,
@@ -98,7 +99,8 @@ func TestCopyRunsByColumnName(t *testing.T) {
 	if err := cur.CopyRuns(ctx, old.Path); err != nil {
 		t.Fatal(err)
 	}
-	var args, outcome string
+	var args string
+	var outcome Outcome
 	var fetched, failed, files int
 	err = cur.DB.QueryRow(`SELECT args, outcome, files_fetched, files_failed,
 		(SELECT COUNT(*) FROM run_files f WHERE f.run_id = r.run_id AND f.note IS NULL) FROM runs r WHERE run_id = ? AND host IS NULL`, id).
