@@ -148,14 +148,14 @@ func segments(vs []Value) []plotter.XYs {
 	var out []plotter.XYs
 	var cur plotter.XYs
 	for i, v := range vs {
-		if !v.Valid || math.IsNaN(v.Number) || math.IsInf(v.Number, 0) {
+		if !v.Known() || math.IsNaN(v.Float()) || math.IsInf(v.Float(), 0) {
 			if len(cur) > 0 {
 				out = append(out, cur)
 			}
 			cur = nil
 			continue
 		}
-		cur = append(cur, plotter.XY{X: float64(i), Y: v.Number})
+		cur = append(cur, plotter.XY{X: float64(i), Y: v.Float()})
 	}
 	if len(cur) > 0 {
 		out = append(out, cur)

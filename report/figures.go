@@ -27,7 +27,7 @@ func (r *Report) rateFigure() (chart, error) {
 	f.Table = dataTable{Head: []string{"Area", "Rank", "Rate per 100,000 (computed)", "Rate per 100,000 (published)"}}
 	for _, a := range r.Areas { // highest rate first, areas without one last
 		rank := cell{Text: Missing}
-		if a.Rate.Valid {
+		if a.Rate.Known() {
 			ranked = append(ranked, a)
 			rank.Text = fmt.Sprint(len(ranked))
 		} else {
@@ -50,13 +50,13 @@ func (r *Report) rateFigure() (chart, error) {
 	n := len(ranked)
 	// A column of values at the right, clear of the bars and the reference
 	// line, which labels at the bar ends would collide with.
-	xMax := ranked[0].Rate.Number * 1.15
+	xMax := ranked[0].Rate.Float() * 1.15
 	names, vals := make([]string, n), make(plotter.Values, n)
 	labels := plotter.XYLabels{XYs: make(plotter.XYs, n), Labels: make([]string, n)}
 	chosen := -1
 	for i, a := range ranked {
 		j := n - 1 - i // gonum puts the first bar at the bottom
-		names[j], vals[j] = a.Name, a.Rate.Number
+		names[j], vals[j] = a.Name, a.Rate.Float()
 		labels.XYs[j], labels.Labels[j] = plotter.XY{X: xMax, Y: float64(j)}, FormatRate(a.Rate)
 		if r.Area != nil && a.Code == r.Area.Code {
 			chosen, names[j] = j, a.Name+" (chosen)"
@@ -91,14 +91,14 @@ func (r *Report) rateFigure() (chart, error) {
 	}
 	p.Add(values)
 	top := float64(n) - 0.4
-	if nat := r.National.Rate; nat.Valid {
-		ref, err := plotter.NewLine(plotter.XYs{{X: nat.Number, Y: -0.6}, {X: nat.Number, Y: top}})
+	if nat := r.National.Rate; nat.Known() {
+		ref, err := plotter.NewLine(plotter.XYs{{X: nat.Float(), Y: -0.6}, {X: nat.Float(), Y: top}})
 		if err != nil {
 			return f, fmt.Errorf("rate chart: %w", err)
 		}
 		ref.Color, ref.Width, ref.Dashes = black, vg.Points(2), []vg.Length{vg.Points(6), vg.Points(3)}
 		p.Add(ref)
-		label, err := plotter.NewLabels(plotter.XYLabels{XYs: plotter.XYs{{X: nat.Number, Y: top}},
+		label, err := plotter.NewLabels(plotter.XYLabels{XYs: plotter.XYs{{X: nat.Float(), Y: top}},
 			Labels: []string{"England and Wales " + FormatRate(nat)}})
 		if err != nil {
 			return f, fmt.Errorf("rate chart: %w", err)
@@ -190,8 +190,8 @@ func (r *Report) rateTrendFigure() (chart, error) {
 			cells = append(cells, cellOf(area[i], "rso_rate_per_100k"))
 		}
 		pop := cell{Text: Missing, Note: "no estimate loaded"}
-		if x.PopulationYear.Valid {
-			pop = cell{Text: fmt.Sprintf("mid-%.0f", x.PopulationYear.Number), Raw: raw(x.PopulationYear)}
+		if x.PopulationYear.Known() {
+			pop = cell{Text: fmt.Sprintf("mid-%.0f", x.PopulationYear.Float()), Raw: raw(x.PopulationYear)}
 		}
 		f.Table.Rows = append(f.Table.Rows, dataRow{Key: x.Year.String(), Name: x.Year.String(), Cells: append(cells, pop)})
 	}
@@ -235,7 +235,7 @@ func values(rows []Row, column string) []Value {
 func trendText(years []figure.FinancialYear, vs []Value, format func(Value) string) string {
 	first, last := -1, -1
 	for i, v := range vs {
-		if v.Valid {
+		if v.Known() {
 			if first < 0 {
 				first = i
 			}
@@ -248,7 +248,7 @@ func trendText(years []figure.FinancialYear, vs []Value, format func(Value) stri
 	case first == last:
 		return fmt.Sprintf("%s in %s", format(vs[last]), years[last])
 	}
-	a, b := vs[first].Number, vs[last].Number
+	a, b := vs[first].Float(), vs[last].Float()
 	dir := "up"
 	if b < a {
 		dir = "down"

@@ -22,25 +22,25 @@ type cell struct {
 
 // FormatCount formats a count for people: 71630 is "71,630".
 func FormatCount(v Value) string {
-	if !v.Valid {
+	if !v.Known() {
 		return Missing
 	}
-	return group(strconv.FormatFloat(math.Round(v.Number), 'f', 0, 64))
+	return group(strconv.FormatFloat(math.Round(v.Float()), 'f', 0, 64))
 }
 
 // FormatRate formats a rate to one decimal place: "133.2".
 func FormatRate(v Value) string {
-	if !v.Valid {
+	if !v.Known() {
 		return Missing
 	}
-	return group(oneDecimal(v.Number))
+	return group(oneDecimal(v.Float()))
 }
 
 // FormatPublished formats a published rate to the precision it was
 // published at: whole numbers as such ("133"), others to one decimal place,
 // so the page does not suggest a precision the release did not give.
 func FormatPublished(v Value) string {
-	if v.Valid && v.Number == math.Trunc(v.Number) {
+	if v.Known() && v.Float() == math.Trunc(v.Float()) {
 		return FormatCount(v)
 	}
 	return FormatRate(v)
@@ -49,10 +49,10 @@ func FormatPublished(v Value) string {
 // FormatGrowth formats a percentage change to one decimal place with its
 // sign: "+4.7", "−2.3" (a true minus sign, which screen readers say).
 func FormatGrowth(v Value) string {
-	if !v.Valid {
+	if !v.Known() {
 		return Missing
 	}
-	s := oneDecimal(v.Number)
+	s := oneDecimal(v.Float())
 	switch {
 	case s == "0.0":
 		return s
@@ -93,22 +93,22 @@ func group(s string) string {
 
 // raw is a figure at full precision, for data attributes.
 func raw(v Value) string {
-	if !v.Valid {
+	if !v.Known() {
 		return ""
 	}
-	return strconv.FormatFloat(v.Number, 'f', -1, 64)
+	return strconv.FormatFloat(v.Float(), 'f', -1, 64)
 }
 
 // note says why a figure is missing: the marker printed in its place, in
-// words where the marker is known, or the reason the report was given.
+// words where the marker is known.
 func note(v Value) string {
-	if v.Valid || v.Note == "" {
+	if v.Known() || v.Marker == "" {
 		return ""
 	}
-	if m := figure.MarkerMeaning(v.Note); m != "" {
-		return v.Note + " " + m
+	if m := figure.MarkerMeaning(v.Marker); m != "" {
+		return v.Marker + " " + m
 	}
-	return v.Note
+	return v.Marker
 }
 
 func countCell(v Value) cell     { return cell{Text: FormatCount(v), Raw: raw(v), Note: note(v)} }

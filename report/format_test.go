@@ -8,7 +8,7 @@ import (
 )
 
 func TestFormat(t *testing.T) {
-	v := func(f float64) Value { return Value{Number: f, Valid: true} }
+	v := func(f float64) Value { return figure.Of(f) }
 	for _, tc := range []struct {
 		name   string
 		format func(Value) string
@@ -19,7 +19,7 @@ func TestFormat(t *testing.T) {
 		{"count, millions", FormatCount, v(53776069), "53,776,069"},
 		{"count, under a thousand", FormatCount, v(989), "989"},
 		{"count, zero", FormatCount, v(0), "0"},
-		{"count, missing", FormatCount, Value{Note: "[c]"}, "–"},
+		{"count, missing", FormatCount, figure.Value{Marker: "[c]"}, "–"},
 		{"rate", FormatRate, v(133.2005134105284), "133.2"},
 		{"rate, rounds up", FormatRate, v(99.96), "100.0"},
 		{"rate, thousands", FormatRate, v(1234.56), "1,234.6"},
@@ -30,7 +30,7 @@ func TestFormat(t *testing.T) {
 		{"growth, down", FormatGrowth, v(-1.66), "−1.7"},
 		{"growth, tiny fall is no change", FormatGrowth, v(-0.04), "0.0"},
 		{"growth, zero", FormatGrowth, v(0), "0.0"},
-		{"growth, missing", FormatGrowth, Value{Note: "first loaded year"}, "–"},
+		{"growth, missing", FormatGrowth, figure.Value{Marker: "first loaded year"}, "–"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			if got := tc.format(tc.in); got != tc.want {
@@ -45,12 +45,12 @@ func TestNote(t *testing.T) {
 		in   Value
 		want string
 	}{
-		{Value{Note: "[c]"}, "[c] confidential"},
-		{Value{Note: ".."}, ".. not available"},
-		{Value{Note: "[new]"}, "[new]"},
-		{Value{Note: "first loaded year"}, "first loaded year"},
+		{figure.Value{Marker: "[c]"}, "[c] confidential"},
+		{figure.Value{Marker: ".."}, ".. not available"},
+		{figure.Value{Marker: "[new]"}, "[new]"},
+		{figure.Value{Marker: "first loaded year"}, "first loaded year"},
 		{Value{}, ""},
-		{Value{Number: 1, Valid: true, Note: "[c]"}, ""},
+		{figure.Value{Number: figure.Of(1).Number, Marker: "[c]"}, ""},
 	} {
 		if got := note(tc.in); got != tc.want {
 			t.Errorf("note(%+v) = %q, want %q", tc.in, got, tc.want)
@@ -85,7 +85,7 @@ func TestNiceTicks(t *testing.T) {
 
 func TestTrendText(t *testing.T) {
 	years := []figure.FinancialYear{"2013-14", "2014-15", "2015-16"}
-	v := func(f float64) Value { return Value{Number: f, Valid: true} }
+	v := func(f float64) Value { return figure.Of(f) }
 	for _, tc := range []struct {
 		name string
 		vs   []Value

@@ -58,15 +58,14 @@ type Row struct {
 	Population10Plus, PopulationYear Value
 	// Failing are the area's failing checks in the year.
 	Failing []Check
+	// Reasons say, by area_summary column, why a figure no marker explains
+	// is missing ("first loaded year").
+	Reasons map[string]string
 }
 
-// Value is a figure that may be missing. Note says why it is missing when
-// the release printed a marker in its place ("[c]", "..").
-type Value struct {
-	Number float64
-	Valid  bool
-	Note   string
-}
+// Value is a figure that may be missing, with the marker the release
+// printed in its place ("[c]", ".."): the store's own figure.Value.
+type Value = figure.Value
 
 // Check is one failing consistency check.
 type Check struct {
@@ -114,7 +113,11 @@ func (r Row) Get(column string) Value { return fields[column].get(r) }
 // area_summary it comes from.
 func cellOf(r Row, column string) cell {
 	f := fields[column]
-	c := f.format(f.get(r))
+	v := f.get(r)
+	c := f.format(v)
+	if c.Note == "" && !v.Known() {
+		c.Note = r.Reasons[column]
+	}
 	c.Year, c.Area, c.Column = r.Year.String(), r.Code, column
 	return c
 }
@@ -165,17 +168,13 @@ func Build(ctx context.Context, st *store.Store, opts ...Option) (*Report, error
 		}
 		r.Area = &a
 	}
-	notes, err := st.SummaryMarkers(ctx)
-	if err != nil {
-		return nil, err
-	}
 	for _, y := range r.Years {
 		rows, err := st.Summary(ctx, y)
 		if err != nil {
 			return nil, fmt.Errorf("read area_summary for %s: %w", y, err)
 		}
 		for _, sr := range rows {
-			row := newRow(sr, notes, y == r.Years[0])
+			row := newRow(sr, y == r.Years[0])
 			switch {
 			case y == r.Year && row.Code == schema.EnglandAndWales:
 				r.National = row
@@ -202,34 +201,26 @@ func Build(ctx context.Context, st *store.Store, opts ...Option) (*Report, error
 	return r, nil
 }
 
-// newRow copies a summary row, noting why a figure is missing.
-func newRow(s store.SummaryRow, notes map[string]string, firstYear bool) Row {
-	note := func(col string) string { return notes[s.FinancialYear.String()+"|"+s.AreaCode+"|"+col] }
+// newRow copies a summary row, noting why a figure no marker explains is
+// missing.
+func newRow(s store.SummaryRow, firstYear bool) Row {
 	r := Row{Year: s.FinancialYear, Code: s.AreaCode, Name: s.AreaName,
-		RSOs: value(s.RSOs, note("rsos")), Violent: value(s.Violent, note("violent_offenders")),
-		Total: value(s.Total, note("total_offenders")), Rate: value(s.Rate, ""),
-		RatePublished:    value(s.RatePublished, note("rso_rate_per_100k_published")),
-		RSOGrowth:        value(s.RSOGrowthPct, ""),
-		Population10Plus: intValue(s.Population10Plus), PopulationYear: intValue(s.PopulationYear)}
-	if !r.Rate.Valid {
-		r.Rate.Note = "no RSO count or no population estimate"
+		RSOs: s.RSOs, Violent: s.Violent, Total: s.Total, Rate: s.Rate,
+		RatePublished: s.RatePublished, RSOGrowth: s.RSOGrowthPct,
+		Population10Plus: intValue(s.Population10Plus), PopulationYear: intValue(s.PopulationYear),
+		Reasons: map[string]string{}}
+	if !r.Rate.Known() {
+		r.Reasons["rso_rate_per_100k"] = "no RSO count or no population estimate"
 	}
-	if !r.RSOGrowth.Valid && firstYear {
-		r.RSOGrowth.Note = "first loaded year"
+	if !r.RSOGrowth.Known() && firstYear {
+		r.Reasons["rso_growth_pct"] = "first loaded year"
 	}
 	return r
-}
-
-func value(v *float64, note string) Value {
-	if v == nil {
-		return Value{Note: note}
-	}
-	return Value{Number: *v, Valid: true}
 }
 
 func intValue(v *int64) Value {
 	if v == nil {
 		return Value{}
 	}
-	return Value{Number: float64(*v), Valid: true}
+	return figure.Of(float64(*v))
 }

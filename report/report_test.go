@@ -39,7 +39,10 @@ func summaryValue(t *testing.T, db *sql.DB, year, area, column string) (report.V
 	if err != nil {
 		t.Fatal(err)
 	}
-	return report.Value{Number: v.Float64, Valid: v.Valid}, true
+	if !v.Valid {
+		return report.Value{}, true
+	}
+	return figure.Of(v.Float64), true
 }
 
 // checkFigures compares every figure cell of the page (a td with
@@ -55,8 +58,8 @@ func checkFigures(t *testing.T, db *sql.DB, doc *html.Node) int {
 			continue
 		}
 		wantRaw := ""
-		if want.Valid {
-			wantRaw = strconv.FormatFloat(want.Number, 'f', -1, 64)
+		if want.Known() {
+			wantRaw = strconv.FormatFloat(want.Float(), 'f', -1, 64)
 		}
 		if got := attr(c, "data-value"); got != wantRaw {
 			t.Errorf("%s %s %s: data-value %q, area_summary %q", year, area, column, got, wantRaw)
@@ -196,8 +199,8 @@ func TestCaptionsStateFindings(t *testing.T) {
 	doc := parse(t, render(t, st, report.WithArea("Essex")))
 	caption := text(byID(t, doc, "chart-rates-caption"))
 	for _, want := range []string{
-		fmt.Sprintf("%s has the highest rate, %s per 100,000", top, report.FormatRate(report.Value{Number: topRate, Valid: true})),
-		fmt.Sprintf("England and Wales %s.", report.FormatRate(report.Value{Number: national, Valid: true})),
+		fmt.Sprintf("%s has the highest rate, %s per 100,000", top, report.FormatRate(figure.Of(topRate))),
+		fmt.Sprintf("England and Wales %s.", report.FormatRate(figure.Of(national))),
 		"Essex: 115.4, 35th of 42.",
 	} {
 		if !strings.Contains(caption, want) {

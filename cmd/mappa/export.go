@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/mappa-etl/mappa/pipeline/figure"
 	"github.com/mappa-etl/mappa/pipeline/store"
 	"github.com/mappa-etl/mappa/report"
 )
@@ -77,7 +78,7 @@ func (c *ExportCommand) Run(ctx context.Context, args []string) error {
 		return err
 	}
 	fmt.Fprintf(c.app.Stdout, "exported %d tables and views (%s rows) to %s as %s\n",
-		len(res.Files), report.FormatCount(report.Value{Number: float64(res.Rows()), Valid: true}), res.Dir, res.Format)
+		len(res.Files), report.FormatCount(figure.Of(float64(res.Rows()))), res.Dir, res.Format)
 	return nil
 }
 

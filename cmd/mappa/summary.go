@@ -149,23 +149,23 @@ func (c *SummaryCommand) area(ctx context.Context, st *store.Store, code string,
 func headline(r store.SummaryRow) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s, %s: ", r.AreaName, r.FinancialYear)
-	if r.RSOs == nil {
+	if !r.RSOs.Known() {
 		fmt.Fprintf(&b, "the number of registered sexual offenders at 31 March %d was not published", r.FinancialYear.End())
 		return b.String() + "."
 	}
 	fmt.Fprintf(&b, "%s registered sexual offenders at 31 March %d", count(r.RSOs), r.FinancialYear.End())
-	if r.Rate != nil {
+	if r.Rate.Known() {
 		fmt.Fprintf(&b, ", %s per 100,000 people aged 10 and over", fmtRate(r.Rate))
-		if r.EnglandAndWalesRate != nil && r.AreaCode != "K04000001" {
+		if r.EnglandAndWalesRate.Known() && r.AreaCode != "K04000001" {
 			fmt.Fprintf(&b, " against %s for England and Wales", fmtRate(r.EnglandAndWalesRate))
 		}
 	}
-	if r.RSOGrowthPct != nil {
+	if r.RSOGrowthPct.Known() {
 		dir := "up"
-		if *r.RSOGrowthPct < 0 {
+		if r.RSOGrowthPct.Float() < 0 {
 			dir = "down"
 		}
-		fmt.Fprintf(&b, "; %s %.1f%% on %s", dir, math.Abs(*r.RSOGrowthPct), r.FinancialYear.Previous())
+		fmt.Fprintf(&b, "; %s %.1f%% on %s", dir, math.Abs(r.RSOGrowthPct.Float()), r.FinancialYear.Previous())
 	}
 	return b.String() + "."
 }

@@ -3,17 +3,18 @@ package main
 import (
 	"testing"
 
+	"github.com/mappa-etl/mappa/pipeline/figure"
 	"github.com/mappa-etl/mappa/pipeline/store"
 )
 
-func f(v float64) *float64 { return &v }
+func f(v float64) figure.Value { return figure.Of(v) }
 
 func TestCount(t *testing.T) {
 	for _, tc := range []struct {
-		in   *float64
+		in   figure.Value
 		want string
 	}{
-		{nil, "–"}, {f(0), "0"}, {f(999), "999"}, {f(1000), "1,000"}, {f(71630), "71,630"},
+		{figure.Value{}, "–"}, {f(0), "0"}, {f(999), "999"}, {f(1000), "1,000"}, {f(71630), "71,630"},
 		{f(1234567), "1,234,567"}, {f(-1596), "-1,596"}, {f(-12), "-12"},
 	} {
 		if got := count(tc.in); got != tc.want {
@@ -25,14 +26,14 @@ func TestCount(t *testing.T) {
 func TestVersus(t *testing.T) {
 	for _, tc := range []struct {
 		name           string
-		rate, national *float64
+		rate, national figure.Value
 		want           string
 	}{
 		{"above", f(201.9), f(133.2), "+52"},
 		{"below", f(99), f(119), "-17"},
 		{"rounds to zero from below", f(118.6), f(119), "0"},
-		{"no rate", nil, f(119), "–"},
-		{"no national rate", f(99), nil, "–"},
+		{"no rate", figure.Value{}, f(119), "–"},
+		{"no national rate", f(99), figure.Value{}, "–"},
 	} {
 		if got := versus(tc.rate, tc.national); got != tc.want {
 			t.Errorf("%s: versus = %q, want %q", tc.name, got, tc.want)

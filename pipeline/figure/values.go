@@ -1,6 +1,7 @@
 package figure
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"math"
@@ -69,4 +70,27 @@ func ParseValue(s string) (v Value, ok bool, err error) {
 	}
 	v.Number = &f
 	return v, true, nil
+}
+
+// Of is the Value of a number.
+func Of(f float64) Value { return Value{Number: &f} }
+
+// Known reports whether v holds a number.
+func (v Value) Known() bool { return v.Number != nil }
+
+// Float is v's number, 0 when it has none.
+func (v Value) Float() float64 {
+	if v.Number == nil {
+		return 0
+	}
+	return *v.Number
+}
+
+// MarshalJSON writes the number, or null: the JSON of a figure is what a
+// script reading it expects, the marker having a column of its own.
+func (v Value) MarshalJSON() ([]byte, error) {
+	if v.Number == nil {
+		return []byte("null"), nil
+	}
+	return json.Marshal(*v.Number)
 }

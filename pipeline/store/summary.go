@@ -8,22 +8,24 @@ import (
 	"github.com/mappa-etl/mappa/pipeline/figure"
 )
 
-// SummaryRow is one area's line of area_summary.
+// SummaryRow is one area's line of area_summary. Each published figure
+// carries the marker the release printed in its place; in JSON a figure is
+// its number or null.
 type SummaryRow struct {
 	FinancialYear    figure.FinancialYear `json:"financial_year"`
 	AreaCode         string               `json:"area_code"`
 	AreaName         string               `json:"area_name"`
-	RSOs             *float64             `json:"rsos"`
-	Violent          *float64             `json:"violent_offenders"`
-	Total            *float64             `json:"total_offenders"`
-	Rate             *float64             `json:"rso_rate_per_100k"`
-	RatePublished    *float64             `json:"rso_rate_per_100k_published"`
-	RSOGrowthPct     *float64             `json:"rso_growth_pct"`
+	RSOs             figure.Value         `json:"rsos"`
+	Violent          figure.Value         `json:"violent_offenders"`
+	Total            figure.Value         `json:"total_offenders"`
+	Rate             figure.Value         `json:"rso_rate_per_100k"`
+	RatePublished    figure.Value         `json:"rso_rate_per_100k_published"`
+	RSOGrowthPct     figure.Value         `json:"rso_growth_pct"`
 	PopulationYear   *int64               `json:"population_mid_year"`
 	Population10Plus *int64               `json:"population_10plus"`
 	// EnglandAndWalesRate is the computed national rate of the same year,
 	// so each line answers "how does this area compare".
-	EnglandAndWalesRate *float64 `json:"england_and_wales_rso_rate_per_100k"`
+	EnglandAndWalesRate figure.Value `json:"england_and_wales_rso_rate_per_100k"`
 }
 
 // summarySelect reads SummaryRow's columns from area_summary a, with the
@@ -38,11 +40,22 @@ func (s *Store) summaryRows(ctx context.Context, where string, arg any) ([]Summa
 	var out []SummaryRow
 	err := EachRow(ctx, s.DB, summarySelect+" "+where, []any{arg}, func(rows *sql.Rows) error {
 		var r SummaryRow
-		err := rows.Scan(&r.FinancialYear, &r.AreaCode, &r.AreaName, &r.RSOs, &r.Violent, &r.Total,
-			&r.Rate, &r.RatePublished, &r.RSOGrowthPct, &r.PopulationYear, &r.Population10Plus, &r.EnglandAndWalesRate)
+		err := rows.Scan(&r.FinancialYear, &r.AreaCode, &r.AreaName, &r.RSOs.Number, &r.Violent.Number, &r.Total.Number,
+			&r.Rate.Number, &r.RatePublished.Number, &r.RSOGrowthPct.Number, &r.PopulationYear, &r.Population10Plus,
+			&r.EnglandAndWalesRate.Number)
 		out = append(out, r)
 		return err
 	})
+	if err != nil {
+		return nil, err
+	}
+	markers, err := s.SummaryMarkers(ctx)
+	for i := range out {
+		r := &out[i]
+		key := r.FinancialYear.String() + "|" + r.AreaCode + "|"
+		r.RSOs.Marker, r.Violent.Marker = markers[key+"rsos"], markers[key+"violent_offenders"]
+		r.Total.Marker, r.RatePublished.Marker = markers[key+"total_offenders"], markers[key+"rso_rate_per_100k_published"]
+	}
 	return out, err
 }
 
