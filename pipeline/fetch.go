@@ -41,7 +41,12 @@ type Runner struct {
 	Fetcher *sources.Fetcher
 	Inputs  *sources.Fetcher
 	Log     *zap.Logger
+}
 
+// run is the state of one Run, so that nothing of one run leaks into the
+// next (a scheduler calls Run again and again on one Runner).
+type run struct {
+	*Runner
 	parser  *Parser
 	parsed  map[string]*Parsed // by sha256: files parsed while validating
 	lookups []*ons.Lookup      // the archive's, once a population file needs them
@@ -58,12 +63,12 @@ var ErrSomeFailed = errors.New("some files failed")
 // database lacks, each in its own transaction. A failing file does not stop
 // the others; the returned error says how many failed.
 func (r *Runner) Run(ctx context.Context, cfg RunConfig) (store.RunTotals, error) {
-	r.parser, r.parsed, r.lookups, r.read, r.totals = NewParser(), map[string]*Parsed{}, nil, false, store.RunTotals{}
 	if r.Log == nil {
 		r.Log = zap.NewNop()
 	}
+	x := &run{Runner: r, parser: NewParser(), parsed: map[string]*Parsed{}}
 	for _, src := range cfg.Lookups {
-		r.fetchInput(ctx, sources.KindLookup, "", src)
+		x.fetchInput(ctx, sources.KindLookup, "", src)
 	}
 	years := make([]string, 0, len(cfg.Population))
 	for y := range cfg.Population {
@@ -71,28 +76,28 @@ func (r *Runner) Run(ctx context.Context, cfg RunConfig) (store.RunTotals, error
 	}
 	sort.Strings(years)
 	for _, y := range years {
-		r.fetchInput(ctx, sources.KindPopulation, y, cfg.Population[y])
+		x.fetchInput(ctx, sources.KindPopulation, y, cfg.Population[y])
 	}
-	fatal := r.fetchReleases(ctx, cfg.Collection)
+	fatal := x.fetchReleases(ctx, cfg.Collection)
 	if ctx.Err() == nil {
-		r.loadPending(ctx)
+		x.loadPending(ctx)
 	}
-	failed := r.totals.Count(store.FileFailed)
+	failed := x.totals.Count(store.FileFailed)
 	switch {
 	case ctx.Err() != nil:
-		return r.totals, fmt.Errorf("run interrupted: %w", ctx.Err())
+		return x.totals, fmt.Errorf("run interrupted: %w", ctx.Err())
 	case fatal != nil:
-		return r.totals, fatal
+		return x.totals, fatal
 	case failed > 0:
-		return r.totals, fmt.Errorf("%w: %d of %d (see mappa status)", ErrSomeFailed, failed, len(r.totals.Files))
+		return x.totals, fmt.Errorf("%w: %d of %d (see mappa status)", ErrSomeFailed, failed, len(x.totals.Files))
 	}
-	return r.totals, nil
+	return x.totals, nil
 }
 
 // fetchReleases discovers the area tables on GOV.UK and fetches each.
 // Only a collection that cannot be read, or offers no area tables at all,
 // is returned as an error; a failing page or file is recorded and skipped.
-func (r *Runner) fetchReleases(ctx context.Context, collection string) error {
+func (r *run) fetchReleases(ctx context.Context, collection string) error {
 	if collection == "" {
 		collection = sources.CollectionPath
 	}
@@ -134,7 +139,7 @@ func (r *Runner) fetchReleases(ctx context.Context, collection string) error {
 
 // fetchInput archives an operator-given file: downloaded when src is a
 // URL, copied when it is a local path.
-func (r *Runner) fetchInput(ctx context.Context, kind, period, src string) {
+func (r *run) fetchInput(ctx context.Context, kind, period, src string) {
 	if sources.IsURL(src) {
 		meta := sources.Entry{Kind: kind, Period: period, Filename: sources.FileNameOf(src), URL: src}
 		r.fetchFile(ctx, r.inputs(), meta, 0)
@@ -156,7 +161,7 @@ func (r *Runner) fetchInput(ctx context.Context, kind, period, src string) {
 	r.settle(rf, res, err, parsed)
 }
 
-func (r *Runner) inputs() *sources.Fetcher {
+func (r *run) inputs() *sources.Fetcher {
 	if r.Inputs != nil {
 		return r.Inputs
 	}
@@ -165,7 +170,7 @@ func (r *Runner) inputs() *sources.Fetcher {
 
 // fetchFile downloads one file into the archive, conditionally when it was
 // fetched before.
-func (r *Runner) fetchFile(ctx context.Context, f *sources.Fetcher, meta sources.Entry, declared int64) {
+func (r *run) fetchFile(ctx context.Context, f *sources.Fetcher, meta sources.Entry, declared int64) {
 	rf := store.RunFile{URL: meta.URL, Kind: meta.Kind, Period: meta.Period}
 	m, err := r.Archive.Manifest()
 	if err != nil {
@@ -203,7 +208,7 @@ func (r *Runner) fetchFile(ctx context.Context, f *sources.Fetcher, meta sources
 // archivedLookups reads the archive's lookups the first time a population
 // file needs them (after this run's lookups are fetched), so a run in which
 // nothing changed parses no file at all.
-func (r *Runner) archivedLookups() ([]*ons.Lookup, error) {
+func (r *run) archivedLookups() ([]*ons.Lookup, error) {
 	if r.read {
 		return r.lookups, nil
 	}
@@ -246,7 +251,7 @@ func (e invalidFile) Error() string { return e.err.Error() }
 func (e invalidFile) Unwrap() error { return e.err }
 
 // settle records the outcome of archiving one file.
-func (r *Runner) settle(rf store.RunFile, res sources.AddResult, err error, parsed *Parsed) {
+func (r *run) settle(rf store.RunFile, res sources.AddResult, err error, parsed *Parsed) {
 	if err != nil {
 		r.fail(rf, err)
 		return
@@ -261,14 +266,14 @@ func (r *Runner) settle(rf store.RunFile, res sources.AddResult, err error, pars
 	r.record(rf)
 }
 
-func (r *Runner) fail(rf store.RunFile, err error) {
+func (r *run) fail(rf store.RunFile, err error) {
 	rf.Status, rf.Error = store.FileFailed, err.Error()
 	r.record(rf)
 }
 
 // record logs one file's outcome, one line per file, and keeps it for the
 // runs table.
-func (r *Runner) record(rf store.RunFile) {
+func (r *run) record(rf store.RunFile) {
 	fields := []zap.Field{zap.String("kind", rf.Kind), zap.String("period", rf.Period), zap.String("url", rf.URL),
 		zap.String("sha256", rf.SHA256), zap.Int64("bytes", rf.Bytes), zap.String("status", string(rf.Status))}
 	if rf.Status == store.FileFailed {
@@ -282,7 +287,7 @@ func (r *Runner) record(rf store.RunFile) {
 // loadPending loads, each in its own transaction, every current archived
 // file the database lacks: this run's new files, and any a stopped run
 // archived but never loaded.
-func (r *Runner) loadPending(ctx context.Context) {
+func (r *run) loadPending(ctx context.Context) {
 	m, err := r.Archive.Manifest()
 	var pending []sources.Entry
 	if err == nil {
@@ -316,7 +321,7 @@ func (r *Runner) loadPending(ctx context.Context) {
 
 // loadFailed marks a file that archived but would not load as failed: the
 // entry this run recorded for it when it was fetched, or a new one.
-func (r *Runner) loadFailed(e sources.Entry, err error) {
+func (r *run) loadFailed(e sources.Entry, err error) {
 	for i, f := range r.totals.Files {
 		if f.SHA256 == e.SHA256 && f.Status != store.FileFailed {
 			r.totals.Files = append(r.totals.Files[:i], r.totals.Files[i+1:]...)

@@ -97,7 +97,7 @@ func (p *Parser) ParseFile(kind, period string, f *os.File, name string, lookups
 
 // Load writes a parsed file into the database: one transaction per file.
 // A lookup loads nothing but its source record, so p may be nil for one.
-func Load(ctx context.Context, st *store.Store, e sources.Entry, p *Parsed) error {
+func Load(ctx context.Context, st store.Loader, e sources.Entry, p *Parsed) error {
 	src := store.SourceFile{SHA256: e.SHA256, Kind: e.Kind, Period: e.Period, URL: e.URL, Filename: e.Filename,
 		MediaType: e.MediaType, Bytes: e.Bytes, FetchedAt: e.AddedAt}
 	switch e.Kind {

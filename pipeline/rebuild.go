@@ -64,7 +64,7 @@ func buildInto(ctx context.Context, a *sources.Archive, m *sources.Manifest, pat
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	parsed := parseAhead(ctx, a, parser, entries, lookups, runtime.GOMAXPROCS(0))
-	err = st.Batch(ctx, func() error {
+	err = st.Batch(ctx, func(tx *store.Tx) error {
 		for i, e := range entries {
 			r, ok := <-parsed[i]
 			if !ok {
@@ -77,7 +77,7 @@ func buildInto(ctx context.Context, a *sources.Archive, m *sources.Manifest, pat
 				logParsed(log, e, r.p)
 			}
 			// Lookups were read (and hash-checked) by ArchivedLookups above.
-			err := loadArchived(ctx, a, st, parser, e, lookups, r.p, log)
+			err := loadArchived(ctx, a, tx, parser, e, lookups, r.p, log)
 			r.done()
 			if err != nil {
 				return fmt.Errorf("rebuild: %w", err)

@@ -64,11 +64,11 @@ func lacks(ctx context.Context, st *store.Store, a *sources.Archive, e sources.E
 	return false, nil
 }
 
-// loadArchived loads one archived file in its own transaction, parsing it
-// from the archive unless the caller parsed it already (while validating a
-// download, or ahead of time). Lookups hold nothing to load but their
-// source record.
-func loadArchived(ctx context.Context, a *sources.Archive, st *store.Store, parser *Parser, e sources.Entry,
+// loadArchived loads one archived file through st (a store, in a
+// transaction of its own, or a batch), parsing it from the archive unless
+// the caller parsed it already (while validating a download, or ahead of
+// time). Lookups hold nothing to load but their source record.
+func loadArchived(ctx context.Context, a *sources.Archive, st store.Loader, parser *Parser, e sources.Entry,
 	lookups []*ons.Lookup, p *Parsed, log *zap.Logger) error {
 	if p == nil && e.Kind != sources.KindLookup {
 		var err error

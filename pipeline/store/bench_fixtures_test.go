@@ -75,15 +75,15 @@ func (fx *fixtureYears) allPops() []figure.Population {
 func (fx *fixtureYears) loadInto(tb testing.TB, st *Store) {
 	tb.Helper()
 	ctx := context.Background()
-	err := st.Batch(ctx, func() error {
+	err := st.Batch(ctx, func(tx *Tx) error {
 		for mid, pops := range fx.pops {
 			p := mid.String()
-			if err := st.LoadPopulation(ctx, mid, src("population", p), fx.how[mid], pops); err != nil {
+			if err := tx.LoadPopulation(ctx, mid, src("population", p), fx.how[mid], pops); err != nil {
 				return err
 			}
 		}
 		for _, y := range fx.years {
-			if err := st.LoadAreaTables(ctx, Release{FinancialYear: y}, src("area-tables", y.String()), fx.obs[y]); err != nil {
+			if err := tx.LoadAreaTables(ctx, Release{FinancialYear: y}, src("area-tables", y.String()), fx.obs[y]); err != nil {
 				return err
 			}
 		}

@@ -19,9 +19,20 @@ import (
 type Store struct {
 	DB   *sql.DB
 	Path string
-	// batch is the transaction of a Batch in progress, which every load
-	// joins instead of committing on its own.
-	batch *sql.Tx
+}
+
+// Loader loads files' figures: a Store, each load in a transaction of its
+// own, or a Tx, every load in one.
+type Loader interface {
+	LoadAreaTables(ctx context.Context, rel Release, src SourceFile, obs []figure.Observation) error
+	LoadPopulation(ctx context.Context, midYear figure.MidYear, src SourceFile, how figure.PopulationSource, pops []figure.Population) error
+	RecordSource(ctx context.Context, src SourceFile) error
+}
+
+// Tx is one transaction of a Batch: its loads commit together, and derive
+// once, when the batch ends.
+type Tx struct {
+	tx *sql.Tx
 }
 
 // OpenStore opens (creating if needed) and migrates the database at path.
@@ -55,21 +66,18 @@ func Open(ctx context.Context, path string) (*Store, error) {
 // WAL into the main file.
 func (s *Store) Close() error { return s.DB.Close() }
 
-// Batch runs fn with every load it makes in one transaction, and derives
-// rates, growth and checks once, at the end. Rebuild uses it: its database
+// Batch runs fn with a Tx, so that every load fn makes through it is one
+// transaction, and derives rates, growth and checks once, at the end. Rebuild uses it: its database
 // is new and unread until it is renamed in, so a commit per file buys
 // nothing, while deriving again after every file made a rebuild quadratic
 // in the number of files. fn must not use the store from other goroutines.
-func (s *Store) Batch(ctx context.Context, fn func() error) error {
+func (s *Store) Batch(ctx context.Context, fn func(*Tx) error) error {
 	tx, err := s.DB.BeginTx(ctx, nil)
 	if err != nil {
 		return err
 	}
 	defer tx.Rollback()
-	s.batch = tx
-	err = fn()
-	s.batch = nil
-	if err != nil {
+	if err := fn(&Tx{tx: tx}); err != nil {
 		return err
 	}
 	if err := refreshDerived(ctx, tx); err != nil {
@@ -92,12 +100,8 @@ type Release struct {
 }
 
 // withTx runs fn in one transaction, then refreshes derived figures and
-// checks, so a load is all or nothing. Inside a Batch, fn joins the batch's
-// transaction and derivation waits for the batch's end.
+// checks, so a load is all or nothing.
 func (s *Store) withTx(ctx context.Context, fn func(*sql.Tx) error) error {
-	if s.batch != nil {
-		return fn(s.batch)
-	}
 	tx, err := s.DB.BeginTx(ctx, nil)
 	if err != nil {
 		return err
@@ -127,44 +131,51 @@ func upsertSource(ctx context.Context, tx *sql.Tx, f SourceFile) error {
 // LoadAreaTables replaces one financial year with the observations read
 // from one file, atomically.
 func (s *Store) LoadAreaTables(ctx context.Context, rel Release, src SourceFile, obs []figure.Observation) error {
-	return s.withTx(ctx, func(tx *sql.Tx) error {
-		if err := upsertSource(ctx, tx, src); err != nil {
-			return err
-		}
-		// The derived tables are recomputed whole once the load is in.
-		if _, err := tx.ExecContext(ctx, "DELETE FROM observations WHERE financial_year = ?", rel.FinancialYear); err != nil {
-			return err
-		}
-		_, err := tx.ExecContext(ctx, `INSERT INTO releases (financial_year, period_end, title, landing_url, published_at, source_sha256)
+	return s.withTx(ctx, func(tx *sql.Tx) error { return loadAreaTables(ctx, tx, rel, src, obs) })
+}
+
+// LoadAreaTables is Store.LoadAreaTables within the batch.
+func (t *Tx) LoadAreaTables(ctx context.Context, rel Release, src SourceFile, obs []figure.Observation) error {
+	return loadAreaTables(ctx, t.tx, rel, src, obs)
+}
+
+func loadAreaTables(ctx context.Context, tx *sql.Tx, rel Release, src SourceFile, obs []figure.Observation) error {
+	if err := upsertSource(ctx, tx, src); err != nil {
+		return err
+	}
+	// The derived tables are recomputed whole once the load is in.
+	if _, err := tx.ExecContext(ctx, "DELETE FROM observations WHERE financial_year = ?", rel.FinancialYear); err != nil {
+		return err
+	}
+	_, err := tx.ExecContext(ctx, `INSERT INTO releases (financial_year, period_end, title, landing_url, published_at, source_sha256)
 			VALUES (?, ?, ?, ?, ?, ?)
 			ON CONFLICT (financial_year) DO UPDATE SET period_end = excluded.period_end, title = excluded.title,
 				landing_url = excluded.landing_url, published_at = excluded.published_at, source_sha256 = excluded.source_sha256`,
-			rel.FinancialYear, rel.FinancialYear.PeriodEnd(), nullable(rel.Title), nullable(rel.LandingURL), nullable(isoTimestamp(rel.PublishedAt)), src.SHA256)
-		if err != nil {
-			return fmt.Errorf("record release %s: %w", rel.FinancialYear, err)
+		rel.FinancialYear, rel.FinancialYear.PeriodEnd(), nullable(rel.Title), nullable(rel.LandingURL), nullable(isoTimestamp(rel.PublishedAt)), src.SHA256)
+	if err != nil {
+		return fmt.Errorf("record release %s: %w", rel.FinancialYear, err)
+	}
+	ins := newBulkInsert(ctx, tx, "observations",
+		[]bulkFixed{{"financial_year", rel.FinancialYear}, {"source_sha256", src.SHA256}},
+		"area_code", "measure", "category", "level", "value", "marker", "sheet", "cell")
+	defer ins.close()
+	// Putting a string in an interface allocates. Areas, measures,
+	// categories, levels and sheets repeat row after row, so each is
+	// boxed once a load.
+	boxes := boxCache{}
+	for _, o := range obs {
+		if o.FinancialYear != rel.FinancialYear {
+			return fmt.Errorf("observation for %s in a load of %s", o.FinancialYear, rel.FinancialYear)
 		}
-		ins := newBulkInsert(ctx, tx, "observations",
-			[]bulkFixed{{"financial_year", rel.FinancialYear}, {"source_sha256", src.SHA256}},
-			"area_code", "measure", "category", "level", "value", "marker", "sheet", "cell")
-		defer ins.close()
-		// Putting a string in an interface allocates. Areas, measures,
-		// categories, levels and sheets repeat row after row, so each is
-		// boxed once a load.
-		boxes := boxCache{}
-		for _, o := range obs {
-			if o.FinancialYear != rel.FinancialYear {
-				return fmt.Errorf("observation for %s in a load of %s", o.FinancialYear, rel.FinancialYear)
-			}
-			if err := ins.add(boxes.of(o.AreaCode), boxes.of(o.Measure), boxes.of(o.Category), boxes.of(o.Level),
-				nullableNumber(o.Number), nullable(o.Marker), boxes.of(o.Sheet), o.Cell); err != nil {
-				return observationInsertError(obs, err)
-			}
-		}
-		if err := ins.flush(); err != nil {
+		if err := ins.add(boxes.of(o.AreaCode), boxes.of(o.Measure), boxes.of(o.Category), boxes.of(o.Level),
+			nullableNumber(o.Number), nullable(o.Marker), boxes.of(o.Sheet), o.Cell); err != nil {
 			return observationInsertError(obs, err)
 		}
-		return nil
-	})
+	}
+	if err := ins.flush(); err != nil {
+		return observationInsertError(obs, err)
+	}
+	return nil
 }
 
 func observationInsertError(obs []figure.Observation, err error) error {
@@ -178,37 +189,44 @@ func observationInsertError(obs []figure.Observation, err error) error {
 
 // LoadPopulation replaces one mid-year estimate, atomically.
 func (s *Store) LoadPopulation(ctx context.Context, midYear figure.MidYear, src SourceFile, how figure.PopulationSource, pops []figure.Population) error {
-	return s.withTx(ctx, func(tx *sql.Tx) error {
-		if err := upsertSource(ctx, tx, src); err != nil {
-			return err
-		}
-		if _, err := tx.ExecContext(ctx, "DELETE FROM population WHERE mid_year = ?", midYear); err != nil {
-			return err
-		}
-		_, err := tx.ExecContext(ctx, `INSERT INTO population_sources (mid_year, source_sha256, sheet, level, lookup)
+	return s.withTx(ctx, func(tx *sql.Tx) error { return loadPopulation(ctx, tx, midYear, src, how, pops) })
+}
+
+// LoadPopulation is Store.LoadPopulation within the batch.
+func (t *Tx) LoadPopulation(ctx context.Context, midYear figure.MidYear, src SourceFile, how figure.PopulationSource, pops []figure.Population) error {
+	return loadPopulation(ctx, t.tx, midYear, src, how, pops)
+}
+
+func loadPopulation(ctx context.Context, tx *sql.Tx, midYear figure.MidYear, src SourceFile, how figure.PopulationSource, pops []figure.Population) error {
+	if err := upsertSource(ctx, tx, src); err != nil {
+		return err
+	}
+	if _, err := tx.ExecContext(ctx, "DELETE FROM population WHERE mid_year = ?", midYear); err != nil {
+		return err
+	}
+	_, err := tx.ExecContext(ctx, `INSERT INTO population_sources (mid_year, source_sha256, sheet, level, lookup)
 			VALUES (?, ?, ?, ?, ?)
 			ON CONFLICT (mid_year) DO UPDATE SET source_sha256 = excluded.source_sha256, sheet = excluded.sheet,
 				level = excluded.level, lookup = excluded.lookup`,
-			midYear, src.SHA256, how.Sheet, how.Level, nullable(how.Lookup))
-		if err != nil {
-			return err
+		midYear, src.SHA256, how.Sheet, how.Level, nullable(how.Lookup))
+	if err != nil {
+		return err
+	}
+	ins := newBulkInsert(ctx, tx, "population", []bulkFixed{{"mid_year", midYear}, {"source_sha256", src.SHA256}},
+		"area_code", "persons_10plus", "persons_all_ages")
+	defer ins.close()
+	for _, p := range pops {
+		if p.MidYear != midYear {
+			return fmt.Errorf("population for mid-%d in a load of mid-%d", p.MidYear, midYear)
 		}
-		ins := newBulkInsert(ctx, tx, "population", []bulkFixed{{"mid_year", midYear}, {"source_sha256", src.SHA256}},
-			"area_code", "persons_10plus", "persons_all_ages")
-		defer ins.close()
-		for _, p := range pops {
-			if p.MidYear != midYear {
-				return fmt.Errorf("population for mid-%d in a load of mid-%d", p.MidYear, midYear)
-			}
-			if err := ins.add(p.AreaCode, p.Persons10Plus, p.PersonsAllAges); err != nil {
-				return populationInsertError(pops, err)
-			}
-		}
-		if err := ins.flush(); err != nil {
+		if err := ins.add(p.AreaCode, p.Persons10Plus, p.PersonsAllAges); err != nil {
 			return populationInsertError(pops, err)
 		}
-		return nil
-	})
+	}
+	if err := ins.flush(); err != nil {
+		return populationInsertError(pops, err)
+	}
+	return nil
 }
 
 func populationInsertError(pops []figure.Population, err error) error {
@@ -223,9 +241,6 @@ func populationInsertError(pops []figure.Population, err error) error {
 // RecordSource records an archived file that loads nothing itself (a
 // lookup): no figure changes, so nothing is derived again.
 func (s *Store) RecordSource(ctx context.Context, src SourceFile) error {
-	if s.batch != nil {
-		return upsertSource(ctx, s.batch, src)
-	}
 	tx, err := s.DB.BeginTx(ctx, nil)
 	if err != nil {
 		return err
@@ -235,6 +250,11 @@ func (s *Store) RecordSource(ctx context.Context, src SourceFile) error {
 		return err
 	}
 	return tx.Commit()
+}
+
+// RecordSource is Store.RecordSource within the batch.
+func (t *Tx) RecordSource(ctx context.Context, src SourceFile) error {
+	return upsertSource(ctx, t.tx, src)
 }
 
 // isoTimestamp writes a GOV.UK timestamp ("2020-10-29T09:30:00.000+01:00")
