@@ -8,7 +8,7 @@ BENCHSTAT   := $(BIN)/benchstat
 BENCHSTAT_VERSION := v0.0.0-20260908200009-22c9c6c9d4da
 DEMO_DB     ?= mappa.db
 
-.PHONY: all build test lint demo docs bench bench-compare fixtures fixture-archive fuzz clean
+.PHONY: all build test test-short lint demo docs bench bench-compare fixtures fixture-archive fuzz clean
 
 all: build
 
@@ -29,6 +29,11 @@ lint: $(STATICCHECK)
 test: lint
 	$(GO) test -count=1 ./...
 	$(GO) test -race -count=1 ./sources/...
+
+# The inner loop: every package's tests but the process-level suites (crash,
+# concurrency, scheduler resilience, CLI scripts), which -short skips.
+test-short:
+	$(GO) test -short ./...
 
 $(BENCHSTAT):
 	GOBIN=$(CURDIR)/$(BIN) $(GO) install golang.org/x/perf/cmd/benchstat@$(BENCHSTAT_VERSION)

@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/mappa-etl/mappa/pipeline/pipelinetest"
 	"github.com/mappa-etl/mappa/pipeline/store"
 	"github.com/mappa-etl/mappa/sources/govuktest"
 )
@@ -24,6 +25,7 @@ import (
 // database holds one run and exactly the data of a clean single run (no
 // year twice, none missing).
 func TestConcurrentRunsAndSchedulerLoadOnce(t *testing.T) {
+	skipProcessSuite(t)
 	srv, fx, err := govuktest.NewMAPPA("../../testdata/published")
 	if err != nil {
 		t.Fatal(err)
@@ -71,7 +73,7 @@ func TestConcurrentRunsAndSchedulerLoadOnce(t *testing.T) {
 	lockMsg := regexp.MustCompile(`mappa run: another mappa process is writing to this database \(lock \S*m\.db\.lock is held\); nothing was done`)
 	for _, p := range procs[:2] {
 		err := p.cmd.Wait()
-		code, _ := exitStatus(t, p.cmd, err)
+		code, _ := pipelinetest.ExitStatus(t, p.cmd, err)
 		switch code {
 		case exitOK:
 			winners++
@@ -112,7 +114,7 @@ func TestConcurrentRunsAndSchedulerLoadOnce(t *testing.T) {
 	if err := sched.cmd.Process.Signal(syscall.SIGTERM); err != nil {
 		t.Fatalf("the scheduler is not running: %v", err)
 	}
-	code, _ := exitStatus(t, sched.cmd, sched.cmd.Wait())
+	code, _ := pipelinetest.ExitStatus(t, sched.cmd, sched.cmd.Wait())
 	if code != exitOK || !strings.Contains(sched.stderr.String(), `"msg":"scheduler stopped"`) {
 		t.Errorf("scheduler after SIGTERM: exit %d, want 0 and 'scheduler stopped':\n%s", code, sched.stderr.String())
 	}
@@ -144,14 +146,14 @@ func TestConcurrentRunsAndSchedulerLoadOnce(t *testing.T) {
 
 	// The data equal a clean single run's, row for row (so no year is
 	// there twice and none is short); counts per year are logged.
-	got, shape := inspectDB(t, db, "")
+	got, shape := pipelinetest.InspectDB(t, db, "")
 	t.Logf("after the race: %s", shape)
 	cleanDir := t.TempDir()
 	clean := execMappa(t, cleanDir, append([]string{"run"}, common...)...)
 	if clean.code != exitOK {
 		t.Fatalf("clean run: exit %d\n%s%s", clean.code, clean.stdout, clean.stderr)
 	}
-	want, wantShape := inspectDB(t, filepath.Join(cleanDir, "m.db"), "")
+	want, wantShape := pipelinetest.InspectDB(t, filepath.Join(cleanDir, "m.db"), "")
 	if got != want {
 		t.Errorf("the data after the race differ from a clean single run's:\n got %s\nwant %s", shape, wantShape)
 	}

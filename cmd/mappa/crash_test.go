@@ -8,291 +8,27 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"io"
-	"io/fs"
 	"math/rand/v2"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
 	"go.uber.org/zap"
 
 	"github.com/mappa-etl/mappa/pipeline"
+	"github.com/mappa-etl/mappa/pipeline/pipelinetest"
 	"github.com/mappa-etl/mappa/pipeline/store"
 	"github.com/mappa-etl/mappa/sources"
 	"github.com/mappa-etl/mappa/sources/govuktest"
 )
 
-// The tests in this file, concurrency_test.go and schedule_resilience_test.go
-// run mappa as a separate process, to kill it, race it or send it signals.
-//
-// The child process is this test binary itself: TestMain hands control to
-// testscript.Main, which runs the "mappa" command, instead of the tests,
-// whenever the base name of os.Args[0] is "mappa". So mappaCommand runs
-// os.Executable() with Args[0] set to "mappa": no `go build`, no copy, no
-// $PATH lookup, and the child is exactly the code under test.
-
-// mappaCommand returns an unstarted `mappa ARGS...` in dir.
-func mappaCommand(t testing.TB, dir string, args ...string) *exec.Cmd {
-	t.Helper()
-	exe, err := os.Executable()
-	if err != nil {
-		t.Fatal(err)
-	}
-	cmd := exec.Command(exe)
-	cmd.Args = append([]string{"mappa"}, args...)
-	cmd.Dir = dir
-	return cmd
-}
-
-// procResult is how a mappa process ended.
-type procResult struct {
-	code           int  // exit status; -1 when killed
-	killed         bool // ended by SIGKILL
-	stdout, stderr string
-	took           time.Duration
-}
-
-// execMappa runs mappa to the end.
-func execMappa(t *testing.T, dir string, args ...string) procResult {
-	t.Helper()
-	cmd := mappaCommand(t, dir, args...)
-	var stdout, stderr bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	start := time.Now()
-	err := cmd.Run()
-	res := procResult{stdout: stdout.String(), stderr: stderr.String(), took: time.Since(start)}
-	res.code, res.killed = exitStatus(t, cmd, err)
-	return res
-}
-
-// killMappa starts mappa and SIGKILLs it after delay, unless it has ended
-// by then.
-func killMappa(t *testing.T, dir string, delay time.Duration, args ...string) procResult {
-	t.Helper()
-	cmd := mappaCommand(t, dir, args...)
-	var stdout, stderr bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	start := time.Now()
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	time.Sleep(delay)
-	// Killing a process that has exited but not been waited for signals a
-	// zombie: harmless. Wait says whether the kill or the exit came first.
-	_ = cmd.Process.Kill()
-	err := cmd.Wait()
-	res := procResult{stdout: stdout.String(), stderr: stderr.String(), took: time.Since(start)}
-	res.code, res.killed = exitStatus(t, cmd, err)
-	return res
-}
-
-func exitStatus(t *testing.T, cmd *exec.Cmd, err error) (code int, killed bool) {
-	t.Helper()
-	var ee *exec.ExitError
-	if err != nil && !errors.As(err, &ee) {
-		t.Fatalf("%v: %v", cmd.Args, err)
-	}
-	ps := cmd.ProcessState
-	if ws, ok := ps.Sys().(syscall.WaitStatus); ok && ws.Signaled() {
-		return -1, ws.Signal() == syscall.SIGKILL
-	}
-	return ps.ExitCode(), false
-}
-
-// dataQueries render every table of loaded data, in key order. runs and
-// run_files (history, with timestamps) are left out, and so is
-// source_files.fetched_at: when a file entered the archive differs between
-// two runs that load the same bytes.
-var dataQueries = []string{
-	"SELECT * FROM releases ORDER BY 1",
-	"SELECT sha256, kind, period, url, filename, media_type, bytes FROM source_files ORDER BY 1",
-	"SELECT * FROM observations ORDER BY 1, 2, 3, 4, 5",
-	"SELECT * FROM population ORDER BY 1, 2",
-	"SELECT * FROM population_sources ORDER BY 1",
-	"SELECT * FROM rso_rates ORDER BY 1, 2",
-	"SELECT * FROM growth ORDER BY 1, 2, 3, 4, 5",
-	"SELECT * FROM check_results ORDER BY 1, 2, 3",
-}
-
-// dumpDB renders the data of a database as text, one line per row, with
-// the origin of a fake GOV.UK written as GOVUK so that dumps of runs
-// against different fake servers compare. A database whose first migration
-// never committed holds no data: its dump is empty.
-func dumpDB(db *sql.DB, origin string) (string, error) {
-	var tables int
-	if err := db.QueryRow(`SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'releases'`).Scan(&tables); err != nil {
-		return "", err
-	}
-	if tables == 0 {
-		return "", nil
-	}
-	var b strings.Builder
-	for _, q := range dataQueries {
-		if err := store.EachRow(context.Background(), db, q, nil, func(rows *sql.Rows) error {
-			cols, err := rows.Columns()
-			if err != nil {
-				return err
-			}
-			vals, ptrs := make([]any, len(cols)), make([]any, len(cols))
-			for i := range vals {
-				ptrs[i] = &vals[i]
-			}
-			if err := rows.Scan(ptrs...); err != nil {
-				return err
-			}
-			for i, v := range vals {
-				if i > 0 {
-					b.WriteByte('|')
-				}
-				if s, ok := v.([]byte); ok {
-					v = string(s)
-				}
-				fmt.Fprint(&b, v)
-			}
-			b.WriteByte('\n')
-			return nil
-		}); err != nil {
-			return "", fmt.Errorf("%s: %w", q, err)
-		}
-	}
-	if origin == "" {
-		return b.String(), nil
-	}
-	return strings.ReplaceAll(b.String(), origin, "GOVUK"), nil
-}
-
-// inspectDB checks a database as a crash left it and returns its dump.
-// It works on a copy of the database and its WAL (not the -shm, which the
-// first opener rebuilds, as after any crash), so the files the killed
-// process left are still there, unrecovered, for the next mappa to open.
-// No database at all dumps as empty.
-func inspectDB(t *testing.T, path, origin string) (dump string, shape string) {
-	t.Helper()
-	if _, err := os.Stat(path); errors.Is(err, os.ErrNotExist) {
-		return "", "no database"
-	}
-	cp := filepath.Join(t.TempDir(), "inspect.db")
-	for _, suffix := range []string{"", "-wal"} {
-		if err := copyFileIfExists(path+suffix, cp+suffix); err != nil {
-			t.Fatal(err)
-		}
-	}
-	db, err := sql.Open("sqlite3", "file:"+cp+"?_busy_timeout=5000")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	var integrity []string
-	if err := store.EachRow(context.Background(), db, "PRAGMA integrity_check", nil, func(rows *sql.Rows) error {
-		var s string
-		integrity = append(integrity, s)
-		return rows.Scan(&integrity[len(integrity)-1])
-	}); err != nil {
-		t.Fatalf("integrity_check: %v", err)
-	}
-	if len(integrity) != 1 || integrity[0] != "ok" {
-		t.Errorf("%s: PRAGMA integrity_check = %q, want ok", path, integrity)
-	}
-	var fkViolations int
-	if err := store.EachRow(context.Background(), db, "PRAGMA foreign_key_check", nil, func(*sql.Rows) error {
-		fkViolations++
-		return nil
-	}); err != nil {
-		t.Fatalf("foreign_key_check: %v", err)
-	}
-	if fkViolations > 0 {
-		t.Errorf("%s: PRAGMA foreign_key_check: %d violations", path, fkViolations)
-	}
-	dump, err = dumpDB(db, origin)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return dump, dbShape(t, db)
-}
-
-// dbShape summarises what a database holds, for logs and failures:
-// observations per financial year and the population mid-years.
-func dbShape(t *testing.T, db *sql.DB) string {
-	t.Helper()
-	var version int
-	if err := db.QueryRow("PRAGMA user_version").Scan(&version); err != nil {
-		t.Fatal(err)
-	}
-	var years, mids []string
-	if version > 0 {
-		if err := store.EachRow(context.Background(), db, `SELECT financial_year, COUNT(*) FROM observations GROUP BY 1 ORDER BY 1`, nil,
-			func(rows *sql.Rows) error {
-				var y string
-				var n int
-				err := rows.Scan(&y, &n)
-				years = append(years, fmt.Sprintf("%s:%d", y, n))
-				return err
-			}); err != nil {
-			t.Fatal(err)
-		}
-		if err := store.EachRow(context.Background(), db, `SELECT DISTINCT mid_year FROM population ORDER BY 1`, nil,
-			func(rows *sql.Rows) error {
-				var y string
-				err := rows.Scan(&y)
-				mids = append(mids, y)
-				return err
-			}); err != nil {
-			t.Fatal(err)
-		}
-	}
-	return fmt.Sprintf("schema v%d, observations %v, population %v", version, years, mids)
-}
-
 func hashOf(s string) string {
 	sum := sha256.Sum256([]byte(s))
 	return hex.EncodeToString(sum[:8])
-}
-
-func copyFileIfExists(src, dst string) error {
-	in, err := os.Open(src)
-	if errors.Is(err, os.ErrNotExist) {
-		return nil
-	}
-	if err != nil {
-		return err
-	}
-	defer in.Close()
-	out, err := os.Create(dst)
-	if err != nil {
-		return err
-	}
-	if _, err := io.Copy(out, in); err != nil {
-		out.Close()
-		return err
-	}
-	return out.Close()
-}
-
-// copyTree copies a directory of plain files; a missing src copies nothing.
-func copyTree(src, dst string) error {
-	if _, err := os.Stat(src); errors.Is(err, os.ErrNotExist) {
-		return nil
-	}
-	return filepath.WalkDir(src, func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		rel, err := filepath.Rel(src, p)
-		if err != nil {
-			return err
-		}
-		if d.IsDir() {
-			return os.MkdirAll(filepath.Join(dst, rel), 0o755)
-		}
-		return copyFileIfExists(p, filepath.Join(dst, rel))
-	})
 }
 
 // crashSeed is the seed of the kill delays: MAPPA_CRASH_SEED when set (to
@@ -358,6 +94,7 @@ type crashCase struct {
 // the operation takes when left alone as there are kills; the seed is
 // logged and MAPPA_CRASH_SEED repeats it.
 func TestCrashKillsLeaveBeforeOrAfter(t *testing.T) {
+	skipProcessSuite(t)
 	seed := crashSeed(t)
 	t.Logf("kill delays: seed %d (MAPPA_CRASH_SEED=%d repeats them)", seed, seed)
 	srv, fx, err := govuktest.NewMAPPA("../../testdata/published")
@@ -428,7 +165,7 @@ func TestCrashKillsLeaveBeforeOrAfter(t *testing.T) {
 func testCrashCase(t *testing.T, tc crashCase, rng *rand.Rand, origin string) {
 	template := t.TempDir()
 	tc.prepare(t, template)
-	before, beforeShape := inspectDB(t, filepath.Join(template, "m.db"), origin)
+	before, beforeShape := pipelinetest.InspectDB(t, filepath.Join(template, "m.db"), origin)
 
 	// The operation left alone: the state after, and how long it takes.
 	afterDir := t.TempDir()
@@ -437,7 +174,7 @@ func testCrashCase(t *testing.T, tc crashCase, rng *rand.Rand, origin string) {
 	if done.code != exitOK {
 		t.Fatalf("%v: exit %d\n%s%s", tc.args, done.code, done.stdout, done.stderr)
 	}
-	after, afterShape := inspectDB(t, filepath.Join(afterDir, "m.db"), origin)
+	after, afterShape := pipelinetest.InspectDB(t, filepath.Join(afterDir, "m.db"), origin)
 	if after == before {
 		t.Fatal("the operation changes nothing: the test would prove nothing")
 	}
@@ -490,7 +227,7 @@ func testCrashCase(t *testing.T, tc crashCase, rng *rand.Rand, origin string) {
 			}
 		}
 		lockFree(t, filepath.Join(work, "m.db"))
-		dump, shape := inspectDB(t, filepath.Join(work, "m.db"), origin)
+		dump, shape := pipelinetest.InspectDB(t, filepath.Join(work, "m.db"), origin)
 		k, ok := stateOf[hashOf(dump)]
 		if !ok {
 			t.Errorf("kill %d after %v (%s): the data match no allowed state: %s\n(before: %s)\n(after: %s)",
@@ -509,7 +246,7 @@ func testCrashCase(t *testing.T, tc crashCase, rng *rand.Rand, origin string) {
 				t.Errorf("kill %d: %s left %s; running the command again: exit %d:\n%s%s", n, outcome, names[k], again.code, again.stdout, again.stderr)
 				continue
 			}
-			got, gotShape := inspectDB(t, filepath.Join(work, "m.db"), origin)
+			got, gotShape := pipelinetest.InspectDB(t, filepath.Join(work, "m.db"), origin)
 			if got != after {
 				hint := ""
 				if strings.Contains(again.stdout, "already archived, nothing changed") {
@@ -537,7 +274,7 @@ func testCrashCase(t *testing.T, tc crashCase, rng *rand.Rand, origin string) {
 		if res.code != exitOK {
 			t.Fatalf("rebuild after %d killed rebuilds (leftovers %v): exit %d\n%s%s", kills, left, res.code, res.stdout, res.stderr)
 		}
-		if got, gotShape := inspectDB(t, filepath.Join(work, "m.db"), origin); got != after {
+		if got, gotShape := pipelinetest.InspectDB(t, filepath.Join(work, "m.db"), origin); got != after {
 			t.Errorf("rebuild after killed rebuilds: %s, want %s", gotShape, afterShape)
 		}
 		var size int64
@@ -563,10 +300,10 @@ func resetWorkDir(t *testing.T, template, dir string) {
 	if _, err := os.Stat(filepath.Join(template, "m.db-wal")); err == nil {
 		t.Fatal("the template database has a WAL: it was not closed cleanly")
 	}
-	if err := copyFileIfExists(filepath.Join(template, "m.db"), filepath.Join(dir, "m.db")); err != nil {
+	if err := pipelinetest.CopyFileIfExists(filepath.Join(template, "m.db"), filepath.Join(dir, "m.db")); err != nil {
 		t.Fatal(err)
 	}
-	if err := copyTree(filepath.Join(template, "arch"), filepath.Join(dir, "arch")); err != nil {
+	if err := pipelinetest.CopyTree(filepath.Join(template, "arch"), filepath.Join(dir, "arch")); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -631,7 +368,7 @@ func loadStates(t *testing.T, beforeDB, archiveDir, origin string) []string {
 	t.Helper()
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "states.db")
-	if err := copyFileIfExists(beforeDB, path); err != nil {
+	if err := pipelinetest.CopyFileIfExists(beforeDB, path); err != nil {
 		t.Fatal(err)
 	}
 	a, err := sources.OpenArchive(archiveDir)
@@ -658,7 +395,7 @@ func loadStates(t *testing.T, beforeDB, archiveDir, origin string) []string {
 	parser := pipeline.NewParser()
 	var states []string
 	for i := 0; ; i++ {
-		d, err := dumpDB(st.DB, origin)
+		d, err := pipelinetest.DumpData(st.DB, origin)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -692,6 +429,7 @@ func loadStates(t *testing.T, beforeDB, archiveDir, origin string) []string {
 // make it "already archived, nothing changed". The state is made exactly
 // as such a kill leaves it, so this does not depend on a kill's timing.
 func TestCrashAfterArchivingBeforeLoading(t *testing.T) {
+	skipProcessSuite(t)
 	dir := t.TempDir()
 	db, arch := filepath.Join(dir, "m.db"), filepath.Join(dir, "arch")
 	file := published(t, "MAPPA_Annual_Report_2021-22_Area_Tables.xlsx")

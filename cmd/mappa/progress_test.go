@@ -23,6 +23,7 @@ var barRE = regexp.MustCompile(`area-tables 2019-20 +[0-9]+% \|`)
 // downloads show a progress bar and logs are for people; on the pipe there
 // is no bar, and every line is a JSON log record.
 func TestProgressOnTerminalOnly(t *testing.T) {
+	skipProcessSuite(t)
 	srv, _, err := govuktest.NewMAPPA("../../testdata/published")
 	if err != nil {
 		t.Fatal(err)

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/mappa-etl/mappa/pipeline"
+	"github.com/mappa-etl/mappa/pipeline/pipelinetest"
 	"github.com/mappa-etl/mappa/pipeline/store"
 	"github.com/mappa-etl/mappa/sources/govuktest"
 )
@@ -38,6 +39,7 @@ import (
 // A full disk is tested in pipeline (TestDiskFullLeavesNoPartialYear):
 // the command has no way to cap the database's size.
 func TestScheduleResilience(t *testing.T) {
+	skipProcessSuite(t)
 	srv, fx, err := govuktest.NewMAPPA("../../testdata/published")
 	if err != nil {
 		t.Fatal(err)
@@ -60,7 +62,7 @@ func TestScheduleResilience(t *testing.T) {
 	if res := execMappa(t, seed, append([]string{"run"}, args...)...); res.code != exitOK {
 		t.Fatalf("seed run: exit %d\n%s%s", res.code, res.stdout, res.stderr)
 	}
-	want, wantShape := inspectDB(t, filepath.Join(seed, "db/m.db"), "")
+	want, wantShape := pipelinetest.InspectDB(t, filepath.Join(seed, "db/m.db"), "")
 	allYears := "2013-14,2014-15,2015-16,2016-17,2017-18,2018-19,2019-20,2020-21,2021-22,2022-23,2023-24,2024-25"
 
 	tests := []struct {
@@ -147,7 +149,7 @@ func TestScheduleResilience(t *testing.T) {
 				t.Errorf("the failed tick's error does not say the database is read-only:\n%s", line)
 			}
 			t.Logf("tick with the database read-only: %s", line)
-			if got, shape := inspectDB(t, s.db, ""); got != want {
+			if got, shape := pipelinetest.InspectDB(t, s.db, ""); got != want {
 				t.Errorf("the read-only database changed: %s", shape)
 			}
 			resume = s.pause(t)
@@ -165,7 +167,7 @@ func TestScheduleResilience(t *testing.T) {
 			defer srv.ClearFaults()
 			dir := userDir(t, tc.asUser)
 			if tc.seeded {
-				if err := copyTree(seed, dir); err != nil {
+				if err := pipelinetest.CopyTree(seed, dir); err != nil {
 					t.Fatal(err)
 				}
 			} else {
@@ -174,7 +176,7 @@ func TestScheduleResilience(t *testing.T) {
 			s := startScheduler(t, dir, tc.asUser, append([]string{"schedule", "--cron", "@every 1s", "--tz", "UTC", "--at-start"}, args...)...)
 			tc.scenario(t, s)
 			s.stop(t)
-			if got, shape := inspectDB(t, s.db, ""); got != want {
+			if got, shape := pipelinetest.InspectDB(t, s.db, ""); got != want {
 				t.Errorf("after the scheduler recovered, the data differ from a clean run's:\n got %s\nwant %s", shape, wantShape)
 			}
 		})
@@ -216,7 +218,7 @@ func userDir(t *testing.T, asUser bool) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := copyFileIfExists(exe, filepath.Join(base, "mappa")); err != nil {
+	if err := pipelinetest.CopyFileIfExists(exe, filepath.Join(base, "mappa")); err != nil {
 		t.Fatal(err)
 	}
 	if err := os.Chmod(filepath.Join(base, "mappa"), 0o755); err != nil {
@@ -282,7 +284,7 @@ func (s *scheduler) stop(t *testing.T) {
 	go func() { done <- s.cmd.Wait() }()
 	select {
 	case err := <-done:
-		if code, _ := exitStatus(t, s.cmd, err); code != exitOK || !strings.Contains(s.log.String(), `"msg":"scheduler stopped"`) {
+		if code, _ := pipelinetest.ExitStatus(t, s.cmd, err); code != exitOK || !strings.Contains(s.log.String(), `"msg":"scheduler stopped"`) {
 			t.Errorf("after SIGTERM: exit %d, want 0 and 'scheduler stopped'", code)
 		}
 	case <-time.After(time.Minute):
