@@ -278,8 +278,7 @@ func TestBackoff(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			c := f.client
-			if got := c.Backoff(c.RetryWaitMin, c.RetryWaitMax, tc.attempt, tc.resp); got < tc.min || got > tc.max {
+			if got := f.backoff(tc.attempt, tc.resp); got < tc.min || got > tc.max {
 				t.Errorf("wait %v, want %v to %v", got, tc.min, tc.max)
 			}
 		})
