@@ -1,6 +1,7 @@
 package sources
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -68,7 +69,7 @@ type fetchOptions struct {
 	extraHosts                  []string
 	progress                    ProgressFunc
 	log                         *zap.Logger
-	transport                   http.RoundTripper // tests: replaces the network
+	dial                        func(ctx context.Context, network, addr string) (net.Conn, error) // tests: replaces the network
 }
 
 // FetchOption configures a Fetcher.
@@ -130,6 +131,13 @@ func WithLogger(l *zap.Logger) FetchOption {
 	}
 }
 
+// withDialer makes connections with dial instead of over the network, so
+// a test can run a fetch, transport and server in one synctest bubble, on
+// its fake clock.
+func withDialer(dial func(ctx context.Context, network, addr string) (net.Conn, error)) FetchOption {
+	return func(o *fetchOptions) { o.dial = dial }
+}
+
 // DefaultMaxBytes is the default size cap of a download: 100 MiB.
 const DefaultMaxBytes = 100 << 20
 
@@ -164,16 +172,17 @@ func NewFetcher(origin string, opts ...FetchOption) (*Fetcher, error) {
 		return nil, fmt.Errorf("rate %g requests per second: GOV.UK asks clients to stay under 10", o.perSecond)
 	}
 	f := &Fetcher{policy: policy, o: o}
-	transport := o.transport
-	if transport == nil {
-		transport = &http.Transport{
-			Proxy:                 http.ProxyFromEnvironment,
-			DialContext:           (&net.Dialer{Timeout: o.connectTimeout, KeepAlive: 30 * time.Second}).DialContext,
-			TLSHandshakeTimeout:   o.connectTimeout,
-			ResponseHeaderTimeout: o.idleTimeout,
-			MaxIdleConnsPerHost:   2,
-			IdleConnTimeout:       90 * time.Second,
-		}
+	dial := o.dial
+	if dial == nil {
+		dial = (&net.Dialer{Timeout: o.connectTimeout, KeepAlive: 30 * time.Second}).DialContext
+	}
+	transport := &http.Transport{
+		Proxy:                 http.ProxyFromEnvironment,
+		DialContext:           dial,
+		TLSHandshakeTimeout:   o.connectTimeout,
+		ResponseHeaderTimeout: o.idleTimeout,
+		MaxIdleConnsPerHost:   2,
+		IdleConnTimeout:       90 * time.Second,
 	}
 	f.client = &http.Client{
 		Transport: limitedTransport{base: transport, limiter: rate.NewLimiter(rate.Limit(o.perSecond), 1)},
