@@ -120,6 +120,24 @@ func trickle(n, size int, gap time.Duration) http.HandlerFunc {
 	}
 }
 
+// TestFetchSlowBodyWithinIdleTimeout: a body that keeps coming, a chunk
+// every half idle timeout, downloads in full however long it takes in all
+// (here five idle timeouts): each chunk restarts the idle timer.
+func TestFetchSlowBodyWithinIdleTimeout(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		h, n := countRequests(trickle(1000, 100, 100*time.Millisecond)) // 10 chunks over 900ms
+		f, stop := serveInBubble(t, h)
+		defer stop()
+		c, took, err := fetchTimed(t, f, "/slow.ods")
+		if err != nil || c.body.Len() != 1000 || n.Load() != 1 {
+			t.Errorf("Fetch = %v with %d bytes after %d requests; want 1000 bytes in one", err, c.body.Len(), n.Load())
+		}
+		if took != 900*time.Millisecond {
+			t.Errorf("took %v, want 900ms", took)
+		}
+	})
+}
+
 // TestFetchTrickleHitsMaxTime: a server that sends a byte every 50 ms never
 // trips the idle timeout, so the whole-fetch deadline must end it.
 func TestFetchTrickleHitsMaxTime(t *testing.T) {
