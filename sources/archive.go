@@ -118,6 +118,11 @@ func removeStaleIncoming(dir string) {
 	}
 }
 
+// lockName is the archive's writer lock file (see Archive.lock). It sits
+// at the top level, outside files/, and is never in the manifest; it is
+// created by the first writer, so an archive only ever read has none.
+const lockName = ".lock"
+
 func (a *Archive) manifestPath() string { return filepath.Join(a.Dir, "manifest.json") }
 
 // Manifest reads the manifest; a new archive has an empty one.

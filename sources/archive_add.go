@@ -9,6 +9,8 @@ import (
 	"path/filepath"
 	"strings"
 	"time"
+
+	"github.com/gofrs/flock"
 )
 
 // Validator checks a staged file before it enters the archive; it returns
@@ -43,67 +45,53 @@ func (a *Archive) AddFetched(e Entry, src io.Reader, validate Validator) (AddRes
 }
 
 // add stages the file in the archive directory, so the final rename cannot
-// cross file systems, and only then decides whether to keep it.
+// cross file systems, and only then decides whether to keep it. Staging
+// and validating happen outside the archive's lock: a download or a parse
+// can take minutes, and every other writer would wait for it. The lock
+// covers the manifest's read-modify-write, which is milliseconds.
 func (a *Archive) add(e Entry, src io.Reader, validate Validator, quarantine bool) (AddResult, error) {
 	e.Filename = safeName(e.Filename)
-	tmp, err := os.CreateTemp(a.Dir, ".incoming-*")
+	tmp, err := a.stage(&e, src)
 	if err != nil {
 		return AddResult{}, fmt.Errorf("archive %s: %w", e.Filename, err)
 	}
-	defer os.Remove(tmp.Name())
-	h := sha256.New()
-	n, err := io.Copy(io.MultiWriter(tmp, h), src)
-	if err == nil {
-		err = tmp.Sync()
-	}
-	if cerr := tmp.Close(); err == nil {
-		err = cerr
-	}
-	if err != nil {
-		return AddResult{}, fmt.Errorf("archive %s: %w", e.Filename, err)
-	}
-	e.SHA256, e.Bytes = hex.EncodeToString(h.Sum(nil)), n
+	defer os.Remove(tmp)
 
+	// Bytes already archived are not validated again. Entries are only
+	// ever appended, so bytes archived now are still archived under the
+	// lock; bytes new now may have been added by another writer meanwhile,
+	// which the locked read below finds.
 	m, err := a.Manifest()
 	if err != nil {
 		return AddResult{}, err
 	}
+	validated := false
+	if _, ok := m.Find(e.SHA256); !ok {
+		if res, err := a.check(tmp, &e, validate, quarantine); err != nil {
+			return res, err
+		}
+		validated = true
+	}
+
+	unlock, err := a.lock()
+	if err != nil {
+		return AddResult{}, fmt.Errorf("archive %s: %w", e.Filename, err)
+	}
+	defer unlock()
+	if m, err = a.Manifest(); err != nil {
+		return AddResult{}, err
+	}
 	if prev, ok := m.Find(e.SHA256); ok {
-		if prev.Kind != e.Kind || prev.Period != e.Period {
-			return AddResult{Entry: prev}, fmt.Errorf("archive %s: the same bytes are already archived as %s %s (%s)", e.Filename, prev.Kind, prev.Period, prev.Filename)
-		}
-		// An older file added again (upstream reverted a restatement)
-		// becomes current again, as a new file would; its bytes are stored.
-		reinstated := !m.isCurrent(prev)
-		if reinstated {
-			e.MediaType, e.Path, e.AddedAt = prev.MediaType, prev.Path, a.addedAt()
-			m.Files = append(m.Files, e)
-		}
-		if m.remember(e) || reinstated {
-			if err := a.writeManifest(m); err != nil {
-				return AddResult{}, fmt.Errorf("archive %s: write manifest: %w", e.Filename, err)
-			}
-		}
-		if reinstated {
-			return AddResult{Entry: e, Added: true}, nil
-		}
-		return AddResult{Entry: prev}, nil
+		return a.addAgain(m, prev, e)
 	}
-	mediaType, verr := validate(tmp.Name())
-	if verr != nil && !quarantine {
-		return AddResult{Entry: e}, verr
-	}
-	if verr != nil {
-		where, err := a.reject(tmp.Name(), e, verr)
-		if err != nil {
-			return AddResult{}, fmt.Errorf("%w (and setting it aside failed: %v)", verr, err)
+	if !validated { // cannot happen while entries are only appended
+		if res, err := a.check(tmp, &e, validate, quarantine); err != nil {
+			return res, err
 		}
-		return AddResult{Entry: e, Rejected: where}, verr
 	}
-	e.MediaType = mediaType
 	e.AddedAt = a.addedAt()
 	e.Path = "files/" + e.SHA256 + extension(e.Filename)
-	if err := os.Rename(tmp.Name(), filepath.Join(a.Dir, filepath.FromSlash(e.Path))); err != nil {
+	if err := os.Rename(tmp, filepath.Join(a.Dir, filepath.FromSlash(e.Path))); err != nil {
 		return AddResult{}, fmt.Errorf("archive %s: %w", e.Filename, err)
 	}
 	if err := syncDir(filepath.Join(a.Dir, "files")); err != nil {
@@ -115,6 +103,87 @@ func (a *Archive) add(e Entry, src io.Reader, validate Validator, quarantine boo
 		return AddResult{}, fmt.Errorf("archive %s: write manifest: %w", e.Filename, err)
 	}
 	return AddResult{Entry: e, Added: true}, nil
+}
+
+// stage copies src to a staging file in the archive directory, fsynced,
+// and records its hash and size in e.
+func (a *Archive) stage(e *Entry, src io.Reader) (string, error) {
+	tmp, err := os.CreateTemp(a.Dir, ".incoming-*")
+	if err != nil {
+		return "", err
+	}
+	h := sha256.New()
+	n, err := io.Copy(io.MultiWriter(tmp, h), src)
+	if err == nil {
+		err = tmp.Sync()
+	}
+	if cerr := tmp.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		os.Remove(tmp.Name())
+		return "", err
+	}
+	e.SHA256, e.Bytes = hex.EncodeToString(h.Sum(nil)), n
+	return tmp.Name(), nil
+}
+
+// check validates a staged file and records its media type in e. A file
+// that fails is set aside in rejected/ when quarantine is set.
+func (a *Archive) check(tmp string, e *Entry, validate Validator, quarantine bool) (AddResult, error) {
+	mediaType, verr := validate(tmp)
+	if verr == nil {
+		e.MediaType = mediaType
+		return AddResult{}, nil
+	}
+	if !quarantine {
+		return AddResult{Entry: *e}, verr
+	}
+	where, err := a.reject(tmp, *e, verr)
+	if err != nil {
+		return AddResult{}, fmt.Errorf("%w (and setting it aside failed: %v)", verr, err)
+	}
+	return AddResult{Entry: *e, Rejected: where}, verr
+}
+
+// addAgain records bytes already archived as prev: an error if they were
+// archived as something else; an older file added again (upstream
+// reverted a restatement) becomes current again, as a new file would. Its
+// URL's validators are remembered either way. The caller holds the lock.
+func (a *Archive) addAgain(m *Manifest, prev, e Entry) (AddResult, error) {
+	if prev.Kind != e.Kind || prev.Period != e.Period {
+		return AddResult{Entry: prev}, fmt.Errorf("archive %s: the same bytes are already archived as %s %s (%s)", e.Filename, prev.Kind, prev.Period, prev.Filename)
+	}
+	reinstated := !m.isCurrent(prev)
+	if reinstated {
+		e.MediaType, e.Path, e.AddedAt = prev.MediaType, prev.Path, a.addedAt()
+		m.Files = append(m.Files, e)
+	}
+	if m.remember(e) || reinstated {
+		if err := a.writeManifest(m); err != nil {
+			return AddResult{}, fmt.Errorf("archive %s: write manifest: %w", e.Filename, err)
+		}
+	}
+	if reinstated {
+		return AddResult{Entry: e, Added: true}, nil
+	}
+	return AddResult{Entry: prev}, nil
+}
+
+// lock takes the archive's writer lock, an flock on .lock at its top
+// level, and returns its release. Every writer of the manifest holds it
+// from reading the manifest to writing it back: the database's lock does
+// not cover the archive, which several databases may share. It waits
+// rather than giving up, unlike the database's lock, because what it
+// covers is a manifest read, a rename and a write, not a download; and a
+// writer that dies releases it with its process, so none waits on a
+// crashed one. Readers need no lock: the manifest is replaced atomically.
+func (a *Archive) lock() (unlock func(), err error) {
+	fl := flock.New(filepath.Join(a.Dir, lockName))
+	if err := fl.Lock(); err != nil {
+		return nil, fmt.Errorf("lock %s: %w", fl.Path(), err)
+	}
+	return func() { fl.Unlock() }, nil
 }
 
 // addedAt is the time an entry is added, as the manifest records it.

@@ -46,9 +46,12 @@ func (f *Fetcher) AllowHostOf(rawURL string) error {
 
 // Fetch GETs rawURL, conditionally when cond is set, and unless the server
 // answers Not Modified streams the body to sink, with the response's
-// headers in the Fetched it passes. A body that is cut short
-// or stalls is fetched again like a failed request; an error of sink's own
-// (a file that does not validate) is returned at once.
+// headers in the Fetched it passes. A failure that may pass (a connection
+// error, 429 or a 5xx, a body cut short or stalled) is tried again after a
+// backoff or the server's Retry-After, up to WithRetries times in all, so
+// a file costs at most that many requests plus one. A refusal (another
+// 4xx, a file too large, an error of sink's own such as a file that does
+// not validate) or the end of ctx is returned at once.
 func (f *Fetcher) Fetch(ctx context.Context, rawURL string, cond Validators, label string, sink func(*Fetched, io.Reader) error) (*Fetched, error) {
 	u, err := f.Resolve(rawURL)
 	if err != nil {
@@ -69,33 +72,40 @@ func (f *Fetcher) Fetch(ctx context.Context, rawURL string, cond Validators, lab
 		}
 		return err
 	}
-	budget := &retryBudget{}
-	ctx = context.WithValue(ctx, retriesKey{}, budget)
 	for attempt := 0; ; attempt++ {
-		res, transferErr, err := f.fetchOnce(ctx, budget, u.String(), cond, label, sink)
-		if !transferErr || budget.used >= f.o.retryMax || ctx.Err() != nil {
-			return res, tooSlow(err)
+		o := f.attempt(ctx, u.String(), cond, label, sink, attempt)
+		if !o.retry || attempt >= f.o.retryMax || ctx.Err() != nil {
+			return o.res, tooSlow(o.err)
 		}
-		budget.used++
-		wait := retryablehttp.DefaultBackoff(f.o.retryWaitMin, f.o.retryWaitMax, attempt, nil)
-		f.o.log.Warn("download interrupted; retrying", zap.String("url", u.Redacted()), zap.Error(err), zap.Duration("wait", wait))
+		f.o.log.Warn("request failed; retrying", zap.String("url", u.Redacted()), zap.Error(o.err),
+			zap.Duration("wait", o.wait), zap.Int("retry", attempt+1), zap.Int("of", f.o.retryMax))
+		wait := time.NewTimer(o.wait)
 		select {
 		case <-ctx.Done():
-			return nil, tooSlow(ctx.Err())
-		case <-time.After(wait):
+			wait.Stop()
+			return nil, tooSlow(fmt.Errorf("GET %s: %w", u.Redacted(), ctx.Err()))
+		case <-wait.C:
 		}
 	}
 }
 
-// fetchOnce makes one request (with the client's own retries for failed
-// responses, counted in budget, which ctx carries for the client's hooks)
-// and reports whether reading the body failed part way.
-func (f *Fetcher) fetchOnce(ctx context.Context, budget *retryBudget, rawURL string, cond Validators, label string, sink func(*Fetched, io.Reader) error) (*Fetched, bool, error) {
+// outcome is what one attempt of a Fetch came to.
+type outcome struct {
+	res   *Fetched
+	err   error
+	retry bool          // the failure may pass: try again, budget allowing
+	wait  time.Duration // how long to wait first
+}
+
+// attempt makes one request of a Fetch, the attempt-th retry (0: the
+// first request), and says whether a failure is worth another.
+func (f *Fetcher) attempt(ctx context.Context, rawURL string, cond Validators, label string, sink func(*Fetched, io.Reader) error, attempt int) outcome {
+	// Cancelled when the attempt ends, or when its body stalls.
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	req, err := retryablehttp.NewRequestWithContext(ctx, http.MethodGet, rawURL, nil)
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, rawURL, nil)
 	if err != nil {
-		return nil, false, fmt.Errorf("GET %s: %w", rawURL, err)
+		return outcome{err: fmt.Errorf("GET %s: %w", rawURL, err)}
 	}
 	req.Header.Set("User-Agent", f.o.userAgent)
 	if cond.ETag != "" {
@@ -106,10 +116,7 @@ func (f *Fetcher) fetchOnce(ctx context.Context, budget *retryBudget, rawURL str
 	}
 	resp, err := f.client.Do(req)
 	if err != nil {
-		if resp != nil {
-			resp.Body.Close()
-		}
-		return nil, false, fmt.Errorf("GET %s: %w", rawURL, unwrapURLError(err))
+		return f.failed(ctx, attempt, nil, fmt.Errorf("GET %s: %w", rawURL, unwrapURLError(err)), err)
 	}
 	defer resp.Body.Close()
 	res := &Fetched{URL: resp.Request.URL.String(), ContentType: resp.Header.Get("Content-Type"),
@@ -117,11 +124,14 @@ func (f *Fetcher) fetchOnce(ctx context.Context, budget *retryBudget, rawURL str
 	switch {
 	case resp.StatusCode == http.StatusNotModified && (cond.ETag != "" || cond.LastModified != ""):
 		res.NotModified = true
-		return res, false, nil
+		return outcome{res: res}
 	case resp.StatusCode != http.StatusOK:
-		return nil, false, &HTTPError{URL: rawURL, Status: resp.Status, Retries: budget.used}
+		// Read a little of the error page so the connection can serve the
+		// retry; a long one is not worth it.
+		io.Copy(io.Discard, io.LimitReader(resp.Body, 4<<10))
+		return f.failed(ctx, attempt, resp, &HTTPError{URL: rawURL, Status: resp.Status, Retries: attempt}, nil)
 	case f.o.maxBytes > 0 && resp.ContentLength > f.o.maxBytes:
-		return nil, false, fmt.Errorf("GET %s: %w: declared %d bytes, limit %d", rawURL, ErrTooLarge, resp.ContentLength, f.o.maxBytes)
+		return outcome{err: fmt.Errorf("GET %s: %w: declared %d bytes, limit %d", rawURL, ErrTooLarge, resp.ContentLength, f.o.maxBytes)}
 	}
 	body := &guardedBody{r: resp.Body, max: f.o.maxBytes, idle: f.o.idleTimeout, cancel: cancel}
 	body.timer = time.AfterFunc(f.o.idleTimeout, body.stall)
@@ -132,13 +142,33 @@ func (f *Fetcher) fetchOnce(ctx context.Context, budget *retryBudget, rawURL str
 		body.progress = p
 	}
 	err = sink(res, body)
-	if body.failed != nil {
-		return nil, !errors.Is(body.failed, ErrTooLarge), fmt.Errorf("GET %s: %w", rawURL, body.failed)
+	switch {
+	case body.failed != nil && !errors.Is(body.failed, ErrTooLarge):
+		// Cut short or stalled: the next attempt may get it whole.
+		return f.failed(ctx, attempt, nil, fmt.Errorf("GET %s: %w", rawURL, body.failed), nil)
+	case body.failed != nil:
+		return outcome{err: fmt.Errorf("GET %s: %w", rawURL, body.failed)}
+	case err != nil:
+		return outcome{err: err}
 	}
-	if err != nil {
-		return nil, false, err
+	return outcome{res: res}
+}
+
+// failed is the outcome of an attempt that failed with err, after resp (a
+// status other than success) or the client's error doErr; neither for a
+// body cut short or stalled, which is always worth another attempt. The
+// rest are retried as retryablehttp's default policy would: connection
+// errors, 429, 5xx but 501; not too many redirects, a bad certificate,
+// nor a redirect to a host not allowed, nor once ctx is done.
+func (f *Fetcher) failed(ctx context.Context, attempt int, resp *http.Response, err, doErr error) outcome {
+	retry := true
+	if resp != nil || doErr != nil {
+		retry, _ = retryablehttp.DefaultRetryPolicy(ctx, resp, doErr)
 	}
-	return res, false, nil
+	if errors.Is(doErr, ErrHostNotAllowed) {
+		retry = false
+	}
+	return outcome{err: err, retry: retry, wait: f.backoff(attempt, resp)}
 }
 
 // GetJSON fetches a JSON document into v.

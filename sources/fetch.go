@@ -52,7 +52,7 @@ func (e *HTTPError) Error() string {
 // identified), patient (timeouts, retries with backoff that honour
 // Retry-After) and confined to allowed hosts.
 type Fetcher struct {
-	client *retryablehttp.Client
+	client *http.Client // one request per attempt; Fetch retries
 	policy hostPolicy
 	o      fetchOptions
 }
@@ -69,6 +69,7 @@ type fetchOptions struct {
 	extraHosts                  []string
 	progress                    ProgressFunc
 	log                         *zap.Logger
+	dial                        func(ctx context.Context, network, addr string) (net.Conn, error) // tests: replaces the network
 }
 
 // FetchOption configures a Fetcher.
@@ -130,6 +131,13 @@ func WithLogger(l *zap.Logger) FetchOption {
 	}
 }
 
+// withDialer makes connections with dial instead of over the network, so
+// a test can run a fetch, transport and server in one synctest bubble, on
+// its fake clock.
+func withDialer(dial func(ctx context.Context, network, addr string) (net.Conn, error)) FetchOption {
+	return func(o *fetchOptions) { o.dial = dial }
+}
+
 // DefaultMaxBytes is the default size cap of a download: 100 MiB.
 const DefaultMaxBytes = 100 << 20
 
@@ -164,16 +172,19 @@ func NewFetcher(origin string, opts ...FetchOption) (*Fetcher, error) {
 		return nil, fmt.Errorf("rate %g requests per second: GOV.UK asks clients to stay under 10", o.perSecond)
 	}
 	f := &Fetcher{policy: policy, o: o}
+	dial := o.dial
+	if dial == nil {
+		dial = (&net.Dialer{Timeout: o.connectTimeout, KeepAlive: 30 * time.Second}).DialContext
+	}
 	transport := &http.Transport{
 		Proxy:                 http.ProxyFromEnvironment,
-		DialContext:           (&net.Dialer{Timeout: o.connectTimeout, KeepAlive: 30 * time.Second}).DialContext,
+		DialContext:           dial,
 		TLSHandshakeTimeout:   o.connectTimeout,
 		ResponseHeaderTimeout: o.idleTimeout,
 		MaxIdleConnsPerHost:   2,
 		IdleConnTimeout:       90 * time.Second,
 	}
-	c := retryablehttp.NewClient()
-	c.HTTPClient = &http.Client{
+	f.client = &http.Client{
 		Transport: limitedTransport{base: transport, limiter: rate.NewLimiter(rate.Limit(o.perSecond), 1)},
 		CheckRedirect: func(req *http.Request, via []*http.Request) error {
 			if len(via) >= 10 {
@@ -182,36 +193,23 @@ func NewFetcher(origin string, opts ...FetchOption) (*Fetcher, error) {
 			return f.policy.check(req.URL)
 		},
 	}
-	c.Logger = zapLeveled{o.log}
-	c.RequestLogHook = func(_ retryablehttp.Logger, req *http.Request, retry int) {
-		if b, ok := req.Context().Value(retriesKey{}).(*retryBudget); ok && retry > 0 {
-			b.used++
-		}
-	}
-	c.RetryMax, c.RetryWaitMin, c.RetryWaitMax = o.retryMax, o.retryWaitMin, o.retryWaitMax
-	c.CheckRetry = func(ctx context.Context, resp *http.Response, err error) (bool, error) {
-		if errors.Is(err, ErrHostNotAllowed) {
-			return false, err
-		}
-		retry, err := retryablehttp.DefaultRetryPolicy(ctx, resp, err)
-		if b, ok := ctx.Value(retriesKey{}).(*retryBudget); ok && retry && b.used >= o.retryMax {
-			return false, err // spent, partly on transfers Fetch retried
-		}
-		return retry, err
-	}
-	c.Backoff = func(waitMin, waitMax time.Duration, attempt int, resp *http.Response) time.Duration {
-		if d, ok := retryAfter(resp); ok {
-			return min(d, o.maxRetryAfter)
-		}
-		return retryablehttp.DefaultBackoff(waitMin, waitMax, attempt, nil)
-	}
-	c.ErrorHandler = retryablehttp.PassthroughErrorHandler
-	f.client = c
 	return f, nil
 }
 
+// backoff is how long to wait before retrying after the attempt-th retry
+// (0: the first request) failed, with resp when a response said why: its
+// Retry-After, bounded by WithMaxRetryAfter, or an exponential backoff
+// within the bounds WithRetries sets.
+func (f *Fetcher) backoff(attempt int, resp *http.Response) time.Duration {
+	if d, ok := retryAfter(resp); ok {
+		return min(d, f.o.maxRetryAfter)
+	}
+	return retryablehttp.DefaultBackoff(f.o.retryWaitMin, f.o.retryWaitMax, attempt, nil)
+}
+
 // retryAfter reads the Retry-After of a 429 or 503 answer: seconds or an
-// HTTP date. (retryablehttp honours it too, but without a bound.)
+// HTTP date. (retryablehttp's DefaultBackoff reads it too, but without a
+// bound, so backoff gives it no response.)
 func retryAfter(resp *http.Response) (time.Duration, bool) {
 	if resp == nil || (resp.StatusCode != http.StatusTooManyRequests && resp.StatusCode != http.StatusServiceUnavailable) {
 		return 0, false
@@ -236,15 +234,6 @@ func (f *Fetcher) Resolve(ref string) (*url.URL, error) {
 	return f.policy.origin.ResolveReference(u), nil
 }
 
-// retryBudget counts the retries of one Fetch: the client's, of failed
-// responses, and Fetch's own, of transfers cut short. They share the one
-// number WithRetries sets, so a file costs at most that many requests plus
-// one, and an HTTPError says how many there really were.
-type retryBudget struct{ used int }
-
-// retriesKey carries a Fetch's *retryBudget in its requests' context.
-type retriesKey struct{}
-
 // limitedTransport waits for the rate limiter before every request.
 type limitedTransport struct {
 	base    http.RoundTripper
@@ -257,12 +246,3 @@ func (t limitedTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	}
 	return t.base.RoundTrip(req)
 }
-
-// zapLeveled lets retryablehttp log through zap; a failed attempt that
-// will be retried is a warning, not an error of the run.
-type zapLeveled struct{ l *zap.Logger }
-
-func (z zapLeveled) Error(msg string, kv ...any) { z.l.Sugar().Warnw("http: "+msg, kv...) }
-func (z zapLeveled) Info(msg string, kv ...any)  { z.l.Sugar().Infow("http: "+msg, kv...) }
-func (z zapLeveled) Debug(msg string, kv ...any) { z.l.Sugar().Debugw("http: "+msg, kv...) }
-func (z zapLeveled) Warn(msg string, kv ...any)  { z.l.Sugar().Warnw("http: "+msg, kv...) }

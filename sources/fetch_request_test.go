@@ -204,20 +204,6 @@ func TestFetchSinkError(t *testing.T) {
 	}
 }
 
-func TestFetchRateLimit(t *testing.T) {
-	srv, n := counting(t, func(w http.ResponseWriter, r *http.Request) { w.Write([]byte("ok")) })
-	f := quick(t, srv.URL, WithRateLimit(20)) // one request per 50ms
-	start := time.Now()
-	for i := 0; i < 5; i++ {
-		if _, err := f.Fetch(testCtx(t), "/x", Validators{}, "", (&collector{}).sink); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if elapsed := time.Since(start); elapsed < 180*time.Millisecond || n.Load() != 5 {
-		t.Errorf("5 requests at 20/s took %v (%d seen), want at least 200ms", elapsed, n.Load())
-	}
-}
-
 type progressRecorder struct {
 	label  string
 	total  int64
@@ -278,8 +264,7 @@ func TestBackoff(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			c := f.client
-			if got := c.Backoff(c.RetryWaitMin, c.RetryWaitMax, tc.attempt, tc.resp); got < tc.min || got > tc.max {
+			if got := f.backoff(tc.attempt, tc.resp); got < tc.min || got > tc.max {
 				t.Errorf("wait %v, want %v to %v", got, tc.min, tc.max)
 			}
 		})

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"github.com/mappa-etl/mappa/sources/govuktest"
@@ -79,33 +80,33 @@ var fileBody = []byte(strings.Repeat("area tables 2019-20\n", 50)) // 1000 bytes
 func TestFetchFaults(t *testing.T) {
 	const path = "/media/ab/area-tables.ods"
 	for _, tc := range []struct {
-		name       string
-		faults     []govuktest.Fault
-		opts       []FetchOption
-		requests   int
-		minElapsed time.Duration
-		maxElapsed time.Duration
-		check      func(t *testing.T, err error) // nil: the fetch succeeds
+		name     string
+		faults   []govuktest.Fault
+		opts     []FetchOption
+		requests int
+		took     time.Duration                 // exactly: backoff, Retry-After and timeouts, on the fake clock
+		check    func(t *testing.T, err error) // nil: the fetch succeeds
 	}{
-		{name: "503 once then success", faults: []govuktest.Fault{{Kind: govuktest.Status, Status: 503, Times: 1}}, requests: 2},
-		{name: "500 twice then success", faults: []govuktest.Fault{{Kind: govuktest.Status, Status: 500, Times: 2}}, requests: 3},
+		// Backoff doubles from 1ms: 1ms before the first retry, 2ms before the second.
+		{name: "503 once then success", faults: []govuktest.Fault{{Kind: govuktest.Status, Status: 503, Times: 1}}, requests: 2, took: time.Millisecond},
+		{name: "500 twice then success", faults: []govuktest.Fault{{Kind: govuktest.Status, Status: 500, Times: 2}}, requests: 3, took: 3 * time.Millisecond},
 		// Retry-After is honoured beyond the 20ms backoff cap, up to its own bound.
 		{name: "429 with Retry-After honoured", faults: []govuktest.Fault{{Kind: govuktest.Status, Status: 429, RetryAfter: "1", Times: 1}},
-			requests: 2, minElapsed: 900 * time.Millisecond},
+			requests: 2, took: time.Second},
 		{name: "503 with Retry-After honoured", faults: []govuktest.Fault{{Kind: govuktest.Status, Status: 503, RetryAfter: "1", Times: 1}},
-			requests: 2, minElapsed: 900 * time.Millisecond},
+			requests: 2, took: time.Second},
 		{name: "huge Retry-After capped", faults: []govuktest.Fault{{Kind: govuktest.Status, Status: 429, RetryAfter: "3600", Times: 1}},
 			opts:     []FetchOption{WithRetries(1, time.Millisecond, 50*time.Millisecond), WithMaxRetryAfter(50 * time.Millisecond)},
-			requests: 2, maxElapsed: 5 * time.Second},
+			requests: 2, took: 50 * time.Millisecond},
 		{name: "Retry-After on 500 ignored", faults: []govuktest.Fault{{Kind: govuktest.Status, Status: 500, RetryAfter: "3600", Times: 1}},
-			requests: 2, maxElapsed: 5 * time.Second},
-		{name: "503 always", faults: []govuktest.Fault{{Kind: govuktest.Status, Status: 503}}, requests: 3,
+			requests: 2, took: time.Millisecond},
+		{name: "503 always", faults: []govuktest.Fault{{Kind: govuktest.Status, Status: 503}}, requests: 3, took: 3 * time.Millisecond,
 			check: func(t *testing.T, err error) {
 				if httpErr := asHTTPError(err); httpErr == nil || httpErr.Status != "503 Service Unavailable" || httpErr.Retries != 2 {
 					t.Errorf("err = %#v, want an HTTPError 503 after 2 retries", err)
 				}
 			}},
-		{name: "429 always", faults: []govuktest.Fault{{Kind: govuktest.Status, Status: 429}}, requests: 3,
+		{name: "429 always", faults: []govuktest.Fault{{Kind: govuktest.Status, Status: 429}}, requests: 3, took: 3 * time.Millisecond,
 			check: func(t *testing.T, err error) {
 				if httpErr := asHTTPError(err); httpErr == nil || httpErr.Status != "429 Too Many Requests" || httpErr.Retries != 2 {
 					t.Errorf("err = %#v, want an HTTPError 429 after 2 retries", err)
@@ -123,15 +124,16 @@ func TestFetchFaults(t *testing.T) {
 					t.Errorf("err = %v, want an HTTPError 501 that claims no retries", err)
 				}
 			}},
-		{name: "hang once then success", faults: []govuktest.Fault{{Kind: govuktest.Hang, Times: 1}}, requests: 2, minElapsed: 200 * time.Millisecond},
-		{name: "hang always", faults: []govuktest.Fault{{Kind: govuktest.Hang}}, requests: 3, minElapsed: 600 * time.Millisecond,
+		// The 200ms idle timeout waits for headers too.
+		{name: "hang once then success", faults: []govuktest.Fault{{Kind: govuktest.Hang, Times: 1}}, requests: 2, took: 201 * time.Millisecond},
+		{name: "hang always", faults: []govuktest.Fault{{Kind: govuktest.Hang}}, requests: 3, took: 603 * time.Millisecond,
 			check: func(t *testing.T, err error) {
 				if err == nil || !strings.Contains(err.Error(), "timeout") {
 					t.Errorf("err = %v, want a timeout", err)
 				}
 			}},
-		{name: "cut short once then success", faults: []govuktest.Fault{{Kind: govuktest.CutShort, Times: 1}}, requests: 2},
-		{name: "cut short always", faults: []govuktest.Fault{{Kind: govuktest.CutShort}}, requests: 3,
+		{name: "cut short once then success", faults: []govuktest.Fault{{Kind: govuktest.CutShort, Times: 1}}, requests: 2, took: time.Millisecond},
+		{name: "cut short always", faults: []govuktest.Fault{{Kind: govuktest.CutShort}}, requests: 3, took: 3 * time.Millisecond,
 			check: func(t *testing.T, err error) {
 				if err == nil || !strings.Contains(err.Error(), "body cut short after 500 bytes") || !errors.Is(err, io.ErrUnexpectedEOF) {
 					t.Errorf("err = %v, want body cut short", err)
@@ -140,13 +142,13 @@ func TestFetchFaults(t *testing.T) {
 		// Retries of failed responses and of transfers cut short come out
 		// of one budget: 3 requests in all at 2 retries, not 3 transfers
 		// of 3 requests each.
-		{name: "503 twice, then cut short always", faults: []govuktest.Fault{{Kind: govuktest.Status, Status: 503, Times: 2}, {Kind: govuktest.CutShort}}, requests: 3,
+		{name: "503 twice, then cut short always", faults: []govuktest.Fault{{Kind: govuktest.Status, Status: 503, Times: 2}, {Kind: govuktest.CutShort}}, requests: 3, took: 3 * time.Millisecond,
 			check: func(t *testing.T, err error) {
 				if err == nil || !strings.Contains(err.Error(), "body cut short") {
 					t.Errorf("err = %v, want body cut short", err)
 				}
 			}},
-		{name: "cut short, then 503 always", faults: []govuktest.Fault{{Kind: govuktest.CutShort, Times: 1}, {Kind: govuktest.Status, Status: 503}}, requests: 3,
+		{name: "cut short, then 503 always", faults: []govuktest.Fault{{Kind: govuktest.CutShort, Times: 1}, {Kind: govuktest.Status, Status: 503}}, requests: 3, took: 3 * time.Millisecond,
 			check: func(t *testing.T, err error) {
 				if httpErr := asHTTPError(err); httpErr == nil || httpErr.Retries != 2 {
 					t.Errorf("err = %v, want an HTTPError 503 after 2 retries in all", err)
@@ -162,97 +164,46 @@ func TestFetchFaults(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			srv := govuktest.New()
+			srv := govuktest.New() // its handler only: the bubble serves it
 			defer srv.Close()
 			srv.SetFile(path, govuktest.File{Body: fileBody, ContentType: ctODS})
 			for _, f := range tc.faults {
 				srv.AddFault(path, f)
 			}
-			f := quick(t, srv.URL(""), tc.opts...)
-			var c collector
-			start := time.Now()
-			res, err := f.Fetch(testCtx(t), path, Validators{}, "", c.sink)
-			elapsed := time.Since(start)
-			if tc.check != nil {
-				tc.check(t, err)
-				if res != nil {
-					t.Errorf("a failed fetch returned %+v", res)
+			synctest.Test(t, func(t *testing.T) {
+				f, stop := serveInBubble(t, srv.Config.Handler, tc.opts...)
+				defer stop()
+				var c collector
+				start := time.Now()
+				res, err := f.Fetch(testCtx(t), path, Validators{}, "", c.sink)
+				took := time.Since(start)
+				if tc.check != nil {
+					tc.check(t, err)
+					if res != nil {
+						t.Errorf("a failed fetch returned %+v", res)
+					}
+					if errors.Is(err, ErrTooLarge) && c.calls != 0 {
+						t.Errorf("the sink was called %d times for a body declared too large", c.calls)
+					}
+				} else {
+					if err != nil {
+						t.Fatalf("Fetch: %v", err)
+					}
+					if !bytes.Equal(c.body.Bytes(), fileBody) || res.ContentType != ctODS {
+						t.Errorf("got %d bytes, type %q; want the whole file", c.body.Len(), res.ContentType)
+					}
+					if res.URL != bubbleOrigin+path || c.got != res {
+						t.Errorf("Fetched = %+v, sink saw %+v", res, c.got)
+					}
 				}
-				if errors.Is(err, ErrTooLarge) && c.calls != 0 {
-					t.Errorf("the sink was called %d times for a body declared too large", c.calls)
+				synctest.Wait() // the server has seen every request it will
+				if reqs := srv.Requests(); len(reqs) != tc.requests {
+					t.Errorf("server saw %d requests, want %d: %+v", len(reqs), tc.requests, reqs)
 				}
-			} else {
-				if err != nil {
-					t.Fatalf("Fetch: %v", err)
+				if took != tc.took {
+					t.Errorf("took %v, want %v", took, tc.took)
 				}
-				if !bytes.Equal(c.body.Bytes(), fileBody) || res.ContentType != ctODS {
-					t.Errorf("got %d bytes, type %q; want the whole file", c.body.Len(), res.ContentType)
-				}
-				if res.URL != srv.URL(path) || c.got != res {
-					t.Errorf("Fetched = %+v, sink saw %+v", res, c.got)
-				}
-			}
-			if reqs := settle(srv, tc.requests); len(reqs) != tc.requests {
-				t.Errorf("server saw %d requests, want %d: %+v", len(reqs), tc.requests, reqs)
-			}
-			if elapsed < tc.minElapsed || (tc.maxElapsed > 0 && elapsed > tc.maxElapsed) {
-				t.Errorf("took %v, want between %v and %v", elapsed, tc.minElapsed, tc.maxElapsed)
-			}
-		})
-	}
-}
-
-// TestFetchGuardedBody covers what only a body sent piece by piece shows:
-// a size cap without Content-Length, and a stall part way through.
-func TestFetchGuardedBody(t *testing.T) {
-	chunked := func(w http.ResponseWriter, r *http.Request) {
-		for i := 0; i < 20; i++ { // 20 chunks of 64 bytes, no Content-Length
-			w.Write(bytes.Repeat([]byte{'x'}, 64))
-			w.(http.Flusher).Flush()
-		}
-	}
-	var stalls atomic.Int32
-	stall := func(times int32) http.HandlerFunc {
-		return func(w http.ResponseWriter, r *http.Request) {
-			w.Header().Set("Content-Length", "1000")
-			if stalls.Add(1) > times && times >= 0 {
-				w.Write(fileBody)
-				return
-			}
-			w.Write(fileBody[:300])
-			w.(http.Flusher).Flush()
-			<-r.Context().Done()
-		}
-	}
-	for _, tc := range []struct {
-		name     string
-		handler  http.HandlerFunc
-		opts     []FetchOption
-		requests int32
-		wantErr  error
-		wantMsg  string
-		wantLen  int
-	}{
-		{"chunked within the limit", chunked, []FetchOption{WithMaxBytes(1280)}, 1, nil, "", 1280},
-		{"chunked over the limit", chunked, []FetchOption{WithMaxBytes(100)}, 1, ErrTooLarge, "more than 100 bytes", -1},
-		{"stall once then success", stall(1), nil, 2, nil, "", 1000},
-		{"stall always", stall(-1), nil, 3, ErrStalled, "no data received for 200ms after 300 bytes", -1},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			stalls.Store(0)
-			srv, n := counting(t, tc.handler)
-			var c collector
-			res, err := quick(t, srv.URL, tc.opts...).Fetch(testCtx(t), "/x.ods", Validators{}, "", c.sink)
-			if tc.wantErr != nil {
-				if !errors.Is(err, tc.wantErr) || !strings.Contains(err.Error(), tc.wantMsg) || res != nil {
-					t.Errorf("Fetch = %+v, %v; want %v (%q)", res, err, tc.wantErr, tc.wantMsg)
-				}
-			} else if err != nil || c.body.Len() != tc.wantLen {
-				t.Errorf("Fetch = %+v, %v with %d bytes; want %d bytes", res, err, c.body.Len(), tc.wantLen)
-			}
-			if got := n.Load(); got != tc.requests {
-				t.Errorf("server saw %d requests, want %d", got, tc.requests)
-			}
+			})
 		})
 	}
 }
@@ -280,38 +231,35 @@ func asHTTPError(err error) *HTTPError {
 	return nil
 }
 
-// TestFetchTrickleHitsMaxTime: a server that sends a byte every 50 ms never
-// trips the idle timeout, so the whole-fetch deadline must end it.
-func TestFetchTrickleHitsMaxTime(t *testing.T) {
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Content-Length", "1000000")
-		for i := 0; i < 1000000; i++ {
-			if _, err := w.Write([]byte{'x'}); err != nil {
-				return
+// TestFetchFaultsOverTCP repeats some of TestFetchFaults over a real
+// loopback connection, where a hang ends by the transport's header timeout
+// and a cut by a dropped TCP connection, with no claim on how long that
+// takes.
+func TestFetchFaultsOverTCP(t *testing.T) {
+	const path = "/media/ab/area-tables.ods"
+	for _, tc := range []struct {
+		name  string
+		fault govuktest.Fault
+	}{
+		{"503 once then success", govuktest.Fault{Kind: govuktest.Status, Status: 503, Times: 1}},
+		{"429 with Retry-After 0", govuktest.Fault{Kind: govuktest.Status, Status: 429, RetryAfter: "0", Times: 1}},
+		{"hang once then success", govuktest.Fault{Kind: govuktest.Hang, Times: 1}},
+		{"cut short once then success", govuktest.Fault{Kind: govuktest.CutShort, Times: 1}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			srv := govuktest.New()
+			defer srv.Close()
+			srv.SetFile(path, govuktest.File{Body: fileBody, ContentType: ctODS})
+			srv.AddFault(path, tc.fault)
+			var c collector
+			res, err := quick(t, srv.URL("")).Fetch(testCtx(t), path, Validators{}, "", c.sink)
+			if err != nil || !bytes.Equal(c.body.Bytes(), fileBody) || res.URL != srv.URL(path) {
+				t.Errorf("Fetch = %+v, %v with %d bytes; want the whole file", res, err, c.body.Len())
 			}
-			w.(http.Flusher).Flush()
-			select {
-			case <-r.Context().Done():
-				return
-			case <-time.After(50 * time.Millisecond):
+			if reqs := settle(srv, 2); len(reqs) != 2 {
+				t.Errorf("server saw %d requests, want 2: %+v", len(reqs), reqs)
 			}
-		}
-	}))
-	defer srv.Close()
-	f, err := NewFetcher(srv.URL, WithTimeouts(time.Second, 200*time.Millisecond), WithRetries(3, time.Millisecond, 5*time.Millisecond),
-		WithMaxTime(500*time.Millisecond), WithRateLimit(1000))
-	if err != nil {
-		t.Fatal(err)
-	}
-	start := time.Now()
-	_, err = f.Fetch(context.Background(), "/slow.xlsx", Validators{}, "", func(_ *Fetched, r io.Reader) error {
-		_, err := io.Copy(io.Discard, r)
-		return err
-	})
-	if !errors.Is(err, ErrTooSlow) || !strings.Contains(err.Error(), "gave up after 500ms") {
-		t.Errorf("err = %v, want ErrTooSlow after 500ms", err)
-	}
-	if took := time.Since(start); took > 3*time.Second {
-		t.Errorf("took %v; the deadline did not hold", took)
+		})
 	}
 }
