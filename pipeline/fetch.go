@@ -101,7 +101,7 @@ func (r *run) fetchReleases(ctx context.Context, collection string) error {
 	if collection == "" {
 		collection = sources.CollectionPath
 	}
-	d, err := r.Fetcher.Discover(ctx, collection)
+	d, err := sources.Discover(ctx, r.Fetcher, collection)
 	if err != nil {
 		r.record(store.RunFile{URL: collection, Kind: "collection", Status: store.FileFailed, Error: err.Error()})
 		r.Log.Error("discovery failed", zap.String("collection", collection), zap.Error(err))
@@ -177,7 +177,8 @@ func (r *run) fetchFile(ctx context.Context, f *sources.Fetcher, meta sources.En
 		r.fail(rf, err)
 		return
 	}
-	cond, prev, _ := m.Conditional(meta.URL, meta.Kind, meta.Period)
+	last, prev, _ := m.Conditional(meta.URL, meta.Kind, meta.Period)
+	cond := sources.Validators{ETag: last.ETag, LastModified: last.LastModified}
 	var res sources.AddResult
 	var parsed *Parsed
 	label := strings.TrimSpace(meta.Kind + " " + meta.Period)

@@ -50,28 +50,32 @@ type Manifest struct {
 	Fetched map[string]FetchRecord `json:"fetched,omitempty"`
 }
 
-// FetchRecord is the last successful fetch of one URL.
+// FetchRecord is the last successful fetch of one URL, with the validators
+// its server sent (ETag, Last-Modified), which make the next request
+// conditional.
 type FetchRecord struct {
-	SHA256 string `json:"sha256"`
-	Validators
+	SHA256       string `json:"sha256"`
+	ETag         string `json:"etag,omitempty"`
+	LastModified string `json:"last_modified,omitempty"`
 }
 
-// Conditional returns the validators to send when fetching url again as
-// kind for period, and the archived file a 304 would be confirming. It
+// Conditional returns the record of the last fetch of url, whose
+// validators to send when fetching it again as kind for period, and the
+// archived file a 304 would be confirming. It
 // returns nothing, so the body is fetched, unless that file is the current
 // one for kind and period: a 304 must never confirm a file the database
 // does not hold (a reverted restatement, or a URL now configured for
 // another year).
-func (m *Manifest) Conditional(url, kind, period string) (Validators, Entry, bool) {
+func (m *Manifest) Conditional(url, kind, period string) (FetchRecord, Entry, bool) {
 	rec, ok := m.Fetched[url]
 	if !ok || (rec.ETag == "" && rec.LastModified == "") {
-		return Validators{}, Entry{}, false
+		return FetchRecord{}, Entry{}, false
 	}
 	e, ok := m.Find(rec.SHA256)
 	if !ok || e.Kind != kind || e.Period != period || !m.isCurrent(e) {
-		return Validators{}, Entry{}, false
+		return FetchRecord{}, Entry{}, false
 	}
-	return rec.Validators, e, true
+	return rec, e, true
 }
 
 // isCurrent reports whether e is the file a rebuild loads for its kind and

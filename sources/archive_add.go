@@ -195,7 +195,7 @@ func (m *Manifest) remember(e Entry) bool {
 	if e.URL == "" {
 		return false
 	}
-	rec := FetchRecord{SHA256: e.SHA256, Validators: Validators{ETag: e.ETag, LastModified: e.LastModified}}
+	rec := FetchRecord{SHA256: e.SHA256, ETag: e.ETag, LastModified: e.LastModified}
 	if m.Fetched[e.URL] == rec {
 		return false
 	}

@@ -126,17 +126,17 @@ func TestAddFetchedRecordsValidators(t *testing.T) {
 		want                map[string]FetchRecord // by url; "first"/"restated" stand for the hashes
 	}{
 		{"same bytes, same validators: no write", u1, `"e1"`, "Thu, 29 Oct 2020 09:30:00 GMT", "first", false, 1, false,
-			map[string]FetchRecord{u1: {"first", Validators{`"e1"`, "Thu, 29 Oct 2020 09:30:00 GMT"}}}},
+			map[string]FetchRecord{u1: {SHA256: "first", ETag: `"e1"`, LastModified: "Thu, 29 Oct 2020 09:30:00 GMT"}}},
 		{"same bytes from a new url", u2, `"e2"`, "", "first", false, 1, true,
-			map[string]FetchRecord{u1: {"first", Validators{`"e1"`, "Thu, 29 Oct 2020 09:30:00 GMT"}}, u2: {"first", Validators{ETag: `"e2"`}}}},
+			map[string]FetchRecord{u1: {SHA256: "first", ETag: `"e1"`, LastModified: "Thu, 29 Oct 2020 09:30:00 GMT"}, u2: {SHA256: "first", ETag: `"e2"`}}},
 		{"same bytes, new validators", u1, `"e3"`, "", "first", false, 1, true,
-			map[string]FetchRecord{u1: {"first", Validators{ETag: `"e3"`}}, u2: {"first", Validators{ETag: `"e2"`}}}},
+			map[string]FetchRecord{u1: {SHA256: "first", ETag: `"e3"`}, u2: {SHA256: "first", ETag: `"e2"`}}},
 		{"no url: nothing remembered", "", `"e9"`, "", "first", false, 1, false,
-			map[string]FetchRecord{u1: {"first", Validators{ETag: `"e3"`}}, u2: {"first", Validators{ETag: `"e2"`}}}},
+			map[string]FetchRecord{u1: {SHA256: "first", ETag: `"e3"`}, u2: {SHA256: "first", ETag: `"e2"`}}},
 		{"restated file", u1, `"e4"`, "", "restated", true, 2, true,
-			map[string]FetchRecord{u1: {"restated", Validators{ETag: `"e4"`}}, u2: {"first", Validators{ETag: `"e2"`}}}},
+			map[string]FetchRecord{u1: {SHA256: "restated", ETag: `"e4"`}, u2: {SHA256: "first", ETag: `"e2"`}}},
 		{"restatement reverted: the first file is current again", u2, `"e5"`, "", "first", true, 3, true,
-			map[string]FetchRecord{u1: {"restated", Validators{ETag: `"e4"`}}, u2: {"first", Validators{ETag: `"e5"`}}}},
+			map[string]FetchRecord{u1: {SHA256: "restated", ETag: `"e4"`}, u2: {SHA256: "first", ETag: `"e5"`}}},
 	} {
 		t.Run(step.name, func(t *testing.T) {
 			before := manifestStat()
@@ -170,8 +170,8 @@ func TestAddFetchedRecordsValidators(t *testing.T) {
 			current := m.Files[len(m.Files)-1].SHA256
 			for url, rec := range want {
 				v, got, ok := m.Conditional(url, KindAreaTables, "2019-20")
-				if wantOK := rec.SHA256 == current; ok != wantOK || (ok && (v != rec.Validators || got.SHA256 != rec.SHA256)) {
-					t.Errorf("Conditional(%s) = %+v, %s, %v; want ok=%v %+v, %s", url, v, got.SHA256, ok, wantOK, rec.Validators, rec.SHA256)
+				if wantOK := rec.SHA256 == current; ok != wantOK || (ok && (v != rec || got.SHA256 != rec.SHA256)) {
+					t.Errorf("Conditional(%s) = %+v, %s, %v; want ok=%v %+v, %s", url, v, got.SHA256, ok, wantOK, rec, rec.SHA256)
 				}
 			}
 		})
@@ -188,12 +188,12 @@ func TestAddFetchedRecordsValidators(t *testing.T) {
 func TestManifestConditional(t *testing.T) {
 	e := Entry{SHA256: "abc", Kind: KindAreaTables, Period: "2019-20", Path: "files/abc.ods"}
 	m := &Manifest{Files: []Entry{{SHA256: "old", Kind: KindAreaTables, Period: "2019-20"}, e}, Fetched: map[string]FetchRecord{
-		"etag":      {SHA256: "abc", Validators: Validators{ETag: `"1"`}},
-		"modified":  {SHA256: "abc", Validators: Validators{LastModified: "Thu, 29 Oct 2020 09:30:00 GMT"}},
-		"both":      {SHA256: "abc", Validators: Validators{`"1"`, "Thu, 29 Oct 2020 09:30:00 GMT"}},
+		"etag":      {SHA256: "abc", ETag: `"1"`},
+		"modified":  {SHA256: "abc", LastModified: "Thu, 29 Oct 2020 09:30:00 GMT"},
+		"both":      {SHA256: "abc", ETag: `"1"`, LastModified: "Thu, 29 Oct 2020 09:30:00 GMT"},
 		"bare":      {SHA256: "abc"},
-		"forgotten": {SHA256: "gone", Validators: Validators{ETag: `"2"`}},
-		"replaced":  {SHA256: "old", Validators: Validators{ETag: `"3"`}},
+		"forgotten": {SHA256: "gone", ETag: `"2"`},
+		"replaced":  {SHA256: "old", ETag: `"3"`},
 	}}
 	for _, tc := range []struct {
 		url  string
@@ -209,7 +209,8 @@ func TestManifestConditional(t *testing.T) {
 		{"replaced", false, Validators{}}, // its file is no longer the current one
 	} {
 		t.Run(tc.url, func(t *testing.T) {
-			v, got, ok := m.Conditional(tc.url, KindAreaTables, "2019-20")
+			rec, got, ok := m.Conditional(tc.url, KindAreaTables, "2019-20")
+			v := Validators{ETag: rec.ETag, LastModified: rec.LastModified}
 			if ok != tc.ok || v != tc.want || (ok && got != e) || (!ok && got != (Entry{})) {
 				t.Errorf("Conditional = %+v, %+v, %v", v, got, ok)
 			}

@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/url"
 	"sort"
 	"strings"
 )
@@ -41,10 +42,17 @@ type Discovery struct {
 	Skipped  []Skipped
 }
 
+// Client is what discovery needs of an HTTP client (a *Fetcher): JSON
+// documents, and references resolved against the site.
+type Client interface {
+	GetJSON(ctx context.Context, rawURL string, v any) error
+	Resolve(ref string) (*url.URL, error)
+}
+
 // Discover reads a collection through the Content API and returns the area
 // tables of each statistics page, ordered by year. An unreadable collection
 // is an error; an unreadable page is recorded in Skipped and the rest go on.
-func (f *Fetcher) Discover(ctx context.Context, collectionPath string) (*Discovery, error) {
+func Discover(ctx context.Context, f Client, collectionPath string) (*Discovery, error) {
 	var coll Page
 	if err := f.GetJSON(ctx, "/api/content"+collectionPath, &coll); err != nil {
 		return nil, fmt.Errorf("read collection %s: %w", collectionPath, err)
@@ -68,7 +76,7 @@ func (f *Fetcher) Discover(ctx context.Context, collectionPath string) (*Discove
 			d.Skipped = append(d.Skipped, Skipped{Page: name, Reason: "no base_path or api_path"})
 			continue
 		}
-		rel, skip := f.readRelease(ctx, doc)
+		rel, skip := readRelease(ctx, f, doc)
 		if skip != nil {
 			d.Skipped = append(d.Skipped, *skip)
 			continue
@@ -95,7 +103,7 @@ func (f *Fetcher) Discover(ctx context.Context, collectionPath string) (*Discove
 }
 
 // readRelease reads one statistics page and picks its area tables.
-func (f *Fetcher) readRelease(ctx context.Context, doc DocumentLink) (Release, *Skipped) {
+func readRelease(ctx context.Context, f Client, doc DocumentLink) (Release, *Skipped) {
 	apiPath := doc.APIPath
 	if apiPath == "" {
 		apiPath = "/api/content" + doc.BasePath
@@ -127,7 +135,11 @@ func (f *Fetcher) readRelease(ctx context.Context, doc DocumentLink) (Release, *
 	}
 	landing := ""
 	if base := cmp.Or(page.BasePath, doc.BasePath); base != "" {
-		landing = f.policy.origin.String() + base
+		l, err := f.Resolve(base)
+		if err != nil {
+			return Release{}, &Skipped{Page: name, Reason: "bad page path", Err: fmt.Errorf("read page %s: %w", name, err)}
+		}
+		landing = l.String()
 	}
 	return Release{
 		FinancialYear: c.FinancialYear, URL: u.String(), Filename: c.Filename(),

@@ -21,7 +21,7 @@ func TestDiscoverPublished(t *testing.T) {
 	}
 	defer srv.Close()
 	f := quick(t, srv.URL(""))
-	d, err := f.Discover(testCtx(t), govuktest.CollectionPath)
+	d, err := Discover(testCtx(t), f, govuktest.CollectionPath)
 	if err != nil {
 		t.Fatal(err)
 	}

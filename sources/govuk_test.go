@@ -150,7 +150,7 @@ func TestDiscover(t *testing.T) {
 			for p, f := range tc.faults {
 				srv.AddFault(p, f)
 			}
-			d, err := quick(t, srv.URL("")).Discover(testCtx(t), CollectionPath)
+			d, err := Discover(testCtx(t), quick(t, srv.URL("")), CollectionPath)
 			if tc.wantErr != "" {
 				if err == nil || !strings.Contains(err.Error(), "read collection "+CollectionPath) || !strings.Contains(err.Error(), tc.wantErr) || d != nil {
 					t.Fatalf("Discover = %+v, %v; want an error with %q", d, err, tc.wantErr)
