@@ -95,9 +95,9 @@ fuzz:
 	$(GO) test ./sources -run '^$$' -fuzz '^FuzzXLSXReader$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 200x
 	$(GO) test ./sources -run '^$$' -fuzz '^FuzzXLSReader$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 200x
 	$(GO) test ./sources -run '^$$' -fuzz '^FuzzWorkbook$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 200x
-	$(GO) test ./sources -run '^$$' -fuzz '^FuzzFinancialYearIn$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 200x
-	$(GO) test ./sources -run '^$$' -fuzz '^FuzzPickAreaTables$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 200x
-	$(GO) test ./sources -run '^$$' -fuzz '^FuzzPageJSON$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 200x
+	$(GO) test ./sources/govuk -run '^$$' -fuzz '^FuzzFinancialYearIn$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 200x
+	$(GO) test ./sources/govuk -run '^$$' -fuzz '^FuzzPickAreaTables$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 200x
+	$(GO) test ./sources/govuk -run '^$$' -fuzz '^FuzzPageJSON$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 200x
 	$(GO) test ./pipeline/extract -run '^$$' -fuzz '^FuzzClassifyHeader$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 200x
 	$(GO) test ./schema -run '^$$' -fuzz '^FuzzAreaLabel$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 200x
 	$(GO) test ./pipeline/extract -run '^$$' -fuzz '^FuzzExtract$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 200x

@@ -16,7 +16,7 @@ import (
 	"go.uber.org/zap/zaptest/observer"
 
 	"github.com/mappa-etl/mappa/pipeline"
-	"github.com/mappa-etl/mappa/sources"
+	"github.com/mappa-etl/mappa/sources/archive"
 )
 
 // A file whose bytes no longer match its sha256 (disk rot, a careless edit)
@@ -29,7 +29,7 @@ func TestRebuildRefusesCorruptArchive(t *testing.T) {
 	if err := os.CopyFS(archiveDir, os.DirFS("../testdata/archive")); err != nil {
 		t.Fatal(err)
 	}
-	a, err := sources.OpenArchive(archiveDir)
+	a, err := archive.Open(archiveDir)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -63,9 +63,9 @@ func TestRebuildRefusesCorruptArchive(t *testing.T) {
 		{"missing", "2015-16", os.Remove},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			var e sources.Entry
+			var e archive.Entry
 			for _, f := range m.Current() {
-				if f.Kind == sources.KindAreaTables && f.Period == tc.period {
+				if f.Kind == archive.KindAreaTables && f.Period == tc.period {
 					e = f
 				}
 			}
@@ -86,7 +86,7 @@ func TestRebuildRefusesCorruptArchive(t *testing.T) {
 			if !strings.Contains(err.Error(), e.Filename) {
 				t.Errorf("error %q does not name %s", err, e.Filename)
 			}
-			if tc.name != "missing" && !errors.Is(err, sources.ErrCorrupt) {
+			if tc.name != "missing" && !errors.Is(err, archive.ErrCorrupt) {
 				t.Errorf("error %v is not ErrCorrupt", err)
 			}
 			after, err := os.ReadFile(db)
@@ -128,7 +128,7 @@ func TestRebuildRemovesKilledRebuilds(t *testing.T) {
 // A rebuild cancelled while files are being parsed ahead stops, leaves no
 // database and no half-built file, and leaves no parsing goroutine behind.
 func TestRebuildCancelledWhileParsing(t *testing.T) {
-	a, err := sources.OpenArchive("../testdata/archive")
+	a, err := archive.Open("../testdata/archive")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -14,7 +14,7 @@ import (
 	"github.com/mappa-etl/mappa/pipeline/figure"
 	"github.com/mappa-etl/mappa/pipeline/pipelinetest"
 	"github.com/mappa-etl/mappa/pipeline/store"
-	"github.com/mappa-etl/mappa/sources"
+	"github.com/mappa-etl/mappa/sources/archive"
 )
 
 // TestDiskFullLeavesNoPartialYear runs a fetch against the fake GOV.UK with
@@ -41,7 +41,7 @@ func TestDiskFullLeavesNoPartialYear(t *testing.T) {
 	if got := pragmaInt(t, st.DB, fmt.Sprintf("max_page_count = %d", limit)); got != limit {
 		t.Fatalf("max_page_count = %d, want %d", got, limit)
 	}
-	a, err := sources.OpenArchive(filepath.Join(t.TempDir(), "archive"))
+	a, err := archive.Open(filepath.Join(t.TempDir(), "archive"))
 	if err != nil {
 		t.Fatal(err)
 	}

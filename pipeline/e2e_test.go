@@ -11,7 +11,7 @@ import (
 	"go.uber.org/zap"
 
 	"github.com/mappa-etl/mappa/pipeline"
-	"github.com/mappa-etl/mappa/sources"
+	"github.com/mappa-etl/mappa/sources/archive"
 )
 
 // expected mirrors the parts of testdata/published/expected.json, written by
@@ -36,7 +36,7 @@ type figures struct {
 
 func rebuildFixtures(t *testing.T, db string) {
 	t.Helper()
-	a, err := sources.OpenArchive("../testdata/archive")
+	a, err := archive.Open("../testdata/archive")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -16,7 +16,9 @@ import (
 	"github.com/mappa-etl/mappa/pipeline/figure"
 	"github.com/mappa-etl/mappa/pipeline/ons"
 	"github.com/mappa-etl/mappa/pipeline/store"
-	"github.com/mappa-etl/mappa/sources"
+	"github.com/mappa-etl/mappa/sources/archive"
+	"github.com/mappa-etl/mappa/sources/fetch"
+	"github.com/mappa-etl/mappa/sources/govuk"
 )
 
 // RunConfig says where a run looks for files.
@@ -33,13 +35,13 @@ type RunConfig struct {
 
 // Runner fetches what is new upstream into the archive and loads it.
 type Runner struct {
-	Archive *sources.Archive
+	Archive *archive.Archive
 	Store   *store.Store
 	// Fetcher reads GOV.UK; Inputs reads the operator's population and
 	// lookup URLs (their hosts are allowed there only, never for GOV.UK
 	// attachments). Inputs defaults to Fetcher.
-	Fetcher *sources.Fetcher
-	Inputs  *sources.Fetcher
+	Fetcher *fetch.Client
+	Inputs  *fetch.Client
 	Log     *zap.Logger
 }
 
@@ -68,7 +70,7 @@ func (r *Runner) Run(ctx context.Context, cfg RunConfig) (store.RunTotals, error
 	}
 	x := &run{Runner: r, parser: NewParser(), parsed: map[string]*Parsed{}}
 	for _, src := range cfg.Lookups {
-		x.fetchInput(ctx, sources.KindLookup, "", src)
+		x.fetchInput(ctx, archive.KindLookup, "", src)
 	}
 	years := make([]string, 0, len(cfg.Population))
 	for y := range cfg.Population {
@@ -76,7 +78,7 @@ func (r *Runner) Run(ctx context.Context, cfg RunConfig) (store.RunTotals, error
 	}
 	sort.Strings(years)
 	for _, y := range years {
-		x.fetchInput(ctx, sources.KindPopulation, y, cfg.Population[y])
+		x.fetchInput(ctx, archive.KindPopulation, y, cfg.Population[y])
 	}
 	fatal := x.fetchReleases(ctx, cfg.Collection)
 	if ctx.Err() == nil {
@@ -99,9 +101,9 @@ func (r *Runner) Run(ctx context.Context, cfg RunConfig) (store.RunTotals, error
 // is returned as an error; a failing page or file is recorded and skipped.
 func (r *run) fetchReleases(ctx context.Context, collection string) error {
 	if collection == "" {
-		collection = sources.CollectionPath
+		collection = govuk.CollectionPath
 	}
-	d, err := sources.Discover(ctx, r.Fetcher, collection)
+	d, err := govuk.Discover(ctx, r.Fetcher, collection)
 	if err != nil {
 		r.record(store.RunFile{URL: collection, Kind: "collection", Status: store.FileFailed, Error: err.Error()})
 		r.Log.Error("discovery failed", zap.String("collection", collection), zap.Error(err))
@@ -130,7 +132,7 @@ func (r *run) fetchReleases(ctx context.Context, collection string) error {
 		if ctx.Err() != nil {
 			return nil
 		}
-		meta := sources.Entry{Kind: sources.KindAreaTables, Period: rel.FinancialYear, Filename: rel.Filename,
+		meta := archive.Entry{Kind: archive.KindAreaTables, Period: rel.FinancialYear, Filename: rel.Filename,
 			URL: rel.URL, Title: rel.Title, LandingURL: rel.LandingURL, PublishedAt: rel.PublishedAt}
 		r.fetchFile(ctx, r.Fetcher, meta, rel.FileSize)
 	}
@@ -140,8 +142,8 @@ func (r *run) fetchReleases(ctx context.Context, collection string) error {
 // fetchInput archives an operator-given file: downloaded when src is a
 // URL, copied when it is a local path.
 func (r *run) fetchInput(ctx context.Context, kind, period, src string) {
-	if sources.IsURL(src) {
-		meta := sources.Entry{Kind: kind, Period: period, Filename: sources.FileNameOf(src), URL: src}
+	if govuk.IsURL(src) {
+		meta := archive.Entry{Kind: kind, Period: period, Filename: govuk.FileNameOf(src), URL: src}
 		r.fetchFile(ctx, r.inputs(), meta, 0)
 		return
 	}
@@ -156,12 +158,12 @@ func (r *run) fetchInput(ctx context.Context, kind, period, src string) {
 	// Not Add: a bad configured file would be copied to rejected/ again on
 	// every scheduled run. The error names it, and it stays where it is.
 	name := filepath.Base(src)
-	res, err := r.Archive.AddFetched(sources.Entry{Kind: kind, Period: period, Filename: name}, f,
+	res, err := r.Archive.AddFetched(archive.Entry{Kind: kind, Period: period, Filename: name}, f,
 		validator(r.parser, r.archivedLookups, kind, period, name, &parsed))
 	r.settle(rf, res, err, parsed)
 }
 
-func (r *run) inputs() *sources.Fetcher {
+func (r *run) inputs() *fetch.Client {
 	if r.Inputs != nil {
 		return r.Inputs
 	}
@@ -170,7 +172,7 @@ func (r *run) inputs() *sources.Fetcher {
 
 // fetchFile downloads one file into the archive, conditionally when it was
 // fetched before.
-func (r *run) fetchFile(ctx context.Context, f *sources.Fetcher, meta sources.Entry, declared int64) {
+func (r *run) fetchFile(ctx context.Context, f *fetch.Client, meta archive.Entry, declared int64) {
 	rf := store.RunFile{URL: meta.URL, Kind: meta.Kind, Period: meta.Period}
 	m, err := r.Archive.Manifest()
 	if err != nil {
@@ -178,11 +180,11 @@ func (r *run) fetchFile(ctx context.Context, f *sources.Fetcher, meta sources.En
 		return
 	}
 	last, prev, _ := m.Conditional(meta.URL, meta.Kind, meta.Period)
-	cond := sources.Validators{ETag: last.ETag, LastModified: last.LastModified}
-	var res sources.AddResult
+	cond := fetch.Validators{ETag: last.ETag, LastModified: last.LastModified}
+	var res archive.AddResult
 	var parsed *Parsed
 	label := strings.TrimSpace(meta.Kind + " " + meta.Period)
-	fetched, err := f.Fetch(ctx, meta.URL, cond, label, func(got *sources.Fetched, body io.Reader) error {
+	fetched, err := f.Fetch(ctx, meta.URL, cond, label, func(got *fetch.Fetched, body io.Reader) error {
 		e := meta
 		e.ETag, e.LastModified = got.Validators.ETag, got.Validators.LastModified
 		var err error
@@ -227,10 +229,10 @@ func (r *run) archivedLookups() ([]*ons.Lookup, error) {
 // validator checks a staged file before it enters the archive: it must be
 // what its kind says (a spreadsheet, not an HTML error page), and must
 // parse and map completely. What it read is kept in *parsed for the load.
-func validator(parser *Parser, lookups func() ([]*ons.Lookup, error), kind, period, name string, parsed **Parsed) sources.Validator {
+func validator(parser *Parser, lookups func() ([]*ons.Lookup, error), kind, period, name string, parsed **Parsed) archive.Validator {
 	return func(staged string) (string, error) {
 		var lks []*ons.Lookup
-		if kind == sources.KindPopulation {
+		if kind == archive.KindPopulation {
 			var err error
 			if lks, err = lookups(); err != nil {
 				return "", err
@@ -252,7 +254,7 @@ func (e invalidFile) Error() string { return e.err.Error() }
 func (e invalidFile) Unwrap() error { return e.err }
 
 // settle records the outcome of archiving one file.
-func (r *run) settle(rf store.RunFile, res sources.AddResult, err error, parsed *Parsed) {
+func (r *run) settle(rf store.RunFile, res archive.AddResult, err error, parsed *Parsed) {
 	if err != nil {
 		r.fail(rf, err)
 		return
@@ -290,7 +292,7 @@ func (r *run) record(rf store.RunFile) {
 // archived but never loaded.
 func (r *run) loadPending(ctx context.Context) {
 	m, err := r.Archive.Manifest()
-	var pending []sources.Entry
+	var pending []archive.Entry
 	if err == nil {
 		pending, err = Pending(ctx, r.Store, m)
 	}
@@ -303,7 +305,7 @@ func (r *run) loadPending(ctx context.Context) {
 			return
 		}
 		var lookups []*ons.Lookup
-		if e.Kind == sources.KindPopulation && r.parsed[e.SHA256] == nil {
+		if e.Kind == archive.KindPopulation && r.parsed[e.SHA256] == nil {
 			if lookups, err = r.archivedLookups(); err != nil {
 				r.loadFailed(e, err)
 				continue
@@ -314,7 +316,7 @@ func (r *run) loadPending(ctx context.Context) {
 			continue
 		}
 		r.Log.Info("loaded", zap.String("kind", e.Kind), zap.String("period", e.Period), zap.String("sha256", e.SHA256))
-		if e.Kind == sources.KindAreaTables {
+		if e.Kind == archive.KindAreaTables {
 			r.totals.Years = append(r.totals.Years, figure.FinancialYear(e.Period)) // Load parsed it
 		}
 	}
@@ -322,7 +324,7 @@ func (r *run) loadPending(ctx context.Context) {
 
 // loadFailed marks a file that archived but would not load as failed: the
 // entry this run recorded for it when it was fetched, or a new one.
-func (r *run) loadFailed(e sources.Entry, err error) {
+func (r *run) loadFailed(e archive.Entry, err error) {
 	for i, f := range r.totals.Files {
 		if f.SHA256 == e.SHA256 && f.Status != store.FileFailed {
 			r.totals.Files = append(r.totals.Files[:i], r.totals.Files[i+1:]...)

@@ -12,8 +12,8 @@ import (
 	"github.com/mappa-etl/mappa/pipeline/figure"
 	"github.com/mappa-etl/mappa/pipeline/pipelinetest"
 	"github.com/mappa-etl/mappa/pipeline/store"
-	"github.com/mappa-etl/mappa/sources"
-	"github.com/mappa-etl/mappa/sources/govuktest"
+	"github.com/mappa-etl/mappa/sources/fetch"
+	"github.com/mappa-etl/mappa/sources/govuk/govuktest"
 )
 
 // TestRunFaults checks that each fault ends in a clear error for the file
@@ -106,7 +106,7 @@ func TestRunInterrupted(t *testing.T) {
 	before, files := pipelinetest.Dump(t, l.store.DB), archiveFiles(t, l.archive)
 	restate(t, l, "2019-20")
 	l.srv.AddFault(l.fx.ReleaseFor("2019-20").FilePath, govuktest.Fault{Kind: govuktest.Hang})
-	f, err := sources.NewFetcher(l.srv.URL(""), sources.WithTimeouts(time.Second, time.Minute), sources.WithRateLimit(1000))
+	f, err := fetch.New(l.srv.URL(""), fetch.WithTimeouts(time.Second, time.Minute), fetch.WithRateLimit(1000))
 	if err != nil {
 		t.Fatal(err)
 	}

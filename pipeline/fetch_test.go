@@ -15,8 +15,9 @@ import (
 	"github.com/mappa-etl/mappa/pipeline/figure"
 	"github.com/mappa-etl/mappa/pipeline/pipelinetest"
 	"github.com/mappa-etl/mappa/pipeline/store"
-	"github.com/mappa-etl/mappa/sources"
-	"github.com/mappa-etl/mappa/sources/govuktest"
+	"github.com/mappa-etl/mappa/sources/archive"
+	"github.com/mappa-etl/mappa/sources/fetch"
+	"github.com/mappa-etl/mappa/sources/govuk/govuktest"
 )
 
 // liveFixture is a fake GOV.UK with the bundled fixtures, an empty archive
@@ -24,7 +25,7 @@ import (
 type liveFixture struct {
 	srv     *govuktest.Server
 	fx      *govuktest.Fixture
-	archive *sources.Archive
+	archive *archive.Archive
 	store   *store.Store
 	cfg     RunConfig
 }
@@ -38,7 +39,7 @@ func newLiveFixture(t testing.TB) *liveFixture {
 		t.Fatal(err)
 	}
 	t.Cleanup(srv.Close)
-	a, err := sources.OpenArchive(filepath.Join(t.TempDir(), "archive"))
+	a, err := archive.Open(filepath.Join(t.TempDir(), "archive"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -59,8 +60,8 @@ func loadedLiveFixture(t testing.TB) *liveFixture {
 
 func (l *liveFixture) run(t testing.TB) (store.RunTotals, error) {
 	t.Helper()
-	f, err := sources.NewFetcher(l.srv.URL(""), sources.WithRetries(2, time.Millisecond, 5*time.Millisecond),
-		sources.WithTimeouts(time.Second, 300*time.Millisecond), sources.WithRateLimit(1000), sources.WithMaxBytes(1<<20))
+	f, err := fetch.New(l.srv.URL(""), fetch.WithRetries(2, time.Millisecond, 5*time.Millisecond),
+		fetch.WithTimeouts(time.Second, 300*time.Millisecond), fetch.WithRateLimit(1000), fetch.WithMaxBytes(1<<20))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -70,7 +71,7 @@ func (l *liveFixture) run(t testing.TB) (store.RunTotals, error) {
 
 // archiveFiles lists the archive's files/ directory and anything stray at
 // its top level.
-func archiveFiles(t *testing.T, a *sources.Archive) []string {
+func archiveFiles(t *testing.T, a *archive.Archive) []string {
 	t.Helper()
 	var out []string
 	for _, dir := range []string{".", "files", "rejected"} {

@@ -10,7 +10,7 @@ import (
 
 	"github.com/mappa-etl/mappa/pipeline/pipelinetest"
 	"github.com/mappa-etl/mappa/pipeline/store"
-	"github.com/mappa-etl/mappa/sources"
+	"github.com/mappa-etl/mappa/sources/archive"
 )
 
 // A run when nothing changed upstream parses no file: every attachment is
@@ -70,7 +70,7 @@ func TestAddArchivedPopulationReadsNoLookup(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	res, err := AddFile(context.Background(), l.archive, l.store, zap.NewNop(), sources.KindPopulation, "2019",
+	res, err := AddFile(context.Background(), l.archive, l.store, zap.NewNop(), archive.KindPopulation, "2019",
 		"../testdata/published/ukpopestimatesmid2019.xlsx")
 	if err != nil || res.Added || res.Loaded {
 		t.Errorf("AddFile of archived, loaded bytes = %+v, %v; want nothing done and no archived file read", res, err)

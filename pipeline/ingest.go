@@ -14,6 +14,7 @@ import (
 	"github.com/mappa-etl/mappa/pipeline/ons"
 	"github.com/mappa-etl/mappa/pipeline/store"
 	"github.com/mappa-etl/mappa/sources"
+	"github.com/mappa-etl/mappa/sources/archive"
 )
 
 // Parsed is a file read and mapped completely: exactly one of its parts is
@@ -41,7 +42,7 @@ func (p *Parser) Parse(kind, period, path, name string, lookups []*ons.Lookup) (
 	f, err := os.Open(path)
 	if err != nil {
 		what := "workbook"
-		if kind == sources.KindLookup {
+		if kind == archive.KindLookup {
 			what = "lookup"
 		}
 		return nil, fmt.Errorf("open %s %s: %w", what, name, err)
@@ -53,7 +54,7 @@ func (p *Parser) Parse(kind, period, path, name string, lookups []*ons.Lookup) (
 // ParseFile is Parse of a file already open at offset 0 (an archived file
 // opened to check its hash).
 func (p *Parser) ParseFile(kind, period string, f *os.File, name string, lookups []*ons.Lookup) (*Parsed, error) {
-	if kind == sources.KindLookup {
+	if kind == archive.KindLookup {
 		l, err := ons.ReadLookup(name, f)
 		if err != nil {
 			return nil, err
@@ -65,7 +66,7 @@ func (p *Parser) ParseFile(kind, period string, f *os.File, name string, lookups
 		return nil, fmt.Errorf("open workbook %s: %w", name, err)
 	}
 	var opts []sources.OpenOption
-	if kind == sources.KindPopulation {
+	if kind == archive.KindPopulation {
 		opts = append(opts, sources.OnlySheets(ons.PopulationSheet))
 	}
 	wb, err := sources.Open(name, f, st.Size(), opts...)
@@ -74,20 +75,20 @@ func (p *Parser) ParseFile(kind, period string, f *os.File, name string, lookups
 	}
 	out := &Parsed{MediaType: wb.Format.MediaType()}
 	switch kind {
-	case sources.KindAreaTables:
+	case archive.KindAreaTables:
 		var year figure.FinancialYear
 		if year, err = figure.ParseFinancialYear(period); err != nil {
 			return nil, err
 		}
 		out.Extraction, err = p.extractor.Extract(wb, year)
-	case sources.KindPopulation:
+	case archive.KindPopulation:
 		var year figure.MidYear
 		if year, err = figure.ParseMidYear(period); err != nil {
 			return nil, err
 		}
 		out.Population, out.How, err = ons.ReadPopulation(wb, year, lookups)
 	default:
-		err = fmt.Errorf("unknown kind %q (want %s, %s or %s)", kind, sources.KindAreaTables, sources.KindPopulation, sources.KindLookup)
+		err = fmt.Errorf("unknown kind %q (want %s, %s or %s)", kind, archive.KindAreaTables, archive.KindPopulation, archive.KindLookup)
 	}
 	if err != nil {
 		return nil, err
@@ -97,18 +98,18 @@ func (p *Parser) ParseFile(kind, period string, f *os.File, name string, lookups
 
 // Load writes a parsed file into the database: one transaction per file.
 // A lookup loads nothing but its source record, so p may be nil for one.
-func Load(ctx context.Context, st store.Loader, e sources.Entry, p *Parsed) error {
+func Load(ctx context.Context, st store.Loader, e archive.Entry, p *Parsed) error {
 	src := store.SourceFile{SHA256: e.SHA256, Kind: e.Kind, Period: e.Period, URL: e.URL, Filename: e.Filename,
 		MediaType: e.MediaType, Bytes: e.Bytes, FetchedAt: e.AddedAt}
 	switch e.Kind {
-	case sources.KindAreaTables:
+	case archive.KindAreaTables:
 		year, err := figure.ParseFinancialYear(e.Period)
 		if err != nil {
 			return err
 		}
 		rel := store.Release{FinancialYear: year, Title: e.Title, LandingURL: e.LandingURL, PublishedAt: e.PublishedAt}
 		return st.LoadAreaTables(ctx, rel, src, p.Extraction.Observations)
-	case sources.KindPopulation:
+	case archive.KindPopulation:
 		year, err := figure.ParseMidYear(e.Period)
 		if err != nil {
 			return err
@@ -119,10 +120,10 @@ func Load(ctx context.Context, st store.Loader, e sources.Entry, p *Parsed) erro
 }
 
 // ArchivedLookups parses every lookup in the archive, for population files.
-func ArchivedLookups(a *sources.Archive, m *sources.Manifest) ([]*ons.Lookup, error) {
+func ArchivedLookups(a *archive.Archive, m *archive.Manifest) ([]*ons.Lookup, error) {
 	var out []*ons.Lookup
 	for _, e := range m.Current() {
-		if e.Kind != sources.KindLookup {
+		if e.Kind != archive.KindLookup {
 			continue
 		}
 		f, err := a.Open(e)
@@ -140,7 +141,7 @@ func ArchivedLookups(a *sources.Archive, m *sources.Manifest) ([]*ons.Lookup, er
 }
 
 // logParsed reports what a file yielded, including headers left unmapped.
-func logParsed(log *zap.Logger, e sources.Entry, p *Parsed) {
+func logParsed(log *zap.Logger, e archive.Entry, p *Parsed) {
 	if p == nil { // not parsed yet: loadArchived logs it when it parses
 		return
 	}
@@ -161,7 +162,7 @@ func logParsed(log *zap.Logger, e sources.Entry, p *Parsed) {
 
 // AddFileResult says what AddFile did.
 type AddFileResult struct {
-	sources.AddResult
+	archive.AddResult
 	// Loaded is true when the file was loaded into the database: new bytes,
 	// or bytes already archived that the database lacks (an add killed
 	// between archiving and loading, or a new database beside an old
@@ -171,7 +172,7 @@ type AddFileResult struct {
 
 // AddFile validates a local file, archives it and loads it into the
 // database. A file that fails to parse is set aside and nothing is loaded.
-func AddFile(ctx context.Context, a *sources.Archive, st *store.Store, log *zap.Logger, kind, period, path string) (AddFileResult, error) {
+func AddFile(ctx context.Context, a *archive.Archive, st *store.Store, log *zap.Logger, kind, period, path string) (AddFileResult, error) {
 	// The archive's lookups are read only if a population file is parsed:
 	// bytes already archived and loaded need none.
 	readLookups := sync.OnceValues(func() ([]*ons.Lookup, error) {
@@ -189,7 +190,7 @@ func AddFile(ctx context.Context, a *sources.Archive, st *store.Store, log *zap.
 	name := filepath.Base(path)
 	parser := NewParser()
 	var parsed *Parsed
-	added, err := a.Add(sources.Entry{Kind: kind, Period: period, Filename: name}, f,
+	added, err := a.Add(archive.Entry{Kind: kind, Period: period, Filename: name}, f,
 		validator(parser, readLookups, kind, period, name, &parsed))
 	res := AddFileResult{AddResult: added}
 	if err != nil {
@@ -214,7 +215,7 @@ func AddFile(ctx context.Context, a *sources.Archive, st *store.Store, log *zap.
 	// parsed is nil when the file was archived before (validation ran
 	// when it first came): loadArchived reads it from the archive.
 	var lookups []*ons.Lookup
-	if parsed == nil && kind == sources.KindPopulation {
+	if parsed == nil && kind == archive.KindPopulation {
 		if lookups, err = readLookups(); err != nil {
 			return res, err
 		}

@@ -13,7 +13,7 @@ import (
 
 	"github.com/mappa-etl/mappa/pipeline/ons"
 	"github.com/mappa-etl/mappa/pipeline/store"
-	"github.com/mappa-etl/mappa/sources"
+	"github.com/mappa-etl/mappa/sources/archive"
 )
 
 // RebuildResult says what a rebuild loaded.
@@ -28,7 +28,7 @@ type RebuildResult struct {
 // loaded, so a failure or a crash leaves the old database whole. The caller
 // holds the writer lock (LockWriter), so any other half-built database
 // beside dbPath is a killed rebuild's and is removed.
-func Rebuild(ctx context.Context, a *sources.Archive, dbPath string, log *zap.Logger, onBuilt func(*store.Store) error) (*RebuildResult, error) {
+func Rebuild(ctx context.Context, a *archive.Archive, dbPath string, log *zap.Logger, onBuilt func(*store.Store) error) (*RebuildResult, error) {
 	m, err := a.Manifest()
 	if err != nil {
 		return nil, err
@@ -47,7 +47,7 @@ func Rebuild(ctx context.Context, a *sources.Archive, dbPath string, log *zap.Lo
 	return res, nil
 }
 
-func buildInto(ctx context.Context, a *sources.Archive, m *sources.Manifest, path string, log *zap.Logger, onBuilt func(*store.Store) error) (*RebuildResult, error) {
+func buildInto(ctx context.Context, a *archive.Archive, m *archive.Manifest, path string, log *zap.Logger, onBuilt func(*store.Store) error) (*RebuildResult, error) {
 	st, err := store.Open(ctx, path)
 	if err != nil {
 		return nil, err
@@ -83,9 +83,9 @@ func buildInto(ctx context.Context, a *sources.Archive, m *sources.Manifest, pat
 				return fmt.Errorf("rebuild: %w", err)
 			}
 			switch e.Kind {
-			case sources.KindAreaTables:
+			case archive.KindAreaTables:
 				res.Years = append(res.Years, e.Period)
-			case sources.KindPopulation:
+			case archive.KindPopulation:
 				res.MidYears = append(res.MidYears, e.Period)
 			}
 		}
@@ -116,7 +116,7 @@ type parsedFile struct {
 // share one transaction and must keep their order. At most workers files
 // are parsed and not yet loaded, which bounds memory. When ctx ends, the
 // channels of entries not started are closed.
-func parseAhead(ctx context.Context, a *sources.Archive, parser *Parser, entries []sources.Entry, lookups []*ons.Lookup, workers int) []chan parsedFile {
+func parseAhead(ctx context.Context, a *archive.Archive, parser *Parser, entries []archive.Entry, lookups []*ons.Lookup, workers int) []chan parsedFile {
 	out := make([]chan parsedFile, len(entries))
 	for i := range out {
 		out[i] = make(chan parsedFile, 1)

@@ -8,14 +8,14 @@ import (
 	"go.uber.org/zap"
 
 	"github.com/mappa-etl/mappa/pipeline"
-	"github.com/mappa-etl/mappa/sources"
+	"github.com/mappa-etl/mappa/sources/archive"
 )
 
 // BenchmarkRebuild rebuilds the bundled archive (12 years of area tables
 // in XLS, XLSX and ODS, 12 population workbooks, 2 lookups) into a new
 // database: the work of `mappa rebuild` without process start-up.
 func BenchmarkRebuild(b *testing.B) {
-	a, err := sources.OpenArchive("../testdata/archive")
+	a, err := archive.Open("../testdata/archive")
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -9,14 +9,14 @@ import (
 
 	"github.com/mappa-etl/mappa/pipeline/ons"
 	"github.com/mappa-etl/mappa/pipeline/store"
-	"github.com/mappa-etl/mappa/sources"
+	"github.com/mappa-etl/mappa/sources/archive"
 )
 
 // loadOrder sorts entries as they must load: lookups before population
 // (they map it), population before area tables (so rates exist when checks
 // first run), and periods in order.
-func loadOrder(entries []sources.Entry) {
-	rank := map[string]int{sources.KindLookup: 0, sources.KindPopulation: 1, sources.KindAreaTables: 2}
+func loadOrder(entries []archive.Entry) {
+	rank := map[string]int{archive.KindLookup: 0, archive.KindPopulation: 1, archive.KindAreaTables: 2}
 	sort.SliceStable(entries, func(i, j int) bool {
 		if rank[entries[i].Kind] != rank[entries[j].Kind] {
 			return rank[entries[i].Kind] < rank[entries[j].Kind]
@@ -29,15 +29,15 @@ func loadOrder(entries []sources.Entry) {
 // database does not hold: files archived by a run that was stopped before
 // loading them, or restatements. Loading them brings the database level
 // with the archive without a full rebuild.
-func Pending(ctx context.Context, st *store.Store, m *sources.Manifest) ([]sources.Entry, error) {
+func Pending(ctx context.Context, st *store.Store, m *archive.Manifest) ([]archive.Entry, error) {
 	loaded, err := st.Loaded(ctx)
 	if err != nil {
 		return nil, err
 	}
-	var out []sources.Entry
+	var out []archive.Entry
 	for _, e := range m.Current() {
-		if (e.Kind == sources.KindLookup && !loaded.Lookups[e.SHA256]) ||
-			(e.Kind != sources.KindLookup && loaded.Current[e.Kind+"\x00"+e.Period] != e.SHA256) {
+		if (e.Kind == archive.KindLookup && !loaded.Lookups[e.SHA256]) ||
+			(e.Kind != archive.KindLookup && loaded.Current[e.Kind+"\x00"+e.Period] != e.SHA256) {
 			out = append(out, e)
 		}
 	}
@@ -47,7 +47,7 @@ func Pending(ctx context.Context, st *store.Store, m *sources.Manifest) ([]sourc
 
 // lacks reports whether the database is missing an archived file that is
 // current for its period.
-func lacks(ctx context.Context, st *store.Store, a *sources.Archive, e sources.Entry) (bool, error) {
+func lacks(ctx context.Context, st *store.Store, a *archive.Archive, e archive.Entry) (bool, error) {
 	m, err := a.Manifest()
 	if err != nil {
 		return false, err
@@ -68,9 +68,9 @@ func lacks(ctx context.Context, st *store.Store, a *sources.Archive, e sources.E
 // transaction of its own, or a batch), parsing it from the archive unless
 // the caller parsed it already (while validating a download, or ahead of
 // time). Lookups hold nothing to load but their source record.
-func loadArchived(ctx context.Context, a *sources.Archive, st store.Loader, parser *Parser, e sources.Entry,
+func loadArchived(ctx context.Context, a *archive.Archive, st store.Loader, parser *Parser, e archive.Entry,
 	lookups []*ons.Lookup, p *Parsed, log *zap.Logger) error {
-	if p == nil && e.Kind != sources.KindLookup {
+	if p == nil && e.Kind != archive.KindLookup {
 		var err error
 		if p, err = parseArchived(a, parser, e, lookups); err != nil {
 			return err
@@ -85,8 +85,8 @@ func loadArchived(ctx context.Context, a *sources.Archive, st store.Loader, pars
 
 // parseArchived reads an archived file after checking its bytes still
 // match their hash. Lookups are read elsewhere (ArchivedLookups): nil.
-func parseArchived(a *sources.Archive, parser *Parser, e sources.Entry, lookups []*ons.Lookup) (*Parsed, error) {
-	if e.Kind == sources.KindLookup {
+func parseArchived(a *archive.Archive, parser *Parser, e archive.Entry, lookups []*ons.Lookup) (*Parsed, error) {
+	if e.Kind == archive.KindLookup {
 		return nil, nil
 	}
 	f, err := a.Open(e)

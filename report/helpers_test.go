@@ -15,7 +15,7 @@ import (
 	"github.com/mappa-etl/mappa/pipeline"
 	"github.com/mappa-etl/mappa/pipeline/store"
 	"github.com/mappa-etl/mappa/report"
-	"github.com/mappa-etl/mappa/sources"
+	"github.com/mappa-etl/mappa/sources/archive"
 )
 
 // fixtureDB is a database rebuilt once from the bundled archive; tests
@@ -30,7 +30,7 @@ func TestMain(m *testing.M) {
 			return 1
 		}
 		defer os.RemoveAll(dir)
-		a, err := sources.OpenArchive("../testdata/archive")
+		a, err := archive.Open("../testdata/archive")
 		if err != nil {
 			fmt.Fprintln(os.Stderr, err)
 			return 1

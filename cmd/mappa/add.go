@@ -8,7 +8,7 @@ import (
 	"github.com/mappa-etl/mappa/pipeline"
 	"github.com/mappa-etl/mappa/pipeline/figure"
 	"github.com/mappa-etl/mappa/pipeline/store"
-	"github.com/mappa-etl/mappa/sources"
+	"github.com/mappa-etl/mappa/sources/archive"
 )
 
 // AddCommand archives one local file and loads it.
@@ -52,7 +52,7 @@ func (c *AddCommand) Run(ctx context.Context, args []string) error {
 		return err
 	}
 	defer unlock()
-	a, err := sources.OpenArchive(sf.archive)
+	a, err := archive.Open(sf.archive)
 	if err != nil {
 		return err
 	}
@@ -67,7 +67,7 @@ func (c *AddCommand) Run(ctx context.Context, args []string) error {
 	}
 	res, err := pipeline.AddFile(ctx, a, st, c.app.Log, kind, period, path)
 	var years []figure.FinancialYear
-	if err == nil && res.Loaded && kind == sources.KindAreaTables {
+	if err == nil && res.Loaded && kind == archive.KindAreaTables {
 		years = []figure.FinancialYear{figure.FinancialYear(period)} // addArgs parsed it
 	}
 	if ferr := st.FinishRun(ctx, runID, err, store.RunTotals{Years: years}); err == nil {
@@ -90,7 +90,7 @@ func (c *AddCommand) Run(ctx context.Context, args []string) error {
 	// A population estimate or a lookup changes the rates, and so the
 	// checks, of every year that uses it: show every year's.
 	var checksOf figure.FinancialYear
-	if kind == sources.KindAreaTables {
+	if kind == archive.KindAreaTables {
 		checksOf = figure.FinancialYear(period)
 	}
 	return printFailingChecks(ctx, c.app, st, checksOf)
@@ -101,19 +101,19 @@ func addArgs(args []string) (kind, period, path string, err error) {
 		return "", "", "", usageError{"missing kind: area-tables, population or lookup"}
 	}
 	switch kind = args[0]; kind {
-	case sources.KindLookup:
+	case archive.KindLookup:
 		if len(args) != 2 {
 			return "", "", "", usageError{"want: add lookup FILE"}
 		}
 		return kind, "", args[1], nil
-	case sources.KindAreaTables:
+	case archive.KindAreaTables:
 		if len(args) != 3 {
 			return "", "", "", usageError{"want: add area-tables YYYY-YY FILE"}
 		}
 		if _, err := figure.ParseFinancialYear(args[1]); err != nil {
 			return "", "", "", usageError{err.Error()}
 		}
-	case sources.KindPopulation:
+	case archive.KindPopulation:
 		if len(args) != 3 {
 			return "", "", "", usageError{"want: add population YYYY FILE"}
 		}

@@ -11,7 +11,7 @@ import (
 
 	"github.com/mappa-etl/mappa/pipeline"
 	"github.com/mappa-etl/mappa/pipeline/store"
-	"github.com/mappa-etl/mappa/sources/govuktest"
+	"github.com/mappa-etl/mappa/sources/govuk/govuktest"
 )
 
 // syncBuffer is a buffer safe for the scheduler's goroutines to log into.

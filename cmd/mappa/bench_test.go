@@ -7,7 +7,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/mappa-etl/mappa/sources/govuktest"
+	"github.com/mappa-etl/mappa/sources/govuk/govuktest"
 )
 
 // runProcess runs one mappa process to the end and returns its wall time

@@ -14,7 +14,7 @@ import (
 
 	"github.com/mappa-etl/mappa/pipeline/pipelinetest"
 	"github.com/mappa-etl/mappa/pipeline/store"
-	"github.com/mappa-etl/mappa/sources/govuktest"
+	"github.com/mappa-etl/mappa/sources/govuk/govuktest"
 )
 
 // TestConcurrentRunsAndSchedulerLoadOnce starts two `mappa run` and one

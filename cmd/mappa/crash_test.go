@@ -22,8 +22,8 @@ import (
 	"github.com/mappa-etl/mappa/pipeline"
 	"github.com/mappa-etl/mappa/pipeline/pipelinetest"
 	"github.com/mappa-etl/mappa/pipeline/store"
-	"github.com/mappa-etl/mappa/sources"
-	"github.com/mappa-etl/mappa/sources/govuktest"
+	"github.com/mappa-etl/mappa/sources/archive"
+	"github.com/mappa-etl/mappa/sources/govuk/govuktest"
 )
 
 func hashOf(s string) string {
@@ -371,7 +371,7 @@ func loadStates(t *testing.T, beforeDB, archiveDir, origin string) []string {
 	if err := pipelinetest.CopyFileIfExists(beforeDB, path); err != nil {
 		t.Fatal(err)
 	}
-	a, err := sources.OpenArchive(archiveDir)
+	a, err := archive.Open(archiveDir)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -405,7 +405,7 @@ func loadStates(t *testing.T, beforeDB, archiveDir, origin string) []string {
 		}
 		e := pending[i]
 		var p *pipeline.Parsed
-		if e.Kind != sources.KindLookup {
+		if e.Kind != archive.KindLookup {
 			f, err := a.Open(e)
 			if err != nil {
 				t.Fatal(err)
@@ -443,13 +443,13 @@ func TestCrashAfterArchivingBeforeLoading(t *testing.T) {
 	if _, err := st.StartRun(context.Background(), "add", []string{"area-tables", "2021-22", file}, time.Now()); err != nil {
 		t.Fatal(err)
 	}
-	a, err := sources.OpenArchive(arch)
+	a, err := archive.Open(arch)
 	if err != nil {
 		t.Fatal(err)
 	}
 	killed, cancel := context.WithCancel(context.Background())
 	cancel()
-	res, err := pipeline.AddFile(killed, a, st, zap.NewNop(), sources.KindAreaTables, "2021-22", file)
+	res, err := pipeline.AddFile(killed, a, st, zap.NewNop(), archive.KindAreaTables, "2021-22", file)
 	st.Close()
 	if !errors.Is(err, context.Canceled) || !res.Added {
 		t.Fatalf("the interrupted add: %+v, %v; want the file archived and the load cancelled", res, err)

@@ -18,7 +18,8 @@ import (
 
 	"github.com/mappa-etl/mappa/pipeline"
 	"github.com/mappa-etl/mappa/pipeline/figure"
-	"github.com/mappa-etl/mappa/sources"
+	"github.com/mappa-etl/mappa/sources/fetch"
+	"github.com/mappa-etl/mappa/sources/govuk"
 )
 
 // fetchFlags configure the commands that fetch from GOV.UK: run and
@@ -60,11 +61,11 @@ func (l *listFlag) Set(v string) error { *l = append(*l, v); return nil }
 func (f *fetchFlags) register(fs *flag.FlagSet) {
 	f.storeFlags.register(fs)
 	fs.StringVar(&f.config, "config", "", "read settings from this JSON `file` (flags override it)")
-	fs.StringVar(&f.source, "source", sources.GOVUK, "origin to read the Content API and attachments from (a mirror or test server)")
+	fs.StringVar(&f.source, "source", fetch.GOVUK, "origin to read the Content API and attachments from (a mirror or test server)")
 	fs.Var(&f.allowHosts, "allow-host", "also fetch attachments from this `host` (repeatable)")
 	fs.Var(&f.population, "population", "mid-year population estimates as `YEAR=URL_OR_PATH` (repeatable)")
 	fs.Var(&f.lookups, "lookup", "LAD to police force area lookup `URL_OR_PATH` (repeatable)")
-	fs.Int64Var(&f.maxMiB, "max-mib", sources.DefaultMaxBytes>>20, "largest file to download, in MiB")
+	fs.Int64Var(&f.maxMiB, "max-mib", fetch.DefaultMaxBytes>>20, "largest file to download, in MiB")
 	fs.DurationVar(&f.timeout, "timeout", 60*time.Second, "give up on a request after this long without data")
 	fs.IntVar(&f.retries, "retries", 4, "retries of one file in all (5xx, 429, network errors, bodies cut short)")
 	fs.Float64Var(&f.rate, "rate", 5, "most requests per second (GOV.UK asks for under 10)")
@@ -129,42 +130,42 @@ func (f *fetchFlags) resolve(fs *flag.FlagSet) (pipeline.RunConfig, error) {
 // fetchers build the HTTP clients from the flags: one for GOV.UK, and one
 // for the operator's population and lookup URLs, whose hosts it allows
 // (naming them is consent) without opening them to GOV.UK attachments.
-func (f *fetchFlags) fetchers(app *App, cfg pipeline.RunConfig) (govuk, inputs *sources.Fetcher, err error) {
-	opts := []sources.FetchOption{
-		sources.WithAllowedHosts(f.allowHosts...),
-		sources.WithMaxBytes(f.maxMiB << 20),
-		sources.WithTimeouts(30*time.Second, f.timeout),
-		sources.WithRetries(f.retries, time.Second, 30*time.Second),
-		sources.WithRateLimit(f.rate),
-		sources.WithLogger(app.Log),
+func (f *fetchFlags) fetchers(app *App, cfg pipeline.RunConfig) (site, inputs *fetch.Client, err error) {
+	opts := []fetch.Option{
+		fetch.WithAllowedHosts(f.allowHosts...),
+		fetch.WithMaxBytes(f.maxMiB << 20),
+		fetch.WithTimeouts(30*time.Second, f.timeout),
+		fetch.WithRetries(f.retries, time.Second, 30*time.Second),
+		fetch.WithRateLimit(f.rate),
+		fetch.WithLogger(app.Log),
 	}
 	if isTerminal(app.Stderr) {
-		opts = append(opts, sources.WithProgress(func(label string, total int64) io.WriteCloser {
+		opts = append(opts, fetch.WithProgress(func(label string, total int64) io.WriteCloser {
 			return progressbar.NewOptions64(total, progressbar.OptionSetWriter(app.Stderr),
 				progressbar.OptionSetDescription(label), progressbar.OptionShowBytes(true),
 				progressbar.OptionClearOnFinish(), progressbar.OptionThrottle(100*time.Millisecond))
 		}))
 	}
-	if govuk, err = sources.NewFetcher(f.source, opts...); err != nil {
+	if site, err = fetch.New(f.source, opts...); err != nil {
 		return nil, nil, usageError{err.Error()}
 	}
-	if inputs, err = sources.NewFetcher(f.source, opts...); err != nil {
+	if inputs, err = fetch.New(f.source, opts...); err != nil {
 		return nil, nil, usageError{err.Error()}
 	}
 	for _, src := range append(slices.Clone(cfg.Lookups), slices.Collect(maps.Values(cfg.Population))...) {
-		if sources.IsURL(src) {
+		if govuk.IsURL(src) {
 			if err := inputs.AllowHostOf(src); err != nil {
 				return nil, nil, usageError{err.Error()}
 			}
 		}
 	}
-	return govuk, inputs, nil
+	return site, inputs, nil
 }
 
 // besideConfig resolves a relative local path in the config file against
 // the file's directory; URLs and absolute paths are kept.
 func besideConfig(base, p string) string {
-	if p == "" || filepath.IsAbs(p) || sources.IsURL(p) {
+	if p == "" || filepath.IsAbs(p) || govuk.IsURL(p) {
 		return p
 	}
 	return filepath.Join(base, p)

@@ -10,7 +10,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/mappa-etl/mappa/sources"
+	"github.com/mappa-etl/mappa/sources/fetch"
 )
 
 func TestFetchFlagsMergeConfig(t *testing.T) {
@@ -100,16 +100,16 @@ func TestInputHostsStayWithInputs(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	govuk, inputs, err := ff.fetchers(app, cfg)
+	site, inputs, err := ff.fetchers(app, cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
 	ctx := context.Background()
-	sink := func(*sources.Fetched, io.Reader) error { return nil }
-	if _, err := govuk.Fetch(ctx, "https://ons.invalid/mye19.xlsx", sources.Validators{}, "", sink); !errors.Is(err, sources.ErrHostNotAllowed) {
+	sink := func(*fetch.Fetched, io.Reader) error { return nil }
+	if _, err := site.Fetch(ctx, "https://ons.invalid/mye19.xlsx", fetch.Validators{}, "", sink); !errors.Is(err, fetch.ErrHostNotAllowed) {
 		t.Errorf("GOV.UK fetcher: err = %v, want ErrHostNotAllowed", err)
 	}
-	if _, err := inputs.Fetch(ctx, "https://ons.invalid/mye19.xlsx", sources.Validators{}, "", sink); err == nil || errors.Is(err, sources.ErrHostNotAllowed) {
+	if _, err := inputs.Fetch(ctx, "https://ons.invalid/mye19.xlsx", fetch.Validators{}, "", sink); err == nil || errors.Is(err, fetch.ErrHostNotAllowed) {
 		t.Errorf("inputs fetcher: err = %v, want a network error, not a refusal", err)
 	}
 }
@@ -133,11 +133,11 @@ func TestAllowHostFlagAndConfig(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	govuk, _, err := ff.fetchers(app, cfg)
+	site, _, err := ff.fetchers(app, cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
-	sink := func(*sources.Fetched, io.Reader) error { return nil }
+	sink := func(*fetch.Fetched, io.Reader) error { return nil }
 	for _, tc := range []struct {
 		url     string
 		allowed bool
@@ -147,8 +147,8 @@ func TestAllowHostFlagAndConfig(t *testing.T) {
 		{"https://assets.publishing.service.gov.uk.invalid/a.xlsx", false},
 		{"https://elsewhere.invalid/a.xlsx", false},
 	} {
-		_, err := govuk.Fetch(context.Background(), tc.url, sources.Validators{}, "", sink)
-		if refused := errors.Is(err, sources.ErrHostNotAllowed); refused == tc.allowed || err == nil {
+		_, err := site.Fetch(context.Background(), tc.url, fetch.Validators{}, "", sink)
+		if refused := errors.Is(err, fetch.ErrHostNotAllowed); refused == tc.allowed || err == nil {
 			t.Errorf("fetch %s: err = %v; want allowed = %v (a network error if allowed)", tc.url, err, tc.allowed)
 		}
 	}

@@ -14,7 +14,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"github.com/mappa-etl/mappa/pipeline"
-	"github.com/mappa-etl/mappa/sources/govuktest"
+	"github.com/mappa-etl/mappa/sources/govuk/govuktest"
 )
 
 // setupGOVUK starts a fake GOV.UK for one script: $GOVUK is its origin and

@@ -11,7 +11,7 @@ import (
 	"github.com/mappa-etl/mappa/pipeline"
 	"github.com/mappa-etl/mappa/pipeline/figure"
 	"github.com/mappa-etl/mappa/pipeline/store"
-	"github.com/mappa-etl/mappa/sources"
+	"github.com/mappa-etl/mappa/sources/archive"
 )
 
 // RebuildCommand rebuilds the database from the archive alone.
@@ -52,7 +52,7 @@ func (c *RebuildCommand) Run(ctx context.Context, args []string) error {
 		return err
 	}
 	defer unlock()
-	a, err := sources.OpenArchive(sf.archive)
+	a, err := archive.Open(sf.archive)
 	if err != nil {
 		return err
 	}

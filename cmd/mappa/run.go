@@ -15,7 +15,8 @@ import (
 	"github.com/mappa-etl/mappa/pipeline"
 	"github.com/mappa-etl/mappa/pipeline/figure"
 	"github.com/mappa-etl/mappa/pipeline/store"
-	"github.com/mappa-etl/mappa/sources"
+	"github.com/mappa-etl/mappa/sources/archive"
+	"github.com/mappa-etl/mappa/sources/fetch"
 )
 
 // RunCommand fetches what is new on GOV.UK and loads it, once.
@@ -71,8 +72,8 @@ type fetchJob struct {
 	app     *App
 	flags   *fetchFlags
 	cfg     pipeline.RunConfig
-	fetcher *sources.Fetcher // GOV.UK
-	inputs  *sources.Fetcher // population and lookup URLs
+	fetcher *fetch.Client // GOV.UK
+	inputs  *fetch.Client // population and lookup URLs
 	command string
 	args    []string
 }
@@ -82,11 +83,11 @@ func newFetchJob(app *App, fs *flag.FlagSet, ff *fetchFlags, command string, arg
 	if err != nil {
 		return nil, err
 	}
-	govuk, inputs, err := ff.fetchers(app, cfg)
+	site, inputs, err := ff.fetchers(app, cfg)
 	if err != nil {
 		return nil, err
 	}
-	return &fetchJob{app: app, flags: ff, cfg: cfg, fetcher: govuk, inputs: inputs, command: command, args: args}, nil
+	return &fetchJob{app: app, flags: ff, cfg: cfg, fetcher: site, inputs: inputs, command: command, args: args}, nil
 }
 
 // run takes the writer lock, fetches and loads, and records the run. It
@@ -97,7 +98,7 @@ func (j *fetchJob) run(ctx context.Context) error {
 		return err
 	}
 	defer unlock()
-	a, err := sources.OpenArchive(j.flags.archive)
+	a, err := archive.Open(j.flags.archive)
 	if err != nil {
 		return err
 	}

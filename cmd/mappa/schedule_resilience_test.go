@@ -16,7 +16,7 @@ import (
 	"github.com/mappa-etl/mappa/pipeline"
 	"github.com/mappa-etl/mappa/pipeline/pipelinetest"
 	"github.com/mappa-etl/mappa/pipeline/store"
-	"github.com/mappa-etl/mappa/sources/govuktest"
+	"github.com/mappa-etl/mappa/sources/govuk/govuktest"
 )
 
 // TestScheduleResilience runs `mappa schedule --cron "@every 1s"` as a

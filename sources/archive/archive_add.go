@@ -1,4 +1,4 @@
-package sources
+package archive
 
 import (
 	"crypto/sha256"

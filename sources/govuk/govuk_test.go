@@ -1,4 +1,4 @@
-package sources
+package govuk
 
 import (
 	"errors"
@@ -7,7 +7,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/mappa-etl/mappa/sources/govuktest"
+	"github.com/mappa-etl/mappa/sources/govuk/govuktest"
 )
 
 // member is a collection's link to a statistics page at /government/statistics/slug.
@@ -150,7 +150,7 @@ func TestDiscover(t *testing.T) {
 			for p, f := range tc.faults {
 				srv.AddFault(p, f)
 			}
-			d, err := Discover(testCtx(t), quick(t, srv.URL("")), CollectionPath)
+			d, err := Discover(deadline(t), quickClient(t, srv.URL("")), CollectionPath)
 			if tc.wantErr != "" {
 				if err == nil || !strings.Contains(err.Error(), "read collection "+CollectionPath) || !strings.Contains(err.Error(), tc.wantErr) || d != nil {
 					t.Fatalf("Discover = %+v, %v; want an error with %q", d, err, tc.wantErr)

@@ -1,4 +1,4 @@
-package sources
+package fetch
 
 import (
 	"bytes"
@@ -13,16 +13,16 @@ import (
 	"testing/synctest"
 	"time"
 
-	"github.com/mappa-etl/mappa/sources/govuktest"
+	"github.com/mappa-etl/mappa/sources/govuk/govuktest"
 )
 
 // quick makes a Fetcher fast enough for tests: two retries, millisecond
 // backoff, a 200ms idle timeout and no real rate limit.
-func quick(t *testing.T, origin string, opts ...FetchOption) *Fetcher {
+func quick(t *testing.T, origin string, opts ...Option) *Client {
 	t.Helper()
-	base := []FetchOption{WithRetries(2, time.Millisecond, 20*time.Millisecond),
+	base := []Option{WithRetries(2, time.Millisecond, 20*time.Millisecond),
 		WithTimeouts(time.Second, 200*time.Millisecond), WithRateLimit(1000)}
-	f, err := NewFetcher(origin, append(base, opts...)...)
+	f, err := New(origin, append(base, opts...)...)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -82,7 +82,7 @@ func TestFetchFaults(t *testing.T) {
 	for _, tc := range []struct {
 		name     string
 		faults   []govuktest.Fault
-		opts     []FetchOption
+		opts     []Option
 		requests int
 		took     time.Duration                 // exactly: backoff, Retry-After and timeouts, on the fake clock
 		check    func(t *testing.T, err error) // nil: the fetch succeeds
@@ -96,7 +96,7 @@ func TestFetchFaults(t *testing.T) {
 		{name: "503 with Retry-After honoured", faults: []govuktest.Fault{{Kind: govuktest.Status, Status: 503, RetryAfter: "1", Times: 1}},
 			requests: 2, took: time.Second},
 		{name: "huge Retry-After capped", faults: []govuktest.Fault{{Kind: govuktest.Status, Status: 429, RetryAfter: "3600", Times: 1}},
-			opts:     []FetchOption{WithRetries(1, time.Millisecond, 50*time.Millisecond), WithMaxRetryAfter(50 * time.Millisecond)},
+			opts:     []Option{WithRetries(1, time.Millisecond, 50*time.Millisecond), WithMaxRetryAfter(50 * time.Millisecond)},
 			requests: 2, took: 50 * time.Millisecond},
 		{name: "Retry-After on 500 ignored", faults: []govuktest.Fault{{Kind: govuktest.Status, Status: 500, RetryAfter: "3600", Times: 1}},
 			requests: 2, took: time.Millisecond},
@@ -154,19 +154,19 @@ func TestFetchFaults(t *testing.T) {
 					t.Errorf("err = %v, want an HTTPError 503 after 2 retries in all", err)
 				}
 			}},
-		{name: "declared too large", opts: []FetchOption{WithMaxBytes(999)}, requests: 1,
+		{name: "declared too large", opts: []Option{WithMaxBytes(999)}, requests: 1,
 			check: func(t *testing.T, err error) {
 				if !errors.Is(err, ErrTooLarge) || !strings.Contains(err.Error(), "declared 1000 bytes, limit 999") {
 					t.Errorf("err = %v, want ErrTooLarge from Content-Length", err)
 				}
 			}},
-		{name: "exactly the size limit", opts: []FetchOption{WithMaxBytes(1000)}, requests: 1},
+		{name: "exactly the size limit", opts: []Option{WithMaxBytes(1000)}, requests: 1},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			srv := govuktest.New() // its handler only: the bubble serves it
 			defer srv.Close()
-			srv.SetFile(path, govuktest.File{Body: fileBody, ContentType: ctODS})
+			srv.SetFile(path, govuktest.File{Body: fileBody, ContentType: "application/vnd.oasis.opendocument.spreadsheet"})
 			for _, f := range tc.faults {
 				srv.AddFault(path, f)
 			}
@@ -189,7 +189,7 @@ func TestFetchFaults(t *testing.T) {
 					if err != nil {
 						t.Fatalf("Fetch: %v", err)
 					}
-					if !bytes.Equal(c.body.Bytes(), fileBody) || res.ContentType != ctODS {
+					if !bytes.Equal(c.body.Bytes(), fileBody) || res.ContentType != "application/vnd.oasis.opendocument.spreadsheet" {
 						t.Errorf("got %d bytes, type %q; want the whole file", c.body.Len(), res.ContentType)
 					}
 					if res.URL != bubbleOrigin+path || c.got != res {
@@ -250,7 +250,7 @@ func TestFetchFaultsOverTCP(t *testing.T) {
 			t.Parallel()
 			srv := govuktest.New()
 			defer srv.Close()
-			srv.SetFile(path, govuktest.File{Body: fileBody, ContentType: ctODS})
+			srv.SetFile(path, govuktest.File{Body: fileBody, ContentType: "application/vnd.oasis.opendocument.spreadsheet"})
 			srv.AddFault(path, tc.fault)
 			var c collector
 			res, err := quick(t, srv.URL("")).Fetch(testCtx(t), path, Validators{}, "", c.sink)

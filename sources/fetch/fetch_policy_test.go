@@ -1,4 +1,4 @@
-package sources
+package fetch
 
 import (
 	"errors"
@@ -34,7 +34,7 @@ func TestNewFetcherOrigin(t *testing.T) {
 		{"://bad", "", false},
 	} {
 		t.Run(tc.origin, func(t *testing.T) {
-			f, err := NewFetcher(tc.origin)
+			f, err := New(tc.origin)
 			if !tc.ok {
 				if err == nil || f != nil {
 					t.Errorf("NewFetcher(%q) = %v, %v; want an error", tc.origin, f, err)
@@ -49,7 +49,7 @@ func TestNewFetcherOrigin(t *testing.T) {
 			}
 		})
 	}
-	if _, err := NewFetcher("http://www.gov.uk"); err == nil || !strings.Contains(err.Error(), "plain http is allowed only for loopback") {
+	if _, err := New("http://www.gov.uk"); err == nil || !strings.Contains(err.Error(), "plain http is allowed only for loopback") {
 		t.Errorf("plain http error = %v", err)
 	}
 }
@@ -70,11 +70,11 @@ func TestNewFetcherRate(t *testing.T) {
 		{"negative", GOVUK, -1, "want more than 0"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			var opts []FetchOption
+			var opts []Option
 			if tc.perSecond != 0 {
 				opts = append(opts, WithRateLimit(tc.perSecond))
 			}
-			_, err := NewFetcher(tc.origin, opts...)
+			_, err := New(tc.origin, opts...)
 			switch {
 			case tc.wantErr == "" && err != nil:
 				t.Errorf("NewFetcher(%s, %g/s): %v", tc.origin, tc.perSecond, err)
@@ -86,7 +86,7 @@ func TestNewFetcherRate(t *testing.T) {
 }
 
 func TestHostPolicy(t *testing.T) {
-	f, err := NewFetcher(GOVUK, WithAllowedHosts("ONS.example", " mirror.example:8443 ", ""))
+	f, err := New(GOVUK, WithAllowedHosts("ONS.example", " mirror.example:8443 ", ""))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -161,7 +161,7 @@ func TestFetchRedirects(t *testing.T) {
 	for _, tc := range []struct {
 		name       string
 		location   string
-		opts       []FetchOption
+		opts       []Option
 		allowLater string // passed to AllowHostOf before fetching
 		wantErr    error
 		wantURL    string
@@ -172,7 +172,7 @@ func TestFetchRedirects(t *testing.T) {
 		{name: "disallowed host", location: other.URL + "/x.ods", wantErr: ErrHostNotAllowed, originReqs: 1},
 		{name: "disallowed host on localhost", location: otherAsLocalhost + "/x.ods", wantErr: ErrHostNotAllowed, originReqs: 1},
 		{name: "https elsewhere", location: "https://evil.example/x.ods", wantErr: ErrHostNotAllowed, originReqs: 1},
-		{name: "allowed with WithAllowedHosts", location: other.URL + "/x.ods", opts: []FetchOption{WithAllowedHosts(otherHost)},
+		{name: "allowed with WithAllowedHosts", location: other.URL + "/x.ods", opts: []Option{WithAllowedHosts(otherHost)},
 			wantURL: other.URL + "/x.ods", originReqs: 1, otherReqs: 1},
 		{name: "allowed with AllowHostOf", location: other.URL + "/x.ods", allowLater: other.URL + "/y.csv",
 			wantURL: other.URL + "/x.ods", originReqs: 1, otherReqs: 1},

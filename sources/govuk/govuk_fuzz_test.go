@@ -1,4 +1,4 @@
-package sources
+package govuk
 
 import (
 	"encoding/json"
@@ -6,7 +6,8 @@ import (
 	"net/http"
 	"testing"
 
-	"github.com/mappa-etl/mappa/sources/govuktest"
+	"github.com/mappa-etl/mappa/pipeline/pipelinetest"
+	"github.com/mappa-etl/mappa/sources/govuk/govuktest"
 )
 
 // FuzzPageJSON feeds arbitrary Content API documents through decoding and
@@ -14,7 +15,7 @@ import (
 // settles on must be well formed. Seeds are literals and the collection
 // and statistics pages that govuktest serves for testdata/published.
 func FuzzPageJSON(f *testing.F) {
-	srv, fx, err := govuktest.NewMAPPA("../testdata/published")
+	srv, fx, err := govuktest.NewMAPPA(pipelinetest.PublishedDir())
 	if err != nil {
 		f.Fatal(err)
 	}

@@ -1,4 +1,4 @@
-package sources
+package archive
 
 import (
 	"crypto/sha256"
@@ -237,7 +237,7 @@ func TestOpenArchiveRemovesStaleStaging(t *testing.T) {
 	if err := os.Chtimes(stale, old, old); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := OpenArchive(dir); err != nil {
+	if _, err := Open(dir); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := os.Stat(stale); !os.IsNotExist(err) {

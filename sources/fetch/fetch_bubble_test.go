@@ -1,4 +1,4 @@
-package sources
+package fetch
 
 import (
 	"context"
@@ -66,12 +66,12 @@ const bubbleOrigin = "http://127.0.0.1"
 // serveInBubble serves h over a pipeNet and returns a quick Fetcher for it
 // and a stop that closes both; call it inside synctest.Test and defer
 // stop, so no goroutine outlives the bubble.
-func serveInBubble(t *testing.T, h http.Handler, opts ...FetchOption) (f *Fetcher, stop func()) {
+func serveInBubble(t *testing.T, h http.Handler, opts ...Option) (f *Client, stop func()) {
 	t.Helper()
 	p := newPipeNet()
 	srv := &http.Server{Handler: h}
 	go srv.Serve(p)
-	f = quick(t, bubbleOrigin, append([]FetchOption{withDialer(p.dial)}, opts...)...)
+	f = quick(t, bubbleOrigin, append([]Option{withDialer(p.dial)}, opts...)...)
 	return f, func() {
 		srv.Close()
 		f.client.CloseIdleConnections()

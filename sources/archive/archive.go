@@ -1,4 +1,4 @@
-package sources
+package archive
 
 import (
 	"crypto/sha256"
@@ -100,7 +100,7 @@ type Archive struct {
 var ErrCorrupt = errors.New("archived file does not match its sha256")
 
 // OpenArchive returns the archive rooted at dir, creating it if needed.
-func OpenArchive(dir string) (*Archive, error) {
+func Open(dir string) (*Archive, error) {
 	for _, d := range []string{dir, filepath.Join(dir, "files"), filepath.Join(dir, "rejected")} {
 		if err := os.MkdirAll(d, 0o755); err != nil {
 			return nil, fmt.Errorf("open archive %s: %w", dir, err)

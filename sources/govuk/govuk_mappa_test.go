@@ -1,4 +1,4 @@
-package sources
+package govuk
 
 import (
 	"bytes"
@@ -8,20 +8,22 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/mappa-etl/mappa/sources/govuktest"
+	"github.com/mappa-etl/mappa/pipeline/pipelinetest"
+	"github.com/mappa-etl/mappa/sources/fetch"
+	"github.com/mappa-etl/mappa/sources/govuk/govuktest"
 )
 
 // TestDiscoverPublished runs discovery against a fake GOV.UK publishing the
 // bundled fixtures in the styles GOV.UK has used, then downloads each file.
 func TestDiscoverPublished(t *testing.T) {
-	const dir = "../testdata/published"
+	dir := pipelinetest.PublishedDir()
 	srv, fx, err := govuktest.NewMAPPA(dir)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer srv.Close()
-	f := quick(t, srv.URL(""))
-	d, err := Discover(testCtx(t), f, govuktest.CollectionPath)
+	f := quickClient(t, srv.URL(""))
+	d, err := Discover(deadline(t), f, govuktest.CollectionPath)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -61,8 +63,8 @@ func TestDiscoverPublished(t *testing.T) {
 			t.Errorf("release %d = %+v\nwant %s %s at %s (%d bytes)", i, r, fy, wantNames[fy], want.AttachmentURL, wantSize)
 			continue
 		}
-		var c collector
-		res, err := f.Fetch(testCtx(t), r.URL, Validators{}, "", c.sink)
+		var c keepBody
+		res, err := f.Fetch(deadline(t), r.URL, fetch.Validators{}, "", c.sink)
 		if err != nil {
 			t.Errorf("%s: %v", fy, err)
 			continue

@@ -1,13 +1,17 @@
-package sources
+package govuk
 
 import (
 	"encoding/json"
 	"errors"
+	"os"
 	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/mappa-etl/mappa/pipeline/pipelinetest"
+	"github.com/mappa-etl/mappa/sources"
 )
 
 func TestFinancialYearIn(t *testing.T) {
@@ -88,7 +92,11 @@ func FuzzFinancialYearIn(f *testing.F) {
 		"MAPPA_Annual_Report_2019-20_Area_Tables.xlsx", "2020-10-29", "2019-21", "2019-20 2020-21", "", "\xff2019-20"} {
 		f.Add(s)
 	}
-	manifest := string(publishedFiles(f, "MANIFEST.tsv")["MANIFEST.tsv"])
+	raw, err := os.ReadFile(filepath.Join(pipelinetest.PublishedDir(), "MANIFEST.tsv"))
+	if err != nil {
+		f.Fatal(err)
+	}
+	manifest := string(raw)
 	for _, line := range strings.Split(manifest, "\n") {
 		rec := strings.Split(line, "\t")
 		if len(rec) != 3 {
@@ -98,7 +106,7 @@ func FuzzFinancialYearIn(f *testing.F) {
 		if rec[0] != "area-tables" {
 			continue
 		}
-		wb, err := OpenFile(filepath.Join("..", "testdata", "published", rec[2]))
+		wb, err := sources.OpenFile(filepath.Join(pipelinetest.PublishedDir(), rec[2]))
 		if err != nil {
 			f.Fatal(err)
 		}

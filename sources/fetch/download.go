@@ -1,4 +1,4 @@
-package sources
+package fetch
 
 import (
 	"context"
@@ -31,7 +31,7 @@ type Fetched struct {
 }
 
 // AllowHostOf allows the host of a URL the operator gave explicitly.
-func (f *Fetcher) AllowHostOf(rawURL string) error {
+func (f *Client) AllowHostOf(rawURL string) error {
 	u, err := f.Resolve(rawURL)
 	if err != nil {
 		return err
@@ -52,7 +52,7 @@ func (f *Fetcher) AllowHostOf(rawURL string) error {
 // a file costs at most that many requests plus one. A refusal (another
 // 4xx, a file too large, an error of sink's own such as a file that does
 // not validate) or the end of ctx is returned at once.
-func (f *Fetcher) Fetch(ctx context.Context, rawURL string, cond Validators, label string, sink func(*Fetched, io.Reader) error) (*Fetched, error) {
+func (f *Client) Fetch(ctx context.Context, rawURL string, cond Validators, label string, sink func(*Fetched, io.Reader) error) (*Fetched, error) {
 	u, err := f.Resolve(rawURL)
 	if err != nil {
 		return nil, err
@@ -99,7 +99,7 @@ type outcome struct {
 
 // attempt makes one request of a Fetch, the attempt-th retry (0: the
 // first request), and says whether a failure is worth another.
-func (f *Fetcher) attempt(ctx context.Context, rawURL string, cond Validators, label string, sink func(*Fetched, io.Reader) error, attempt int) outcome {
+func (f *Client) attempt(ctx context.Context, rawURL string, cond Validators, label string, sink func(*Fetched, io.Reader) error, attempt int) outcome {
 	// Cancelled when the attempt ends, or when its body stalls.
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
@@ -160,7 +160,7 @@ func (f *Fetcher) attempt(ctx context.Context, rawURL string, cond Validators, l
 // rest are retried as retryablehttp's default policy would: connection
 // errors, 429, 5xx but 501; not too many redirects, a bad certificate,
 // nor a redirect to a host not allowed, nor once ctx is done.
-func (f *Fetcher) failed(ctx context.Context, attempt int, resp *http.Response, err, doErr error) outcome {
+func (f *Client) failed(ctx context.Context, attempt int, resp *http.Response, err, doErr error) outcome {
 	retry := true
 	if resp != nil || doErr != nil {
 		retry, _ = retryablehttp.DefaultRetryPolicy(ctx, resp, doErr)
@@ -172,7 +172,7 @@ func (f *Fetcher) failed(ctx context.Context, attempt int, resp *http.Response, 
 }
 
 // GetJSON fetches a JSON document into v.
-func (f *Fetcher) GetJSON(ctx context.Context, rawURL string, v any) error {
+func (f *Client) GetJSON(ctx context.Context, rawURL string, v any) error {
 	_, err := f.Fetch(ctx, rawURL, Validators{}, "", func(_ *Fetched, r io.Reader) error {
 		if err := json.NewDecoder(r).Decode(v); err != nil {
 			return fmt.Errorf("GET %s: invalid JSON: %w", rawURL, err)

@@ -1,4 +1,4 @@
-package sources
+package fetch
 
 import (
 	"context"
@@ -51,13 +51,13 @@ func (e *HTTPError) Error() string {
 // Fetcher makes every HTTP request mappa sends: polite (rate limited,
 // identified), patient (timeouts, retries with backoff that honour
 // Retry-After) and confined to allowed hosts.
-type Fetcher struct {
+type Client struct {
 	client *http.Client // one request per attempt; Fetch retries
 	policy hostPolicy
-	o      fetchOptions
+	o      options
 }
 
-type fetchOptions struct {
+type options struct {
 	userAgent                   string
 	connectTimeout, idleTimeout time.Duration
 	retryMax                    int
@@ -73,7 +73,7 @@ type fetchOptions struct {
 }
 
 // FetchOption configures a Fetcher.
-type FetchOption func(*fetchOptions)
+type Option func(*options)
 
 // ProgressFunc starts a progress display for a download of total bytes
 // (-1 when unknown); the Fetcher writes each chunk to it and closes it.
@@ -81,50 +81,50 @@ type ProgressFunc func(label string, total int64) io.WriteCloser
 
 // WithTimeouts sets how long to wait for a connection and for the next
 // bytes of a response (headers or body) before giving up on an attempt.
-func WithTimeouts(connect, idle time.Duration) FetchOption {
-	return func(o *fetchOptions) { o.connectTimeout, o.idleTimeout = connect, idle }
+func WithTimeouts(connect, idle time.Duration) Option {
+	return func(o *options) { o.connectTimeout, o.idleTimeout = connect, idle }
 }
 
 // WithRetries sets how many times one Fetch retries, failed responses and
 // transfers cut short together, and the bounds of the exponential backoff
 // between attempts.
-func WithRetries(max int, waitMin, waitMax time.Duration) FetchOption {
-	return func(o *fetchOptions) { o.retryMax, o.retryWaitMin, o.retryWaitMax = max, waitMin, waitMax }
+func WithRetries(max int, waitMin, waitMax time.Duration) Option {
+	return func(o *options) { o.retryMax, o.retryWaitMin, o.retryWaitMax = max, waitMin, waitMax }
 }
 
 // WithMaxRetryAfter bounds how long a Retry-After header can make a retry
 // wait: a server asking for an hour must not stall a scheduled run for an
 // hour. Longer requests wait this long.
-func WithMaxRetryAfter(d time.Duration) FetchOption {
-	return func(o *fetchOptions) { o.maxRetryAfter = d }
+func WithMaxRetryAfter(d time.Duration) Option {
+	return func(o *options) { o.maxRetryAfter = d }
 }
 
 // WithMaxTime bounds one fetch, retries included (default 30 minutes:
 // 100 MiB at under 60 KB/s).
-func WithMaxTime(d time.Duration) FetchOption { return func(o *fetchOptions) { o.maxTime = d } }
+func WithMaxTime(d time.Duration) Option { return func(o *options) { o.maxTime = d } }
 
 // WithMaxBytes caps the size of any one response body.
-func WithMaxBytes(n int64) FetchOption { return func(o *fetchOptions) { o.maxBytes = n } }
+func WithMaxBytes(n int64) Option { return func(o *options) { o.maxBytes = n } }
 
 // WithRateLimit caps requests per second, retries and redirects included.
-func WithRateLimit(perSecond float64) FetchOption {
-	return func(o *fetchOptions) { o.perSecond = perSecond }
+func WithRateLimit(perSecond float64) Option {
+	return func(o *options) { o.perSecond = perSecond }
 }
 
 // WithAllowedHosts allows fetching from more hosts ("host" or "host:port").
-func WithAllowedHosts(hosts ...string) FetchOption {
-	return func(o *fetchOptions) { o.extraHosts = append(o.extraHosts, hosts...) }
+func WithAllowedHosts(hosts ...string) Option {
+	return func(o *options) { o.extraHosts = append(o.extraHosts, hosts...) }
 }
 
 // WithProgress shows the progress of each download.
-func WithProgress(f ProgressFunc) FetchOption { return func(o *fetchOptions) { o.progress = f } }
+func WithProgress(f ProgressFunc) Option { return func(o *options) { o.progress = f } }
 
 // WithUserAgent replaces the default User-Agent.
-func WithUserAgent(ua string) FetchOption { return func(o *fetchOptions) { o.userAgent = ua } }
+func WithUserAgent(ua string) Option { return func(o *options) { o.userAgent = ua } }
 
 // WithLogger logs retries and failed attempts; nil logs nothing.
-func WithLogger(l *zap.Logger) FetchOption {
-	return func(o *fetchOptions) {
+func WithLogger(l *zap.Logger) Option {
+	return func(o *options) {
 		if l != nil {
 			o.log = l
 		}
@@ -134,8 +134,8 @@ func WithLogger(l *zap.Logger) FetchOption {
 // withDialer makes connections with dial instead of over the network, so
 // a test can run a fetch, transport and server in one synctest bubble, on
 // its fake clock.
-func withDialer(dial func(ctx context.Context, network, addr string) (net.Conn, error)) FetchOption {
-	return func(o *fetchOptions) { o.dial = dial }
+func withDialer(dial func(ctx context.Context, network, addr string) (net.Conn, error)) Option {
+	return func(o *options) { o.dial = dial }
 }
 
 // DefaultMaxBytes is the default size cap of a download: 100 MiB.
@@ -152,8 +152,8 @@ func UserAgent() string {
 
 // NewFetcher returns a Fetcher for the given origin (GOVUK unless a mirror
 // or test server replaces it). Plain http is accepted only for loopback.
-func NewFetcher(origin string, opts ...FetchOption) (*Fetcher, error) {
-	o := fetchOptions{
+func New(origin string, opts ...Option) (*Client, error) {
+	o := options{
 		userAgent: UserAgent(), connectTimeout: 30 * time.Second, idleTimeout: 60 * time.Second,
 		retryMax: 4, retryWaitMin: time.Second, retryWaitMax: 30 * time.Second, maxRetryAfter: time.Minute, maxTime: 30 * time.Minute,
 		maxBytes: DefaultMaxBytes, perSecond: 5, log: zap.NewNop(),
@@ -171,7 +171,7 @@ func NewFetcher(origin string, opts ...FetchOption) (*Fetcher, error) {
 	if o.perSecond >= 10 && !isLoopback(policy.origin.Hostname()) {
 		return nil, fmt.Errorf("rate %g requests per second: GOV.UK asks clients to stay under 10", o.perSecond)
 	}
-	f := &Fetcher{policy: policy, o: o}
+	f := &Client{policy: policy, o: o}
 	dial := o.dial
 	if dial == nil {
 		dial = (&net.Dialer{Timeout: o.connectTimeout, KeepAlive: 30 * time.Second}).DialContext
@@ -200,7 +200,7 @@ func NewFetcher(origin string, opts ...FetchOption) (*Fetcher, error) {
 // (0: the first request) failed, with resp when a response said why: its
 // Retry-After, bounded by WithMaxRetryAfter, or an exponential backoff
 // within the bounds WithRetries sets.
-func (f *Fetcher) backoff(attempt int, resp *http.Response) time.Duration {
+func (f *Client) backoff(attempt int, resp *http.Response) time.Duration {
 	if d, ok := retryAfter(resp); ok {
 		return min(d, f.o.maxRetryAfter)
 	}
@@ -226,7 +226,7 @@ func retryAfter(resp *http.Response) (time.Duration, bool) {
 }
 
 // Resolve makes a possibly relative URL absolute against the origin.
-func (f *Fetcher) Resolve(ref string) (*url.URL, error) {
+func (f *Client) Resolve(ref string) (*url.URL, error) {
 	u, err := url.Parse(ref)
 	if err != nil {
 		return nil, fmt.Errorf("bad URL %q: %w", ref, err)

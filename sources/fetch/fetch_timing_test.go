@@ -1,4 +1,4 @@
-package sources
+package fetch
 
 import (
 	"bytes"
@@ -29,7 +29,7 @@ func countRequests(h http.HandlerFunc) (http.HandlerFunc, *atomic.Int32) {
 }
 
 // fetchTimed fetches path in full from f and says how long it took.
-func fetchTimed(t *testing.T, f *Fetcher, path string) (*collector, time.Duration, error) {
+func fetchTimed(t *testing.T, f *Client, path string) (*collector, time.Duration, error) {
 	var c collector
 	start := time.Now()
 	_, err := f.Fetch(testCtx(t), path, Validators{}, "", c.sink)
@@ -63,15 +63,15 @@ func TestFetchGuardedBody(t *testing.T) {
 	for _, tc := range []struct {
 		name     string
 		handler  http.HandlerFunc
-		opts     []FetchOption
+		opts     []Option
 		requests int32
 		took     time.Duration
 		wantErr  error
 		wantMsg  string
 		wantLen  int
 	}{
-		{"chunked within the limit", chunked, []FetchOption{WithMaxBytes(1280)}, 1, 0, nil, "", 1280},
-		{"chunked over the limit", chunked, []FetchOption{WithMaxBytes(100)}, 1, 0, ErrTooLarge, "more than 100 bytes", -1},
+		{"chunked within the limit", chunked, []Option{WithMaxBytes(1280)}, 1, 0, nil, "", 1280},
+		{"chunked over the limit", chunked, []Option{WithMaxBytes(100)}, 1, 0, ErrTooLarge, "more than 100 bytes", -1},
 		{"stall once then success", stall(1), nil, 2, 201 * time.Millisecond, nil, "", 1000},
 		{"stall always", stall(-1), nil, 3, 603 * time.Millisecond, ErrStalled, "no data received for 200ms after 300 bytes", -1},
 	} {

@@ -1,4 +1,4 @@
-package sources
+package archive
 
 import (
 	"fmt"
@@ -37,7 +37,7 @@ func addYear(a *Archive, i int) error {
 // files/, and that the lock file is neither.
 func checkAllYears(t *testing.T, dir string) {
 	t.Helper()
-	a, err := OpenArchive(dir)
+	a, err := Open(dir)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -74,7 +74,7 @@ func TestArchiveConcurrentAddsInProcess(t *testing.T) {
 	var wg sync.WaitGroup
 	for i := range concurrentAdds {
 		wg.Go(func() {
-			a, err := OpenArchive(dir)
+			a, err := Open(dir)
 			if err != nil {
 				t.Error(err)
 				return
@@ -146,7 +146,7 @@ func TestArchiveAddHelperProcess(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	a, err := OpenArchive(dir)
+	a, err := Open(dir)
 	if err != nil {
 		t.Fatal(err)
 	}

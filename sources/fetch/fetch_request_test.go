@@ -1,4 +1,4 @@
-package sources
+package fetch
 
 import (
 	"errors"
@@ -9,7 +9,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/mappa-etl/mappa/sources/govuktest"
+	"github.com/mappa-etl/mappa/sources/govuk"
+	"github.com/mappa-etl/mappa/sources/govuk/govuktest"
 )
 
 func TestFetchConditional(t *testing.T) {
@@ -17,7 +18,7 @@ func TestFetchConditional(t *testing.T) {
 	modified := time.Date(2025, 10, 30, 9, 30, 0, 0, time.UTC)
 	srv := govuktest.New()
 	defer srv.Close()
-	srv.SetFile(path, govuktest.File{Body: fileBody, ContentType: ctODS, Modified: modified})
+	srv.SetFile(path, govuktest.File{Body: fileBody, ContentType: "application/vnd.oasis.opendocument.spreadsheet", Modified: modified})
 	f := quick(t, srv.URL(""))
 	var first collector
 	res, err := f.Fetch(testCtx(t), path, Validators{}, "", first.sink)
@@ -80,11 +81,11 @@ func TestFetchUnaskedNotModified(t *testing.T) {
 func TestFetchUserAgent(t *testing.T) {
 	for _, tc := range []struct {
 		name   string
-		opts   []FetchOption
+		opts   []Option
 		prefix string
 	}{
 		{"default", nil, "mappa/"},
-		{"replaced", []FetchOption{WithUserAgent("mirror-check/1.0")}, "mirror-check/1.0"},
+		{"replaced", []Option{WithUserAgent("mirror-check/1.0")}, "mirror-check/1.0"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			var mu sync.Mutex
@@ -145,7 +146,7 @@ func TestGetJSON(t *testing.T) {
 			if tc.fault != nil {
 				srv.AddFault(path, *tc.fault)
 			}
-			var p Page
+			var p govuk.Page
 			err := quick(t, srv.URL("")).GetJSON(testCtx(t), path, &p)
 			if tc.wantErr != "" {
 				if err == nil || !strings.Contains(err.Error(), tc.wantErr) || !strings.Contains(err.Error(), path) {
@@ -162,7 +163,7 @@ func TestGetJSON(t *testing.T) {
 }
 
 func TestResolve(t *testing.T) {
-	f, err := NewFetcher("https://mirror.example:8443/")
+	f, err := New("https://mirror.example:8443/")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -237,7 +238,7 @@ func TestBackoff(t *testing.T) {
 	soon := time.Now().Add(30 * time.Second).UTC().Format(http.TimeFormat)
 	for _, tc := range []struct {
 		name     string
-		opts     []FetchOption
+		opts     []Option
 		attempt  int
 		resp     *http.Response
 		min, max time.Duration // the wait must fall in [min, max]
@@ -249,7 +250,7 @@ func TestBackoff(t *testing.T) {
 		{"429 Retry-After seconds", nil, 0, resp(429, "5"), 5 * time.Second, 5 * time.Second},
 		{"Retry-After beyond the backoff cap", nil, 0, resp(503, "45"), 45 * time.Second, 45 * time.Second},
 		{"Retry-After capped by default", nil, 0, resp(429, "3600"), time.Minute, time.Minute},
-		{"Retry-After capped by option", []FetchOption{WithMaxRetryAfter(10 * time.Second)}, 0, resp(429, "3600"), 10 * time.Second, 10 * time.Second},
+		{"Retry-After capped by option", []Option{WithMaxRetryAfter(10 * time.Second)}, 0, resp(429, "3600"), 10 * time.Second, 10 * time.Second},
 		{"Retry-After zero", nil, 3, resp(429, "0"), 0, 0},
 		{"Retry-After too large for a Duration", nil, 0, resp(429, "10000000000"), time.Minute, time.Minute},
 		{"Retry-After date", nil, 0, resp(503, soon), 25 * time.Second, 30 * time.Second},
@@ -259,8 +260,8 @@ func TestBackoff(t *testing.T) {
 		{"Retry-After unreadable", nil, 1, resp(429, "soon"), 2 * time.Second, 2 * time.Second},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			opts := append([]FetchOption{WithRetries(4, time.Second, 20*time.Second)}, tc.opts...)
-			f, err := NewFetcher(GOVUK, opts...)
+			opts := append([]Option{WithRetries(4, time.Second, 20*time.Second)}, tc.opts...)
+			f, err := New(GOVUK, opts...)
 			if err != nil {
 				t.Fatal(err)
 			}

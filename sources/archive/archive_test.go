@@ -1,4 +1,4 @@
-package sources
+package archive
 
 import (
 	"errors"
@@ -8,11 +8,13 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/mappa-etl/mappa/sources"
 )
 
 func testArchive(t *testing.T) *Archive {
 	t.Helper()
-	a, err := OpenArchive(t.TempDir())
+	a, err := Open(t.TempDir())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -121,20 +123,20 @@ func TestSniff(t *testing.T) {
 	for _, tc := range []struct {
 		name string
 		body string
-		want Format
+		want sources.Format
 		err  bool
 	}{
 		{"html error page", "<!DOCTYPE html><html>Not found</html>", "", true},
 		{"empty", "", "", true},
-		{"cfb", "\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1rest", FormatXLS, false},
+		{"cfb", "\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1rest", sources.FormatXLS, false},
 		{"truncated zip", "PK\x03\x04\x14\x00", "", true},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			got, err := Sniff(strings.NewReader(tc.body), int64(len(tc.body)))
+			got, err := sources.Sniff(strings.NewReader(tc.body), int64(len(tc.body)))
 			if got != tc.want || (err != nil) != tc.err {
 				t.Errorf("Sniff = %q, %v", got, err)
 			}
-			if err != nil && !errors.Is(err, ErrNotSpreadsheet) {
+			if err != nil && !errors.Is(err, sources.ErrNotSpreadsheet) {
 				t.Errorf("error %v is not ErrNotSpreadsheet", err)
 			}
 		})
