@@ -141,13 +141,13 @@ func (r *run) fetchReleases(ctx context.Context, collection string) error {
 
 // fetchInput archives an operator-given file: downloaded when src is a
 // URL, copied when it is a local path.
-func (r *run) fetchInput(ctx context.Context, kind, period, src string) {
+func (r *run) fetchInput(ctx context.Context, kind archive.Kind, period, src string) {
 	if govuk.IsURL(src) {
 		meta := archive.Entry{Kind: kind, Period: period, Filename: govuk.FileNameOf(src), URL: src}
 		r.fetchFile(ctx, r.inputs(), meta, 0)
 		return
 	}
-	rf := store.RunFile{URL: src, Kind: kind, Period: period}
+	rf := store.RunFile{URL: src, Kind: string(kind), Period: period}
 	f, err := os.Open(src)
 	if err != nil {
 		r.fail(rf, fmt.Errorf("open %s %s: %w", kind, src, err))
@@ -173,7 +173,7 @@ func (r *run) inputs() *fetch.Client {
 // fetchFile downloads one file into the archive, conditionally when it was
 // fetched before.
 func (r *run) fetchFile(ctx context.Context, f *fetch.Client, meta archive.Entry, declared int64) {
-	rf := store.RunFile{URL: meta.URL, Kind: meta.Kind, Period: meta.Period}
+	rf := store.RunFile{URL: meta.URL, Kind: string(meta.Kind), Period: meta.Period}
 	m, err := r.Archive.Manifest()
 	if err != nil {
 		r.fail(rf, err)
@@ -183,7 +183,7 @@ func (r *run) fetchFile(ctx context.Context, f *fetch.Client, meta archive.Entry
 	cond := fetch.Validators{ETag: last.ETag, LastModified: last.LastModified}
 	var res archive.AddResult
 	var parsed *Parsed
-	label := strings.TrimSpace(meta.Kind + " " + meta.Period)
+	label := strings.TrimSpace(string(meta.Kind) + " " + meta.Period)
 	fetched, err := f.Fetch(ctx, meta.URL, cond, label, func(got *fetch.Fetched, body io.Reader) error {
 		e := meta
 		e.ETag, e.LastModified = got.Validators.ETag, got.Validators.LastModified
@@ -229,7 +229,7 @@ func (r *run) archivedLookups() ([]*ons.Lookup, error) {
 // validator checks a staged file before it enters the archive: it must be
 // what its kind says (a spreadsheet, not an HTML error page), and must
 // parse and map completely. What it read is kept in *parsed for the load.
-func validator(parser *Parser, lookups func() ([]*ons.Lookup, error), kind, period, name string, parsed **Parsed) archive.Validator {
+func validator(parser *Parser, lookups func() ([]*ons.Lookup, error), kind archive.Kind, period, name string, parsed **Parsed) archive.Validator {
 	return func(staged string) (string, error) {
 		var lks []*ons.Lookup
 		if kind == archive.KindPopulation {
@@ -315,7 +315,7 @@ func (r *run) loadPending(ctx context.Context) {
 			r.loadFailed(e, err)
 			continue
 		}
-		r.Log.Info("loaded", zap.String("kind", e.Kind), zap.String("period", e.Period), zap.String("sha256", e.SHA256))
+		r.Log.Info("loaded", zap.String("kind", string(e.Kind)), zap.String("period", e.Period), zap.String("sha256", e.SHA256))
 		if e.Kind == archive.KindAreaTables {
 			r.totals.Years = append(r.totals.Years, figure.FinancialYear(e.Period)) // Load parsed it
 		}
@@ -331,5 +331,5 @@ func (r *run) loadFailed(e archive.Entry, err error) {
 			break
 		}
 	}
-	r.fail(store.RunFile{URL: cmp.Or(e.URL, e.Filename), Kind: e.Kind, Period: e.Period, SHA256: e.SHA256, Bytes: e.Bytes}, err)
+	r.fail(store.RunFile{URL: cmp.Or(e.URL, e.Filename), Kind: string(e.Kind), Period: e.Period, SHA256: e.SHA256, Bytes: e.Bytes}, err)
 }

@@ -38,7 +38,7 @@ func NewParser() *Parser { return &Parser{extractor: extract.New()} }
 // Parse reads the file at path as kind for period. name is the file's
 // original name, used in errors. Population files need the lookups that
 // may map their local authorities to police force areas.
-func (p *Parser) Parse(kind, period, path, name string, lookups []*ons.Lookup) (*Parsed, error) {
+func (p *Parser) Parse(kind archive.Kind, period, path, name string, lookups []*ons.Lookup) (*Parsed, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		what := "workbook"
@@ -53,7 +53,7 @@ func (p *Parser) Parse(kind, period, path, name string, lookups []*ons.Lookup) (
 
 // ParseFile is Parse of a file already open at offset 0 (an archived file
 // opened to check its hash).
-func (p *Parser) ParseFile(kind, period string, f *os.File, name string, lookups []*ons.Lookup) (*Parsed, error) {
+func (p *Parser) ParseFile(kind archive.Kind, period string, f *os.File, name string, lookups []*ons.Lookup) (*Parsed, error) {
 	if kind == archive.KindLookup {
 		l, err := ons.ReadLookup(name, f)
 		if err != nil {
@@ -99,7 +99,7 @@ func (p *Parser) ParseFile(kind, period string, f *os.File, name string, lookups
 // Load writes a parsed file into the database: one transaction per file.
 // A lookup loads nothing but its source record, so p may be nil for one.
 func Load(ctx context.Context, st store.Loader, e archive.Entry, p *Parsed) error {
-	src := store.SourceFile{SHA256: e.SHA256, Kind: e.Kind, Period: e.Period, URL: e.URL, Filename: e.Filename,
+	src := store.SourceFile{SHA256: e.SHA256, Kind: string(e.Kind), Period: e.Period, URL: e.URL, Filename: e.Filename,
 		MediaType: e.MediaType, Bytes: e.Bytes, FetchedAt: e.AddedAt}
 	switch e.Kind {
 	case archive.KindAreaTables:
@@ -145,7 +145,7 @@ func logParsed(log *zap.Logger, e archive.Entry, p *Parsed) {
 	if p == nil { // not parsed yet: loadArchived logs it when it parses
 		return
 	}
-	fields := []zap.Field{zap.String("kind", e.Kind), zap.String("period", e.Period),
+	fields := []zap.Field{zap.String("kind", string(e.Kind)), zap.String("period", e.Period),
 		zap.String("file", e.Filename), zap.String("sha256", e.SHA256)}
 	switch {
 	case p.Extraction != nil:
@@ -172,7 +172,7 @@ type AddFileResult struct {
 
 // AddFile validates a local file, archives it and loads it into the
 // database. A file that fails to parse is set aside and nothing is loaded.
-func AddFile(ctx context.Context, a *archive.Archive, st *store.Store, log *zap.Logger, kind, period, path string) (AddFileResult, error) {
+func AddFile(ctx context.Context, a *archive.Archive, st *store.Store, log *zap.Logger, kind archive.Kind, period, path string) (AddFileResult, error) {
 	// The archive's lookups are read only if a population file is parsed:
 	// bytes already archived and loaded need none.
 	readLookups := sync.OnceValues(func() ([]*ons.Lookup, error) {

@@ -16,7 +16,7 @@ import (
 // (they map it), population before area tables (so rates exist when checks
 // first run), and periods in order.
 func loadOrder(entries []archive.Entry) {
-	rank := map[string]int{archive.KindLookup: 0, archive.KindPopulation: 1, archive.KindAreaTables: 2}
+	rank := map[archive.Kind]int{archive.KindLookup: 0, archive.KindPopulation: 1, archive.KindAreaTables: 2}
 	sort.SliceStable(entries, func(i, j int) bool {
 		if rank[entries[i].Kind] != rank[entries[j].Kind] {
 			return rank[entries[i].Kind] < rank[entries[j].Kind]
@@ -37,7 +37,7 @@ func Pending(ctx context.Context, st *store.Store, m *archive.Manifest) ([]archi
 	var out []archive.Entry
 	for _, e := range m.Current() {
 		if (e.Kind == archive.KindLookup && !loaded.Lookups[e.SHA256]) ||
-			(e.Kind != archive.KindLookup && loaded.Current[e.Kind+"\x00"+e.Period] != e.SHA256) {
+			(e.Kind != archive.KindLookup && loaded.Current[string(e.Kind)+"\x00"+e.Period] != e.SHA256) {
 			out = append(out, e)
 		}
 	}

@@ -96,11 +96,11 @@ func (c *AddCommand) Run(ctx context.Context, args []string) error {
 	return printFailingChecks(ctx, c.app, st, checksOf)
 }
 
-func addArgs(args []string) (kind, period, path string, err error) {
+func addArgs(args []string) (kind archive.Kind, period, path string, err error) {
 	if len(args) == 0 {
 		return "", "", "", usageError{"missing kind: area-tables, population or lookup"}
 	}
-	switch kind = args[0]; kind {
+	switch kind = archive.Kind(args[0]); kind {
 	case archive.KindLookup:
 		if len(args) != 2 {
 			return "", "", "", usageError{"want: add lookup FILE"}

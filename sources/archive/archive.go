@@ -16,17 +16,22 @@ import (
 	"github.com/google/renameio/v2"
 )
 
-// Kinds of archived file.
+// Kind is what an archived file holds: area tables, a population estimate
+// or a lookup. (A run's failures also name pages and collections, which
+// are no kind of archived file.)
+type Kind string
+
+// The kinds of archived file.
 const (
-	KindAreaTables = "area-tables"
-	KindPopulation = "population"
-	KindLookup     = "lookup"
+	KindAreaTables Kind = "area-tables"
+	KindPopulation Kind = "population"
+	KindLookup     Kind = "lookup"
 )
 
 // Entry is one archived file as recorded in the manifest.
 type Entry struct {
 	SHA256    string `json:"sha256"`
-	Kind      string `json:"kind"`
+	Kind      Kind   `json:"kind"`
 	Period    string `json:"period,omitempty"` // "2019-20" for area tables, "2019" for population
 	Filename  string `json:"filename"`         // original name
 	URL       string `json:"url,omitempty"`    // where it was fetched from
@@ -66,7 +71,7 @@ type FetchRecord struct {
 // one for kind and period: a 304 must never confirm a file the database
 // does not hold (a reverted restatement, or a URL now configured for
 // another year).
-func (m *Manifest) Conditional(url, kind, period string) (FetchRecord, Entry, bool) {
+func (m *Manifest) Conditional(url string, kind Kind, period string) (FetchRecord, Entry, bool) {
 	rec, ok := m.Fetched[url]
 	if !ok || (rec.ETag == "" && rec.LastModified == "") {
 		return FetchRecord{}, Entry{}, false
@@ -181,7 +186,7 @@ func (m *Manifest) lastAdded() map[string]int {
 	return last
 }
 
-func periodKey(e Entry) string { return e.Kind + "\x00" + e.Period }
+func periodKey(e Entry) string { return string(e.Kind) + "\x00" + e.Period }
 
 // Find returns the entry with the given hash.
 func (m *Manifest) Find(sha string) (Entry, bool) {

@@ -80,7 +80,7 @@ func TestArchiveRejects(t *testing.T) {
 
 func TestArchiveCurrentAndCorruption(t *testing.T) {
 	a := testArchive(t)
-	add := func(kind, period, body string) Entry {
+	add := func(kind Kind, period, body string) Entry {
 		res, err := a.Add(Entry{Kind: kind, Period: period, Filename: period + ".xlsx"}, strings.NewReader(body), accept)
 		if err != nil {
 			t.Fatal(err)
