@@ -222,6 +222,12 @@ func TestHostileXLSX(t *testing.T) {
 			return xlsxOf(t, sheetXML(`<sheetData><row r="3"><c r="A3"><v>1</v></c></row><row r="2"><c r="A2"><v>1</v></c></row>`+
 				manyCells.String()+`</sheetData>`))
 		}, want: `sheet "S1": row 2 after row 3 (rows must ascend)`},
+		// The text is refused once it is longer than any cell's could be
+		// written, not held whole first.
+		{name: "one text node of 32 MiB", build: func(t testing.TB) []byte {
+			return xlsxOf(t, sheetXML(`<sheetData><row r="1"><c r="A1"><v>`+strings.Repeat("1", 32<<20)+`</v></c></row></sheetData>`))
+		}, want: `sheet "S1": cell A1: cell text longer than 32767 characters (reader limit)`, is: ErrLimit,
+			maxPeak: 4 << 20, maxAlloc: 4 << 20},
 		{name: "cells far to the right", build: func(t testing.TB) []byte { return xlsxOf(t, sheetXML(`<sheetData>`+farRight.String()+`</sheetData>`)) },
 			// Each 16,384-cell row is copied out at its length: ~0.26 MB
 			// allocated for each, plus the row buffer's growth.

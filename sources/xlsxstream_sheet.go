@@ -100,7 +100,7 @@ func (p *xlsxSheetParser) readSheetData() error {
 				return err
 			}
 		default:
-			return fmt.Errorf("<%s> in <sheetData> after row %d (only rows belong there)", p.x.raw, p.row)
+			return fmt.Errorf("<%s> in <sheetData> %s (only rows belong there)", p.x.raw, p.where())
 		}
 	}
 }
@@ -114,7 +114,7 @@ func (p *xlsxSheetParser) readRow() error {
 		r, ok := xlsxUint(v)
 		switch {
 		case !ok || r == 0:
-			return fmt.Errorf("bad row number %q after row %d", xlsxQuote(v), p.row)
+			return fmt.Errorf("bad row number %q (%s)", xlsxQuote(v), p.where())
 		case r > maxRows:
 			return fmt.Errorf("row %d: %w", r, limitError("sheet taller than %d rows", maxRows))
 		case r == p.row:
@@ -147,6 +147,14 @@ func (p *xlsxSheetParser) readRow() error {
 			return fmt.Errorf("row %d: <%s> in <row> (only cells belong there)", p.row, p.x.raw)
 		}
 	}
+}
+
+// where says where in the sheet the parser is, for errors.
+func (p *xlsxSheetParser) where() string {
+	if p.row == 0 {
+		return "before the first row"
+	}
+	return fmt.Sprintf("after row %d", p.row)
 }
 
 // copyRow copies the parser's row buffer out at its final length.
