@@ -112,6 +112,8 @@ func TestCheckXMLProlog(t *testing.T) {
 		{"UTF-8 declared, BOM, comments and a processing instruction", "\xEF\xBB\xBF" + `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>` +
 			"\n<!-- note --><?xml-stylesheet href=\"x\"?><w/>", nil},
 		{"no encoding declared", `<?xml version="1.0"?><w/>`, nil},
+		{"processing instruction cut short", `<?>`, nil},
+		{"empty processing instruction", `<??><w/>`, nil},
 		{"spaces around the encoding's =", `<?xml version="1.0" encoding = 'utf-8'?><w/>`, nil},
 		{"doctype", `<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">]><w/>`, errXMLDTD},
 		{"doctype after a comment", `<!-- x --><!DOCTYPE w><w/>`, errXMLDTD},

@@ -101,14 +101,14 @@ func checkXMLProlog(head []byte) error {
 		b = bytes.TrimLeft(b, " \t\r\n")
 		switch {
 		case bytes.HasPrefix(b, []byte("<?")):
-			end := bytes.Index(b, []byte("?>"))
+			end := bytes.Index(b[2:], []byte("?>"))
 			if end < 0 {
 				return nil
 			}
-			if err := checkXMLDecl(b[2:end]); err != nil {
+			if err := checkXMLDecl(b[2 : 2+end]); err != nil {
 				return err
 			}
-			b = b[end+2:]
+			b = b[2+end+2:]
 		case bytes.HasPrefix(b, []byte("<!--")):
 			end := bytes.Index(b[4:], []byte("-->"))
 			if end < 0 {
