@@ -13,10 +13,12 @@ import "fmt"
 func (p *xlsxSheetParser) readCell() error {
 	col, typ := p.col+1, byte(0)
 	p.ref = p.ref[:0]
+	// The type decides how <v> reads: 's' a shared string index, 'i' an
+	// inline string, 'f' a formula's string result, 0 the text as it is.
 	for i := range p.x.attrs {
 		switch a := &p.x.attrs[i]; string(a.raw) {
 		case "r":
-			p.ref = append(p.ref, a.val...)
+			p.ref = append(p.ref[:0], a.val...)
 		case "t":
 			switch string(a.val) {
 			case "s":

@@ -218,6 +218,7 @@ type xlsxSST struct {
 	read bool
 }
 
+// strings returns the table, reading it the first time.
 func (s *xlsxSST) strings() ([]string, error) {
 	if s.read || s.part == nil {
 		return s.strs, nil
