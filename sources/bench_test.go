@@ -15,9 +15,9 @@ import (
 //   - MB/s: file bytes read a second (b.SetBytes);
 //   - xmlMB/s (XLSX and ODS): decompressed XML read a second, the sum of
 //     the uncompressed sizes of the XML parts (ODS: content.xml; XLSX:
-//     every .xml, .rels and .vml part, each counted once, as excelize
-//     would read them: the streaming reader skips styles and the like but
-//     scans the shared strings before decoding them);
+//     every .xml, .rels and .vml part, each counted once, though the
+//     reader skips styles and the like, so that figures stay comparable
+//     with those measured when excelize read them all);
 //   - rows/s: rows returned a second (len(Sheet.Rows), all sheets);
 //   - peak-MB-beyond-result (generated sheets): the highest heap during one
 //     read, sampled every millisecond, minus the heap the returned sheets

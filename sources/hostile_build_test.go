@@ -115,6 +115,19 @@ func xlsxOf(t testing.TB, sheets ...string) []byte {
 	return zipOf(t, xlsxParts(sheets, 0, "")...)
 }
 
+// withSharedStrings is the parts of a workbook of one sheet whose shared
+// strings part, related from the workbook, is sst (named here).
+func withSharedStrings(sheet string, sst zipPart) []zipPart {
+	parts := xlsxParts([]string{sheet}, 0, "<si/>")
+	for i := range parts {
+		if parts[i].name == "xl/sharedStrings.xml" {
+			sst.name = parts[i].name
+			parts[i] = sst
+		}
+	}
+	return parts
+}
+
 // withPart is pkg's parts plus one.
 func withPart(parts []zipPart, p zipPart) []zipPart {
 	return append(parts[:len(parts):len(parts)], p)

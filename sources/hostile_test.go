@@ -190,10 +190,10 @@ func TestHostileXLSX(t *testing.T) {
 			maxPeak: 96 << 20, maxAlloc: 96 << 20},
 		{name: "row past the grid", build: func(t testing.TB) []byte {
 			return xlsxOf(t, sheetXML(`<sheetData><row r="1048577"><c r="A1048577"><v>1</v></c></row></sheetData>`))
-		}, want: `sheet "S1": sheet taller than 1048576 rows (reader limit)`, is: ErrLimit},
+		}, want: `sheet "S1": row 1048577: sheet taller than 1048576 rows (reader limit)`, is: ErrLimit},
 		{name: "column past the grid", build: func(t testing.TB) []byte {
 			return xlsxOf(t, sheetXML(`<sheetData><row r="1"><c r="XFE1"><v>1</v></c></row></sheetData>`))
-		}, want: `sheet "S1": row wider than 16384 columns (reader limit)`, is: ErrLimit},
+		}, want: `sheet "S1": cell XFE1: row wider than 16384 columns (reader limit)`, is: ErrLimit},
 		{name: "5,000 sheet parts", build: func(t testing.TB) []byte {
 			sheets := make([]string, 5000)
 			for i := range sheets {
@@ -212,37 +212,41 @@ func TestHostileXLSX(t *testing.T) {
 		{name: "cell longer than 32,767 characters", build: func(t testing.TB) []byte {
 			return xlsxOf(t, sheetXML(`<sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>`+strings.Repeat("x", maxCellChars+1)+`</t></is></c></row></sheetData>`))
 		}, want: `sheet "S1": cell A1: cell text longer than 32767 characters (reader limit)`, is: ErrLimit},
-		// Empty cells are never materialised (excelize drops them too), so
-		// the streaming reader reads this as the empty sheet it is.
+		// Empty cells are never materialised, so this reads as the empty
+		// sheet it is.
 		{name: "4,194,305 empty cell elements", build: func(t testing.TB) []byte { return xlsxOf(t, sheetXML(`<sheetData>`+manyCells.String()+`</sheetData>`)) },
 			check: func(t *testing.T, wb *Workbook) { oneSheet(t, wb, 0, 0) }},
-		// Rows out of order send a workbook to excelize, which would
-		// materialise the cells: every part is scanned and counted first.
-		{name: "4,194,305 cell elements for excelize", build: func(t testing.TB) []byte {
+		// Rows out of order are an error as soon as they are seen, before
+		// anything after them is read.
+		{name: "rows out of order before 4,194,305 cell elements", build: func(t testing.TB) []byte {
 			return xlsxOf(t, sheetXML(`<sheetData><row r="3"><c r="A3"><v>1</v></c></row><row r="2"><c r="A2"><v>1</v></c></row>`+
 				manyCells.String()+`</sheetData>`))
-		}, want: "read xl/worksheets/sheet1.xml: more than 4194304 cells in the workbook (reader limit)", is: ErrLimit},
+		}, want: `sheet "S1": row 2 after row 3 (rows must ascend)`},
+		// The text is refused once it is longer than any cell's could be
+		// written, not held whole first.
+		{name: "one text node of 32 MiB", build: func(t testing.TB) []byte {
+			return xlsxOf(t, sheetXML(`<sheetData><row r="1"><c r="A1"><v>`+strings.Repeat("1", 32<<20)+`</v></c></row></sheetData>`))
+		}, want: `sheet "S1": cell A1: cell text longer than 32767 characters (reader limit)`, is: ErrLimit,
+			maxPeak: 4 << 20, maxAlloc: 4 << 20},
 		{name: "cells far to the right", build: func(t testing.TB) []byte { return xlsxOf(t, sheetXML(`<sheetData>`+farRight.String()+`</sheetData>`)) },
-			// excelize grows a row one cell at a time: ~1.2 MB allocated
-			// for each 16,384-cell row, which is most of this.
+			// Each 16,384-cell row is copied out at its length: ~0.26 MB
+			// allocated for each, plus the row buffer's growth.
 			want: `sheet "S1": cell A257: more than 4194304 cells in the workbook (reader limit)`, is: ErrLimit,
 			maxPeak: limitFootprint, maxAlloc: 8 * maxCells * 16},
 		{name: "shared strings declare more than their limit", build: func(t testing.TB) []byte {
-			return zipOf(t, withPart(xlsxParts([]string{cell}, 0, ""),
-				zipPart{name: "xl/sharedStrings.xml", raw: deflated(t, 1<<10), declared: maxSharedStringsBytes + 1})...)
+			return zipOf(t, withSharedStrings(cell, zipPart{raw: deflated(t, 1<<10), declared: maxSharedStringsBytes + 1})...)
 		}, want: "read xl/sharedStrings.xml: zip header declares 67108865 bytes decompressed, more than 67108864 for shared strings (reader limit)", is: ErrLimit},
 		{name: "262,145 shared strings", build: func(t testing.TB) []byte {
 			return zipOf(t, xlsxParts([]string{cell}, 0, strings.Repeat(`<si><t>x</t></si>`, maxSharedStrings+1))...)
 		}, want: "read xl/sharedStrings.xml: more than 262144 shared strings (reader limit)", is: ErrLimit},
-		// excelize would transcode the body after the ASCII declaration;
-		// a byte scanner would see no '<' to count.
+		// A reader that transcoded the body after the ASCII declaration
+		// would count nothing before holding it all.
 		{name: "UTF-16 shared strings", build: func(t testing.TB) []byte {
 			var body []byte
 			for _, u := range utf16.Encode([]rune(strings.Repeat(`<si><t>x</t></si>`, maxSharedStrings+1))) {
 				body = append(body, byte(u), byte(u>>8))
 			}
-			return zipOf(t, withPart(xlsxParts([]string{cell}, 0, ""), zipPart{name: "xl/sharedStrings.xml",
-				body: `<?xml version="1.0" encoding="utf-16le"?>` + string(body)})...)
+			return zipOf(t, withSharedStrings(cell, zipPart{body: `<?xml version="1.0" encoding="utf-16le"?>` + string(body)})...)
 		}, want: "read xl/sharedStrings.xml: XML declaration with an encoding other than UTF-8 (only UTF-8 is read)"},
 		{name: "shared string used past the text limit", build: func(t testing.TB) []byte {
 			return zipOf(t, xlsxParts([]string{sheetXML(`<sheetData>` + sharedUses.String() + `</sheetData>`)}, 0,

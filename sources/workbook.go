@@ -12,7 +12,6 @@ import (
 	"path/filepath"
 	"slices"
 	"strconv"
-	"strings"
 )
 
 // Format is a spreadsheet file format.
@@ -133,20 +132,6 @@ const (
 	internMaxBytes   = 32
 	internMaxEntries = 1 << 14
 )
-
-// intern returns the shared copy of s.
-func (in interner) intern(s string) string {
-	if len(s) > internMaxBytes {
-		return s
-	}
-	if v, ok := in[s]; ok {
-		return v
-	}
-	// A copy, so a value sliced from a larger string does not keep it.
-	v := strings.Clone(s)
-	in.add(v)
-	return v
-}
 
 // internBytes returns the shared copy of string(b), converting only values
 // not already held: the m[string(b)] lookup does not allocate.

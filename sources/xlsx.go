@@ -2,26 +2,17 @@ package sources
 
 import (
 	"archive/zip"
-	"bufio"
 	"bytes"
 	"errors"
 	"fmt"
 	"io"
 	"strings"
-
-	"github.com/xuri/excelize/v2"
 )
 
-// xlsxInMemoryPartBytes is the largest sheet or shared strings part
-// excelize holds inflated in memory (excelize's own default). Every
-// published part is under 2 MB; held in memory, the benchmark sheet's 75 MB
-// part was most of the peak of excelize's read of it (262 MB beyond its
-// result, measured when excelize still read every workbook).
-const xlsxInMemoryPartBytes = 16 << 20
-
-// xlsxReader reads Office Open XML workbooks, streaming each sheet's rows
-// (readXLSXStream), or through excelize (readXLSXExcelize) where the
-// streaming reader cannot be sure of reading exactly as excelize does.
+// xlsxReader reads Office Open XML workbooks (ECMA-376 SpreadsheetML in
+// an Open Packaging Conventions zip), streaming each sheet's rows
+// (readXLSXStream). It is the only XLSX reader: a package it cannot read
+// fails with an error naming the part, row or cell at fault.
 type xlsxReader struct{}
 
 // ReadSheets implements Reader.
@@ -29,8 +20,6 @@ func (xlsxReader) ReadSheets(r io.ReaderAt, size int64, keep SheetFilter) ([]*Sh
 	if err := checkFileSize(size); err != nil {
 		return nil, err
 	}
-	// Indexed once for the checks and the streaming reader; excelize
-	// reads the zip by itself.
 	zr, err := openZip(r, size)
 	if err != nil {
 		return nil, err
@@ -38,185 +27,37 @@ func (xlsxReader) ReadSheets(r io.ReaderAt, size int64, keep SheetFilter) ([]*Sh
 	if err := checkXLSXPackage(zr); err != nil {
 		return nil, err
 	}
-	sheets, err := readXLSXStream(zr, keep)
-	if errors.Is(err, errXLSXFallback) {
-		// excelize materialises before anything can be counted and
-		// ignores read errors, so the rest of its input is scanned first.
-		if err := checkXLSXParts(zr, false); err != nil {
-			return nil, err
-		}
-		return readXLSXExcelize(r, size, keep)
-	}
-	return sheets, err
+	return readXLSXStream(zr, keep)
 }
 
-// readXLSXExcelize reads a workbook checkXLSXPackage and checkXLSXParts
-// have accepted through excelize: the reader before readXLSXStream, which
-// still reads what that one cannot reproduce excelize's reading of with
-// certainty.
-func readXLSXExcelize(r io.ReaderAt, size int64, keep SheetFilter) ([]*Sheet, error) {
-	// excelize applies the package limit again as it unzips. It keeps
-	// each sheet and the shared strings inflated in memory, unless larger
-	// than UnzipXMLSizeLimit: then it inflates them to a temporary file,
-	// which Rows streams and Close removes. checkXLSXPackage has bounded
-	// that file by maxPartBytes.
-	f, err := excelize.OpenReader(io.NewSectionReader(r, 0, size), excelize.Options{
-		UnzipSizeLimit:    maxPackageBytes,
-		UnzipXMLSizeLimit: xlsxInMemoryPartBytes,
-	})
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	names := f.GetSheetList()
-	if len(names) > maxSheets {
-		return nil, limitError("more than %d sheets", maxSheets)
-	}
-	var b budget
-	sheets := make([]*Sheet, 0, len(names))
-	for _, name := range names {
-		if !keep.wants(name) {
-			sheets = append(sheets, &Sheet{Name: name, Skipped: true})
-			continue
-		}
-		sh, err := readXLSXSheet(f, name, &b)
-		if err != nil {
-			return nil, fmt.Errorf("sheet %q: %w", name, err)
-		}
-		sheets = append(sheets, sh)
-	}
-	return sheets, nil
-}
-
-func readXLSXSheet(f *excelize.File, name string, b *budget) (*Sheet, error) {
-	if err := b.addSheet(); err != nil {
-		return nil, err
-	}
-	rows, err := f.Rows(name)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	sh := &Sheet{Name: name}
-	held := heldRows{sheet: sh}
-	strs := make(interner)
-	for rows.Next() {
-		// Raw values: the display format ("1,596", "125") would hide the
-		// stored number and round published rates.
-		cols, err := rows.Columns(excelize.Options{RawCellValue: true})
-		if err != nil {
-			return nil, xlsxError(err)
-		}
-		err = held.add(b, cols, func(cols []string) []string {
-			// excelize makes a new string for every cell and grows the
-			// row by append: a row of its own length holding shared
-			// strings halved the heap the benchmark sheet kept (measured
-			// when excelize still read every workbook).
-			row := make([]string, len(cols))
-			for i, v := range cols {
-				row[i] = strs.intern(v)
-			}
-			return row
-		})
-		if err != nil {
-			return nil, err
-		}
-	}
-	if err := rows.Error(); err != nil {
-		return nil, xlsxError(err)
-	}
-	trimTrailingEmptyRows(sh)
-	return sh, nil
-}
-
-// xlsxError states excelize's grid errors as the limits they are.
-func xlsxError(err error) error {
-	switch {
-	case errors.Is(err, excelize.ErrMaxRows):
-		return limitError("sheet taller than %d rows", maxRows)
-	case errors.Is(err, excelize.ErrColumnNumber):
-		return limitError("row wider than %d columns", maxColumns)
-	}
-	return err
-}
-
-// checkXLSXPackage applies the package limits beyond openZip's. The zip
-// headers are checked first, without inflating anything; then the shared
-// strings, which both readers decode whole, are scanned (scanXML). The
-// streaming reader counts a sheet's cells as it goes and stops on any
-// error, so scanning its sheets first would only read them twice; excelize
-// needs the rest scanned as well (checkXLSXParts).
+// checkXLSXPackage applies the XLSX limits that the zip headers alone can
+// check, before anything is inflated. Everything else is counted as it is
+// read: the reader stops at the first limit or error, so nothing needs
+// scanning twice.
 func checkXLSXPackage(zr *zip.Reader) error {
 	sheets := 0
 	for _, f := range zr.File {
-		switch name := xlsxPartName(f.Name); {
-		case name == "xl/sharedstrings.xml" && f.UncompressedSize64 > maxSharedStringsBytes:
-			return fmt.Errorf("read %s: %w", f.Name, limitError(
-				"zip header declares %d bytes decompressed, more than %d for shared strings",
-				f.UncompressedSize64, maxSharedStringsBytes))
-		case strings.HasPrefix(name, "xl/worksheets/sheet"):
+		if strings.HasPrefix(xlsxPartName(f.Name), "xl/worksheets/sheet") {
 			if sheets++; sheets > maxSheets {
 				return limitError("more than %d worksheet parts", maxSheets)
-			}
-		}
-	}
-	return checkXLSXParts(zr, true)
-}
-
-// checkXLSXParts scans the shared strings (scanXML), counting their items,
-// or else every other XML part, counting the sheets' cells. The second is
-// for excelize alone, which materialises a sheet before its cells can be
-// counted and ignores read errors (a part that inflates past its declared
-// size, or fails its checksum, would be silently truncated).
-func checkXLSXParts(zr *zip.Reader, sharedStrings bool) error {
-	var cells int64
-	for _, f := range zr.File {
-		name := xlsxPartName(f.Name)
-		if !strings.HasSuffix(name, ".xml") && !strings.HasSuffix(name, ".rels") && !strings.HasSuffix(name, ".vml") {
-			continue // media: excelize keeps the bytes but never parses them
-		}
-		count := ""
-		switch {
-		case (name == "xl/sharedstrings.xml") != sharedStrings:
-			continue
-		case sharedStrings:
-			count = "si"
-		case strings.HasPrefix(name, "xl/worksheets/sheet"):
-			count = "c"
-		}
-		n, err := scanXLSXPart(f, count)
-		if err != nil {
-			return err
-		}
-		switch {
-		case count == "si" && n > maxSharedStrings:
-			return fmt.Errorf("read %s: %w", f.Name, limitError("more than %d shared strings", maxSharedStrings))
-		case count == "c":
-			// Every cell element is at least one cell once read.
-			if cells += n; cells > maxCells {
-				return fmt.Errorf("read %s: %w", f.Name, errTooManyCells())
 			}
 		}
 	}
 	return nil
 }
 
-// xlsxPartName normalises a part name the way excelize matches it.
+// xlsxPartName is the key a zip entry's part name is looked up by. OPC
+// part names compare case-insensitively (ASCII); a backslash, which no
+// part name may hold, is read as the slash that some zip tools write it
+// for.
 func xlsxPartName(name string) string {
-	return strings.ToLower(strings.ReplaceAll(name, `\`, "/"))
-}
-
-func scanXLSXPart(f *zip.File, count string) (int64, error) {
-	rc, err := openPart(f)
-	if err != nil {
-		return 0, err
-	}
-	defer rc.Close()
-	n, err := scanXML(bufio.NewReaderSize(rc, 32<<10), count)
-	if err != nil {
-		return 0, fmt.Errorf("read %s: %w", f.Name, err)
-	}
-	return n, nil
+	name = strings.TrimPrefix(strings.ReplaceAll(name, `\`, "/"), "/")
+	return strings.Map(func(r rune) rune {
+		if 'A' <= r && r <= 'Z' {
+			return r + 'a' - 'A'
+		}
+		return r
+	}, name)
 }
 
 var (
@@ -224,76 +65,87 @@ var (
 	errXMLEncoding = errors.New("XML declaration with an encoding other than UTF-8 (only UTF-8 is read)")
 )
 
-// scanXML reads an XML document to its end and counts the start tags
-// whose local name is local. It is a byte scanner, much faster than a
-// tokenizer: it over-counts tags inside comments and CDATA, which only
-// makes the limits stricter for odd files, and never under-counts, since
-// every start tag is '<' immediately followed by its name. It rejects DTD
-// declarations (<!DOCTYPE, <!ENTITY): the Open Packaging Conventions forbid
-// them, and they are how entity-expansion ("billion laughs") documents
-// start. encoding/xml would not expand such entities anyway, but excelize
-// turns the resulting syntax error into a silently shortened sheet. It also
-// rejects XML declarations of any encoding but UTF-8: excelize would
-// transcode the rest of the part (a UTF-16 body hides every '<' from a
-// byte scanner), and Excel writes only UTF-8.
-func scanXML(br *bufio.Reader, local string) (int64, error) {
-	var n int64
+// xlsxPrologBytes is how much of a part's start checkXMLProlog sees.
+const xlsxPrologBytes = 4 << 10
+
+// openXLSXPart opens a part for odsLexer after checking its prolog. The
+// caller closes the returned part.
+func openXLSXPart(f *zip.File) (*odsLexer, io.Closer, error) {
+	rc, err := openPart(f)
+	if err != nil {
+		return nil, nil, err
+	}
+	head := make([]byte, xlsxPrologBytes)
+	n, err := io.ReadFull(rc, head)
+	if err != nil && err != io.EOF && err != io.ErrUnexpectedEOF {
+		rc.Close()
+		return nil, nil, fmt.Errorf("read %s: %w", f.Name, err)
+	}
+	if err := checkXMLProlog(head[:n]); err != nil {
+		rc.Close()
+		return nil, nil, fmt.Errorf("read %s: %w", f.Name, err)
+	}
+	return newODSLexer(io.MultiReader(bytes.NewReader(head[:n]), rc)), rc, nil
+}
+
+// checkXMLProlog rejects a part whose prolog (what comes before the root
+// element) holds a DTD or declares an encoding other than UTF-8. The Open
+// Packaging Conventions forbid DTDs, which are how entity-expansion
+// ("billion laughs") documents start; odsLexer would skip one and then
+// fail on its first entity, so this only makes the error say why. Excel
+// writes only UTF-8; odsLexer refuses any other encoding too. A prolog
+// longer than head (comments) is left to odsLexer.
+func checkXMLProlog(head []byte) error {
+	b := bytes.TrimPrefix(head, []byte("\xEF\xBB\xBF"))
 	for {
-		if _, err := br.ReadSlice('<'); err != nil {
-			if errors.Is(err, bufio.ErrBufferFull) {
-				continue
+		b = bytes.TrimLeft(b, " \t\r\n")
+		switch {
+		case bytes.HasPrefix(b, []byte("<?")):
+			end := bytes.Index(b[2:], []byte("?>"))
+			if end < 0 {
+				return nil
 			}
-			if err == io.EOF {
-				return n, nil
+			if err := checkXMLDecl(b[2 : 2+end]); err != nil {
+				return err
 			}
-			return n, err
-		}
-		head, _ := br.Peek(64)
-		if len(head) > 0 && head[0] == '!' {
-			if !bytes.HasPrefix(head, []byte("!--")) && !bytes.HasPrefix(head, []byte("![CDATA[")) && len(head) >= 3 {
-				return n, errXMLDTD
+			b = b[2+end+2:]
+		case bytes.HasPrefix(b, []byte("<!--")):
+			end := bytes.Index(b[4:], []byte("-->"))
+			if end < 0 {
+				return nil
 			}
-			continue
-		}
-		if bytes.HasPrefix(head, []byte("?xml")) && len(head) > 4 && bytes.IndexByte([]byte(" \t\r\n?"), head[4]) >= 0 {
-			if err := checkXMLDecl(br); err != nil {
-				return n, err
-			}
-			continue
-		}
-		if local == "" {
-			continue
-		}
-		end := bytes.IndexAny(head, " \t\r\n/>")
-		if end < 0 {
-			// A long prefix ("<aaaa…:c>") must not hide a tag: look
-			// further, and count a name too long to see whole.
-			head, _ = br.Peek(br.Size())
-			if end = bytes.IndexAny(head, " \t\r\n/>"); end < 0 {
-				n++
-				continue
-			}
-		}
-		name := head[:end]
-		if i := bytes.LastIndexByte(name, ':'); i >= 0 {
-			name = name[i+1:]
-		}
-		if string(name) == local {
-			n++
+			b = b[4+end+3:]
+		case bytes.HasPrefix(b, []byte("<!")):
+			return errXMLDTD
+		default:
+			return nil // the root element, or something odsLexer rejects
 		}
 	}
 }
 
-// checkXMLDecl checks the XML declaration br is at (after its '<'), which
-// encoding/xml honours wherever it appears in a document.
-func checkXMLDecl(br *bufio.Reader) error {
-	head, _ := br.Peek(256)
-	end := bytes.Index(head, []byte("?>"))
-	if end < 0 {
+// checkXMLDecl checks the body of a processing instruction ("xml
+// version='1.0' encoding='UTF-8'"): an XML declaration must declare
+// UTF-8 or no encoding.
+func checkXMLDecl(pi []byte) error {
+	end := bytes.IndexAny(pi, " \t\r\n")
+	if end < 0 || string(pi[:end]) != "xml" {
+		return nil
+	}
+	rest := pi[end:]
+	_, enc, ok := bytes.Cut(rest, []byte("encoding"))
+	if !ok {
+		return nil
+	}
+	enc = bytes.TrimLeft(enc, " \t\r\n")
+	if enc, ok = bytes.CutPrefix(enc, []byte("=")); !ok {
 		return errXMLEncoding
 	}
-	decl := strings.ToLower(string(head[:end]))
-	if strings.Contains(decl, "encoding") && !strings.Contains(decl, `encoding="utf-8"`) && !strings.Contains(decl, `encoding='utf-8'`) {
+	enc = bytes.TrimLeft(enc, " \t\r\n")
+	if len(enc) < 2 || enc[0] != '"' && enc[0] != '\'' {
+		return errXMLEncoding
+	}
+	q := bytes.IndexByte(enc[1:], enc[0])
+	if q < 0 || !strings.EqualFold(string(enc[1:1+q]), "utf-8") {
 		return errXMLEncoding
 	}
 	return nil

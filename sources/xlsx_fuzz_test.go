@@ -128,8 +128,8 @@ func checkSheetBounds(t *testing.T, sheets []*Sheet) {
 // Each input is read twice: as a whole package, and as the XML of the only
 // worksheet of a fresh stored package whose shared strings are the second
 // argument. Mutating a package in place mostly breaks the zip checksums, so
-// the second form is what lets the fuzzer reach excelize's sheet parsing
-// with documents that can succeed. Seeds are every
+// the second form is what lets the fuzzer reach the sheet and shared
+// strings parsing with documents that can succeed. Seeds are every
 // testdata/published/*.xlsx (the population workbooks with their sheets
 // cut to 40 rows), truncated and byte-flipped copies of them, and the
 // worksheet and shared-strings parts of the area tables.
@@ -175,7 +175,7 @@ func FuzzXLSXReader(f *testing.F) {
 }
 
 // xlsxStoredPackage wraps a worksheet (and shared strings, when given) into
-// the smallest package excelize opens, stored rather than deflated so that
+// the smallest package Excel and excelize open, stored rather than deflated so that
 // building it costs little more than a copy.
 func xlsxStoredPackage(t *testing.T, sheet, shared []byte) []byte {
 	const (

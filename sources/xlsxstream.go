@@ -2,231 +2,242 @@ package sources
 
 import (
 	"archive/zip"
-	"bytes"
-	"encoding/xml"
-	"errors"
 	"fmt"
 	"io"
-	"path/filepath"
 	"strings"
-	"unicode/utf16"
 )
 
-// Parts of this reader follow excelize (github.com/xuri/excelize, BSD
-// 3-Clause licence) line for line where matching its results exactly
-// matters: worksheet path resolution, the shared-string structs and
-// _xHHHH_ decoding, and the row and cell walk of Rows and Columns.
+// The streaming XLSX reader. It reads a package as ECMA-376 defines it,
+// not as any library happens to: the workbook part is wherever _rels/.rels
+// points, each sheet's part is found through its r:id relationship, and
+// elements are matched by local name, so Strict documents
+// (http://purl.oclc.org/ooxml/...) read as Transitional ones do. Every
+// part streams through odsLexer and only the rows are kept. Whatever it
+// cannot read exactly (malformed XML, rows out of order, a missing part)
+// is an error naming the part, row or cell: a partly read sheet would
+// silently shorten a table.
 
-// The streaming XLSX reader. excelize (readXLSXExcelize) holds the whole
-// package in memory and makes ~9 bytes of garbage per byte of sheet XML;
-// this reader streams each worksheet through odsLexer instead and keeps
-// only the rows. It reproduces excelize's raw-value reading exactly
-// (xlsxstream_test.go compares the two on every published fixture), and
-// where it cannot be sure of doing so (strict-namespace or unusually laid
-// out packages, malformed XML that excelize would silently truncate, rows
-// out of order, inline rich text) it returns errXLSXFallback and the
-// excelize path reads the workbook instead.
-
-// errXLSXFallback asks ReadSheets to read the workbook through excelize.
-var errXLSXFallback = errors.New("xlsx: workbook outside the streaming reader's exact cases")
-
+// The bases of relationship types, Transitional and Strict.
 const (
-	xlsxMainNS      = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
-	xlsxRelsNS      = "http://schemas.openxmlformats.org/package/2006/relationships"
-	xlsxOfficeDocRT = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument"
-	xlsxWorkbookXML = "xl/workbook.xml"
-	xlsxWBRelsXML   = "xl/_rels/workbook.xml.rels"
-	xlsxSSTXML      = "xl/sharedStrings.xml"
-	// excelize's TotalRows and MaxSheetNameLength.
-	xlsxTotalRows    = 1 << 20
-	xlsxMaxSheetName = 31
+	xlsxRelTransitional = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/"
+	xlsxRelStrict       = "http://purl.oclc.org/ooxml/officeDocument/relationships/"
 )
 
-type xlsxStreamRels struct {
-	XMLName       xml.Name `xml:"http://schemas.openxmlformats.org/package/2006/relationships Relationships"`
-	Relationships []struct {
-		ID     string `xml:"Id,attr"`
-		Target string `xml:",attr"`
-		Type   string `xml:",attr"`
-	} `xml:"Relationship"`
+// xlsxRelIs reports whether typ is the relationship type name ("worksheet")
+// in either conformance class.
+func xlsxRelIs(typ, name string) bool {
+	rest, ok := strings.CutPrefix(typ, xlsxRelTransitional)
+	if !ok {
+		rest, ok = strings.CutPrefix(typ, xlsxRelStrict)
+	}
+	return ok && rest == name
 }
 
-type xlsxStreamWorkbook struct {
-	XMLName xml.Name `xml:"http://schemas.openxmlformats.org/spreadsheetml/2006/main workbook"`
-	Sheets  struct {
-		Sheet []struct {
-			Name    string `xml:"name,attr,omitempty"`
-			SheetID int    `xml:"sheetId,attr,omitempty"`
-			ID      string `xml:"http://schemas.openxmlformats.org/officeDocument/2006/relationships id,attr"`
-		} `xml:"sheet"`
-	} `xml:"sheets"`
+// xlsxRelIsSheet reports whether typ is a relationship to a sheet part:
+// a worksheet, chartsheet, dialog sheet or Excel 4 macro sheet.
+func xlsxRelIsSheet(typ string) bool {
+	return xlsxRelIs(typ, "worksheet") || xlsxRelIs(typ, "chartsheet") || xlsxRelIs(typ, "dialogsheet") ||
+		typ == "http://schemas.microsoft.com/office/2006/relationships/xlMacrosheet" ||
+		typ == "http://schemas.microsoft.com/office/2006/relationships/xlIntlMacrosheet"
+}
+
+// xlsxPackage holds a package's parts by xlsxPartName.
+type xlsxPackage map[string]*zip.File
+
+// indexXLSXParts indexes the parts of a zip. Two entries whose names
+// differ only in case are one part name twice, which OPC forbids: which
+// of them a reader took would be chance.
+func indexXLSXParts(zr *zip.Reader) (xlsxPackage, error) {
+	pkg := make(xlsxPackage, len(zr.File))
+	for _, f := range zr.File {
+		if strings.HasSuffix(f.Name, "/") {
+			continue // a folder entry, not a part
+		}
+		key := xlsxPartName(f.Name)
+		if g, dup := pkg[key]; dup {
+			return nil, fmt.Errorf("zip entries %q and %q are the same part name (part names are case-insensitive)", g.Name, f.Name)
+		}
+		pkg[key] = f
+	}
+	return pkg, nil
 }
 
 // readXLSXStream reads a package checkXLSXPackage has accepted.
 func readXLSXStream(zr *zip.Reader, keep SheetFilter) ([]*Sheet, error) {
-	// Part names as excelize stores them.
-	parts := make(map[string]*zip.File, len(zr.File))
-	for _, f := range zr.File {
-		name := strings.ReplaceAll(f.Name, `\`, "/")
-		switch strings.ToLower(name) {
-		case "[content_types].xml":
-			name = "[Content_Types].xml"
-		case "xl/sharedstrings.xml":
-			name = xlsxSSTXML
-		}
-		if _, dup := parts[name]; dup {
-			return nil, errXLSXFallback
-		}
-		parts[name] = f
-	}
-	var rels xlsxStreamRels
-	if err := decodeXLSXPart(parts["_rels/.rels"], &rels); err != nil {
+	pkg, err := indexXLSXParts(zr)
+	if err != nil {
 		return nil, err
 	}
-	wbPath := ""
-	for _, rel := range rels.Relationships {
-		if rel.Type == xlsxOfficeDocRT {
-			wbPath = strings.TrimPrefix(rel.Target, "/")
-			break
-		}
-	}
-	if wbPath != xlsxWorkbookXML {
-		return nil, errXLSXFallback
-	}
-	var wb xlsxStreamWorkbook
-	var wbRels xlsxStreamRels
-	if err := decodeXLSXPart(parts[xlsxWorkbookXML], &wb); err != nil {
+	wbName, wbPart, err := pkg.mainPart()
+	if err != nil {
 		return nil, err
 	}
-	if err := decodeXLSXPart(parts[xlsxWBRelsXML], &wbRels); err != nil {
+	list, err := readXLSXWorkbook(wbPart)
+	if err != nil {
 		return nil, err
 	}
-	list := wb.Sheets.Sheet
-	if len(list) > maxSheets {
-		return nil, limitError("more than %d sheets", maxSheets)
+	rels, err := pkg.rels(wbName)
+	if err != nil {
+		return nil, err
 	}
-	// excelize's getSheetMap, then its lookup by name in Rows.
-	paths := make(map[string]*zip.File, len(list))
-	for _, s := range list {
-		for _, rel := range wbRels.Relationships {
-			if rel.ID == s.ID {
-				if f, ok := parts[xlsxWorksheetPath(wbPath, rel.Target)]; ok {
-					paths[s.Name] = f
-				}
-			}
-		}
+	sst, err := pkg.sharedStringsPart(wbName, rels)
+	if err != nil {
+		return nil, err
 	}
-	var (
-		b     budget
-		sst   []string
-		sstOK bool
-	)
+	var b budget
 	sheets := make([]*Sheet, 0, len(list))
 	for _, s := range list {
-		name := s.Name
-		if !keep.wants(name) {
-			sheets = append(sheets, &Sheet{Name: name, Skipped: true})
+		if !keep.wants(s.name) {
+			sheets = append(sheets, &Sheet{Name: s.name, Skipped: true})
 			continue
 		}
-		part, err := xlsxSheetPart(paths, name)
+		sh, err := pkg.readSheet(s, wbName, rels, sst, &b)
 		if err != nil {
-			return nil, err
-		}
-		if !sstOK {
-			if sst, err = readXLSXSharedStrings(parts[xlsxSSTXML]); err != nil {
-				return nil, err
-			}
-			sstOK = true
-		}
-		sh, err := readXLSXStreamSheet(part, name, sst, &b)
-		if err != nil {
-			if errors.Is(err, errXLSXFallback) {
-				return nil, err
-			}
-			return nil, fmt.Errorf("sheet %q: %w", name, err)
+			return nil, fmt.Errorf("sheet %q: %w", s.name, err)
 		}
 		sheets = append(sheets, sh)
 	}
 	return sheets, nil
 }
 
-// xlsxSheetPart finds a sheet's part as excelize's Rows does, or asks for
-// the fallback wherever excelize would fail or pick among several.
-func xlsxSheetPart(paths map[string]*zip.File, name string) (*zip.File, error) {
-	if name == "" || xlsxUTF16Len(name) > xlsxMaxSheetName ||
-		strings.HasPrefix(name, "'") || strings.HasSuffix(name, "'") ||
-		strings.ContainsAny(name, ":\\/?*[]") {
-		return nil, errXLSXFallback
+// readSheet finds the sheet's part through its relationship and reads it.
+func (pkg xlsxPackage) readSheet(s xlsxSheetEntry, wbName string, rels *xlsxRels, sst *xlsxSST, b *budget) (*Sheet, error) {
+	if s.rid == "" {
+		return nil, fmt.Errorf("no r:id in its <sheet> element of %s", wbName)
 	}
-	var part *zip.File
-	for n, f := range paths {
-		if strings.EqualFold(n, name) {
-			if part != nil {
-				return nil, errXLSXFallback
-			}
-			part = f
-		}
-	}
-	// An empty part is read from a temporary file that does not exist.
-	if part == nil || part.UncompressedSize64 == 0 || part.FileInfo().IsDir() {
-		return nil, errXLSXFallback
-	}
-	return part, nil
-}
-
-func xlsxUTF16Len(s string) int {
-	n := 0
-	for _, r := range s {
-		n += utf16.RuneLen(r)
-	}
-	return n
-}
-
-// xlsxWorksheetPath is excelize's getWorksheetPath.
-func xlsxWorksheetPath(wbPath, relTarget string) string {
-	path := filepath.ToSlash(strings.TrimPrefix(
-		strings.ReplaceAll(filepath.Clean(fmt.Sprintf("%s/%s", filepath.Dir(wbPath), relTarget)), "\\", "/"), "/"))
-	if strings.HasPrefix(relTarget, "/") {
-		path = filepath.ToSlash(strings.TrimPrefix(strings.ReplaceAll(filepath.Clean(relTarget), "\\", "/"), "/"))
-	}
-	return path
-}
-
-// readXLSXPart reads a small part whole; nil for a missing one.
-func readXLSXPart(f *zip.File) ([]byte, error) {
-	if f == nil {
-		return nil, nil
-	}
-	rc, err := openPart(f)
+	rel, err := rels.get(s.rid)
 	if err != nil {
 		return nil, err
 	}
-	defer rc.Close()
-	// openZip has bounded the part's declared size, which archive/zip
-	// does not read past.
-	b, err := io.ReadAll(rc)
-	if err != nil {
-		return nil, fmt.Errorf("read %s: %w", f.Name, err)
+	if !xlsxRelIsSheet(rel.typ) {
+		return nil, fmt.Errorf("relationship %s in %s is of type %s, not a sheet", s.rid, rels.name, rel.typ)
 	}
-	return b, nil
+	name, part := pkg.target(wbName, rel)
+	switch {
+	case part == nil:
+		return nil, fmt.Errorf("missing part %s (relationship %s in %s)", name, s.rid, rels.name)
+	case part.UncompressedSize64 == 0:
+		return nil, fmt.Errorf("part %s is empty", part.Name)
+	}
+	strs, err := sst.strings()
+	if err != nil {
+		return nil, err
+	}
+	return readXLSXStreamSheet(part, s.name, strs, b)
 }
 
-// decodeXLSXPart decodes a metadata part as excelize does, asking for the
-// fallback where excelize would translate strict namespaces, fail, or
-// find the part missing.
-func decodeXLSXPart(f *zip.File, v any) error {
-	if f == nil {
-		return errXLSXFallback
+// mainPart finds the workbook part: the target of the package's one
+// officeDocument relationship.
+func (pkg xlsxPackage) mainPart() (string, *zip.File, error) {
+	rels, err := pkg.rels("")
+	if err != nil {
+		return "", nil, err
 	}
-	b, err := readXLSXPart(f)
+	if rels.missing {
+		return "", nil, fmt.Errorf("missing part %s (the package relationships)", rels.name)
+	}
+	var main *xlsxRel
+	for i := range rels.list {
+		if rel := &rels.list[i]; xlsxRelIs(rel.typ, "officeDocument") {
+			if main != nil {
+				return "", nil, fmt.Errorf("%s has two officeDocument relationships (%s and %s)", rels.name, main.id, rel.id)
+			}
+			main = rel
+		}
+	}
+	if main == nil {
+		return "", nil, fmt.Errorf("%s has no officeDocument relationship", rels.name)
+	}
+	name, part := pkg.target("", main)
+	if part == nil {
+		return "", nil, fmt.Errorf("missing part %s (officeDocument relationship %s in %s)", name, main.id, rels.name)
+	}
+	return name, part, nil
+}
+
+// sharedStringsPart finds the workbook's shared strings, if it has any,
+// and checks their declared size.
+func (pkg xlsxPackage) sharedStringsPart(wbName string, rels *xlsxRels) (*xlsxSST, error) {
+	var rel *xlsxRel
+	for i := range rels.list {
+		if r := &rels.list[i]; xlsxRelIs(r.typ, "sharedStrings") {
+			if rel != nil {
+				return nil, fmt.Errorf("%s has two sharedStrings relationships (%s and %s)", rels.name, rel.id, r.id)
+			}
+			rel = r
+		}
+	}
+	if rel == nil {
+		return &xlsxSST{}, nil
+	}
+	name, part := pkg.target(wbName, rel)
+	if part == nil {
+		return nil, fmt.Errorf("missing part %s (sharedStrings relationship %s in %s)", name, rel.id, rels.name)
+	}
+	if part.UncompressedSize64 > maxSharedStringsBytes {
+		return nil, fmt.Errorf("read %s: %w", part.Name, limitError(
+			"zip header declares %d bytes decompressed, more than %d for shared strings",
+			part.UncompressedSize64, maxSharedStringsBytes))
+	}
+	return &xlsxSST{part: part}, nil
+}
+
+// xlsxSheetEntry is a <sheet> of the workbook part.
+type xlsxSheetEntry struct{ name, rid string }
+
+// readXLSXWorkbook lists the sheets of the workbook part in order, with
+// their names as written.
+func readXLSXWorkbook(f *zip.File) ([]xlsxSheetEntry, error) {
+	var list []xlsxSheetEntry
+	err := walkXLSXPart(f, func(x *odsLexer, path []string) error {
+		if len(path) != 3 || path[1] != "sheets" || path[2] != "sheet" {
+			return nil
+		}
+		if len(list) == maxSheets {
+			return limitError("more than %d sheets", maxSheets)
+		}
+		var s xlsxSheetEntry
+		for i := range x.attrs {
+			switch a := &x.attrs[i]; {
+			case string(a.raw) == "name":
+				s.name = string(a.val)
+			case string(xlsxLocalBytes(a.raw)) == "id" && len(xlsxLocalBytes(a.raw)) < len(a.raw):
+				// r:id, in the relationships namespace of either class.
+				s.rid = string(a.val)
+			}
+		}
+		list = append(list, s)
+		return nil
+	})
+	return list, err
+}
+
+// walkXLSXPart reads a small part to its end, calling fn at each start tag
+// with the local names of the open elements, the root first. Read and
+// syntax errors name the part; fn's errors are returned as they are.
+func walkXLSXPart(f *zip.File, fn func(x *odsLexer, path []string) error) error {
+	x, c, err := openXLSXPart(f)
 	if err != nil {
 		return err
 	}
-	if bytes.Contains(b, []byte("purl.oclc.org")) {
-		return errXLSXFallback
+	defer c.Close()
+	var path []string
+	for {
+		kind, err := x.next()
+		if err == io.EOF {
+			return nil
+		}
+		if err != nil {
+			return &xlsxPartError{part: f.Name, err: err}
+		}
+		switch kind {
+		case odsStartTag:
+			path = append(path, xlsxLocal(x.raw))
+			if err := fn(x, path); err != nil {
+				return err
+			}
+		case odsEndTag:
+			path = path[:len(path)-1]
+		}
 	}
-	if err := xml.NewDecoder(bytes.NewReader(b)).Decode(v); err != nil {
-		return errXLSXFallback
-	}
-	return nil
 }

@@ -1,124 +1,172 @@
 package sources
 
-// The parts of a worksheet cell: text, inline strings, references.
+import "fmt"
 
-// directText appends the text directly inside the element just started
-// (not inside its children) to dst, reading through its end.
-func (p *xlsxSheetParser) directText(dst []byte) ([]byte, error) {
-	for depth := 0; ; {
-		kind, err := p.x.next()
-		if err != nil {
-			return dst, errXLSXFallback
-		}
-		switch kind {
-		case odsCharData:
-			if depth == 0 {
-				dst = append(dst, p.x.text...)
-			}
-		case odsStartTag:
-			depth++
-		case odsEndTag:
-			if depth == 0 {
-				return dst, nil
-			}
-			depth--
-		}
-	}
-}
+// A worksheet cell (CT_Cell): its reference, type and value.
 
-// readInline reads an <is> element as encoding/xml decodes it into
-// excelize's xlsxSI: the last direct <t>, then each <r>'s last <t>. Run
-// properties and phonetic runs, whose typed attributes can fail that
-// decoding, are left to excelize.
-func (p *xlsxSheetParser) readInline() error {
-	for depth := 0; ; {
-		kind, err := p.x.next()
-		if err != nil {
-			return errXLSXFallback
-		}
-		switch kind {
-		case odsEndTag:
-			if depth == 0 {
-				return nil
-			}
-			depth--
-		case odsStartTag:
-			local := xlsxLocal(p.x.raw)
-			switch {
-			case depth == 0 && local == "t":
-				if p.isT, err = p.directText(p.isT[:0]); err != nil {
-					return err
-				}
-			case depth == 0 && local == "r":
-				if err := p.readRun(); err != nil {
-					return err
-				}
-			case len(p.x.attrs) > 0 || local == "rPh" || local == "phoneticPr" || local == "rPr":
-				return errXLSXFallback
+// readCell reads the <c> just started. Its r attribute is optional (the
+// cell after the previous one); cells must ascend within their row. The
+// value is the <v> text as written (the raw number, never a display
+// format), the shared string it indexes (t="s"), or the inline string
+// (t="inlineStr"); a formula's value is its cached <v>. The style (s) only
+// formats the value, so it is not read.
+func (p *xlsxSheetParser) readCell() error {
+	col, typ := p.col+1, byte(0)
+	p.ref = p.ref[:0]
+	// The type decides how <v> reads: 's' a shared string index, 'i' an
+	// inline string, 'f' a formula's string result, 0 the text as it is.
+	for i := range p.x.attrs {
+		switch a := &p.x.attrs[i]; string(a.raw) {
+		case "r":
+			p.ref = append(p.ref[:0], a.val...)
+		case "t":
+			switch string(a.val) {
+			case "s":
+				typ = 's'
+			case "inlineStr":
+				typ = 'i'
+			case "str":
+				typ = 'f'
 			default:
-				depth++
+				typ = 0 // n, b, e, d: the text as written
 			}
 		}
 	}
+	if len(p.ref) > 0 {
+		c, r, ok := xlsxCellRef(p.ref)
+		switch {
+		case !ok:
+			return fmt.Errorf("row %d: bad cell reference %q", p.row, xlsxQuote(p.ref))
+		case c > maxColumns:
+			return fmt.Errorf("cell %s: %w", p.ref, limitError("row wider than %d columns", maxColumns))
+		case r != p.row:
+			return fmt.Errorf("cell %s in row %d (a cell's reference names its row)", p.ref, p.row)
+		case c <= p.col:
+			return fmt.Errorf("cell %s after cell %s (cells must ascend)", p.ref, CellName(p.row-1, p.col-1))
+		}
+		col = c
+	}
+	p.col = col
+	if err := p.readValue(typ); err != nil {
+		return fmt.Errorf("cell %s: %w", CellName(p.row-1, col-1), err)
+	}
+	return nil
 }
 
-func (p *xlsxSheetParser) readRun() error {
-	p.runT = p.runT[:0]
-	for depth := 0; ; {
-		kind, err := p.x.next()
+// readValue reads the children of the <c> just started and appends its
+// value to the row, unless it has none: an empty cell without a formula is
+// not materialised.
+func (p *xlsxSheetParser) readValue(typ byte) error {
+	p.v = p.v[:0]
+	var inline []byte
+	hasF, hasIS := false, false
+	for {
+		kind, err := p.next()
 		if err != nil {
-			return errXLSXFallback
+			return err
 		}
-		switch kind {
-		case odsEndTag:
-			if depth == 0 {
-				p.isR = append(p.isR, p.runT...)
-				return nil
-			}
-			depth--
-		case odsStartTag:
-			local := xlsxLocal(p.x.raw)
-			switch {
-			case depth == 0 && local == "t":
-				if p.runT, err = p.directText(p.runT[:0]); err != nil {
-					return err
-				}
-			case len(p.x.attrs) > 0 || local == "rPr":
-				return errXLSXFallback
-			default:
-				depth++
-			}
+		if kind == odsEndTag {
+			break
+		}
+		if kind != odsStartTag {
+			continue
+		}
+		switch xlsxLocal(p.x.raw) {
+		case "v":
+			p.v, err = p.text(p.v[:0])
+		case "f":
+			hasF = true
+			err = p.skip()
+		case "is":
+			hasIS = true
+			inline, err = p.rst()
+		case "extLst":
+			err = p.skip()
+		default:
+			err = fmt.Errorf("<%s> in <c>", p.x.raw)
+		}
+		if err != nil {
+			return err
 		}
 	}
+	var val string
+	switch {
+	case typ == 's' && len(p.v) > 0:
+		idx, ok := xlsxUint(p.v)
+		switch {
+		case !ok:
+			return fmt.Errorf("shared string index %q is not a number", xlsxQuote(p.v))
+		case idx >= len(p.sst):
+			return fmt.Errorf("shared string %d out of range (the workbook has %d)", idx, len(p.sst))
+		}
+		// One string per table item, shared by every cell using it.
+		val = p.sst[idx]
+	case typ == 'i' && hasIS:
+		val = p.strs.internBytes(inline)
+	case typ == 'i' || typ == 'f':
+		// <v> is an ST_Xstring too.
+		val = p.strs.internBytes(xlsxUnescape(p.v))
+	default:
+		val = p.strs.internBytes(p.v)
+	}
+	if val == "" && !hasF {
+		return nil
+	}
+	for i := len(p.cells) + 1; i < p.col; i++ {
+		p.cells = append(p.cells, "")
+	}
+	p.cells = append(p.cells, val)
+	return nil
 }
 
-// xlsxFastCol reads the column of a plain reference ("AB12") within the
-// grid; anything else goes to excelize for its exact errors.
-func xlsxFastCol(ref []byte) (int, bool) {
-	col, i := 0, 0
-	for ; i < len(ref) && ref[i] >= 'A' && ref[i] <= 'Z'; i++ {
-		col = col*26 + int(ref[i]-'A') + 1
+// xlsxCellRef reads an A1-style reference: one to three column letters
+// and a row number without leading zeros, either optionally absolute
+// ("$B$3"). Letters of any case name the same column.
+func xlsxCellRef(ref []byte) (col, row int, ok bool) {
+	i := 0
+	if i < len(ref) && ref[i] == '$' {
+		i++
 	}
-	if i == 0 || i > 3 || i == len(ref) || ref[i] == '0' || col > maxColumns || len(ref)-i > 7 {
-		return 0, false
-	}
-	row := 0
-	for _, c := range ref[i:] {
-		if c < '0' || c > '9' {
-			return 0, false
+	start := i
+	for ; i < len(ref) && i-start < 4; i++ {
+		c := ref[i] | 0x20 // lower case
+		if c < 'a' || c > 'z' {
+			break
 		}
-		row = row*10 + int(c-'0')
+		col = col*26 + int(c-'a') + 1
 	}
-	return col, row <= xlsxTotalRows
+	if n := i - start; n == 0 || n > 3 {
+		return 0, 0, false
+	}
+	if i < len(ref) && ref[i] == '$' {
+		i++
+	}
+	if i == len(ref) || ref[i] == '0' || len(ref)-i > 7 {
+		return 0, 0, false
+	}
+	for ; i < len(ref); i++ {
+		if ref[i] < '0' || ref[i] > '9' {
+			return 0, 0, false
+		}
+		row = row*10 + int(ref[i]-'0')
+	}
+	return col, row, true
 }
 
-// xlsxFastIndex reads a plain shared string index.
-func xlsxFastIndex(v []byte) (int, bool) {
-	if len(v) == 0 || len(v) > 9 {
+// xlsxUint reads a non-negative decimal (xsd:unsignedInt, surrounding
+// white space allowed) of at most nine digits.
+func xlsxUint(b []byte) (int, bool) {
+	for len(b) > 0 && xlsxSpace(b[0]) {
+		b = b[1:]
+	}
+	for len(b) > 0 && xlsxSpace(b[len(b)-1]) {
+		b = b[:len(b)-1]
+	}
+	if len(b) == 0 || len(b) > 9 {
 		return 0, false
 	}
 	n := 0
-	for _, c := range v {
+	for _, c := range b {
 		if c < '0' || c > '9' {
 			return 0, false
 		}
@@ -127,15 +175,4 @@ func xlsxFastIndex(v []byte) (int, bool) {
 	return n, true
 }
 
-// xlsxIsInt reports whether b is plain digits that fit an int64.
-func xlsxIsInt(b []byte) bool {
-	if len(b) == 0 || len(b) > 18 {
-		return false
-	}
-	for _, c := range b {
-		if c < '0' || c > '9' {
-			return false
-		}
-	}
-	return true
-}
+func xlsxSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\r' }

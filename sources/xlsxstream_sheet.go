@@ -3,105 +3,158 @@ package sources
 import (
 	"archive/zip"
 	"bytes"
+	"fmt"
 	"io"
-	"strconv"
 	"strings"
-
-	"github.com/xuri/excelize/v2"
 )
 
-// xlsxSheetParser streams one worksheet as excelize's Rows and Columns
-// read it with RawCellValue: elements are matched by local name wherever
-// they are, a row is the cells from its <row> to the next <row> or the end
-// of <sheetData>, and a cell keeps the last <v>'s own text.
+// xlsxSheetParser streams one sheet part (CT_Worksheet): the <row>s of its
+// <sheetData>, and in each row its <c>s. Other elements of the sheet
+// (columns, merged cells, formatting, extensions) are read past. Inside
+// sheetData, rows and cells are where the data is: anything there the
+// schema does not allow is an error, not something to guess around.
 type xlsxSheetParser struct {
-	x     *odsLexer
+	xlsxText
 	sst   []string
 	strs  interner
+	held  heldRows
+	b     *budget
+	row   int      // the current row's number (1-based); rows must ascend
 	cells []string // the current row
-	col   int      // excelize's cellCol
-	ref   []byte   // the cell's r attribute
+	col   int      // the last cell's column (1-based); cells must ascend
+	ref   []byte   // the current cell's r attribute
 	v     []byte   // the cell's <v> text
-	isT   []byte   // the cell's inline string: last <is><t>
-	isR   []byte   // and its runs' text
-	runT  []byte
 }
 
 func readXLSXStreamSheet(f *zip.File, name string, sst []string, b *budget) (*Sheet, error) {
 	if err := b.addSheet(); err != nil {
 		return nil, err
 	}
-	rc, err := openPart(f)
+	x, c, err := openXLSXPart(f)
 	if err != nil {
 		return nil, err
 	}
-	defer rc.Close()
-	p := &xlsxSheetParser{x: newODSLexer(rc), sst: sst, strs: make(interner)}
+	defer c.Close()
 	sh := &Sheet{Name: name}
-	held := heldRows{sheet: sh}
-	var (
-		cur   int  // excelize's curRow
-		inRow bool // cells now belong to row cur
-	)
-	flush := func() error {
-		inRow = false
-		return held.add(b, p.cells, copyRow)
-	}
+	p := &xlsxSheetParser{xlsxText: xlsxText{x: x, part: f.Name}, sst: sst, strs: make(interner), held: heldRows{sheet: sh}, b: b}
+	roots := 0
 	for {
-		kind, err := p.x.next()
+		kind, err := x.next()
 		if err == io.EOF {
 			break
 		}
 		if err != nil {
-			// excelize stops reading at a syntax error and keeps
-			// what it has: only it can say what that is.
-			return nil, errXLSXFallback
+			return nil, p.readError(err)
 		}
-		switch kind {
-		case odsStartTag:
-			switch xlsxLocal(p.x.raw) {
-			case "row":
-				n, err := p.rowNumber()
-				if err != nil {
-					return nil, err
-				}
-				if n < 0 || n != 0 && n <= cur {
-					// excelize merges such a row into the one before.
-					return nil, errXLSXFallback
-				}
-				if inRow {
-					if err := flush(); err != nil {
-						return nil, err
-					}
-				}
-				if n == 0 {
-					n = cur + 1
-				}
-				held.skip(n - cur - 1)
-				cur, inRow = n, true
-				p.cells, p.col = p.cells[:0], 0
-			case "c":
-				if inRow {
-					if err := p.readCell(); err != nil {
-						return nil, err
-					}
-				}
-			}
-		case odsEndTag:
-			if inRow && xlsxLocal(p.x.raw) == "sheetData" {
-				if err := flush(); err != nil {
-					return nil, err
-				}
+		if kind == odsStartTag {
+			roots++
+			if err := p.readRoot(); err != nil {
+				return nil, err
 			}
 		}
 	}
-	if inRow {
-		if err := flush(); err != nil {
-			return nil, err
-		}
+	if roots == 0 {
+		return nil, fmt.Errorf("read %s: no XML element", f.Name)
 	}
 	trimTrailingEmptyRows(sh)
 	return sh, nil
+}
+
+// readRoot reads the root element just started, <worksheet> or another
+// sheet's (a chartsheet has no sheetData: it reads as an empty sheet).
+func (p *xlsxSheetParser) readRoot() error {
+	for {
+		kind, err := p.next()
+		if err != nil {
+			return err
+		}
+		switch {
+		case kind == odsEndTag:
+			return nil
+		case kind != odsStartTag:
+		case xlsxLocal(p.x.raw) == "sheetData":
+			if err := p.readSheetData(); err != nil {
+				return err
+			}
+		default:
+			if err := p.skip(); err != nil {
+				return err
+			}
+		}
+	}
+}
+
+// readSheetData reads the rows of <sheetData>, its only children.
+func (p *xlsxSheetParser) readSheetData() error {
+	for {
+		kind, err := p.next()
+		if err != nil {
+			return err
+		}
+		switch {
+		case kind == odsEndTag:
+			return nil
+		case kind != odsStartTag:
+		case xlsxLocal(p.x.raw) == "row":
+			if err := p.readRow(); err != nil {
+				return err
+			}
+		default:
+			return fmt.Errorf("<%s> in <sheetData> %s (only rows belong there)", p.x.raw, p.where())
+		}
+	}
+}
+
+// readRow reads the <row> just started. Its r attribute is optional (the
+// row after the previous one), and rows must ascend: a row number repeated
+// or going back would put cells in a place that is not theirs.
+func (p *xlsxSheetParser) readRow() error {
+	n := p.row + 1
+	if v, ok := p.x.attr("r"); ok {
+		r, ok := xlsxUint(v)
+		switch {
+		case !ok || r == 0:
+			return fmt.Errorf("bad row number %q (%s)", xlsxQuote(v), p.where())
+		case r > maxRows:
+			return fmt.Errorf("row %d: %w", r, limitError("sheet taller than %d rows", maxRows))
+		case r == p.row:
+			return fmt.Errorf("row %d repeated (rows must ascend)", r)
+		case r < p.row:
+			return fmt.Errorf("row %d after row %d (rows must ascend)", r, p.row)
+		}
+		n = r
+	}
+	p.held.skip(n - p.row - 1)
+	p.row, p.col, p.cells = n, 0, p.cells[:0]
+	for {
+		kind, err := p.next()
+		if err != nil {
+			return err
+		}
+		switch {
+		case kind == odsEndTag:
+			return p.held.add(p.b, p.cells, copyRow)
+		case kind != odsStartTag:
+		case xlsxLocal(p.x.raw) == "c":
+			if err := p.readCell(); err != nil {
+				return err
+			}
+		case xlsxLocal(p.x.raw) == "extLst":
+			if err := p.skip(); err != nil {
+				return err
+			}
+		default:
+			return fmt.Errorf("row %d: <%s> in <row> (only cells belong there)", p.row, p.x.raw)
+		}
+	}
+}
+
+// where says where in the sheet the parser is, for errors.
+func (p *xlsxSheetParser) where() string {
+	if p.row == 0 {
+		return "before the first row"
+	}
+	return fmt.Sprintf("after row %d", p.row)
 }
 
 // copyRow copies the parser's row buffer out at its final length.
@@ -111,7 +164,7 @@ func copyRow(cells []string) []string {
 	return row
 }
 
-// xlsxLocal is the local part of a name as encoding/xml splits it.
+// xlsxLocal is the local part of a name as written ("x:row" → "row").
 func xlsxLocal(raw string) string {
 	space, local, ok := strings.Cut(raw, ":")
 	if !ok || space == "" || local == "" || strings.IndexByte(local, ':') >= 0 {
@@ -128,128 +181,10 @@ func xlsxLocalBytes(raw []byte) []byte {
 	return local
 }
 
-// rowNumber is the row's r attribute as excelize's attrValToInt reads it
-// (the last one, 0 if none), checked against the grid.
-func (p *xlsxSheetParser) rowNumber() (int, error) {
-	n := 0
-	for i := range p.x.attrs {
-		a := &p.x.attrs[i]
-		if string(xlsxLocalBytes(a.raw)) != "r" {
-			continue
-		}
-		v, err := strconv.Atoi(string(a.val))
-		if v > xlsxTotalRows {
-			return 0, limitError("sheet taller than %d rows", maxRows)
-		}
-		if err != nil {
-			return 0, errXLSXFallback
-		}
-		n = v
+// xlsxQuote is an attribute value cut short enough to quote in an error.
+func xlsxQuote(v []byte) string {
+	if len(v) > 32 {
+		return string(v[:32]) + "…"
 	}
-	return n, nil
-}
-
-// readCell reads the <c> element just started, as excelize's
-// cellXMLHandler, rowXMLHandler and getValueFrom do.
-func (p *xlsxSheetParser) readCell() error {
-	p.col++
-	cTag := p.x.tag
-	p.ref = p.ref[:0]
-	typ := ""
-	for i := range p.x.attrs {
-		a := &p.x.attrs[i]
-		switch string(xlsxLocalBytes(a.raw)) {
-		case "r":
-			p.ref = append(p.ref[:0], a.val...)
-		case "s":
-			if !xlsxIsInt(a.val) {
-				if _, err := strconv.ParseInt(string(a.val), 10, 64); err != nil {
-					return errXLSXFallback
-				}
-			}
-		case "t":
-			switch string(a.val) {
-			case "s":
-				typ = "s"
-			case "inlineStr":
-				typ = "inlineStr"
-			default:
-				typ = ""
-			}
-		}
-	}
-	p.v, p.isT, p.isR = p.v[:0], p.isT[:0], p.isR[:0]
-	hasF, hasIS := false, false
-	for done := false; !done; {
-		kind, err := p.x.next()
-		if err != nil {
-			return errXLSXFallback
-		}
-		switch kind {
-		case odsEndTag:
-			done = p.x.tag == cTag
-		case odsStartTag:
-			if p.x.tag == cTag {
-				return errXLSXFallback // a <c> in a <c> ends it early
-			}
-			switch xlsxLocal(p.x.raw) {
-			case "v":
-				if p.v, err = p.directText(p.v[:0]); err != nil {
-					return err
-				}
-			case "f":
-				hasF = true
-				if err := p.x.skip(); err != nil {
-					return errXLSXFallback
-				}
-			case "is":
-				hasIS = true
-				if err := p.readInline(); err != nil {
-					return err
-				}
-			}
-		}
-	}
-	if len(p.ref) > 0 {
-		col, ok := xlsxFastCol(p.ref)
-		if !ok {
-			var err error
-			if col, _, err = excelize.CellNameToCoordinates(string(p.ref)); err != nil {
-				return xlsxError(err)
-			}
-		}
-		p.col = col
-	}
-	var val string
-	switch {
-	case typ == "s":
-		if len(p.v) > 0 {
-			idx, ok := xlsxFastIndex(p.v)
-			if !ok {
-				idx, _ = strconv.Atoi(strings.TrimSpace(string(p.v)))
-			}
-			// The table holds one string per item, which every cell
-			// using it shares already.
-			if idx >= 0 && idx < len(p.sst) {
-				val = p.sst[idx]
-			}
-		}
-	case typ == "inlineStr" && hasIS:
-		// The direct <t>'s text, then the runs'.
-		if p.isT = append(p.isT, p.isR...); bytes.Contains(p.isT, []byte("_x")) {
-			val = p.strs.intern(xlsxBstrUnmarshal(string(p.isT)))
-		} else {
-			val = p.strs.internBytes(p.isT)
-		}
-	default:
-		val = p.strs.internBytes(p.v)
-	}
-	if val == "" && !hasF {
-		return nil
-	}
-	for i := len(p.cells) + 1; i < p.col; i++ {
-		p.cells = append(p.cells, "")
-	}
-	p.cells = append(p.cells, val)
-	return nil
+	return string(v)
 }

@@ -2,40 +2,70 @@ package sources
 
 import (
 	"bytes"
-	"errors"
-	"fmt"
+	"crypto/sha256"
+	"io/fs"
+	"os"
 	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/xuri/excelize/v2"
 )
 
-// readBothXLSX reads data through the streaming reader and through
-// excelize. The streaming reader must not fall back when mustStream.
-func readBothXLSX(t *testing.T, data []byte, keep SheetFilter, mustStream bool) (got, want []*Sheet, gotErr, wantErr error) {
+// readBothXLSX reads data through the reader (xlsxReader, limits and
+// all) and through excelize, the oracle.
+func readBothXLSX(t *testing.T, data []byte, keep SheetFilter) (got, want []*Sheet, gotErr, wantErr error) {
 	t.Helper()
-	r, size := bytes.NewReader(data), int64(len(data))
-	if err := checkFileSize(size); err != nil {
-		t.Fatal(err)
-	}
-	zr, err := openZip(r, size)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := checkXLSXPackage(zr); err != nil {
-		t.Fatal(err)
-	}
-	if err := checkXLSXParts(zr, false); err != nil {
-		t.Fatal(err)
-	}
-	got, gotErr = readXLSXStream(zr, keep)
-	if mustStream && errors.Is(gotErr, errXLSXFallback) {
-		t.Fatalf("streaming reader fell back to excelize")
-	}
-	want, wantErr = readXLSXExcelize(r, size, keep)
+	got, gotErr = xlsxReader{}.ReadSheets(bytes.NewReader(data), int64(len(data)), keep)
+	want, wantErr = readExcelize(data, keep)
 	return got, want, gotErr, wantErr
+}
+
+// readExcelize reads a workbook as excelize's Rows and Columns give it
+// with RawCellValue (the stored number, never a display format), trimmed
+// and shaped as the reader shapes its sheets: empty rows held back, rows
+// at their own length, trailing empty rows dropped.
+func readExcelize(data []byte, keep SheetFilter) ([]*Sheet, error) {
+	f, err := excelize.OpenReader(bytes.NewReader(data))
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	var b budget
+	var sheets []*Sheet
+	for _, name := range f.GetSheetList() {
+		if !keep.wants(name) {
+			sheets = append(sheets, &Sheet{Name: name, Skipped: true})
+			continue
+		}
+		rows, err := f.Rows(name)
+		if err != nil {
+			return nil, err
+		}
+		sh := &Sheet{Name: name}
+		held := heldRows{sheet: sh}
+		for rows.Next() {
+			cols, err := rows.Columns(excelize.Options{RawCellValue: true})
+			if err == nil {
+				err = held.add(&b, cols, copyRow)
+			}
+			if err != nil {
+				rows.Close()
+				return nil, err
+			}
+		}
+		if err := rows.Close(); err != nil {
+			return nil, err
+		}
+		if err := rows.Error(); err != nil {
+			return nil, err
+		}
+		trimTrailingEmptyRows(sh)
+		sheets = append(sheets, sh)
+	}
+	return sheets, nil
 }
 
 func sameSheets(t *testing.T, got, want []*Sheet) {
@@ -63,18 +93,47 @@ func sameSheets(t *testing.T, got, want []*Sheet) {
 	}
 }
 
-// TestXLSXStreamFixtures compares the streaming reader with excelize on
-// every published XLSX fixture, with and without a sheet filter.
-func TestXLSXStreamFixtures(t *testing.T) {
-	files := publishedFiles(t, "*.xlsx")
-	if len(files) == 0 {
-		t.Fatal("no fixtures")
+// xlsxFixtures returns every XLSX file under testdata by path, each
+// content once (the archive holds copies of the published files, whose
+// names are kept).
+func xlsxFixtures(t *testing.T) map[string][]byte {
+	t.Helper()
+	files, seen := map[string][]byte{}, map[[32]byte]string{}
+	err := filepath.WalkDir(filepath.Join("..", "testdata"), func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || !strings.EqualFold(filepath.Ext(path), ".xlsx") {
+			return err
+		}
+		data, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		sum := sha256.Sum256(data)
+		if old, ok := seen[sum]; ok {
+			if !strings.Contains(path, "published") {
+				return nil
+			}
+			delete(files, old)
+		}
+		seen[sum], files[path] = path, data
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
 	}
-	for name, data := range files {
-		t.Run(filepath.Base(name), func(t *testing.T) {
-			got, want, gotErr, wantErr := readBothXLSX(t, data, nil, true)
+	if len(files) < 12 {
+		t.Fatalf("%d XLSX fixtures, want the 12 published at least", len(files))
+	}
+	return files
+}
+
+// TestXLSXStreamFixtures compares the reader with excelize on every XLSX
+// fixture, with and without a sheet filter.
+func TestXLSXStreamFixtures(t *testing.T) {
+	for path, data := range xlsxFixtures(t) {
+		t.Run(filepath.Base(path), func(t *testing.T) {
+			got, want, gotErr, wantErr := readBothXLSX(t, data, nil)
 			if gotErr != nil || wantErr != nil {
-				t.Fatalf("errors: stream %v, excelize %v", gotErr, wantErr)
+				t.Fatalf("errors: reader %v, excelize %v", gotErr, wantErr)
 			}
 			sameSheets(t, got, want)
 			n := 0
@@ -83,6 +142,9 @@ func TestXLSXStreamFixtures(t *testing.T) {
 					n += len(row)
 				}
 			}
+			if n == 0 {
+				t.Fatal("no cells read")
+			}
 			t.Logf("%d sheets, %d cells", len(got), n)
 			// Every other sheet.
 			keep := map[string]bool{}
@@ -90,9 +152,9 @@ func TestXLSXStreamFixtures(t *testing.T) {
 				keep[sh.Name] = i%2 == 1
 			}
 			only := func(name string) bool { return keep[name] }
-			got, want, gotErr, wantErr = readBothXLSX(t, data, only, true)
+			got, want, gotErr, wantErr = readBothXLSX(t, data, only)
 			if gotErr != nil || wantErr != nil {
-				t.Fatalf("filtered errors: stream %v, excelize %v", gotErr, wantErr)
+				t.Fatalf("filtered errors: reader %v, excelize %v", gotErr, wantErr)
 			}
 			sameSheets(t, got, want)
 		})
@@ -100,7 +162,10 @@ func TestXLSXStreamFixtures(t *testing.T) {
 }
 
 // handMadeXLSX is a workbook excelize writes, with every kind of cell it
-// writes, gaps between rows and columns, rich text and formulas.
+// writes: shared strings, rich text, numbers, booleans, formulas (without
+// cached values: excelize writes none), a date, escapes, and gaps between
+// rows and columns; and a sheet of inline strings (excelize's
+// StreamWriter writes those).
 func handMadeXLSX(t *testing.T) []byte {
 	f := excelize.NewFile()
 	defer f.Close()
@@ -115,8 +180,10 @@ func handMadeXLSX(t *testing.T) []byte {
 	must(f.SetCellValue("Sheet1", "D1", 3.25))
 	must(f.SetCellValue("Sheet1", "E1", true))
 	must(f.SetCellValue("Sheet1", "F1", false))
+	must(f.SetCellValue("Sheet1", "G1", time.Date(2024, 3, 31, 12, 0, 0, 0, time.UTC)))
 	must(f.SetCellValue("Sheet1", "B4", "  spaced  "))
 	must(f.SetCellValue("Sheet1", "H4", "line\r\nbreak & <tag> \"q\""))
+	must(f.SetCellValue("Sheet1", "I4", "literal _x000D_ and _x005F_"))
 	must(f.SetCellValue("Sheet1", "A5", "Area")) // a shared string used twice
 	must(f.SetCellValue("Sheet1", "A6", "ctl\x01char"))
 	must(f.SetCellFormula("Sheet1", "B6", "C1*2"))
@@ -135,106 +202,67 @@ func handMadeXLSX(t *testing.T) []byte {
 	must(f.SetCellValue("Second", "C3", "é ünïcode ☃ 𝄞"))
 	_, err = f.NewSheet("Empty")
 	must(err)
+	_, err = f.NewSheet("Inline")
+	must(err)
+	sw, err := f.NewStreamWriter("Inline")
+	must(err)
+	must(sw.SetRow("A1", []any{"inline", 7, 2.5, true, "tab\there\r"}))
+	must(sw.SetRow("C3", []any{"after a gap", excelize.Cell{Formula: "1+1", Value: 2}}))
+	must(sw.Flush())
 	buf, err := f.WriteToBuffer()
 	must(err)
 	return buf.Bytes()
 }
 
 func TestXLSXStreamHandMade(t *testing.T) {
-	got, want, gotErr, wantErr := readBothXLSX(t, handMadeXLSX(t), nil, true)
+	got, want, gotErr, wantErr := readBothXLSX(t, handMadeXLSX(t), nil)
 	if gotErr != nil || wantErr != nil {
-		t.Fatalf("errors: stream %v, excelize %v", gotErr, wantErr)
+		t.Fatalf("errors: reader %v, excelize %v", gotErr, wantErr)
 	}
 	sameSheets(t, got, want)
-	if len(got) != 3 || len(got[0].Rows) != 20 || got[0].Rows[0][4] != "1" {
+	if len(got) != 4 || len(got[0].Rows) != 20 || got[0].Rows[0][4] != "1" || got[3].Value(0, 4) != "tab\there\r" {
 		t.Errorf("unexpected sheets: %+v", got)
 	}
 }
 
 // TestXLSXStreamCellKinds compares the readers on hand-written sheet XML:
-// every cell type, inline strings, errors, cached formula values, rows and
-// cells without r, gaps, escapes, CDATA, phonetic runs and xml:space.
+// every cell type, shared and inline strings with rich text, errors,
+// formulas with cached values, dates as raw numbers, rows and cells
+// without r, gaps, _xHHHH_ escapes, CDATA, phonetic runs and xml:space.
 func TestXLSXStreamCellKinds(t *testing.T) {
 	sst := `<si><t>zero</t></si>` +
 		`<si><r><rPr><b/><sz val="11"/><color rgb="FFFF0000"/><rFont val="Calibri"/><family val="2"/></rPr><t>rich </t></r><r><t xml:space="preserve"> text </t></r></si>` +
 		`<si><t>with phonetic</t><rPh sb="0" eb="1"><t>ふり</t></rPh><phoneticPr fontId="1"/></si>` +
-		`<si><t>esc_x000D_aped_x005F_x0041_</t></si>` +
+		`<si><t>esc_x000D_aped_x005F_x0041_ _x000d_</t></si>` +
 		`<si><t></t></si>` +
 		`<si><t>first</t><t>second</t></si>` +
 		`<si>direct text<t>in t</t></si>`
 	sheets := []string{
-		sheetXML(`<sheetData>` +
-			`<row r="1"><c r="A1" t="s"><v>0</v></c><c r="B1" t="s"><v>1</v></c><c r="C1" t="s"><v>2</v></c><c r="D1" t="s"><v>3</v></c><c r="E1" t="s"><v>4</v></c><c r="F1" t="s"><v>5</v></c><c r="G1" t="s"><v>6</v></c><c r="H1" t="s"><v> 0 </v></c><c r="I1" t="s"><v>99</v></c><c r="J1" t="s"><v>x</v></c><c r="K1" t="s"/></row>` +
-			`<row r="3"><c r="B3" t="inlineStr"><is><t>inline</t></is></c><c t="inlineStr"><is><r><t>in</t></r><r><t>runs</t></r></is></c><c r="F3" t="inlineStr"><v>ignored?</v></c><c r="G3" t="inlineStr"><is><t>x_x0042_</t></is></c></row>` +
-			`<row><c r="A4" t="b"><v>1</v></c><c t="b"><v>0</v></c><c t="e"><v>#DIV/0!</v></c><c t="str"><f>A1&amp;"x"</f><v>zerox</v></c><c t="d"><v>2024-01-02T00:00:00</v></c><c><f>1+1</f><v>2</v></c><c><f>SUM()</f></c><c t="n"><v>1.5E-3</v></c><c s="3"><v>0.1</v></c></row>` +
-			`<row r="7" spans="1:3" ht="20" customHeight="1"><c r="C7"><v><![CDATA[12]]></v></c><c r="A7"><v>back</v></c><c r="C7"><v>dup</v></c></row>` +
-			`<row r="8"><c r="B8"><v>a&amp;b&#65;&#x42;</v></c><c r="D8"><v>two</v><v>values</v></c><c r="E8"><v>1<!-- c -->2</v></c><c r="F8"><x><v>nested</v></x></c></row>` +
-			`<row r="9"><c r="A9"/><c r="B9"><v></v></c></row>` +
+		sheetXML(`<dimension ref="A1:XFD16"/><sheetViews><sheetView workbookViewId="0"/></sheetViews><sheetData>` +
+			`<row r="1"><c r="A1" t="s"><v>0</v></c><c r="B1" t="s"><v>1</v></c><c r="C1" t="s"><v>2</v></c><c r="D1" t="s"><v>3</v></c><c r="E1" t="s"><v>4</v></c><c r="F1" t="s"><v>5</v></c><c r="G1" t="s"><v>6</v></c><c r="H1" t="s"><v> 0 </v></c><c r="K1" t="s"/></row>` +
+			`<row r="3"><c r="B3" t="inlineStr"><is><t>inline</t></is></c><c t="inlineStr"><is><r><t>in</t></r><r><rPr><b/><i/></rPr><t>runs</t></r></is></c><c r="F3" t="inlineStr"><v>ignored?</v></c><c r="G3" t="inlineStr"><is><t>x_x0042_</t></is></c><c r="H3" t="inlineStr"><is><t>cr_x000D_lf_x000A_</t></is></c></row>` +
+			`<row><c r="A4" t="b"><v>1</v></c><c t="b"><v>0</v></c><c t="e"><v>#DIV/0!</v></c><c t="str"><f>A1&amp;"x"</f><v>zerox</v></c><c t="d"><v>2024-01-02T00:00:00</v></c><c><f>1+1</f><v>2</v></c><c><f>SUM()</f></c><c t="n"><v>1.5E-3</v></c><c s="3"><v>0.1</v></c><c s="14"><v>45382</v></c><c t="e"><f>NA()</f><v>#N/A</v></c></row>` +
+			`<row r="7" spans="1:3" ht="20" customHeight="1"><c r="C7"><v><![CDATA[12]]></v></c><c r="E7"><f t="shared" ref="E7:E9" si="0">C7*2</f><v>24</v></c></row>` +
+			`<row r="8"><c r="B8"><v>a&amp;b&#65;&#x42;</v></c><c r="D8"><v>two</v><v>values</v></c><c r="E8"><v>1<!-- c -->2</v></c><c r="F8"><extLst/><v>3</v></c></row>` +
+			`<row r="9"><c r="A9"/><c r="B9"><v></v></c><c r="C9" t="s"><v></v></c></row>` +
 			`<row r="10"/>` +
 			`<row r="12"><c r="XFD12"><v>far</v></c></row>` +
 			`<row r="13"><c r="$B$13"><v>abs</v></c><c r="d13"><v>lower</v></c></row>` +
-			`<row r="14"><c r="A14"><v>x</v></c></row><c r="C14"><v>stray</v></c>` +
+			`<row r="14"><c r="A14"><v>x</v></c></row>` +
 			`<row r="15"/><row r="16"/>` +
-			`</sheetData><mergeCells count="1"><mergeCell ref="A1:B1"/></mergeCells>`),
+			`</sheetData><mergeCells count="1"><mergeCell ref="A1:B1"/></mergeCells><pageMargins left="0.7" right="0.7" top="0.75" bottom="0.75" header="0.3" footer="0.3"/>`),
 		sheetXML(`<sheetData></sheetData>`),
+		sheetXML(`<sheetData/>`),
 		sheetXML(`<sheetData><row r="3"><c r="A3"><v> </v></c></row><row r="5"><c r="A5"><f>X</f></c></row></sheetData>`),
 		sheetXML(`<sheetData><row><c><v>1</v></c><c><v>2</v></c></row><row><c><v>3</v></c></row><row r="6"><c r="B6"><v>4</v></c></row><row><c><v>5</v></c></row></sheetData>`),
 	}
 	data := zipOf(t, xlsxParts(sheets, 0, sst)...)
-	got, want, gotErr, wantErr := readBothXLSX(t, data, nil, true)
+	got, want, gotErr, wantErr := readBothXLSX(t, data, nil)
 	if gotErr != nil || wantErr != nil {
-		t.Fatalf("errors: stream %v, excelize %v", gotErr, wantErr)
+		t.Fatalf("errors: reader %v, excelize %v", gotErr, wantErr)
 	}
 	sameSheets(t, got, want)
-}
-
-// TestXLSXStreamFallback checks that documents the streaming reader leaves
-// to excelize read as excelize reads them through ReadSheets.
-func TestXLSXStreamFallback(t *testing.T) {
-	for name, inner := range map[string]string{
-		"rows out of order":   `<sheetData><row r="3"><c r="A3"><v>3</v></c></row><row r="2"><c r="B2"><v>2</v></c></row></sheetData>`,
-		"truncated":           `<sheetData><row r="1"><c r="A1"><v>1</v></c></row><row r="2"><c r="A2"><v>2`,
-		"bad row number":      `<sheetData><row r="x"><c r="A1"><v>1</v></c></row></sheetData>`,
-		"rich inline string":  `<sheetData><row r="1"><c r="A1" t="inlineStr"><is><r><rPr><b val="yes"/></rPr><t>b</t></r></is></c></row></sheetData>`,
-		"bad style":           `<sheetData><row r="1"><c r="A1" s="x"><v>1</v></c></row></sheetData>`,
-		"mismatched end tags": `<sheetData><row r="1"><c r="A1"><v>1</c></v></row></sheetData>`,
-	} {
-		t.Run(name, func(t *testing.T) {
-			data := xlsxOf(t, sheetXML(inner))
-			r, size := bytes.NewReader(data), int64(len(data))
-			zr, err := openZip(r, size)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if _, err := readXLSXStream(zr, nil); !errors.Is(err, errXLSXFallback) {
-				t.Fatalf("stream read: %v, want the fallback", err)
-			}
-			got, gotErr := xlsxReader{}.ReadSheets(r, size, nil)
-			want, wantErr := readXLSXExcelize(r, size, nil)
-			if fmt.Sprint(gotErr) != fmt.Sprint(wantErr) {
-				t.Fatalf("error %v, excelize %v", gotErr, wantErr)
-			}
-			if !reflect.DeepEqual(got, want) {
-				t.Fatalf("got %+v, excelize %+v", got, want)
-			}
-		})
-	}
-}
-
-// TestXLSXStreamErrors checks the grid errors the streaming reader raises
-// itself are excelize's.
-func TestXLSXStreamErrors(t *testing.T) {
-	for _, inner := range []string{
-		`<sheetData><row r="1"><c r="A1"><v>1</v></c></row><row r="1048577"><c r="A1048577"><v>1</v></c></row></sheetData>`,
-		`<sheetData><row r="1"><c r="XFE1"><v>1</v></c></row></sheetData>`,
-		`<sheetData><row r="1"><c r="A1048577"><v>1</v></c></row></sheetData>`,
-		`<sheetData><row r="1"><c r="1A"><v>1</v></c></row></sheetData>`,
-		`<sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>` + strings.Repeat("x", maxCellChars+1) + `</t></is></c></row></sheetData>`,
-	} {
-		data := xlsxOf(t, sheetXML(inner))
-		_, _, gotErr, wantErr := readBothXLSX(t, data, nil, true)
-		if gotErr == nil || fmt.Sprint(gotErr) != fmt.Sprint(wantErr) {
-			t.Errorf("%.60s: error %v, excelize %v", inner, gotErr, wantErr)
-		}
+	if v := got[0].Value(0, 3); v != "esc\raped_x0041_ \r" {
+		t.Errorf("escaped shared string = %q", v)
 	}
 }
