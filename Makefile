@@ -91,10 +91,10 @@ FUZZTIME ?= 30s
 # crasher is written to <package>/testdata/fuzz/<target>/ and from then on
 # runs as a regular test case under `go test`.
 fuzz:
-	$(GO) test ./sources -run '^$$' -fuzz '^FuzzODSReader$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 200x
-	$(GO) test ./sources -run '^$$' -fuzz '^FuzzXLSXReader$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 200x
-	$(GO) test ./sources -run '^$$' -fuzz '^FuzzXLSReader$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 200x
-	$(GO) test ./sources -run '^$$' -fuzz '^FuzzWorkbook$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 200x
+	$(GO) test ./sources/sheet -run '^$$' -fuzz '^FuzzODSReader$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 200x
+	$(GO) test ./sources/sheet -run '^$$' -fuzz '^FuzzXLSXReader$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 200x
+	$(GO) test ./sources/sheet -run '^$$' -fuzz '^FuzzXLSReader$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 200x
+	$(GO) test ./sources/sheet -run '^$$' -fuzz '^FuzzWorkbook$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 200x
 	$(GO) test ./sources/govuk -run '^$$' -fuzz '^FuzzFinancialYearIn$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 200x
 	$(GO) test ./sources/govuk -run '^$$' -fuzz '^FuzzPickAreaTables$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 200x
 	$(GO) test ./sources/govuk -run '^$$' -fuzz '^FuzzPageJSON$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 200x

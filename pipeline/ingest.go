@@ -13,8 +13,8 @@ import (
 	"github.com/mappa-etl/mappa/pipeline/figure"
 	"github.com/mappa-etl/mappa/pipeline/ons"
 	"github.com/mappa-etl/mappa/pipeline/store"
-	"github.com/mappa-etl/mappa/sources"
 	"github.com/mappa-etl/mappa/sources/archive"
+	"github.com/mappa-etl/mappa/sources/sheet"
 )
 
 // Parsed is a file read and mapped completely: exactly one of its parts is
@@ -65,11 +65,11 @@ func (p *Parser) ParseFile(kind archive.Kind, period string, f *os.File, name st
 	if err != nil {
 		return nil, fmt.Errorf("open workbook %s: %w", name, err)
 	}
-	var opts []sources.OpenOption
+	var opts []sheet.OpenOption
 	if kind == archive.KindPopulation {
-		opts = append(opts, sources.OnlySheets(ons.PopulationSheet))
+		opts = append(opts, sheet.OnlySheets(ons.PopulationSheet))
 	}
-	wb, err := sources.Open(name, f, st.Size(), opts...)
+	wb, err := sheet.Open(name, f, st.Size(), opts...)
 	if err != nil {
 		return nil, err
 	}

@@ -8,7 +8,7 @@ import (
 	"github.com/mappa-etl/mappa/pipeline/figure"
 	"github.com/mappa-etl/mappa/pipeline/pipelinetest"
 	"github.com/mappa-etl/mappa/schema"
-	"github.com/mappa-etl/mappa/sources"
+	"github.com/mappa-etl/mappa/sources/sheet"
 )
 
 // BenchmarkExtract measures the table locator, Extractor.Extract: finding
@@ -30,7 +30,7 @@ func BenchmarkExtract(b *testing.B) {
 		{"ods-accessible", "2023-24", "MAPPA_Annual_Report_2023-24_Area_Tables.ods"},
 	} {
 		b.Run(tc.name, func(b *testing.B) {
-			wb, err := sources.OpenFile(filepath.Join(pipelinetest.PublishedDir(), tc.file))
+			wb, err := sheet.OpenFile(filepath.Join(pipelinetest.PublishedDir(), tc.file))
 			if err != nil {
 				b.Fatal(err)
 			}

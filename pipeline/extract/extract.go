@@ -9,7 +9,7 @@ import (
 
 	"github.com/mappa-etl/mappa/pipeline/figure"
 	"github.com/mappa-etl/mappa/schema"
-	"github.com/mappa-etl/mappa/sources"
+	"github.com/mappa-etl/mappa/sources/sheet"
 )
 
 // Extraction is what an area-tables workbook yields.
@@ -51,7 +51,7 @@ func New() *Extractor {
 // Extract reads every table sheet of an area-tables workbook for one
 // financial year ("2019-20"). Sheets without a column of area names (cover,
 // contents, notes) are skipped.
-func (e *Extractor) Extract(wb *sources.Workbook, year figure.FinancialYear) (*Result, error) {
+func (e *Extractor) Extract(wb *sheet.Workbook, year figure.FinancialYear) (*Result, error) {
 	out := &Result{}
 	seen := map[obsKey]string{}
 	tables := 0
@@ -68,7 +68,7 @@ func (e *Extractor) Extract(wb *sources.Workbook, year figure.FinancialYear) (*R
 	}
 	if tables == 0 {
 		return nil, fmt.Errorf("%s: %w (searched columns A to %s of %d sheets)",
-			wb.Name, ErrNoAreaColumn, sources.ColumnName(areaColumnsSearched-1), len(wb.Sheets))
+			wb.Name, ErrNoAreaColumn, sheet.ColumnName(areaColumnsSearched-1), len(wb.Sheets))
 	}
 	if !slices.ContainsFunc(out.Observations, figure.Observation.IsRSOCount) {
 		return nil, fmt.Errorf("%s: %w", wb.Name, ErrNoRSOs)
@@ -84,7 +84,7 @@ type obsKey struct {
 // findAreaColumn picks the leftmost column with the most area labels. Names
 // outrank codes, so a table with both an "Area code" and an "Area" column
 // is keyed on the names that the notes and footnotes refer to.
-func (e *Extractor) findAreaColumn(sh *sources.Sheet) (int, bool) {
+func (e *Extractor) findAreaColumn(sh *sheet.Sheet) (int, bool) {
 	best, bestScore, bestCount := -1, 0, 0
 	for c := 0; c < areaColumnsSearched && c < sh.Width(); c++ {
 		n, score := 0, 0
@@ -110,14 +110,14 @@ var areaCode = regexp.MustCompile(`^[EWK]\d{8}$`)
 // tableReader reads the one table of a sheet.
 type tableReader struct {
 	e       *Extractor
-	wb      *sources.Workbook
-	sh      *sources.Sheet
+	wb      *sheet.Workbook
+	sh      *sheet.Sheet
 	areaCol int
 	year    figure.FinancialYear
 }
 
 func (t *tableReader) cellErr(r, c int, err error) error {
-	return &sources.CellError{File: t.wb.Name, Sheet: t.sh.Name, Cell: sources.CellName(r, c), Err: err}
+	return &sheet.CellError{File: t.wb.Name, Sheet: t.sh.Name, Cell: sheet.CellName(r, c), Err: err}
 }
 
 func (t *tableReader) read(out *Result, seen map[obsKey]string) error {
@@ -156,7 +156,7 @@ func (t *tableReader) read(out *Result, seen map[obsKey]string) error {
 			if !ok {
 				continue
 			}
-			cell := sources.CellName(r, c)
+			cell := sheet.CellName(r, c)
 			k := obsKey{code, col}
 			if prev, dup := seen[k]; dup {
 				return t.cellErr(r, t.areaCol, fmt.Errorf("%w %q: %s already read at %s", ErrDuplicateArea, label, col.Measure, prev))

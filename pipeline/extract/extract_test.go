@@ -9,7 +9,7 @@ import (
 	"github.com/mappa-etl/mappa/pipeline/figure"
 	"github.com/mappa-etl/mappa/pipeline/pipelinetest"
 	"github.com/mappa-etl/mappa/schema"
-	"github.com/mappa-etl/mappa/sources"
+	"github.com/mappa-etl/mappa/sources/sheet"
 )
 
 func find(t *testing.T, obs []figure.Observation, area string, col figure.Column) figure.Observation {
@@ -30,7 +30,7 @@ func TestExtractLegacyLayouts(t *testing.T) {
 		totalFirst bool
 	}{{"total last", false}, {"total first", true}} {
 		t.Run(tc.name, func(t *testing.T) {
-			contents := &sources.Sheet{Name: "Contents", Rows: [][]string{{"Contents"}, {"Table 1", "Area tables"}}}
+			contents := &sheet.Sheet{Name: "Contents", Rows: [][]string{{"Contents"}, {"Table 1", "Area tables"}}}
 			ex, err := New().Extract(pipelinetest.Book(contents, pipelinetest.LegacySheet(tc.totalFirst)), "2019-20")
 			if err != nil {
 				t.Fatal(err)
@@ -75,11 +75,11 @@ func TestExtractCellAddresses(t *testing.T) {
 }
 
 func TestExtractAccessibleSplitSheets(t *testing.T) {
-	t1 := &sources.Sheet{Name: "Table_1", Rows: [][]string{
+	t1 := &sheet.Sheet{Name: "Table_1", Rows: [][]string{
 		{"Table 1: offenders"}, {"This table shows ..."},
 		{"Area code", "Area", "Category 2: Violent offenders - Total", "Category 1: Registered sexual offenders - Total [note 2]", "Category 3: Other dangerous offenders - Level 1"},
 	}}
-	t2 := &sources.Sheet{Name: "Table_2", Rows: [][]string{
+	t2 := &sheet.Sheet{Name: "Table_2", Rows: [][]string{
 		{"Table 2: rates"},
 		{"Area", "RSOs per 100,000 population aged 10 and over [note 4]", "RSOs cautioned or convicted for breach of notification requirements"},
 	}}
@@ -88,7 +88,7 @@ func TestExtractAccessibleSplitSheets(t *testing.T) {
 		t1.Rows = append(t1.Rows, []string{a.Code, label, "1,200", fmt.Sprint(pipelinetest.RSOsFor(i)), "[z]"})
 		t2.Rows = append([][]string{t2.Rows[0], t2.Rows[1], {label, "101", "[c]"}}, t2.Rows[2:]...)
 	}
-	ex, err := New().Extract(pipelinetest.Book(&sources.Sheet{Name: "Cover_sheet", Rows: [][]string{{"MAPPA"}}}, t1, t2), "2021-22")
+	ex, err := New().Extract(pipelinetest.Book(&sheet.Sheet{Name: "Cover_sheet", Rows: [][]string{{"MAPPA"}}}, t1, t2), "2021-22")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -113,23 +113,23 @@ func TestExtractAccessibleSplitSheets(t *testing.T) {
 }
 
 func TestExtractErrors(t *testing.T) {
-	mutate := func(f func(s *sources.Sheet)) *sources.Workbook {
+	mutate := func(f func(s *sheet.Sheet)) *sheet.Workbook {
 		s := pipelinetest.LegacySheet(false)
 		f(s)
 		return pipelinetest.Book(s)
 	}
 	for _, tc := range []struct {
 		name     string
-		wb       *sources.Workbook
+		wb       *sheet.Workbook
 		want     error
 		wantCell string
 	}{
-		{"unknown area", mutate(func(s *sources.Sheet) { s.Rows[10][0] = "Atlantis" }), ErrUnknownArea, "A11"},
-		{"duplicate area", mutate(func(s *sources.Sheet) { s.Rows[10][0] = "Essex" }), ErrDuplicateArea, "A15"},
-		{"bad value", mutate(func(s *sources.Sheet) { s.Rows[7][4] = "twelve" }), figure.ErrNotNumber, "E8"},
-		{"figures without label", mutate(func(s *sources.Sheet) { s.Rows[len(s.Rows)-1] = []string{"", "12"} }), nil, "B" + fmt.Sprint(len(pipelinetest.LegacySheet(false).Rows))},
-		{"no area column", pipelinetest.Book(&sources.Sheet{Name: "Notes", Rows: [][]string{{"Essex"}, {"Kent"}}}), ErrNoAreaColumn, ""},
-		{"header maps to nothing", mutate(func(s *sources.Sheet) {
+		{"unknown area", mutate(func(s *sheet.Sheet) { s.Rows[10][0] = "Atlantis" }), ErrUnknownArea, "A11"},
+		{"duplicate area", mutate(func(s *sheet.Sheet) { s.Rows[10][0] = "Essex" }), ErrDuplicateArea, "A15"},
+		{"bad value", mutate(func(s *sheet.Sheet) { s.Rows[7][4] = "twelve" }), figure.ErrNotNumber, "E8"},
+		{"figures without label", mutate(func(s *sheet.Sheet) { s.Rows[len(s.Rows)-1] = []string{"", "12"} }), nil, "B" + fmt.Sprint(len(pipelinetest.LegacySheet(false).Rows))},
+		{"no area column", pipelinetest.Book(&sheet.Sheet{Name: "Notes", Rows: [][]string{{"Essex"}, {"Kent"}}}), ErrNoAreaColumn, ""},
+		{"header maps to nothing", mutate(func(s *sheet.Sheet) {
 			for c := 1; c < len(s.Rows[2]); c++ {
 				s.Rows[2][c] = "Widgets"
 			}
@@ -144,7 +144,7 @@ func TestExtractErrors(t *testing.T) {
 			if tc.want != nil && !errors.Is(err, tc.want) {
 				t.Errorf("error %v, want %v", err, tc.want)
 			}
-			var ce *sources.CellError
+			var ce *sheet.CellError
 			if tc.wantCell != "" && (!errors.As(err, &ce) || ce.Cell != tc.wantCell || ce.File != "test.xlsx") {
 				t.Errorf("error %v, want a cell error at %s", err, tc.wantCell)
 			}
@@ -161,7 +161,7 @@ func TestExtractNamesTheLeftmostBadCell(t *testing.T) {
 	s.Rows[7][2], s.Rows[7][5] = "twelve", "nine"
 	for range 20 {
 		_, err := New().Extract(pipelinetest.Book(s), "2019-20")
-		var ce *sources.CellError
+		var ce *sheet.CellError
 		if !errors.As(err, &ce) || ce.Cell != "C8" {
 			t.Fatalf("error %v, want a cell error at C8", err)
 		}
@@ -195,7 +195,7 @@ func FuzzExtract(f *testing.F) {
 		}
 	}
 	f.Fuzz(func(t *testing.T, s string) {
-		sh := &sources.Sheet{Name: "F"}
+		sh := &sheet.Sheet{Name: "F"}
 		for _, line := range strings.Split(s, "\n") {
 			sh.Rows = append(sh.Rows, strings.Split(line, "\t"))
 		}

@@ -5,7 +5,7 @@ import (
 	"strings"
 
 	"github.com/mappa-etl/mappa/pipeline/figure"
-	"github.com/mappa-etl/mappa/sources"
+	"github.com/mappa-etl/mappa/sources/sheet"
 )
 
 // mapColumns gives each column right of the area column its meaning, from
@@ -27,7 +27,7 @@ func (t *tableReader) mapColumns(header int, out *Result) ([]mappedColumn, error
 		if text == "" {
 			continue
 		}
-		cell := sources.CellName(header, c)
+		cell := sheet.CellName(header, c)
 		col, ok := ClassifyHeader(text)
 		if !ok {
 			out.Ignored = append(out.Ignored, fmt.Sprintf("%s!%s: %s", t.sh.Name, cell, oneLine(text)))

@@ -11,7 +11,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/mappa-etl/mappa/sources"
+	"github.com/mappa-etl/mappa/sources/sheet"
 )
 
 // Lookup maps local authority districts to police force areas (ONS LAD→PFA lookup).
@@ -201,18 +201,18 @@ func parseCount(s string) (int64, error) {
 	return n, nil
 }
 
-// popCodeRow is a coded row of a population sheet, kept with its cell name so
+// codeRow is a coded row of a population sheet, kept with its cell name so
 // that errors, such as a lookup gap, point where the reader would look.
 type codeRow struct {
 	row        int
 	code, cell string
 }
 
-// popChooseLookup picks the lookup for a local-authority level sheet: only one
+// chooseLookup picks the lookup for a local-authority level sheet: only one
 // that covers every authority will do, because a partial lookup silently
 // drops people; among those, the estimates' own vintage, else the nearest,
 // since authorities are merged and renamed between vintages.
-func chooseLookup(file, sheet string, midYear int, las []codeRow, lookups []*Lookup) (*Lookup, error) {
+func chooseLookup(file, sheetName string, midYear int, las []codeRow, lookups []*Lookup) (*Lookup, error) {
 	var tried []*Lookup
 	for _, l := range lookups {
 		if l != nil {
@@ -220,7 +220,7 @@ func chooseLookup(file, sheet string, midYear int, las []codeRow, lookups []*Loo
 		}
 	}
 	if len(tried) == 0 {
-		return nil, fmt.Errorf("read population %s: sheet %q is at local authority level but no LAD to PFA lookup was given", file, sheet)
+		return nil, fmt.Errorf("read population %s: sheet %q is at local authority level but no LAD to PFA lookup was given", file, sheetName)
 	}
 	sort.SliceStable(tried, func(i, j int) bool {
 		di, dj := abs(tried[i].Year-midYear), abs(tried[j].Year-midYear)
@@ -247,7 +247,7 @@ func chooseLookup(file, sheet string, midYear int, las []codeRow, lookups []*Loo
 		}
 		gaps = append(gaps, fmt.Sprintf("%s (%d) lacks %s at %s", l.Name, l.Year, las[gap].code, las[gap].cell))
 	}
-	return nil, &sources.CellError{File: file, Sheet: sheet, Cell: first.cell, Err: fmt.Errorf("local authority %s is not covered by any lookup tried: %s", first.code, strings.Join(gaps, "; "))}
+	return nil, &sheet.CellError{File: file, Sheet: sheetName, Cell: first.cell, Err: fmt.Errorf("local authority %s is not covered by any lookup tried: %s", first.code, strings.Join(gaps, "; "))}
 }
 
 func abs(n int) int {

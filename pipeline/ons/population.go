@@ -9,7 +9,7 @@ import (
 
 	"github.com/mappa-etl/mappa/pipeline/figure"
 	"github.com/mappa-etl/mappa/schema"
-	"github.com/mappa-etl/mappa/sources"
+	"github.com/mappa-etl/mappa/sources/sheet"
 )
 
 // The values of PopulationSource.Level.
@@ -36,7 +36,7 @@ const (
 // nearest in vintage to midYear. Aggregate rows are never added. England
 // and Wales is the sheet's K04000001 row, else the sum of the areas. Cell
 // problems are *sources.CellError.
-func ReadPopulation(wb *sources.Workbook, midYear figure.MidYear, lookups []*Lookup) ([]figure.Population, figure.PopulationSource, error) {
+func ReadPopulation(wb *sheet.Workbook, midYear figure.MidYear, lookups []*Lookup) ([]figure.Population, figure.PopulationSource, error) {
 	var src figure.PopulationSource
 	if wb == nil {
 		return nil, src, errors.New("read population: no workbook")
@@ -63,7 +63,7 @@ func ReadPopulation(wb *sources.Workbook, midYear figure.MidYear, lookups []*Loo
 		if !gssCode.MatchString(code) {
 			continue // blank lines, notes and footnotes
 		}
-		cr := codeRow{r, code, sources.CellName(r, p.code)}
+		cr := codeRow{r, code, sheet.CellName(r, p.code)}
 		if prev, dup := seen[code]; dup {
 			return nil, src, p.cellError(r, p.code, fmt.Errorf("%s appears twice (also at %s)", code, prev))
 		}
@@ -147,8 +147,8 @@ func ReadPopulation(wb *sources.Workbook, midYear figure.MidYear, lookups []*Loo
 
 // populationSheet finds the persons sheet. Males and Females sheets have the
 // same layout, so picking by position or shape would silently halve rates.
-func populationSheet(wb *sources.Workbook) (*sources.Sheet, error) {
-	var all *sources.Sheet
+func populationSheet(wb *sheet.Workbook) (*sheet.Sheet, error) {
+	var all *sheet.Sheet
 	var names []string
 	for _, sh := range wb.Sheets {
 		if sh == nil {
@@ -196,13 +196,13 @@ func norm(s string) string {
 // popSheet is the sheet being read with the columns found in its header.
 type estimateSheet struct {
 	file          string
-	sh            *sources.Sheet
+	sh            *sheet.Sheet
 	code, allAges int
 	ages          [oldestAge + 1]int // column of each age, -1 when absent
 }
 
 func (p *estimateSheet) cellError(r, c int, err error) error {
-	return &sources.CellError{File: p.file, Sheet: p.sh.Name, Cell: sources.CellName(r, c), Err: err}
+	return &sheet.CellError{File: p.file, Sheet: p.sh.Name, Cell: sheet.CellName(r, c), Err: err}
 }
 
 // readHeader finds the header row and its columns and returns the row index.
@@ -240,7 +240,7 @@ func (p *estimateSheet) readHeader() (int, error) {
 				return -1, p.cellError(hdr, c, fmt.Errorf("age column %q beyond 90+ not expected in MYE2", v))
 			}
 			if p.ages[age] >= 0 {
-				return -1, p.cellError(hdr, c, fmt.Errorf("age %d has two columns (also %s)", age, sources.ColumnName(p.ages[age])))
+				return -1, p.cellError(hdr, c, fmt.Errorf("age %d has two columns (also %s)", age, sheet.ColumnName(p.ages[age])))
 			}
 			p.ages[age] = c
 		}

@@ -11,7 +11,7 @@ import (
 	"github.com/mappa-etl/mappa/pipeline/figure"
 	"github.com/mappa-etl/mappa/pipeline/pipelinetest"
 	"github.com/mappa-etl/mappa/schema"
-	"github.com/mappa-etl/mappa/sources"
+	"github.com/mappa-etl/mappa/sources/sheet"
 )
 
 // popFixture is the data rows of a synthetic MYE2 sheet with the
@@ -106,7 +106,7 @@ func popTestLA() popFixture {
 
 // popTestSheet lays rows out as ONS does: a title, notes, the header at
 // zero-based row hdr ("Geography1" and "90" when old), then the data.
-func popTestSheet(name string, hdr int, old bool, rows [][]string) *sources.Sheet {
+func popTestSheet(name string, hdr int, old bool, rows [][]string) *sheet.Sheet {
 	head := []string{"Code", "Name", "Geography", "All ages"}
 	for a := 0; a < 90; a++ {
 		head = append(head, strconv.Itoa(a))
@@ -115,7 +115,7 @@ func popTestSheet(name string, hdr int, old bool, rows [][]string) *sources.Shee
 	if old {
 		head[2], head[len(head)-1] = "Geography1", "90"
 	}
-	sh := &sources.Sheet{Name: name, Rows: make([][]string, hdr)}
+	sh := &sheet.Sheet{Name: name, Rows: make([][]string, hdr)}
 	sh.Rows[0] = []string{"Mid-2020 population estimates: persons by single year of age"}
 	sh.Rows = append(sh.Rows, head)
 	for _, r := range rows {
@@ -124,8 +124,8 @@ func popTestSheet(name string, hdr int, old bool, rows [][]string) *sources.Shee
 	return sh
 }
 
-func popTestBook(sheets ...*sources.Sheet) *sources.Workbook {
-	return &sources.Workbook{Name: "mye2-2020.xlsx", Format: sources.FormatXLSX, Sheets: sheets}
+func popTestBook(sheets ...*sheet.Sheet) *sheet.Workbook {
+	return &sheet.Workbook{Name: "mye2-2020.xlsx", Format: sheet.FormatXLSX, Sheets: sheets}
 }
 
 func popTestGot(t *testing.T, got []figure.Population, want map[string][2]int64) {
@@ -159,7 +159,7 @@ func TestReadPopulation(t *testing.T) {
 
 	tests := []struct {
 		name          string
-		wb            *sources.Workbook
+		wb            *sheet.Workbook
 		lookups       []*Lookup
 		want          popFixture
 		level, lookup string
@@ -234,13 +234,13 @@ func TestReadPopulationLookupChoice(t *testing.T) {
 }
 
 func TestReadPopulationErrors(t *testing.T) {
-	sheet := func(rows [][]string) *sources.Workbook {
+	book := func(rows [][]string) *sheet.Workbook {
 		return popTestBook(popTestSheet("MYE2 - Persons", 7, false, rows))
 	}
-	pfa := func(edit func(f *popFixture)) *sources.Workbook {
+	pfa := func(edit func(f *popFixture)) *sheet.Workbook {
 		f := popTestPFA(0)
 		edit(&f)
-		return sheet(f.rows)
+		return book(f.rows)
 	}
 	la := popTestLA()
 	part := &Lookup{Name: "lad19.csv", Year: 2019, PFAByLAD: map[string]string{"E06000000": "E23000036"}}
@@ -248,7 +248,7 @@ func TestReadPopulationErrors(t *testing.T) {
 	noAge.Rows[7] = append(noAge.Rows[7][:61:61], noAge.Rows[7][62:]...)
 	tests := []struct {
 		name    string
-		wb      *sources.Workbook
+		wb      *sheet.Workbook
 		lookups []*Lookup
 		cell    string // "" when the error is not about one cell
 		want    string
@@ -265,9 +265,9 @@ func TestReadPopulationErrors(t *testing.T) {
 		{"bad K04 row", pfa(func(f *popFixture) { f.rows[0][10] = "x" }), nil, "K9", "not a non-negative"},
 		{"duplicate code", pfa(func(f *popFixture) { f.rows = append(f.rows, f.rows[5]) }), nil, "A55", "E23000023 appears twice (also at A14)"},
 		{"unknown PFA", pfa(func(f *popFixture) { f.rows[6][0] = "E23000099" }), nil, "A15", "E23000099 is not one of the 42 MAPPA areas"},
-		{"no area rows", sheet([][]string{popTestRow("K04000001", "ENGLAND AND WALES", "Country", 1, 1)}), nil, "", "no police force area"},
-		{"LA level without lookup", sheet(la.rows), nil, "", "no LAD to PFA lookup"},
-		{"uncovered LAD", sheet(la.rows), []*Lookup{part}, "A18", "local authority E08000000 is not covered by any lookup tried: lad19.csv (2019) lacks E08000000 at A18"},
+		{"no area rows", book([][]string{popTestRow("K04000001", "ENGLAND AND WALES", "Country", 1, 1)}), nil, "", "no police force area"},
+		{"LA level without lookup", book(la.rows), nil, "", "no LAD to PFA lookup"},
+		{"uncovered LAD", book(la.rows), []*Lookup{part}, "A18", "local authority E08000000 is not covered by any lookup tried: lad19.csv (2019) lacks E08000000 at A18"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -275,7 +275,7 @@ func TestReadPopulationErrors(t *testing.T) {
 			if err == nil || !strings.Contains(err.Error(), tt.want) {
 				t.Fatalf("error %v, want it to contain %q", err, tt.want)
 			}
-			var ce *sources.CellError
+			var ce *sheet.CellError
 			if errors.As(err, &ce) != (tt.cell != "") || ce != nil && (ce.Cell != tt.cell || ce.File != "mye2-2020.xlsx" || ce.Sheet != "MYE2 - Persons") {
 				t.Errorf("error %#v, want a CellError at %q", err, tt.cell)
 			}
@@ -304,7 +304,7 @@ func FuzzReadPopulation(f *testing.F) {
 		if err != nil {
 			f.Fatal(err)
 		}
-		f.Add(pipelinetest.SheetText(&sources.Sheet{Rows: sh.Rows[:min(len(sh.Rows), 80)]}, ","), int16(-1))
+		f.Add(pipelinetest.SheetText(&sheet.Sheet{Rows: sh.Rows[:min(len(sh.Rows), 80)]}, ","), int16(-1))
 	}
 	lookup := popTestLA().lookup
 	f.Fuzz(func(t *testing.T, text string, at int16) {
@@ -316,7 +316,7 @@ func FuzzReadPopulation(f *testing.F) {
 			i := int(at) % (len(valid) + 1)
 			rows = append(append(append([][]string(nil), valid[:i]...), rows...), valid[i:]...)
 		}
-		sh := &sources.Sheet{Name: "MYE2 - Persons", Rows: rows}
+		sh := &sheet.Sheet{Name: "MYE2 - Persons", Rows: rows}
 		got, _, err := ReadPopulation(popTestBook(sh), 2020, []*Lookup{lookup})
 		if err != nil {
 			return

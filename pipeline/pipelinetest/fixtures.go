@@ -9,7 +9,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/mappa-etl/mappa/sources"
+	"github.com/mappa-etl/mappa/sources/sheet"
 )
 
 // Root is the module's root directory, wherever the test runs from.
@@ -62,11 +62,11 @@ func FixturePaths(tb testing.TB, kind string) []string {
 }
 
 // Workbooks opens every fixture workbook of one kind.
-func Workbooks(tb testing.TB, kind string) []*sources.Workbook {
+func Workbooks(tb testing.TB, kind string) []*sheet.Workbook {
 	tb.Helper()
-	var wbs []*sources.Workbook
+	var wbs []*sheet.Workbook
 	for _, p := range FixturePaths(tb, kind) {
-		wb, err := sources.OpenFile(p)
+		wb, err := sheet.OpenFile(p)
 		if err != nil {
 			tb.Fatal(err)
 		}
@@ -78,7 +78,7 @@ func Workbooks(tb testing.TB, kind string) []*sources.Workbook {
 // SheetText lays a sheet out as text, a line per row and cells joined by
 // sep, the form the sheet fuzz targets split back into cells; line breaks
 // and sep inside a cell become spaces.
-func SheetText(sh *sources.Sheet, sep string) string {
+func SheetText(sh *sheet.Sheet, sep string) string {
 	clean := strings.NewReplacer("\r\n", " ", "\n", " ", "\r", " ", sep, " ")
 	var b strings.Builder
 	for _, row := range sh.Rows {
@@ -115,7 +115,7 @@ func Lookups[T any](tb testing.TB, read func(name string, r io.Reader) (T, error
 
 // OpenWorkbook reads a workbook as the pipeline's parser does, keeping only
 // the sheets keep wants (ons.PopulationSheet for population workbooks).
-func OpenWorkbook(tb testing.TB, path string, keep sources.SheetFilter) *sources.Workbook {
+func OpenWorkbook(tb testing.TB, path string, keep sheet.SheetFilter) *sheet.Workbook {
 	tb.Helper()
 	f, err := os.Open(path)
 	if err != nil {
@@ -126,7 +126,7 @@ func OpenWorkbook(tb testing.TB, path string, keep sources.SheetFilter) *sources
 	if err != nil {
 		tb.Fatal(err)
 	}
-	wb, err := sources.Open(filepath.Base(path), f, st.Size(), sources.OnlySheets(keep))
+	wb, err := sheet.Open(filepath.Base(path), f, st.Size(), sheet.OnlySheets(keep))
 	if err != nil {
 		tb.Fatal(err)
 	}

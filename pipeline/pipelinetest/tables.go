@@ -4,7 +4,7 @@ import (
 	"fmt"
 
 	"github.com/mappa-etl/mappa/schema"
-	"github.com/mappa-etl/mappa/sources"
+	"github.com/mappa-etl/mappa/sources/sheet"
 )
 
 // RSOsFor gives each area a distinct, realistic RSO count.
@@ -12,7 +12,7 @@ func RSOsFor(i int) int { return 900 + 37*i }
 
 // LegacySheet builds a legacy-family table: title rows, a two-row header
 // with merged category groups, areas, subtotals, the total and notes.
-func LegacySheet(totalFirst bool) *sources.Sheet {
+func LegacySheet(totalFirst bool) *sheet.Sheet {
 	rows := [][]string{
 		{"Table 1: MAPPA-eligible offenders by area, 31 March 2020"},
 		{},
@@ -50,10 +50,10 @@ func LegacySheet(totalFirst bool) *sources.Sheet {
 		rows = append(rows, []string{}, totalRow)
 	}
 	rows = append(rows, []string{}, []string{"1. London includes the Metropolitan and City of London police areas."}, []string{"Source: MoJ"})
-	return &sources.Sheet{Name: "Table 1", Rows: rows}
+	return &sheet.Sheet{Name: "Table 1", Rows: rows}
 }
 
 // Book is a workbook named test.xlsx holding sheets.
-func Book(sheets ...*sources.Sheet) *sources.Workbook {
-	return &sources.Workbook{Name: "test.xlsx", Format: sources.FormatXLSX, Sheets: sheets}
+func Book(sheets ...*sheet.Sheet) *sheet.Workbook {
+	return &sheet.Workbook{Name: "test.xlsx", Format: sheet.FormatXLSX, Sheets: sheets}
 }

@@ -9,7 +9,7 @@ import (
 	"github.com/mappa-etl/mappa/pipeline/figure"
 	"github.com/mappa-etl/mappa/pipeline/ons"
 	"github.com/mappa-etl/mappa/pipeline/pipelinetest"
-	"github.com/mappa-etl/mappa/sources"
+	"github.com/mappa-etl/mappa/sources/sheet"
 )
 
 // Helpers shared by the benchmarks: the published-style fixtures read once,
@@ -30,7 +30,7 @@ func loadFixtureYears(tb testing.TB) *fixtureYears {
 	fx := &fixtureYears{obs: map[figure.FinancialYear][]figure.Observation{}, pops: map[figure.MidYear][]figure.Population{}, how: map[figure.MidYear]figure.PopulationSource{}}
 	ex := extract.New()
 	for _, e := range pipelinetest.Fixtures(tb, "area-tables") {
-		wb, err := sources.OpenFile(e.Path)
+		wb, err := sheet.OpenFile(e.Path)
 		if err != nil {
 			tb.Fatal(err)
 		}

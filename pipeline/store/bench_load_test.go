@@ -8,7 +8,7 @@ import (
 	"github.com/mappa-etl/mappa/pipeline/figure"
 	"github.com/mappa-etl/mappa/pipeline/ons"
 	"github.com/mappa-etl/mappa/pipeline/pipelinetest"
-	"github.com/mappa-etl/mappa/sources"
+	"github.com/mappa-etl/mappa/sources/sheet"
 )
 
 // largeAreas is the number of synthetic areas of the large year: with
@@ -69,7 +69,7 @@ func largeObservations() []figure.Observation {
 				v = float64((i + c) % 40)
 			}
 			o := figure.Observation{FinancialYear: largeYear, AreaCode: code, Column: col,
-				Sheet: "Table_1", Cell: sources.CellName(5+i, 1+c)}
+				Sheet: "Table_1", Cell: sheet.CellName(5+i, 1+c)}
 			if (i*len(largeColumns)+c)%97 == 0 {
 				o.Marker = "[c]"
 			} else {

@@ -89,26 +89,3 @@ func TestStoreTransactionsTakeTheWriteLockAtBegin(t *testing.T) {
 		t.Errorf("second BEGIN: %v, want database is locked", err)
 	}
 }
-
-func pragmaInt(t *testing.T, db *sql.DB, pragma string) int {
-	t.Helper()
-	var n int
-	if err := db.QueryRow("PRAGMA " + pragma).Scan(&n); err != nil {
-		t.Fatalf("PRAGMA %s: %v", pragma, err)
-	}
-	return n
-}
-
-func pragmaStrings(t *testing.T, db *sql.DB, pragma string) []string {
-	t.Helper()
-	var out []string
-	if err := EachRow(context.Background(), db, "PRAGMA "+pragma, nil, func(rows *sql.Rows) error {
-		var s string
-		err := rows.Scan(&s)
-		out = append(out, s)
-		return err
-	}); err != nil {
-		t.Fatalf("PRAGMA %s: %v", pragma, err)
-	}
-	return out
-}

@@ -9,7 +9,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/mappa-etl/mappa/sources"
+	"github.com/mappa-etl/mappa/sources/sheet"
 )
 
 func testArchive(t *testing.T) *Archive {
@@ -123,20 +123,20 @@ func TestSniff(t *testing.T) {
 	for _, tc := range []struct {
 		name string
 		body string
-		want sources.Format
+		want sheet.Format
 		err  bool
 	}{
 		{"html error page", "<!DOCTYPE html><html>Not found</html>", "", true},
 		{"empty", "", "", true},
-		{"cfb", "\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1rest", sources.FormatXLS, false},
+		{"cfb", "\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1rest", sheet.FormatXLS, false},
 		{"truncated zip", "PK\x03\x04\x14\x00", "", true},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			got, err := sources.Sniff(strings.NewReader(tc.body), int64(len(tc.body)))
+			got, err := sheet.Sniff(strings.NewReader(tc.body), int64(len(tc.body)))
 			if got != tc.want || (err != nil) != tc.err {
 				t.Errorf("Sniff = %q, %v", got, err)
 			}
-			if err != nil && !errors.Is(err, sources.ErrNotSpreadsheet) {
+			if err != nil && !errors.Is(err, sheet.ErrNotSpreadsheet) {
 				t.Errorf("error %v is not ErrNotSpreadsheet", err)
 			}
 		})

@@ -11,7 +11,7 @@ import (
 	"testing"
 
 	"github.com/mappa-etl/mappa/pipeline/pipelinetest"
-	"github.com/mappa-etl/mappa/sources"
+	"github.com/mappa-etl/mappa/sources/sheet"
 )
 
 func TestFinancialYearIn(t *testing.T) {
@@ -106,7 +106,7 @@ func FuzzFinancialYearIn(f *testing.F) {
 		if rec[0] != "area-tables" {
 			continue
 		}
-		wb, err := sources.OpenFile(filepath.Join(pipelinetest.PublishedDir(), rec[2]))
+		wb, err := sheet.OpenFile(filepath.Join(pipelinetest.PublishedDir(), rec[2]))
 		if err != nil {
 			f.Fatal(err)
 		}

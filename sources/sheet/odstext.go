@@ -1,4 +1,4 @@
-package sources
+package sheet
 
 import (
 	"bytes"
@@ -195,11 +195,11 @@ func (p *odsParser) readCellText() (string, error) {
 			return "", err
 		}
 		switch kind {
-		case odsCharData:
+		case charData:
 			if paraDepth >= 0 {
 				err = t.literal(p.x.text)
 			}
-		case odsEndTag:
+		case endTag:
 			if depth == 0 {
 				return p.strs.internBytes(t.b), nil
 			}
@@ -207,7 +207,7 @@ func (p *odsParser) readCellText() (string, error) {
 			if depth == paraDepth {
 				paraDepth = -1
 			}
-		case odsStartTag:
+		case startTag:
 			tag := p.x.tag
 			switch {
 			case paraDepth < 0 && (tag == "text:p" || tag == "text:h"):

@@ -1,4 +1,4 @@
-package sources
+package sheet
 
 import (
 	"archive/zip"
@@ -46,7 +46,7 @@ func readXLSXStreamSheet(f *zip.File, name string, sst []string, b *budget) (*Sh
 		if err != nil {
 			return nil, p.readError(err)
 		}
-		if kind == odsStartTag {
+		if kind == startTag {
 			roots++
 			if err := p.readRoot(); err != nil {
 				return nil, err
@@ -69,9 +69,9 @@ func (p *xlsxSheetParser) readRoot() error {
 			return err
 		}
 		switch {
-		case kind == odsEndTag:
+		case kind == endTag:
 			return nil
-		case kind != odsStartTag:
+		case kind != startTag:
 		case xlsxLocal(p.x.raw) == "sheetData":
 			if err := p.readSheetData(); err != nil {
 				return err
@@ -92,9 +92,9 @@ func (p *xlsxSheetParser) readSheetData() error {
 			return err
 		}
 		switch {
-		case kind == odsEndTag:
+		case kind == endTag:
 			return nil
-		case kind != odsStartTag:
+		case kind != startTag:
 		case xlsxLocal(p.x.raw) == "row":
 			if err := p.readRow(); err != nil {
 				return err
@@ -132,9 +132,9 @@ func (p *xlsxSheetParser) readRow() error {
 			return err
 		}
 		switch {
-		case kind == odsEndTag:
+		case kind == endTag:
 			return p.held.add(p.b, p.cells, copyRow)
-		case kind != odsStartTag:
+		case kind != startTag:
 		case xlsxLocal(p.x.raw) == "c":
 			if err := p.readCell(); err != nil {
 				return err

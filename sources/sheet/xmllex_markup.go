@@ -1,4 +1,4 @@
-package sources
+package sheet
 
 import (
 	"bytes"
@@ -12,18 +12,18 @@ import (
 
 // readMarkup reads the markup at pos, whole or not at all. It returns
 // kind 0 for markup that is no token.
-func (x *odsLexer) readMarkup() (odsKind, error) {
+func (x *lexer) readMarkup() (tokenKind, error) {
 	b := x.buf[x.pos:x.end]
 	if len(b) < 2 {
-		return 0, errODSMore
+		return 0, errMore
 	}
 	switch b[1] {
 	case '/':
-		return odsEndTag, x.readEnd(b)
+		return endTag, x.readEnd(b)
 	case '?':
 		i := bytes.Index(b[2:], []byte("?>"))
 		if i < 0 {
-			return 0, errODSMore
+			return 0, errMore
 		}
 		if err := x.checkProcInst(b[2 : 2+i]); err != nil {
 			return 0, err
@@ -33,11 +33,11 @@ func (x *odsLexer) readMarkup() (odsKind, error) {
 	case '!':
 		return x.readBang(b)
 	}
-	return odsStartTag, x.readStart(b)
+	return startTag, x.readStart(b)
 }
 
 // checkProcInst rejects an XML declaration of an encoding but UTF-8.
-func (x *odsLexer) checkProcInst(body []byte) error {
+func (x *lexer) checkProcInst(body []byte) error {
 	target, inst, _ := bytes.Cut(body, []byte(" "))
 	if string(target) != "xml" {
 		return nil
@@ -55,30 +55,30 @@ func (x *odsLexer) checkProcInst(body []byte) error {
 }
 
 // readBang reads a comment, CDATA section or DTD.
-func (x *odsLexer) readBang(b []byte) (odsKind, error) {
+func (x *lexer) readBang(b []byte) (tokenKind, error) {
 	for _, p := range []string{"<!--", "<![CDATA["} {
 		if len(b) < len(p) && bytes.HasPrefix([]byte(p), b) {
-			return 0, errODSMore
+			return 0, errMore
 		}
 	}
 	switch {
 	case bytes.HasPrefix(b, []byte("<!--")):
 		i := bytes.Index(b[4:], []byte("-->"))
 		if i < 0 {
-			return 0, errODSMore
+			return 0, errMore
 		}
 		x.pos += 4 + i + 3
 		return 0, nil
 	case bytes.HasPrefix(b, []byte("<![CDATA[")):
 		i := bytes.Index(b[9:], []byte("]]>"))
 		if i < 0 {
-			return 0, errODSMore
+			return 0, errMore
 		}
 		if err := x.setText(b[9:9+i], false); err != nil {
 			return 0, err
 		}
 		x.pos += 9 + i + 3
-		return odsCharData, nil
+		return charData, nil
 	}
 	// A DTD or other declaration: '<' and '>' nest, quotes hide them.
 	depth, quote := 0, byte(0)
@@ -100,12 +100,12 @@ func (x *odsLexer) readBang(b []byte) (odsKind, error) {
 			depth--
 		}
 	}
-	return 0, errODSMore
+	return 0, errMore
 }
 
 // odsNameEnd returns the index of the first byte from i that cannot be in
 // a name, as encoding/xml reads names.
-func odsNameEnd(b []byte, i int) int {
+func nameEnd(b []byte, i int) int {
 	for ; i < len(b); i++ {
 		if c := b[i]; !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' ||
 			c == '_' || c == ':' || c == '.' || c == '-' || c >= utf8.RuneSelf) {
@@ -115,20 +115,20 @@ func odsNameEnd(b []byte, i int) int {
 	return i
 }
 
-func odsSkipSpace(b []byte, i int) int {
+func skipSpace(b []byte, i int) int {
 	for i < len(b) && (b[i] == ' ' || b[i] == '\t' || b[i] == '\r' || b[i] == '\n') {
 		i++
 	}
 	return i
 }
 
-func (x *odsLexer) readEnd(b []byte) error {
+func (x *lexer) readEnd(b []byte) error {
 	i := bytes.IndexByte(b, '>')
 	if i < 0 {
-		return errODSMore
+		return errMore
 	}
 	raw := bytes.TrimRight(b[2:i], " \t\r\n")
-	if len(raw) == 0 || odsNameEnd(raw, 0) != len(raw) {
+	if len(raw) == 0 || nameEnd(raw, 0) != len(raw) {
 		return x.syntaxError("invalid end tag " + string(b[:min(i+1, 64)]))
 	}
 	if len(x.open) == 0 {
@@ -143,7 +143,7 @@ func (x *odsLexer) readEnd(b []byte) error {
 }
 
 // pop closes the innermost element, making it the current token.
-func (x *odsLexer) pop() {
+func (x *lexer) pop() {
 	top := x.open[len(x.open)-1]
 	x.open = x.open[:len(x.open)-1]
 	x.tag, x.raw = top.name.tag, top.name.raw
@@ -154,10 +154,10 @@ func (x *odsLexer) pop() {
 	}
 }
 
-func (x *odsLexer) readStart(b []byte) error {
-	i := odsNameEnd(b, 1)
+func (x *lexer) readStart(b []byte) error {
+	i := nameEnd(b, 1)
 	if i == len(b) {
-		return errODSMore
+		return errMore
 	}
 	raw := b[1:i]
 	if len(raw) == 0 {
@@ -166,9 +166,9 @@ func (x *odsLexer) readStart(b []byte) error {
 	x.attrs = x.attrs[:0]
 	empty := false
 	for {
-		i = odsSkipSpace(b, i)
+		i = skipSpace(b, i)
 		if i == len(b) {
-			return errODSMore
+			return errMore
 		}
 		if b[i] == '>' {
 			i++
@@ -176,7 +176,7 @@ func (x *odsLexer) readStart(b []byte) error {
 		}
 		if b[i] == '/' {
 			if i+1 == len(b) {
-				return errODSMore
+				return errMore
 			}
 			if b[i+1] != '>' {
 				return x.syntaxError("expected /> in element")
@@ -185,21 +185,21 @@ func (x *odsLexer) readStart(b []byte) error {
 			break
 		}
 		start := i
-		if i = odsNameEnd(b, i); i == len(b) {
-			return errODSMore
+		if i = nameEnd(b, i); i == len(b) {
+			return errMore
 		}
 		if i == start {
 			return x.syntaxError("expected attribute name in element")
 		}
 		name := b[start:i]
-		if i = odsSkipSpace(b, i); i == len(b) {
-			return errODSMore
+		if i = skipSpace(b, i); i == len(b) {
+			return errMore
 		}
 		if b[i] != '=' {
 			return x.syntaxError("attribute name without = in element")
 		}
-		if i = odsSkipSpace(b, i+1); i == len(b) {
-			return errODSMore
+		if i = skipSpace(b, i+1); i == len(b) {
+			return errMore
 		}
 		q := b[i]
 		if q != '"' && q != '\'' {
@@ -207,17 +207,17 @@ func (x *odsLexer) readStart(b []byte) error {
 		}
 		end := bytes.IndexByte(b[i+1:], q)
 		if end < 0 {
-			return errODSMore
+			return errMore
 		}
 		val := b[i+1 : i+1+end]
 		if bytes.IndexByte(val, '<') >= 0 {
 			return x.syntaxError("unescaped < inside quoted string")
 		}
-		x.attrs = append(x.attrs, odsAttrib{raw: name, val: val})
+		x.attrs = append(x.attrs, attrib{raw: name, val: val})
 		i += end + 2
 	}
-	if len(x.open) >= odsMaxDepth {
-		return limitError("XML elements nested deeper than %d", odsMaxDepth)
+	if len(x.open) >= maxDepth {
+		return limitError("XML elements nested deeper than %d", maxDepth)
 	}
 	if err := x.resolve(raw); err != nil {
 		return err
@@ -229,14 +229,14 @@ func (x *odsLexer) readStart(b []byte) error {
 
 // resolve declares the start tag's namespaces, names it and its
 // attributes, decodes the attribute values and opens the element.
-func (x *odsLexer) resolve(raw []byte) error {
+func (x *lexer) resolve(raw []byte) error {
 	outer := len(x.ns)
 	for _, a := range x.attrs {
 		switch {
 		case string(a.raw) == "xmlns":
-			x.ns = append(x.ns, odsNS{"", string(a.val)})
+			x.ns = append(x.ns, nsDecl{"", string(a.val)})
 		case bytes.HasPrefix(a.raw, []byte("xmlns:")):
-			x.ns = append(x.ns, odsNS{string(a.raw[6:]), string(a.val)})
+			x.ns = append(x.ns, nsDecl{string(a.raw[6:]), string(a.val)})
 		}
 	}
 	if len(x.ns) != outer {
@@ -245,28 +245,28 @@ func (x *odsLexer) resolve(raw []byte) error {
 	}
 	name, ok := x.elems[string(raw)]
 	if !ok {
-		if len(x.elems) >= odsMaxNames {
+		if len(x.elems) >= maxNames {
 			clear(x.elems)
 		}
-		name = odsName{raw: string(raw), tag: x.qualify(string(raw), true)}
+		name = resolvedName{raw: string(raw), tag: x.qualify(string(raw), true)}
 		x.elems[name.raw] = name
 	}
 	x.tag, x.raw = name.tag, name.raw
-	x.open = append(x.open, odsOpen{name: name, ns: outer})
+	x.open = append(x.open, openElem{name: name, ns: outer})
 	x.scratch = x.scratch[:0]
 	decoded := false
 	for i := range x.attrs {
 		a := &x.attrs[i]
 		tag, ok := x.names[string(a.raw)]
 		if !ok {
-			if len(x.names) >= odsMaxNames {
+			if len(x.names) >= maxNames {
 				clear(x.names)
 			}
 			tag = x.qualify(string(a.raw), false)
 			x.names[string(a.raw)] = tag
 		}
 		a.name = tag
-		if msg := odsCheckChars(a.val); msg != "" {
+		if msg := checkChars(a.val); msg != "" {
 			return x.syntaxError(msg)
 		}
 		if bytes.IndexByte(a.val, '&') >= 0 || bytes.IndexByte(a.val, '\r') >= 0 {
@@ -290,7 +290,7 @@ func (x *odsLexer) resolve(raw []byte) error {
 
 // qualify names raw (a tag name if elem, else an attribute name) as
 // encoding/xml translates its namespace, then as odsQualified does.
-func (x *odsLexer) qualify(raw string, elem bool) string {
+func (x *lexer) qualify(raw string, elem bool) string {
 	space, local, ok := strings.Cut(raw, ":")
 	if !ok || space == "" || local == "" || strings.Contains(local, ":") {
 		space, local = "", raw
@@ -311,7 +311,7 @@ func (x *odsLexer) qualify(raw string, elem bool) string {
 
 // attr returns the value of the current start tag's attribute named tag
 // ("table:name"), valid until the next token.
-func (x *odsLexer) attr(tag string) ([]byte, bool) {
+func (x *lexer) attr(tag string) ([]byte, bool) {
 	for i := range x.attrs {
 		if x.attrs[i].name == tag {
 			return x.attrs[i].val, true
@@ -321,7 +321,7 @@ func (x *odsLexer) attr(tag string) ([]byte, bool) {
 }
 
 // skip reads through the end of the element whose start tag was just read.
-func (x *odsLexer) skip() error {
+func (x *lexer) skip() error {
 	for depth := 1; depth > 0; {
 		kind, err := x.next()
 		if err == io.EOF {
@@ -331,9 +331,9 @@ func (x *odsLexer) skip() error {
 			return err
 		}
 		switch kind {
-		case odsStartTag:
+		case startTag:
 			depth++
-		case odsEndTag:
+		case endTag:
 			depth--
 		}
 	}

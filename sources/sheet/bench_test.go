@@ -1,4 +1,4 @@
-package sources
+package sheet
 
 import (
 	"archive/zip"
@@ -38,7 +38,7 @@ type benchInput struct {
 // fixtures returns the published fixtures whose names end in ext.
 func fixtures(b *testing.B, ext string) []benchInput {
 	b.Helper()
-	paths, err := filepath.Glob(filepath.Join("..", "testdata", "published", "*"+ext))
+	paths, err := filepath.Glob(filepath.Join("..", "..", "testdata", "published", "*"+ext))
 	if err != nil || len(paths) == 0 {
 		b.Fatalf("no %s fixtures: %v", ext, err)
 	}

@@ -1,4 +1,4 @@
-package sources
+package sheet
 
 import (
 	"archive/zip"
@@ -189,7 +189,7 @@ type xlsxSheetEntry struct{ name, rid string }
 // their names as written.
 func readXLSXWorkbook(f *zip.File) ([]xlsxSheetEntry, error) {
 	var list []xlsxSheetEntry
-	err := walkXLSXPart(f, func(x *odsLexer, path []string) error {
+	err := walkXLSXPart(f, func(x *lexer, path []string) error {
 		if len(path) != 3 || path[1] != "sheets" || path[2] != "sheet" {
 			return nil
 		}
@@ -215,7 +215,7 @@ func readXLSXWorkbook(f *zip.File) ([]xlsxSheetEntry, error) {
 // walkXLSXPart reads a small part to its end, calling fn at each start tag
 // with the local names of the open elements, the root first. Read and
 // syntax errors name the part; fn's errors are returned as they are.
-func walkXLSXPart(f *zip.File, fn func(x *odsLexer, path []string) error) error {
+func walkXLSXPart(f *zip.File, fn func(x *lexer, path []string) error) error {
 	x, c, err := openXLSXPart(f)
 	if err != nil {
 		return err
@@ -231,12 +231,12 @@ func walkXLSXPart(f *zip.File, fn func(x *odsLexer, path []string) error) error 
 			return &xlsxPartError{part: f.Name, err: err}
 		}
 		switch kind {
-		case odsStartTag:
+		case startTag:
 			path = append(path, xlsxLocal(x.raw))
 			if err := fn(x, path); err != nil {
 				return err
 			}
-		case odsEndTag:
+		case endTag:
 			path = path[:len(path)-1]
 		}
 	}

@@ -1,4 +1,4 @@
-package sources
+package sheet
 
 import (
 	"os"
@@ -25,7 +25,7 @@ func TestReadFixtures(t *testing.T) {
 		{"MAPPA_Annual_Report_2023-24_Area_Tables.ods", "Table_1", FormatODS, -1, -1, "Hampshire and Isle of Wight"},
 	} {
 		t.Run(tc.file+"/"+tc.want, func(t *testing.T) {
-			wb, err := OpenFile("../testdata/published/" + tc.file)
+			wb, err := OpenFile("../../testdata/published/" + tc.file)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -82,11 +82,11 @@ func TestOnlySheets(t *testing.T) {
 		"mye24tablesew_pfa.ods",
 	} {
 		t.Run(file, func(t *testing.T) {
-			full, err := OpenFile(filepath.Join("..", "testdata", "published", file))
+			full, err := OpenFile(filepath.Join("..", "..", "testdata", "published", file))
 			if err != nil {
 				t.Fatal(err)
 			}
-			f, err := os.Open(filepath.Join("..", "testdata", "published", file))
+			f, err := os.Open(filepath.Join("..", "..", "testdata", "published", file))
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -1,4 +1,4 @@
-package sources
+package sheet
 
 import "fmt"
 
@@ -65,10 +65,10 @@ func (p *xlsxSheetParser) readValue(typ byte) error {
 		if err != nil {
 			return err
 		}
-		if kind == odsEndTag {
+		if kind == endTag {
 			break
 		}
-		if kind != odsStartTag {
+		if kind != startTag {
 			continue
 		}
 		switch xlsxLocal(p.x.raw) {

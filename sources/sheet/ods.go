@@ -1,4 +1,4 @@
-package sources
+package sheet
 
 import (
 	"archive/zip"
@@ -56,7 +56,7 @@ func (odsReader) ReadSheets(r io.ReaderAt, size int64, keep SheetFilter) ([]*She
 	// archive/zip already stops content.xml at its declared size, which
 	// openZip capped; odsCappedReader is a second, independent guard.
 	cr := &odsCappedReader{r: rc, left: maxPartBytes}
-	p := &odsParser{x: newODSLexer(cr), keep: keep, strs: make(interner)}
+	p := &odsParser{x: newLexer(cr), keep: keep, strs: make(interner)}
 	sheets, err := p.parse()
 	if err != nil {
 		return nil, fmt.Errorf("read content.xml: %w", err)
@@ -103,7 +103,7 @@ func (c *odsCappedReader) Read(p []byte) (int, error) {
 // odsParser holds the tokenizer, the workbook's budget and buffers reused
 // from cell to cell.
 type odsParser struct {
-	x     *odsLexer
+	x     *lexer
 	b     budget
 	keep  SheetFilter
 	strs  interner // one read's cell values
@@ -124,7 +124,7 @@ func (p *odsParser) parse() ([]*Sheet, error) {
 		if err != nil {
 			return nil, err
 		}
-		if kind != odsStartTag {
+		if kind != startTag {
 			continue
 		}
 		tag := p.x.tag
@@ -192,7 +192,7 @@ func (p *odsParser) readTable() (*Sheet, error) {
 			return nil, fmt.Errorf("sheet %q: %w", name, err)
 		}
 		switch kind {
-		case odsStartTag:
+		case startTag:
 			switch p.x.tag {
 			case "table:table-row":
 				err = p.readRow(t)
@@ -204,7 +204,7 @@ func (p *odsParser) readTable() (*Sheet, error) {
 			if err != nil {
 				return nil, fmt.Errorf("sheet %q: %w", name, err)
 			}
-		case odsEndTag:
+		case endTag:
 			// Everything but wrappers was skipped whole, so the first
 			// table:table end tag seen here is this table's.
 			if p.x.tag == "table:table" {
@@ -243,7 +243,7 @@ func (p *odsParser) readRow(t *odsTable) error {
 			return fmt.Errorf("row %d: %w", rowNum, err)
 		}
 		switch kind {
-		case odsStartTag:
+		case startTag:
 			col := int64(len(row.cells)) + row.emptyCells
 			switch p.x.tag {
 			case "table:table-cell", "table:covered-table-cell":
@@ -254,7 +254,7 @@ func (p *odsParser) readRow(t *odsTable) error {
 			if err != nil {
 				return fmt.Errorf("cell %s: %w", CellName(int(rowNum-1), int(min(col, maxColumns))), err)
 			}
-		case odsEndTag:
+		case endTag:
 			// Cells and unknown children were consumed whole: this is ours.
 			if err := p.addRows(t, &row, repeat); err != nil {
 				return fmt.Errorf("row %d: %w", rowNum, err)

@@ -1,4 +1,4 @@
-package sources
+package sheet
 
 import (
 	"bytes"
@@ -26,7 +26,7 @@ import (
 // undefined, as in encoding/xml. Markup (a tag, comment, CDATA section,
 // DTD) must fit in odsMaxToken bytes; text is streamed in pieces. Syntax
 // errors are *xml.SyntaxError with a line.
-type odsLexer struct {
+type lexer struct {
 	r        io.Reader
 	buf      []byte
 	pos, end int   // unread bytes are buf[pos:end]
@@ -37,38 +37,38 @@ type odsLexer struct {
 	// tag, text for text.
 	tag      string
 	raw      string // the current tag's name as written (XLSX matches local names)
-	attrs    []odsAttrib
+	attrs    []attrib
 	text     []byte
 	scratch  []byte // decoded text or attribute values
 	emptyEnd bool   // the start tag was <x/>: its end is next
 
-	open  []odsOpen
-	ns    []odsNS
-	elems map[string]odsName // element names resolved in the current scope
-	names map[string]string  // attribute names likewise
+	open  []openElem
+	ns    []nsDecl
+	elems map[string]resolvedName // element names resolved in the current scope
+	names map[string]string       // attribute names likewise
 }
 
-type odsKind uint8
+type tokenKind uint8
 
 const (
-	odsStartTag odsKind = iota + 1
-	odsEndTag
-	odsCharData
+	startTag tokenKind = iota + 1
+	endTag
+	charData
 )
 
 const (
-	odsBufBytes = 64 << 10
+	lexBufBytes = 64 << 10
 	// odsMaxToken bounds one tag, comment or DTD; LibreOffice's longest
 	// tags are formula cells of a few kilobytes.
-	odsMaxToken = 1 << 20
+	maxToken = 1 << 20
 	// odsMaxDepth bounds element nesting, which costs memory per level;
 	// real documents nest about ten deep.
-	odsMaxDepth = 1 << 16
+	maxDepth = 1 << 16
 	// odsMaxNames bounds each name cache; past it the cache starts over.
-	odsMaxNames = 1 << 12
+	maxNames = 1 << 12
 )
 
-type odsAttrib struct {
+type attrib struct {
 	name     string // as odsQualified names it
 	raw      []byte // the name as written
 	val      []byte
@@ -76,30 +76,30 @@ type odsAttrib struct {
 	decoded  bool // val is in scratch
 }
 
-type odsNS struct{ prefix, uri string }
+type nsDecl struct{ prefix, uri string }
 
-type odsName struct{ raw, tag string }
+type resolvedName struct{ raw, tag string }
 
-type odsOpen struct {
-	name odsName
+type openElem struct {
+	name resolvedName
 	ns   int // len(ns) outside the element
 }
 
 // errODSMore asks for more input before a token can be read.
-var errODSMore = errors.New("need more input")
+var errMore = errors.New("need more input")
 
-func newODSLexer(r io.Reader) *odsLexer {
-	return &odsLexer{r: r, buf: make([]byte, odsBufBytes),
-		elems: make(map[string]odsName), names: make(map[string]string)}
+func newLexer(r io.Reader) *lexer {
+	return &lexer{r: r, buf: make([]byte, lexBufBytes),
+		elems: make(map[string]resolvedName), names: make(map[string]string)}
 }
 
-func (x *odsLexer) syntaxError(msg string) error {
+func (x *lexer) syntaxError(msg string) error {
 	return &xml.SyntaxError{Msg: msg, Line: x.lines + bytes.Count(x.buf[:x.pos], []byte{'\n'}) + 1}
 }
 
 // fill reads more input after buf[pos:end], moving that to the front and
 // growing buf, up to odsMaxToken, when it is full.
-func (x *odsLexer) fill() error {
+func (x *lexer) fill() error {
 	if x.rerr != nil {
 		return x.rerr
 	}
@@ -109,8 +109,8 @@ func (x *odsLexer) fill() error {
 		x.pos = 0
 	}
 	if x.end == len(x.buf) {
-		if len(x.buf) >= odsMaxToken {
-			return limitError("XML markup longer than %d bytes", odsMaxToken)
+		if len(x.buf) >= maxToken {
+			return limitError("XML markup longer than %d bytes", maxToken)
 		}
 		x.buf = append(x.buf, make([]byte, len(x.buf))...)
 	}
@@ -128,24 +128,24 @@ func (x *odsLexer) fill() error {
 // next reads the next start tag, end tag or piece of text, skipping
 // comments, processing instructions and DTDs. It returns io.EOF at the end
 // of a document whose elements are all closed.
-func (x *odsLexer) next() (odsKind, error) {
+func (x *lexer) next() (tokenKind, error) {
 	if x.emptyEnd {
 		x.emptyEnd = false
 		x.pop()
-		return odsEndTag, nil
+		return endTag, nil
 	}
 	for {
-		var kind odsKind
-		err := errODSMore
+		var kind tokenKind
+		err := errMore
 		if x.pos < x.end {
 			if x.buf[x.pos] == '<' {
 				kind, err = x.readMarkup()
 			} else {
-				kind, err = odsCharData, x.readText()
+				kind, err = charData, x.readText()
 			}
 		}
 		switch {
-		case err == errODSMore:
+		case err == errMore:
 			if err := x.fill(); err == io.EOF {
 				if x.pos < x.end || len(x.open) > 0 {
 					return 0, x.syntaxError("unexpected EOF")
@@ -164,13 +164,13 @@ func (x *odsLexer) next() (odsKind, error) {
 
 // readText reads text up to the next '<', or as much as can be decoded
 // whole when none is buffered.
-func (x *odsLexer) readText() error {
+func (x *lexer) readText() error {
 	b := x.buf[x.pos:x.end]
 	n := bytes.IndexByte(b, '<')
 	if n < 0 {
 		if n = len(b); x.rerr == nil {
-			if n = odsTextCut(b); n == 0 {
-				return errODSMore
+			if n = textCut(b); n == 0 {
+				return errMore
 			}
 		}
 	}
@@ -183,7 +183,7 @@ func (x *odsLexer) readText() error {
 
 // odsTextCut returns how much of b decodes without the bytes after it: no
 // entity, CR LF pair or UTF-8 sequence is cut.
-func odsTextCut(b []byte) int {
+func textCut(b []byte) int {
 	n := len(b)
 	if i := bytes.LastIndexByte(b, '&'); i >= 0 && bytes.IndexByte(b[i:], ';') < 0 {
 		n = i
@@ -203,8 +203,8 @@ func odsTextCut(b []byte) int {
 }
 
 // setText sets text to raw decoded: entities (if entities) and line ends.
-func (x *odsLexer) setText(raw []byte, entities bool) error {
-	if msg := odsCheckChars(raw); msg != "" {
+func (x *lexer) setText(raw []byte, entities bool) error {
+	if msg := checkChars(raw); msg != "" {
 		return x.syntaxError(msg)
 	}
 	if (!entities || bytes.IndexByte(raw, '&') < 0) && bytes.IndexByte(raw, '\r') < 0 {
@@ -219,7 +219,7 @@ func (x *odsLexer) setText(raw []byte, entities bool) error {
 
 // decode appends raw to dst with entities (if entities) replaced and line
 // ends normalised to "\n".
-func (x *odsLexer) decode(dst, raw []byte, entities bool) ([]byte, error) {
+func (x *lexer) decode(dst, raw []byte, entities bool) ([]byte, error) {
 	for len(raw) > 0 {
 		i := bytes.IndexAny(raw, "&\r")
 		if !entities {
@@ -253,7 +253,7 @@ func (x *odsLexer) decode(dst, raw []byte, entities bool) ([]byte, error) {
 		case "quot":
 			dst = append(dst, '"')
 		default:
-			r, ok := odsCharRef(name)
+			r, ok := charRef(name)
 			if !ok || semi == len(raw) {
 				return dst, x.syntaxError("invalid character entity &" + string(name[:min(len(name), 64)]) + ";")
 			}
@@ -265,7 +265,7 @@ func (x *odsLexer) decode(dst, raw []byte, entities bool) ([]byte, error) {
 }
 
 // odsCharRef decodes the name of a character reference ("#38", "#x26").
-func odsCharRef(name []byte) (rune, bool) {
+func charRef(name []byte) (rune, bool) {
 	if len(name) < 2 || name[0] != '#' {
 		return 0, false
 	}
@@ -274,14 +274,14 @@ func odsCharRef(name []byte) (rune, bool) {
 		s, base = s[1:], 16
 	}
 	n, err := strconv.ParseUint(s, base, 32)
-	if err != nil || !odsIsChar(rune(n)) {
+	if err != nil || !isXMLChar(rune(n)) {
 		return 0, false
 	}
 	return rune(n), true
 }
 
 // odsCheckChars returns why b is not UTF-8 XML characters, or "".
-func odsCheckChars(b []byte) string {
+func checkChars(b []byte) string {
 	for i := 0; i < len(b); {
 		c := b[i]
 		if c >= 0x20 && c < utf8.RuneSelf {
@@ -299,7 +299,7 @@ func odsCheckChars(b []byte) string {
 		if r == utf8.RuneError && size == 1 {
 			return "invalid UTF-8"
 		}
-		if !odsIsChar(r) {
+		if !isXMLChar(r) {
 			return fmt.Sprintf("illegal character code %U", r)
 		}
 		i += size
@@ -308,7 +308,7 @@ func odsCheckChars(b []byte) string {
 }
 
 // odsIsChar reports whether r is an XML 1.0 character.
-func odsIsChar(r rune) bool {
+func isXMLChar(r rune) bool {
 	return r == 0x09 || r == 0x0A || r == 0x0D || r >= 0x20 && r <= 0xD7FF ||
 		r >= 0xE000 && r <= 0xFFFD || r >= 0x10000 && r <= 0x10FFFF
 }

@@ -1,4 +1,4 @@
-package sources
+package sheet
 
 import (
 	"archive/zip"
@@ -70,7 +70,7 @@ const xlsxPrologBytes = 4 << 10
 
 // openXLSXPart opens a part for odsLexer after checking its prolog. The
 // caller closes the returned part.
-func openXLSXPart(f *zip.File) (*odsLexer, io.Closer, error) {
+func openXLSXPart(f *zip.File) (*lexer, io.Closer, error) {
 	rc, err := openPart(f)
 	if err != nil {
 		return nil, nil, err
@@ -85,7 +85,7 @@ func openXLSXPart(f *zip.File) (*odsLexer, io.Closer, error) {
 		rc.Close()
 		return nil, nil, fmt.Errorf("read %s: %w", f.Name, err)
 	}
-	return newODSLexer(io.MultiReader(bytes.NewReader(head[:n]), rc)), rc, nil
+	return newLexer(io.MultiReader(bytes.NewReader(head[:n]), rc)), rc, nil
 }
 
 // checkXMLProlog rejects a part whose prolog (what comes before the root

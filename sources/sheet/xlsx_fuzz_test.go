@@ -1,4 +1,4 @@
-package sources
+package sheet
 
 import (
 	"archive/zip"
@@ -24,7 +24,7 @@ const fuzzReadTimeout = 10 * time.Second
 // the reader fuzz targets.
 func publishedFiles(tb testing.TB, glob string) map[string][]byte {
 	tb.Helper()
-	paths, err := filepath.Glob(filepath.Join("..", "testdata", "published", glob))
+	paths, err := filepath.Glob(filepath.Join("..", "..", "testdata", "published", glob))
 	if err != nil {
 		tb.Fatal(err)
 	}

@@ -1,4 +1,4 @@
-package sources
+package sheet
 
 import (
 	"bytes"
@@ -99,7 +99,7 @@ func sameSheets(t *testing.T, got, want []*Sheet) {
 func xlsxFixtures(t *testing.T) map[string][]byte {
 	t.Helper()
 	files, seen := map[string][]byte{}, map[[32]byte]string{}
-	err := filepath.WalkDir(filepath.Join("..", "testdata"), func(path string, d fs.DirEntry, err error) error {
+	err := filepath.WalkDir(filepath.Join("..", "..", "testdata"), func(path string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() || !strings.EqualFold(filepath.Ext(path), ".xlsx") {
 			return err
 		}

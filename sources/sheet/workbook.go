@@ -1,8 +1,7 @@
-// Package sources turns raw bytes into cells: one reader per spreadsheet
-// format behind the Reader interface, format sniffing, and the raw archive;
-// and fetches those bytes: GOV.UK Content API discovery and downloads
-// through one careful HTTP client (Fetcher).
-package sources
+// Package sheet turns a spreadsheet's bytes into cells: one reader per
+// format (XLSX, XLS, ODS) behind the Reader interface, format sniffing, and
+// the limits every reader applies to hostile or broken files.
+package sheet
 
 import (
 	"errors"

@@ -1,4 +1,4 @@
-package sources
+package sheet
 
 import (
 	"archive/zip"
@@ -21,7 +21,7 @@ const xlsxMaxRawText = 8 * maxCellChars
 
 // xlsxText reads text out of one part.
 type xlsxText struct {
-	x    *odsLexer
+	x    *lexer
 	part string // the part's name, for errors
 	t    []byte // a rich text's last direct <t>
 	r    []byte // and its runs' text
@@ -45,7 +45,7 @@ func (e *xlsxPartError) Unwrap() error { return e.err }
 
 // next is the next token inside an open element: never io.EOF, since the
 // lexer reports a document ending inside an element as a syntax error.
-func (tx *xlsxText) next() (odsKind, error) {
+func (tx *xlsxText) next() (tokenKind, error) {
 	kind, err := tx.x.next()
 	if err != nil {
 		return 0, tx.readError(err)
@@ -71,13 +71,13 @@ func (tx *xlsxText) text(dst []byte) ([]byte, error) {
 			return dst, err
 		}
 		switch kind {
-		case odsCharData:
+		case charData:
 			if dst = append(dst, tx.x.text...); len(dst) > xlsxMaxRawText {
 				return dst, errCellTooLong()
 			}
-		case odsStartTag:
+		case startTag:
 			return dst, fmt.Errorf("<%s> in <%s> (it holds only text)", tx.x.raw, elem)
-		case odsEndTag:
+		case endTag:
 			return dst, nil
 		}
 	}
@@ -104,10 +104,10 @@ func (tx *xlsxText) rst() ([]byte, error) {
 		if err != nil {
 			return nil, err
 		}
-		if kind == odsEndTag {
+		if kind == endTag {
 			return append(tx.t, tx.r...), nil
 		}
-		if kind != odsStartTag {
+		if kind != startTag {
 			continue
 		}
 		switch xlsxLocal(tx.x.raw) {
@@ -134,10 +134,10 @@ func (tx *xlsxText) run() error {
 		if err != nil {
 			return err
 		}
-		if kind == odsEndTag {
+		if kind == endTag {
 			return nil
 		}
-		if kind != odsStartTag {
+		if kind != startTag {
 			continue
 		}
 		switch xlsxLocal(tx.x.raw) {
@@ -251,9 +251,9 @@ func readXLSXSharedStrings(f *zip.File) ([]string, error) {
 			return nil, tx.readError(err)
 		}
 		switch {
-		case kind == odsEndTag:
+		case kind == endTag:
 			depth--
-		case kind != odsStartTag:
+		case kind != startTag:
 		case depth == 0:
 			depth++ // the root
 		case xlsxLocal(x.raw) != "si":

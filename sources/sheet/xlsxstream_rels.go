@@ -1,4 +1,4 @@
-package sources
+package sheet
 
 import (
 	"archive/zip"
@@ -42,7 +42,7 @@ func (pkg xlsxPackage) rels(source string) (*xlsxRels, error) {
 		return rels, nil
 	}
 	ids := map[string]bool{}
-	err := walkXLSXPart(f, func(x *odsLexer, path []string) error {
+	err := walkXLSXPart(f, func(x *lexer, path []string) error {
 		if len(path) != 2 || path[1] != "Relationship" {
 			return nil
 		}
