@@ -39,10 +39,10 @@ const (
 	maxPackageBytes = 512 << 20
 
 	// maxSharedStringsBytes bounds xl/sharedStrings.xml decompressed, and
-	// maxSharedStrings its items: excelize decodes the whole table into
-	// structs at ~400 bytes an item (measured), so a few megabytes of
-	// "<si><t/></si>" would otherwise cost gigabytes. Real tables are a few
-	// thousand items; 262,144 items is ~105 MB in excelize.
+	// maxSharedStrings its items: the reader holds the whole table, so a
+	// few megabytes of "<si><t/></si>" must not become millions of strings.
+	// Real tables are a few thousand items. (The bounds were set when
+	// excelize read XLSX, at ~400 bytes an item: 262,144 items was ~105 MB.)
 	maxSharedStringsBytes = 64 << 20
 	maxSharedStrings      = 1 << 18
 
@@ -68,8 +68,8 @@ const (
 
 	// maxTextBytes bounds the cell text of a workbook, counted as if every
 	// cell held its own copy (repeated and shared strings are counted at
-	// each use: excelize does copy a shared string into every cell using
-	// it). A workbook rejected here has held about this much, so it is
+	// each use, as a reader that copies a shared string into every cell
+	// using it would hold them). A workbook rejected here has held about this much, so it is
 	// half the 128 MiB first planned; the benchmark sheet's text should
 	// be under 20 MB.
 	maxTextBytes = 64 << 20
