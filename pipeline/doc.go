@@ -1,8 +1,7 @@
-// Package pipeline turns cells into normalised observations, derived figures
-// and database loads. One file per stage: labels and vocabulary (meaning of
-// row labels and headers), extract (area tables), population and lookup
-// (ONS estimates), derive (rates and growth), checks, and load (SQLite);
-// then orchestration: ingest (one local file), fetch (a run against
-// GOV.UK), sync (load what the archive holds and the database lacks),
-// rebuild, and the writer lock.
+// Package pipeline runs mappa's stages end to end: ingest (parse one file,
+// archive it and load it), fetch (a run against GOV.UK and the operator's
+// inputs), sync (load what the archive holds and the database lacks),
+// rebuild (a new database from the archive alone) and the writer lock. The
+// stages themselves are its subpackages: extract and ons read figures from
+// cells, derive computes from figures, store holds all the SQL.
 package pipeline

@@ -23,7 +23,7 @@ import (
 
 // RunConfig says where a run looks for files.
 type RunConfig struct {
-	// Collection is the GOV.UK collection path; sources.CollectionPath
+	// Collection is the GOV.UK collection path; govuk.CollectionPath
 	// when empty.
 	Collection string
 	// Population maps a mid-year ("2019") to the URL or local path of its

@@ -362,7 +362,7 @@ func checkNoRunLeftRunning(t *testing.T, db string) {
 // loadStates returns the data after each transaction a run commits when
 // it starts from the database beforeDB and ends with the archive
 // archiveDir: S0 is beforeDB, Sk has the first k files the run loads (what
-// Store.Pending returns, in its order) loaded as the run loads them, each
+// pipeline.Pending returns, in its order) loaded as the run loads them, each
 // in its own transaction with the derived tables refreshed.
 func loadStates(t *testing.T, beforeDB, archiveDir, origin string) []string {
 	t.Helper()

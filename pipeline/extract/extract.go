@@ -12,7 +12,7 @@ import (
 	"github.com/mappa-etl/mappa/sources/sheet"
 )
 
-// Extraction is what an area-tables workbook yields.
+// Result is what an area-tables workbook yields.
 type Result struct {
 	Observations []figure.Observation
 	// Ignored lists headers that mapped to no known measure ("Table_1!C5:
@@ -21,7 +21,7 @@ type Result struct {
 }
 
 // Errors a workbook can fail with; each arrives wrapped in a
-// *sources.CellError or with the file name.
+// *sheet.CellError or with the file name.
 var (
 	ErrNoAreaColumn  = errors.New("no sheet has a column of MAPPA area names")
 	ErrNoHeader      = errors.New("no header row above the first area row")
@@ -43,7 +43,7 @@ type Extractor struct {
 	Areas *schema.AreaMatcher
 }
 
-// NewExtractor returns an Extractor over the reference areas.
+// New returns an Extractor over the reference areas.
 func New() *Extractor {
 	return &Extractor{Areas: schema.NewAreaMatcher(schema.Areas())}
 }

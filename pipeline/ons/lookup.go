@@ -144,17 +144,17 @@ func lookupBlank(rec []string) bool {
 }
 
 // ONS code and count helpers. Codes are shared by both readers; the count
-// parser sits beside popDigits, on which it builds.
+// parser sits beside digits, on which it builds.
 
-// popIsPFACode reports whether code looks like an ONS police force area code.
+// isPFACode reports whether code looks like an ONS police force area code.
 func isPFACode(code string) bool {
 	return len(code) == 9 && (strings.HasPrefix(code, "E23") || strings.HasPrefix(code, "W15")) && digits(code[3:])
 }
 
-// popGSSCode matches ONS (GSS) geography codes: a letter and eight digits.
+// gssCode matches ONS (GSS) geography codes: a letter and eight digits.
 var gssCode = regexp.MustCompile(`^[A-Z]\d{8}$`)
 
-// popIsLACode reports whether code is a local authority district: unitary
+// isLACode reports whether code is a local authority district: unitary
 // (E06), non-metropolitan district (E07), metropolitan district (E08),
 // London borough (E09) or Welsh unitary authority (W06). These partition
 // England and Wales, unlike the county (E10, E11) and region rows.
@@ -166,7 +166,7 @@ func isLACode(code string) bool {
 	return false
 }
 
-// popDigits reports whether s is a non-empty run of ASCII digits; unlike
+// digits reports whether s is a non-empty run of ASCII digits; unlike
 // strconv it rejects signs, so codes and counts cannot hide a minus.
 func digits(s string) bool {
 	for _, c := range s {
@@ -177,10 +177,10 @@ func digits(s string) bool {
 	return s != ""
 }
 
-// popThousands matches digits grouped by commas, as in text cells "1,234".
+// thousands matches digits grouped by commas, as in text cells "1,234".
 var thousands = regexp.MustCompile(`^\d{1,3}(,\d{3})+$`)
 
-// parsePopCount reads a non-negative whole number: raw "1234", "1234.0" from
+// parseCount reads a non-negative whole number: raw "1234", "1234.0" from
 // float-typed cells, and "1,234" from cells stored as text.
 func parseCount(s string) (int64, error) {
 	t := strings.TrimSpace(s)

@@ -99,12 +99,12 @@ func TestChooseLookupErrorNamesEveryLookup(t *testing.T) {
 func TestParsePopCount(t *testing.T) {
 	for s, want := range map[string]int64{"1596": 1596, " 1,234 ": 1234, "1234.0": 1234, "0": 0, "12,345,678.00": 12345678} {
 		if got, err := parseCount(s); err != nil || got != want {
-			t.Errorf("parsePopCount(%q) = %d, %v, want %d", s, got, err, want)
+			t.Errorf("parseCount(%q) = %d, %v, want %d", s, got, err, want)
 		}
 	}
 	for _, s := range []string{"", "No data", "-1", "1.5", "1,23", "12,3456", "1e5", "99999999999999999999", ":", "１２"} {
 		if got, err := parseCount(s); err == nil {
-			t.Errorf("parsePopCount(%q) = %d, want an error", s, got)
+			t.Errorf("parseCount(%q) = %d, want an error", s, got)
 		}
 	}
 }

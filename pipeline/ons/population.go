@@ -19,12 +19,12 @@ const (
 )
 
 const (
-	// popHeaderRows bounds the search for the header row: ONS has moved it
+	// headerRows bounds the search for the header row: ONS has moved it
 	// between vintages (row 5, row 8, …) but always kept it near the top.
 	headerRows = 15
-	// popOldestAge is the last single-age column, which means "and over".
+	// oldestAge is the last single-age column, which means "and over".
 	oldestAge = 90
-	// popMaxCount rejects cells no population could reach, which also keeps
+	// maxCount rejects cells no population could reach, which also keeps
 	// the sums of a few hundred rows of 91 columns far from int64 overflow.
 	maxCount = 10_000_000_000
 )
@@ -35,7 +35,7 @@ const (
 // local authority rows are summed through the lookup that covers them all,
 // nearest in vintage to midYear. Aggregate rows are never added. England
 // and Wales is the sheet's K04000001 row, else the sum of the areas. Cell
-// problems are *sources.CellError.
+// problems are *sheet.CellError.
 func ReadPopulation(wb *sheet.Workbook, midYear figure.MidYear, lookups []*Lookup) ([]figure.Population, figure.PopulationSource, error) {
 	var src figure.PopulationSource
 	if wb == nil {
@@ -181,7 +181,7 @@ func PopulationSheet(name string) bool {
 	return false
 }
 
-// popNorm folds case, spaces, hyphens and dashes, which vary between
+// norm folds case, spaces, hyphens and dashes, which vary between
 // vintages of the same sheet and column names.
 func norm(s string) string {
 	return strings.Map(func(r rune) rune {
@@ -193,7 +193,7 @@ func norm(s string) string {
 	}, strings.ToLower(s))
 }
 
-// popSheet is the sheet being read with the columns found in its header.
+// estimateSheet is the sheet being read with the columns found in its header.
 type estimateSheet struct {
 	file          string
 	sh            *sheet.Sheet

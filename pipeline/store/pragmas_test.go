@@ -8,7 +8,7 @@ import (
 	"testing"
 )
 
-// TestStorePragmasOnEveryConnection checks the settings OpenStore asks for
+// TestStorePragmasOnEveryConnection checks the settings store.Open asks for
 // on every connection of its pool, not only the first: WAL (readers go on
 // during a load), synchronous NORMAL (durable enough under WAL), a 5 s
 // busy timeout and foreign keys enforced. synchronous, busy_timeout and
@@ -61,7 +61,7 @@ func TestStorePragmasOnEveryConnection(t *testing.T) {
 	}
 }
 
-// TestStoreTransactionsTakeTheWriteLockAtBegin: OpenStore's _txlock=immediate
+// TestStoreTransactionsTakeTheWriteLockAtBegin: store.Open's _txlock=immediate
 // makes BEGIN take the write lock, so a second writer is refused at BEGIN
 // (after the busy timeout, here 0) rather than part way through a load.
 func TestStoreTransactionsTakeTheWriteLockAtBegin(t *testing.T) {

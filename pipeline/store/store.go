@@ -35,7 +35,7 @@ type Tx struct {
 	tx *sql.Tx
 }
 
-// OpenStore opens (creating if needed) and migrates the database at path.
+// Open opens (creating if needed) and migrates the database at path.
 // WAL keeps readers working during a load; synchronous=NORMAL is durable
 // enough under WAL (a power cut may lose the last commit, never corrupt);
 // _txlock=immediate takes the write lock at BEGIN so two writers fail fast
@@ -140,6 +140,9 @@ func (t *Tx) LoadAreaTables(ctx context.Context, rel Release, src SourceFile, ob
 }
 
 func loadAreaTables(ctx context.Context, tx *sql.Tx, rel Release, src SourceFile, obs []figure.Observation) error {
+	if _, err := figure.ParseFinancialYear(string(rel.FinancialYear)); err != nil {
+		return err
+	}
 	if err := upsertSource(ctx, tx, src); err != nil {
 		return err
 	}

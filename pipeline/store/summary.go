@@ -50,13 +50,16 @@ func (s *Store) summaryRows(ctx context.Context, where string, arg any) ([]Summa
 		return nil, err
 	}
 	markers, err := s.SummaryMarkers(ctx)
+	if err != nil {
+		return nil, err
+	}
 	for i := range out {
 		r := &out[i]
 		key := r.FinancialYear.String() + "|" + r.AreaCode + "|"
 		r.RSOs.Marker, r.Violent.Marker = markers[key+"rsos"], markers[key+"violent_offenders"]
 		r.Total.Marker, r.RatePublished.Marker = markers[key+"total_offenders"], markers[key+"rso_rate_per_100k_published"]
 	}
-	return out, err
+	return out, nil
 }
 
 // LatestYear returns the latest loaded financial year, or "" if none.

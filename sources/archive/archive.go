@@ -104,7 +104,7 @@ type Archive struct {
 // ErrCorrupt reports an archived file whose bytes no longer match its hash.
 var ErrCorrupt = errors.New("archived file does not match its sha256")
 
-// OpenArchive returns the archive rooted at dir, creating it if needed.
+// Open returns the archive rooted at dir, creating it if needed.
 func Open(dir string) (*Archive, error) {
 	for _, d := range []string{dir, filepath.Join(dir, "files"), filepath.Join(dir, "rejected")} {
 		if err := os.MkdirAll(d, 0o755); err != nil {

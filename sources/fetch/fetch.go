@@ -48,7 +48,7 @@ func (e *HTTPError) Error() string {
 	return fmt.Sprintf("GET %s: %s", e.URL, e.Status)
 }
 
-// Fetcher makes every HTTP request mappa sends: polite (rate limited,
+// Client makes every HTTP request mappa sends: polite (rate limited,
 // identified), patient (timeouts, retries with backoff that honour
 // Retry-After) and confined to allowed hosts.
 type Client struct {
@@ -72,11 +72,11 @@ type options struct {
 	dial                        func(ctx context.Context, network, addr string) (net.Conn, error) // tests: replaces the network
 }
 
-// FetchOption configures a Fetcher.
+// Option configures a Client.
 type Option func(*options)
 
 // ProgressFunc starts a progress display for a download of total bytes
-// (-1 when unknown); the Fetcher writes each chunk to it and closes it.
+// (-1 when unknown); the Client writes each chunk to it and closes it.
 type ProgressFunc func(label string, total int64) io.WriteCloser
 
 // WithTimeouts sets how long to wait for a connection and for the next
@@ -150,7 +150,7 @@ func UserAgent() string {
 	return "mappa/" + v + " (+https://github.com/mappa-etl/mappa; MAPPA statistics ETL)"
 }
 
-// NewFetcher returns a Fetcher for the given origin (GOVUK unless a mirror
+// New returns a Client for the given origin (GOVUK unless a mirror
 // or test server replaces it). Plain http is accepted only for loopback.
 func New(origin string, opts ...Option) (*Client, error) {
 	o := options{

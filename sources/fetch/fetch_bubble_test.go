@@ -10,7 +10,7 @@ import (
 
 // pipeNet is an in-memory network: a listener whose connections are
 // net.Pipe ends, made by its dial. Created in a synctest bubble, with the
-// server and the Fetcher, it puts the whole exchange on the bubble's fake
+// server and the Client, it puts the whole exchange on the bubble's fake
 // clock: backoff, Retry-After, idle and whole-fetch timeouts take no real
 // time, and how long they took is exact.
 type pipeNet struct {
@@ -63,7 +63,7 @@ func (pipeAddr) String() string  { return "pipe" }
 // is allowed, though nothing is dialled.
 const bubbleOrigin = "http://127.0.0.1"
 
-// serveInBubble serves h over a pipeNet and returns a quick Fetcher for it
+// serveInBubble serves h over a pipeNet and returns a quick Client for it
 // and a stop that closes both; call it inside synctest.Test and defer
 // stop, so no goroutine outlives the bubble.
 func serveInBubble(t *testing.T, h http.Handler, opts ...Option) (f *Client, stop func()) {

@@ -37,12 +37,12 @@ func TestNewFetcherOrigin(t *testing.T) {
 			f, err := New(tc.origin)
 			if !tc.ok {
 				if err == nil || f != nil {
-					t.Errorf("NewFetcher(%q) = %v, %v; want an error", tc.origin, f, err)
+					t.Errorf("New(%q) = %v, %v; want an error", tc.origin, f, err)
 				}
 				return
 			}
 			if err != nil {
-				t.Fatalf("NewFetcher(%q): %v", tc.origin, err)
+				t.Fatalf("New(%q): %v", tc.origin, err)
 			}
 			if got := f.policy.origin.String(); got != tc.wantOrigin {
 				t.Errorf("origin = %q, want %q", got, tc.wantOrigin)
@@ -77,9 +77,9 @@ func TestNewFetcherRate(t *testing.T) {
 			_, err := New(tc.origin, opts...)
 			switch {
 			case tc.wantErr == "" && err != nil:
-				t.Errorf("NewFetcher(%s, %g/s): %v", tc.origin, tc.perSecond, err)
+				t.Errorf("New(%s, %g/s): %v", tc.origin, tc.perSecond, err)
 			case tc.wantErr != "" && (err == nil || !strings.Contains(err.Error(), tc.wantErr)):
-				t.Errorf("NewFetcher(%s, %g/s) = %v, want an error containing %q", tc.origin, tc.perSecond, err, tc.wantErr)
+				t.Errorf("New(%s, %g/s) = %v, want an error containing %q", tc.origin, tc.perSecond, err, tc.wantErr)
 			}
 		})
 	}

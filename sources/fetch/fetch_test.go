@@ -16,7 +16,7 @@ import (
 	"github.com/mappa-etl/mappa/sources/govuk/govuktest"
 )
 
-// quick makes a Fetcher fast enough for tests: two retries, millisecond
+// quick makes a Client fast enough for tests: two retries, millisecond
 // backoff, a 200ms idle timeout and no real rate limit.
 func quick(t *testing.T, origin string, opts ...Option) *Client {
 	t.Helper()

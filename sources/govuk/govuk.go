@@ -42,7 +42,7 @@ type Discovery struct {
 	Skipped  []Skipped
 }
 
-// Client is what discovery needs of an HTTP client (a *Fetcher): JSON
+// Client is what discovery needs of an HTTP client (a *fetch.Client): JSON
 // documents, and references resolved against the site.
 type Client interface {
 	GetJSON(ctx context.Context, rawURL string, v any) error
@@ -135,11 +135,13 @@ func readRelease(ctx context.Context, f Client, doc DocumentLink) (Release, *Ski
 	}
 	landing := ""
 	if base := cmp.Or(page.BasePath, doc.BasePath); base != "" {
-		l, err := f.Resolve(base)
+		// Joined, not resolved: a base path is the page's own, on the
+		// site ("//elsewhere/x" must not become another host's page).
+		origin, err := f.Resolve("/")
 		if err != nil {
-			return Release{}, &Skipped{Page: name, Reason: "bad page path", Err: fmt.Errorf("read page %s: %w", name, err)}
+			return Release{}, &Skipped{Page: name, Reason: "bad origin", Err: fmt.Errorf("read page %s: %w", name, err)}
 		}
-		landing = l.String()
+		landing = strings.TrimSuffix(origin.String(), "/") + base
 	}
 	return Release{
 		FinancialYear: c.FinancialYear, URL: u.String(), Filename: c.Filename(),

@@ -102,7 +102,7 @@ func TestBudgetCounts(t *testing.T) {
 }
 
 // TestCheckXMLProlog checks the prolog check every XLSX part passes
-// before odsLexer reads it.
+// before lexer reads it.
 func TestCheckXMLProlog(t *testing.T) {
 	for _, tc := range []struct {
 		name, doc string
@@ -121,7 +121,7 @@ func TestCheckXMLProlog(t *testing.T) {
 		{"declaration tab-separated", "<?xml\tversion='1.0'\tencoding='ebcdic'?><w/>", errXMLEncoding},
 		{"encoding without a value", `<?xml version="1.0" encoding?><w/>`, errXMLEncoding},
 		{"unquoted encoding", `<?xml version="1.0" encoding=utf-8?><w/>`, errXMLEncoding},
-		// odsLexer refuses such a document; the check only explains the
+		// lexer refuses such a document; the check only explains the
 		// refusals it can see.
 		{"declaration longer than the head", `<?xml version="1.0"` + strings.Repeat(" ", xlsxPrologBytes) + `?><w/>`, nil},
 	} {

@@ -68,7 +68,7 @@ var (
 // xlsxPrologBytes is how much of a part's start checkXMLProlog sees.
 const xlsxPrologBytes = 4 << 10
 
-// openXLSXPart opens a part for odsLexer after checking its prolog. The
+// openXLSXPart opens a part for lexer after checking its prolog. The
 // caller closes the returned part.
 func openXLSXPart(f *zip.File) (*lexer, io.Closer, error) {
 	rc, err := openPart(f)
@@ -91,10 +91,10 @@ func openXLSXPart(f *zip.File) (*lexer, io.Closer, error) {
 // checkXMLProlog rejects a part whose prolog (what comes before the root
 // element) holds a DTD or declares an encoding other than UTF-8. The Open
 // Packaging Conventions forbid DTDs, which are how entity-expansion
-// ("billion laughs") documents start; odsLexer would skip one and then
+// ("billion laughs") documents start; lexer would skip one and then
 // fail on its first entity, so this only makes the error say why. Excel
-// writes only UTF-8; odsLexer refuses any other encoding too. A prolog
-// longer than head (comments) is left to odsLexer.
+// writes only UTF-8; lexer refuses any other encoding too. A prolog
+// longer than head (comments) is left to lexer.
 func checkXMLProlog(head []byte) error {
 	b := bytes.TrimPrefix(head, []byte("\xEF\xBB\xBF"))
 	for {
@@ -118,7 +118,7 @@ func checkXMLProlog(head []byte) error {
 		case bytes.HasPrefix(b, []byte("<!")):
 			return errXMLDTD
 		default:
-			return nil // the root element, or something odsLexer rejects
+			return nil // the root element, or something lexer rejects
 		}
 	}
 }

@@ -12,7 +12,7 @@ import (
 // points, each sheet's part is found through its r:id relationship, and
 // elements are matched by local name, so Strict documents
 // (http://purl.oclc.org/ooxml/...) read as Transitional ones do. Every
-// part streams through odsLexer and only the rows are kept. Whatever it
+// part streams through lexer and only the rows are kept. Whatever it
 // cannot read exactly (malformed XML, rows out of order, a missing part)
 // is an error naming the part, row or cell: a partly read sheet would
 // silently shorten a table.

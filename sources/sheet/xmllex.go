@@ -10,7 +10,7 @@ import (
 	"unicode/utf8"
 )
 
-// odsLexer tokenizes content.xml in place of encoding/xml, whose per-byte
+// lexer tokenizes content.xml in place of encoding/xml, whose per-byte
 // reads and per-token allocations were ~70% of an ODS read (profiled at
 // 17-26 MB/s of XML). It scans a reused buffer, hands out names, attribute
 // values and text as interned strings or slices of that buffer (valid until
@@ -24,7 +24,7 @@ import (
 // in scope as encoding/xml resolves them, then given their customary prefix
 // (odsQualified). A DTD is skipped whole, so the entities it declares stay
 // undefined, as in encoding/xml. Markup (a tag, comment, CDATA section,
-// DTD) must fit in odsMaxToken bytes; text is streamed in pieces. Syntax
+// DTD) must fit in maxToken bytes; text is streamed in pieces. Syntax
 // errors are *xml.SyntaxError with a line.
 type lexer struct {
 	r        io.Reader
@@ -58,13 +58,13 @@ const (
 
 const (
 	lexBufBytes = 64 << 10
-	// odsMaxToken bounds one tag, comment or DTD; LibreOffice's longest
+	// maxToken bounds one tag, comment or DTD; LibreOffice's longest
 	// tags are formula cells of a few kilobytes.
 	maxToken = 1 << 20
-	// odsMaxDepth bounds element nesting, which costs memory per level;
+	// maxDepth bounds element nesting, which costs memory per level;
 	// real documents nest about ten deep.
 	maxDepth = 1 << 16
-	// odsMaxNames bounds each name cache; past it the cache starts over.
+	// maxNames bounds each name cache; past it the cache starts over.
 	maxNames = 1 << 12
 )
 
@@ -85,7 +85,7 @@ type openElem struct {
 	ns   int // len(ns) outside the element
 }
 
-// errODSMore asks for more input before a token can be read.
+// errMore asks for more input before a token can be read.
 var errMore = errors.New("need more input")
 
 func newLexer(r io.Reader) *lexer {
@@ -98,7 +98,7 @@ func (x *lexer) syntaxError(msg string) error {
 }
 
 // fill reads more input after buf[pos:end], moving that to the front and
-// growing buf, up to odsMaxToken, when it is full.
+// growing buf, up to maxToken, when it is full.
 func (x *lexer) fill() error {
 	if x.rerr != nil {
 		return x.rerr
@@ -181,7 +181,7 @@ func (x *lexer) readText() error {
 	return nil
 }
 
-// odsTextCut returns how much of b decodes without the bytes after it: no
+// textCut returns how much of b decodes without the bytes after it: no
 // entity, CR LF pair or UTF-8 sequence is cut.
 func textCut(b []byte) int {
 	n := len(b)
@@ -264,7 +264,7 @@ func (x *lexer) decode(dst, raw []byte, entities bool) ([]byte, error) {
 	return dst, nil
 }
 
-// odsCharRef decodes the name of a character reference ("#38", "#x26").
+// charRef decodes the name of a character reference ("#38", "#x26").
 func charRef(name []byte) (rune, bool) {
 	if len(name) < 2 || name[0] != '#' {
 		return 0, false
@@ -280,7 +280,7 @@ func charRef(name []byte) (rune, bool) {
 	return rune(n), true
 }
 
-// odsCheckChars returns why b is not UTF-8 XML characters, or "".
+// checkChars returns why b is not UTF-8 XML characters, or "".
 func checkChars(b []byte) string {
 	for i := 0; i < len(b); {
 		c := b[i]
@@ -307,7 +307,7 @@ func checkChars(b []byte) string {
 	return ""
 }
 
-// odsIsChar reports whether r is an XML 1.0 character.
+// isXMLChar reports whether r is an XML 1.0 character.
 func isXMLChar(r rune) bool {
 	return r == 0x09 || r == 0x0A || r == 0x0D || r >= 0x20 && r <= 0xD7FF ||
 		r >= 0xE000 && r <= 0xFFFD || r >= 0x10000 && r <= 0x10FFFF

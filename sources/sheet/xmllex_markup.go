@@ -8,7 +8,7 @@ import (
 	"unicode/utf8"
 )
 
-// The markup half of odsLexer: tags, declarations, namespaces.
+// The markup half of lexer: tags, declarations, namespaces.
 
 // readMarkup reads the markup at pos, whole or not at all. It returns
 // kind 0 for markup that is no token.
@@ -103,7 +103,7 @@ func (x *lexer) readBang(b []byte) (tokenKind, error) {
 	return 0, errMore
 }
 
-// odsNameEnd returns the index of the first byte from i that cannot be in
+// nameEnd returns the index of the first byte from i that cannot be in
 // a name, as encoding/xml reads names.
 func nameEnd(b []byte, i int) int {
 	for ; i < len(b); i++ {
