@@ -11,6 +11,7 @@ import (
 
 	"go.uber.org/zap"
 
+	"github.com/mappa-etl/mappa/pipeline/figure"
 	"github.com/mappa-etl/mappa/pipeline/ons"
 	"github.com/mappa-etl/mappa/pipeline/store"
 	"github.com/mappa-etl/mappa/sources/archive"
@@ -18,8 +19,8 @@ import (
 
 // RebuildResult says what a rebuild loaded.
 type RebuildResult struct {
-	Years    []string // financial years loaded
-	MidYears []string // population estimates loaded
+	Years    []figure.FinancialYear // financial years loaded
+	MidYears []figure.MidYear       // population estimates loaded
 	Lookups  int
 }
 
@@ -84,9 +85,10 @@ func buildInto(ctx context.Context, a *archive.Archive, m *archive.Manifest, pat
 			}
 			switch e.Kind {
 			case archive.KindAreaTables:
-				res.Years = append(res.Years, e.Period)
+				res.Years = append(res.Years, figure.FinancialYear(e.Period)) // Load parsed it
 			case archive.KindPopulation:
-				res.MidYears = append(res.MidYears, e.Period)
+				mid, _ := figure.ParseMidYear(e.Period) // Load parsed it
+				res.MidYears = append(res.MidYears, mid)
 			}
 		}
 		return nil

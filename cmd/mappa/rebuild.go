@@ -103,11 +103,11 @@ func (c *RebuildCommand) recordFailure(ctx context.Context, db string, hadOld bo
 	}
 }
 
-func span(years []string) string {
+func span(years []figure.FinancialYear) string {
 	if len(years) == 0 {
 		return "none"
 	}
-	return years[0] + " to " + years[len(years)-1]
+	return years[0].String() + " to " + years[len(years)-1].String()
 }
 
 // printFailingChecks prints the failing checks of one year (or all years
