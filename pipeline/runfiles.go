@@ -1,9 +1,10 @@
 package pipeline
 
 import (
+	"go.uber.org/zap"
+
 	"github.com/mappa-etl/mappa/pipeline/store"
 	"github.com/mappa-etl/mappa/sources/archive"
-	"go.uber.org/zap"
 )
 
 // What a run records of each file it fetched, skipped or failed.
