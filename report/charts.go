@@ -10,13 +10,14 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/mappa-etl/mappa/pipeline/figure"
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/font"
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
 	"gonum.org/v1/plot/vg/vgsvg"
+
+	"github.com/mappa-etl/mappa/pipeline/figure"
 )
 
 // Charts are drawn in points at this width; the page scales them to its

@@ -12,8 +12,9 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/mappa-etl/mappa/schema"
 	"github.com/xuri/excelize/v2"
+
+	"github.com/mappa-etl/mappa/schema"
 )
 
 // verifyAll reads every produced workbook back, the XLS and ODS ones after
