@@ -13,7 +13,6 @@ import (
 
 	"go.uber.org/zap"
 
-	"github.com/mappa-etl/mappa/pipeline/figure"
 	"github.com/mappa-etl/mappa/pipeline/ons"
 	"github.com/mappa-etl/mappa/pipeline/store"
 	"github.com/mappa-etl/mappa/sources/archive"
@@ -277,13 +276,14 @@ func (r *run) loadPending(ctx context.Context) {
 				continue
 			}
 		}
-		if err := loadArchived(ctx, r.Archive, r.Store, r.parser, e, lookups, r.parsed[e.SHA256], r.Log); err != nil {
+		p, err := loadArchived(ctx, r.Archive, r.Store, r.parser, e, lookups, r.parsed[e.SHA256], r.Log)
+		if err != nil {
 			r.loadFailed(e, err)
 			continue
 		}
 		r.Log.Info("loaded", zap.String("kind", string(e.Kind)), zap.String("period", e.Period), zap.String("sha256", e.SHA256))
 		if e.Kind == archive.KindAreaTables {
-			r.totals.Years = append(r.totals.Years, figure.FinancialYear(e.Period)) // Load parsed it
+			r.totals.Years = append(r.totals.Years, p.Year)
 		}
 	}
 }

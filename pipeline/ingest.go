@@ -20,6 +20,10 @@ import (
 // Parsed is a file read and mapped completely: exactly one of its parts is
 // set, according to the file's kind.
 type Parsed struct {
+	// Year is the financial year of area tables, MidYear the mid-year of
+	// a population estimate: the file's period, parsed once, here.
+	Year       figure.FinancialYear
+	MidYear    figure.MidYear
 	Extraction *extract.Result
 	Population []figure.Population
 	How        figure.PopulationSource
@@ -76,17 +80,15 @@ func (p *Parser) ParseFile(kind archive.Kind, period string, f *os.File, name st
 	out := &Parsed{MediaType: wb.Format.MediaType()}
 	switch kind {
 	case archive.KindAreaTables:
-		var year figure.FinancialYear
-		if year, err = figure.ParseFinancialYear(period); err != nil {
+		if out.Year, err = figure.ParseFinancialYear(period); err != nil {
 			return nil, err
 		}
-		out.Extraction, err = p.extractor.Extract(wb, year)
+		out.Extraction, err = p.extractor.Extract(wb, out.Year)
 	case archive.KindPopulation:
-		var year figure.MidYear
-		if year, err = figure.ParseMidYear(period); err != nil {
+		if out.MidYear, err = figure.ParseMidYear(period); err != nil {
 			return nil, err
 		}
-		out.Population, out.How, err = ons.ReadPopulation(wb, year, lookups)
+		out.Population, out.How, err = ons.ReadPopulation(wb, out.MidYear, lookups)
 	default:
 		err = fmt.Errorf("unknown kind %q (want %s, %s or %s)", kind, archive.KindAreaTables, archive.KindPopulation, archive.KindLookup)
 	}
@@ -103,18 +105,10 @@ func Load(ctx context.Context, st store.Loader, e archive.Entry, p *Parsed) erro
 		MediaType: e.MediaType, Bytes: e.Bytes, FetchedAt: e.AddedAt}
 	switch e.Kind {
 	case archive.KindAreaTables:
-		year, err := figure.ParseFinancialYear(e.Period)
-		if err != nil {
-			return err
-		}
-		rel := store.Release{FinancialYear: year, Title: e.Title, LandingURL: e.LandingURL, PublishedAt: e.PublishedAt}
+		rel := store.Release{FinancialYear: p.Year, Title: e.Title, LandingURL: e.LandingURL, PublishedAt: e.PublishedAt}
 		return st.LoadAreaTables(ctx, rel, src, p.Extraction.Observations)
 	case archive.KindPopulation:
-		year, err := figure.ParseMidYear(e.Period)
-		if err != nil {
-			return err
-		}
-		return st.LoadPopulation(ctx, year, src, p.How, p.Population)
+		return st.LoadPopulation(ctx, p.MidYear, src, p.How, p.Population)
 	}
 	return st.RecordSource(ctx, src)
 }
@@ -220,7 +214,7 @@ func AddFile(ctx context.Context, a *archive.Archive, st *store.Store, log *zap.
 			return res, err
 		}
 	}
-	if err := loadArchived(ctx, a, st, parser, res.Entry, lookups, parsed, log); err != nil {
+	if _, err := loadArchived(ctx, a, st, parser, res.Entry, lookups, parsed, log); err != nil {
 		return res, err
 	}
 	res.Loaded = true

@@ -78,17 +78,16 @@ func buildInto(ctx context.Context, a *archive.Archive, m *archive.Manifest, pat
 				logParsed(log, e, r.p)
 			}
 			// Lookups were read (and hash-checked) by ArchivedLookups above.
-			err := loadArchived(ctx, a, tx, parser, e, lookups, r.p, log)
+			p, err := loadArchived(ctx, a, tx, parser, e, lookups, r.p, log)
 			r.done()
 			if err != nil {
 				return fmt.Errorf("rebuild: %w", err)
 			}
 			switch e.Kind {
 			case archive.KindAreaTables:
-				res.Years = append(res.Years, figure.FinancialYear(e.Period)) // Load parsed it
+				res.Years = append(res.Years, p.Year)
 			case archive.KindPopulation:
-				mid, _ := figure.ParseMidYear(e.Period) // Load parsed it
-				res.MidYears = append(res.MidYears, mid)
+				res.MidYears = append(res.MidYears, p.MidYear)
 			}
 		}
 		return nil

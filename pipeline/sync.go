@@ -67,20 +67,21 @@ func lacks(ctx context.Context, st *store.Store, a *archive.Archive, e archive.E
 // loadArchived loads one archived file through st (a store, in a
 // transaction of its own, or a batch), parsing it from the archive unless
 // the caller parsed it already (while validating a download, or ahead of
-// time). Lookups hold nothing to load but their source record.
+// time), and returns what it loaded. Lookups hold nothing to load but
+// their source record: nil.
 func loadArchived(ctx context.Context, a *archive.Archive, st store.Loader, parser *Parser, e archive.Entry,
-	lookups []*ons.Lookup, p *Parsed, log *zap.Logger) error {
+	lookups []*ons.Lookup, p *Parsed, log *zap.Logger) (*Parsed, error) {
 	if p == nil && e.Kind != archive.KindLookup {
 		var err error
 		if p, err = parseArchived(a, parser, e, lookups); err != nil {
-			return err
+			return nil, err
 		}
 		logParsed(log, e, p)
 	}
 	if err := Load(ctx, st, e, p); err != nil {
-		return fmt.Errorf("load %s: %w", e.Filename, err)
+		return nil, fmt.Errorf("load %s: %w", e.Filename, err)
 	}
-	return nil
+	return p, nil
 }
 
 // parseArchived reads an archived file after checking its bytes still
