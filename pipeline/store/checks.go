@@ -32,29 +32,6 @@ func (s *Store) Checks(ctx context.Context, year figure.FinancialYear) ([]CheckR
 	return out, nil
 }
 
-// SummaryMarkers reads the markers printed in place of the figures
-// area_summary shows, keyed "year|area|area_summary column".
-func (s *Store) SummaryMarkers(ctx context.Context) (map[string]string, error) {
-	out := map[string]string{}
-	err := EachRow(ctx, s.DB, `SELECT financial_year, area_code,
-			CASE WHEN measure = 'rso_rate_per_100k' THEN 'rso_rate_per_100k_published'
-				WHEN category = '1' THEN 'rsos' WHEN category = '2' THEN 'violent_offenders' ELSE 'total_offenders' END,
-			marker
-		FROM observations
-		WHERE value IS NULL AND marker IS NOT NULL
-			AND (measure = 'rso_rate_per_100k' OR (measure = 'offenders' AND level = 'all' AND category IN ('1', '2', 'all')))`,
-		nil, func(rows *sql.Rows) error {
-			var y, code, col, marker string
-			err := rows.Scan(&y, &code, &col, &marker)
-			out[y+"|"+code+"|"+col] = marker
-			return err
-		})
-	if err != nil {
-		return nil, fmt.Errorf("read markers: %w", err)
-	}
-	return out, nil
-}
-
 // ColumnDoc is a column's description and unit from the columns table.
 type ColumnDoc struct {
 	Description, Unit string

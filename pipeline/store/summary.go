@@ -36,9 +36,12 @@ const summarySelect = `SELECT a.financial_year, a.area_code, a.area_name, a.rsos
 	FROM area_summary a
 	LEFT JOIN area_summary e ON e.financial_year = a.financial_year AND e.area_code = 'K04000001'`
 
-func (s *Store) summaryRows(ctx context.Context, where string, arg any) ([]SummaryRow, error) {
+// summaryRows reads the rows of area_summary whose column key
+// (financial_year or area_code) equals arg, in order, with their markers.
+func (s *Store) summaryRows(ctx context.Context, key string, arg any, order string) ([]SummaryRow, error) {
 	var out []SummaryRow
-	err := EachRow(ctx, s.DB, summarySelect+" "+where, []any{arg}, func(rows *sql.Rows) error {
+	q := summarySelect + " WHERE a." + key + " = ? ORDER BY " + order
+	err := EachRow(ctx, s.DB, q, []any{arg}, func(rows *sql.Rows) error {
 		var r SummaryRow
 		err := rows.Scan(&r.FinancialYear, &r.AreaCode, &r.AreaName, &r.RSOs.Number, &r.Violent.Number, &r.Total.Number,
 			&r.Rate.Number, &r.RatePublished.Number, &r.RSOGrowthPct.Number, &r.PopulationYear, &r.Population10Plus,
@@ -49,7 +52,7 @@ func (s *Store) summaryRows(ctx context.Context, where string, arg any) ([]Summa
 	if err != nil {
 		return nil, err
 	}
-	markers, err := s.SummaryMarkers(ctx)
+	markers, err := s.summaryMarkers(ctx, key, arg)
 	if err != nil {
 		return nil, err
 	}
@@ -72,8 +75,7 @@ func (s *Store) LatestYear(ctx context.Context) (figure.FinancialYear, error) {
 // Summary reads area_summary for one financial year, highest computed RSO
 // rate first, England and Wales last.
 func (s *Store) Summary(ctx context.Context, year figure.FinancialYear) ([]SummaryRow, error) {
-	rows, err := s.summaryRows(ctx, `WHERE a.financial_year = ?
-		ORDER BY a.area_code = 'K04000001', a.rso_rate_per_100k DESC, a.area_name`, year)
+	rows, err := s.summaryRows(ctx, "financial_year", year, "a.area_code = 'K04000001', a.rso_rate_per_100k DESC, a.area_name")
 	if err != nil {
 		return nil, fmt.Errorf("read area_summary for %s: %w", year, err)
 	}
@@ -83,7 +85,7 @@ func (s *Store) Summary(ctx context.Context, year figure.FinancialYear) ([]Summa
 // AreaTrend reads an area's line of area_summary for every loaded year,
 // oldest first: "how has my area changed, and how does it compare".
 func (s *Store) AreaTrend(ctx context.Context, areaCode string) ([]SummaryRow, error) {
-	rows, err := s.summaryRows(ctx, "WHERE a.area_code = ? ORDER BY a.financial_year", areaCode)
+	rows, err := s.summaryRows(ctx, "area_code", areaCode, "a.financial_year")
 	if err != nil {
 		return nil, fmt.Errorf("read area_summary for %s: %w", areaCode, err)
 	}
@@ -100,4 +102,29 @@ func (s *Store) Years(ctx context.Context) ([]figure.FinancialYear, error) {
 		return err
 	})
 	return ys, err
+}
+
+// summaryMarkers reads the markers printed in place of the figures
+// area_summary shows, of the rows whose column key equals arg, keyed
+// "year|area|area_summary column".
+func (s *Store) summaryMarkers(ctx context.Context, key string, arg any) (map[string]string, error) {
+	out := map[string]string{}
+	err := EachRow(ctx, s.DB, `SELECT financial_year, area_code,
+			CASE WHEN measure = 'rso_rate_per_100k' THEN 'rso_rate_per_100k_published'
+				WHEN category = '1' THEN 'rsos' WHEN category = '2' THEN 'violent_offenders' ELSE 'total_offenders' END,
+			marker
+		FROM observations
+		WHERE value IS NULL AND marker IS NOT NULL
+			AND (measure = 'rso_rate_per_100k' OR (measure = 'offenders' AND level = 'all' AND category IN ('1', '2', 'all')))
+			AND `+key+` = ?`,
+		[]any{arg}, func(rows *sql.Rows) error {
+			var y, code, col, marker string
+			err := rows.Scan(&y, &code, &col, &marker)
+			out[y+"|"+code+"|"+col] = marker
+			return err
+		})
+	if err != nil {
+		return nil, fmt.Errorf("read markers: %w", err)
+	}
+	return out, nil
 }
