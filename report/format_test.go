@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/mappa-etl/mappa/pipeline/figure"
+	"github.com/mappa-etl/mappa/pipeline/store"
 )
 
 func TestFormat(t *testing.T) {
@@ -30,7 +31,9 @@ func TestFormat(t *testing.T) {
 		{"growth, down", FormatGrowth, v(-1.66), "−1.7"},
 		{"growth, tiny fall is no change", FormatGrowth, v(-0.04), "0.0"},
 		{"growth, zero", FormatGrowth, v(0), "0.0"},
-		{"growth, missing", FormatGrowth, figure.Value{Marker: "first loaded year"}, "–"},
+		{"growth, missing", FormatGrowth, Value{}, "–"},
+		{"count, negative", FormatCount, v(-1596), "-1,596"},
+		{"count, small negative", FormatCount, v(-12), "-12"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			if got := tc.format(tc.in); got != tc.want {
@@ -48,13 +51,38 @@ func TestNote(t *testing.T) {
 		{figure.Value{Marker: "[c]"}, "[c] confidential"},
 		{figure.Value{Marker: ".."}, ".. not available"},
 		{figure.Value{Marker: "[new]"}, "[new]"},
-		{figure.Value{Marker: "first loaded year"}, "first loaded year"},
 		{Value{}, ""},
 		{figure.Value{Number: figure.Of(1).Number, Marker: "[c]"}, ""},
 	} {
 		if got := note(tc.in); got != tc.want {
 			t.Errorf("note(%+v) = %q, want %q", tc.in, got, tc.want)
 		}
+	}
+}
+
+// TestMissingReasons: a figure missing without a marker says why (the
+// first loaded year has no growth; a year without a population has no
+// rate), and a marker, where the release printed one, says it instead.
+func TestMissingReasons(t *testing.T) {
+	row := func(first bool) Row {
+		return newRow(store.SummaryRow{FinancialYear: "2013-14", AreaCode: "E23000028", AreaName: "Essex",
+			RSOs: figure.Value{Marker: "[c]"}, Violent: figure.Of(462)}, first)
+	}
+	for _, tc := range []struct {
+		name, column, want string
+		first              bool
+	}{
+		{"growth, first loaded year", "rso_growth_pct", "first loaded year", true},
+		{"growth, a later year", "rso_growth_pct", "", false},
+		{"no computed rate", "rso_rate_per_100k", "no RSO count or no population estimate", false},
+		{"a marker", "rsos", "[c] confidential", true},
+		{"a figure", "violent_offenders", "", true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := cellOf(row(tc.first), tc.column).Note; got != tc.want {
+				t.Errorf("note %q, want %q", got, tc.want)
+			}
+		})
 	}
 }
 

@@ -105,8 +105,8 @@ func (c *SummaryCommand) Run(ctx context.Context, args []string) error {
 	w := tabwriter.NewWriter(c.app.Stdout, 0, 4, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintf(w, "%-*s\tRSOs\tper 100k aged 10+\tpublished\tvs E&W %%\tgrowth %%\tviolent\ttotal MAPPA\t\n", names, "area")
 	for _, r := range rows {
-		fmt.Fprintf(w, "%-*s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t\n", names, r.AreaName, count(r.RSOs), fmtRate(r.Rate),
-			fmtPublished(r.RatePublished), versus(r.Rate, r.EnglandAndWalesRate), fmtNum(r.RSOGrowthPct, 1), count(r.Violent), count(r.Total))
+		fmt.Fprintf(w, "%-*s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t\n", names, r.AreaName, report.FormatCount(r.RSOs), report.FormatRate(r.Rate),
+			report.FormatPublished(r.RatePublished), versus(r.Rate, r.EnglandAndWalesRate), fmtNum(r.RSOGrowthPct, 1), report.FormatCount(r.Violent), report.FormatCount(r.Total))
 	}
 	return w.Flush()
 }
@@ -139,8 +139,8 @@ func (c *SummaryCommand) area(ctx context.Context, st *store.Store, code string,
 		if r.PopulationYear != nil {
 			pop = "mid-" + strconv.FormatInt(*r.PopulationYear, 10)
 		}
-		fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t\n", r.FinancialYear, count(r.RSOs), fmtRate(r.Rate),
-			fmtRate(r.EnglandAndWalesRate), versus(r.Rate, r.EnglandAndWalesRate), fmtNum(r.RSOGrowthPct, 1), count(r.Violent), count(r.Total), pop)
+		fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t\n", r.FinancialYear, report.FormatCount(r.RSOs), report.FormatRate(r.Rate),
+			report.FormatRate(r.EnglandAndWalesRate), versus(r.Rate, r.EnglandAndWalesRate), fmtNum(r.RSOGrowthPct, 1), report.FormatCount(r.Violent), report.FormatCount(r.Total), pop)
 	}
 	return w.Flush()
 }
@@ -153,11 +153,11 @@ func headline(r store.SummaryRow) string {
 		fmt.Fprintf(&b, "the number of registered sexual offenders at 31 March %d was not published", r.FinancialYear.End())
 		return b.String() + "."
 	}
-	fmt.Fprintf(&b, "%s registered sexual offenders at 31 March %d", count(r.RSOs), r.FinancialYear.End())
+	fmt.Fprintf(&b, "%s registered sexual offenders at 31 March %d", report.FormatCount(r.RSOs), r.FinancialYear.End())
 	if r.Rate.Known() {
-		fmt.Fprintf(&b, ", %s per 100,000 people aged 10 and over", fmtRate(r.Rate))
+		fmt.Fprintf(&b, ", %s per 100,000 people aged 10 and over", report.FormatRate(r.Rate))
 		if r.EnglandAndWalesRate.Known() && r.AreaCode != "K04000001" {
-			fmt.Fprintf(&b, " against %s for England and Wales", fmtRate(r.EnglandAndWalesRate))
+			fmt.Fprintf(&b, " against %s for England and Wales", report.FormatRate(r.EnglandAndWalesRate))
 		}
 	}
 	if r.RSOGrowthPct.Known() {

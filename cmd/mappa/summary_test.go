@@ -9,20 +9,6 @@ import (
 
 func f(v float64) figure.Value { return figure.Of(v) }
 
-func TestCount(t *testing.T) {
-	for _, tc := range []struct {
-		in   figure.Value
-		want string
-	}{
-		{figure.Value{}, "–"}, {f(0), "0"}, {f(999), "999"}, {f(1000), "1,000"}, {f(71630), "71,630"},
-		{f(1234567), "1,234,567"}, {f(-1596), "-1,596"}, {f(-12), "-12"},
-	} {
-		if got := count(tc.in); got != tc.want {
-			t.Errorf("count(%v) = %q, want %q", tc.in, got, tc.want)
-		}
-	}
-}
-
 func TestVersus(t *testing.T) {
 	for _, tc := range []struct {
 		name           string
