@@ -16,6 +16,7 @@ import (
 	"go.uber.org/zap/zaptest/observer"
 
 	"github.com/mappa-etl/mappa/pipeline"
+	"github.com/mappa-etl/mappa/pipeline/pipelinetest"
 	"github.com/mappa-etl/mappa/sources/archive"
 )
 
@@ -148,10 +149,7 @@ func TestRebuildCancelledWhileParsing(t *testing.T) {
 	if left, _ := filepath.Glob(db + ".rebuild-*"); len(left) > 0 {
 		t.Errorf("left behind: %v", left)
 	}
-	deadline := time.Now().Add(5 * time.Second)
-	for runtime.NumGoroutine() > before && time.Now().Before(deadline) {
-		time.Sleep(10 * time.Millisecond)
-	}
+	pipelinetest.WaitFor(5*time.Second, func() bool { return runtime.NumGoroutine() <= before })
 	if n := runtime.NumGoroutine(); n > before {
 		t.Errorf("%d goroutines after the rebuild, %d before", n, before)
 	}

@@ -115,14 +115,17 @@ func TestRunInterrupted(t *testing.T) {
 	l.srv.Requests()
 	go func() {
 		defer cancel()
-		for deadline := time.Now().Add(30 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+		reached := pipelinetest.WaitFor(30*time.Second, func() bool {
 			for _, req := range l.srv.Requests() {
 				if req.Path == l.fx.ReleaseFor("2019-20").FilePath {
-					return
+					return true
 				}
 			}
+			return false
+		})
+		if !reached {
+			t.Error("the run never reached the hung download")
 		}
-		t.Error("the run never reached the hung download")
 	}()
 	id, err := l.store.StartRun(context.Background(), "run", nil, time.Now())
 	if err != nil {

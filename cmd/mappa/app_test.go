@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/mappa-etl/mappa/pipeline"
+	"github.com/mappa-etl/mappa/pipeline/pipelinetest"
 	"github.com/mappa-etl/mappa/pipeline/store"
 	"github.com/mappa-etl/mappa/sources/govuk/govuktest"
 )
@@ -100,10 +101,7 @@ func TestScheduleSkipsOverlappingTicks(t *testing.T) {
 		done <- app.Main(ctx, []string{"schedule", "--cron", "@every 1s", "--tz", "UTC", "--source", srv.URL(""), "--rate", "100",
 			"--timeout", "10s", "--db", filepath.Join(dir, "m.db"), "--archive", filepath.Join(dir, "a")})
 	}()
-	deadline := time.Now().Add(20 * time.Second)
-	for !strings.Contains(stderr.String(), "tick skipped") && time.Now().Before(deadline) {
-		time.Sleep(50 * time.Millisecond)
-	}
+	pipelinetest.WaitFor(20*time.Second, func() bool { return strings.Contains(stderr.String(), "tick skipped") })
 	cancel()
 	if code := <-done; code != exitOK {
 		t.Errorf("exit code after cancel = %d, want 0; stderr:\n%s", code, stderr.String())

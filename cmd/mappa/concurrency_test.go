@@ -90,10 +90,10 @@ func TestConcurrentRunsAndSchedulerLoadOnce(t *testing.T) {
 
 	// The scheduler's run at start either loaded or was skipped.
 	const finished, skipped = `"msg":"run finished"`, `"msg":"another mappa is writing the database; this run is skipped"`
-	deadline := time.Now().Add(time.Minute)
-	for !strings.Contains(sched.stderr.String(), finished) && !strings.Contains(sched.stderr.String(), skipped) && time.Now().Before(deadline) {
-		time.Sleep(50 * time.Millisecond)
-	}
+	pipelinetest.WaitFor(time.Minute, func() bool {
+		log := sched.stderr.String()
+		return strings.Contains(log, finished) || strings.Contains(log, skipped)
+	})
 	log := sched.stderr.String()
 	switch {
 	case strings.Contains(log, finished):

@@ -316,8 +316,8 @@ func (s *scheduler) count(substr string) int { return strings.Count(s.log.String
 // waitLog waits for the nth log line containing substr and returns it.
 func (s *scheduler) waitLog(t *testing.T, substr string, n int) string {
 	t.Helper()
-	deadline := time.Now().Add(time.Minute)
-	for time.Now().Before(deadline) {
+	var hit string
+	found := pipelinetest.WaitFor(time.Minute, func() bool {
 		var hits []string
 		for _, line := range strings.Split(s.log.String(), "\n") {
 			if strings.Contains(line, substr) {
@@ -325,13 +325,16 @@ func (s *scheduler) waitLog(t *testing.T, substr string, n int) string {
 			}
 		}
 		if len(hits) >= n {
-			return hits[n-1]
+			hit = hits[n-1]
+			return true
 		}
 		s.checkAlive(t)
-		time.Sleep(50 * time.Millisecond)
+		return false
+	})
+	if !found {
+		t.Fatalf("no log line %d with %s in a minute:\n%s", n, substr, s.summary())
 	}
-	t.Fatalf("no log line %d with %s in a minute:\n%s", n, substr, s.summary())
-	return ""
+	return hit
 }
 
 // warnings returns the warnings and errors logged from byte offset mark
@@ -385,18 +388,21 @@ func (s *scheduler) waitRun(t *testing.T, afterID int) schedRun {
 // accepts.
 func (s *scheduler) waitRunWith(t *testing.T, afterID int, ok func(schedRun) bool) schedRun {
 	t.Helper()
-	deadline := time.Now().Add(time.Minute)
-	for time.Now().Before(deadline) {
+	var run schedRun
+	found := pipelinetest.WaitFor(time.Minute, func() bool {
 		for _, r := range s.runs(afterID) {
 			if ok(r) {
-				return r
+				run = r
+				return true
 			}
 		}
 		s.checkAlive(t)
-		time.Sleep(50 * time.Millisecond)
+		return false
+	})
+	if !found {
+		t.Fatalf("no finished schedule run after run %d in a minute:\n%s", afterID, s.summary())
 	}
-	t.Fatalf("no finished schedule run after run %d in a minute:\n%s", afterID, s.summary())
-	return schedRun{}
+	return run
 }
 
 func (s *scheduler) runs(afterID int) []schedRun {

@@ -181,9 +181,9 @@ func TestRestatementForgetsTheFileItReplaces(t *testing.T) {
 		}
 	}
 	got := pipelinetest.DumpQueries(t, st.DB, []string{"SELECT kind, period, sha256 FROM source_files ORDER BY kind, period"})
-	want := fmt.Sprintln("area-tables", "2019-20", revised(src("area-tables", "2019-20")).SHA256) +
-		fmt.Sprintln("population", "2019", revised(src("population", "2019")).SHA256) +
-		fmt.Sprintln("population", "2020", src("population", "2020").SHA256)
+	want := "area-tables|2019-20|" + revised(src("area-tables", "2019-20")).SHA256 + "\n" +
+		"population|2019|" + revised(src("population", "2019")).SHA256 + "\n" +
+		"population|2020|" + src("population", "2020").SHA256 + "\n"
 	if got != want {
 		t.Errorf("source_files:\n%swant\n%s", got, want)
 	}
