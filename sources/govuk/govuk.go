@@ -57,6 +57,14 @@ func Discover(ctx context.Context, f Client, collectionPath string) (*Discovery,
 	if err := f.GetJSON(ctx, "/api/content"+collectionPath, &coll); err != nil {
 		return nil, fmt.Errorf("read collection %s: %w", collectionPath, err)
 	}
+	// Landing pages are the origin joined with a page's base path, not
+	// resolved against it: a base path is the page's own, on the site
+	// ("//elsewhere/x" must not become another host's page).
+	root, err := f.Resolve("/")
+	if err != nil {
+		return nil, err
+	}
+	origin := strings.TrimSuffix(root.String(), "/")
 	d := &Discovery{}
 	if coll.Links == nil || len(coll.Links.Documents) == 0 {
 		d.Skipped = append(d.Skipped, Skipped{Page: collectionPath, Reason: "the collection lists no documents"})
@@ -76,7 +84,7 @@ func Discover(ctx context.Context, f Client, collectionPath string) (*Discovery,
 			d.Skipped = append(d.Skipped, Skipped{Page: name, Reason: "no base_path or api_path"})
 			continue
 		}
-		rel, skip := readRelease(ctx, f, doc)
+		rel, skip := readRelease(ctx, f, origin, doc)
 		if skip != nil {
 			d.Skipped = append(d.Skipped, *skip)
 			continue
@@ -103,7 +111,7 @@ func Discover(ctx context.Context, f Client, collectionPath string) (*Discovery,
 }
 
 // readRelease reads one statistics page and picks its area tables.
-func readRelease(ctx context.Context, f Client, doc DocumentLink) (Release, *Skipped) {
+func readRelease(ctx context.Context, f Client, origin string, doc DocumentLink) (Release, *Skipped) {
 	apiPath := doc.APIPath
 	if apiPath == "" {
 		apiPath = "/api/content" + doc.BasePath
@@ -135,13 +143,7 @@ func readRelease(ctx context.Context, f Client, doc DocumentLink) (Release, *Ski
 	}
 	landing := ""
 	if base := cmp.Or(page.BasePath, doc.BasePath); base != "" {
-		// Joined, not resolved: a base path is the page's own, on the
-		// site ("//elsewhere/x" must not become another host's page).
-		origin, err := f.Resolve("/")
-		if err != nil {
-			return Release{}, &Skipped{Page: name, Reason: "bad origin", Err: fmt.Errorf("read page %s: %w", name, err)}
-		}
-		landing = strings.TrimSuffix(origin.String(), "/") + base
+		landing = origin + base
 	}
 	return Release{
 		FinancialYear: c.FinancialYear, URL: u.String(), Filename: c.Filename(),
