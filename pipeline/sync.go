@@ -37,7 +37,7 @@ func Pending(ctx context.Context, st *store.Store, m *archive.Manifest) ([]archi
 	var out []archive.Entry
 	for _, e := range m.Current() {
 		if (e.Kind == archive.KindLookup && !loaded.Lookups[e.SHA256]) ||
-			(e.Kind != archive.KindLookup && loaded.Current[string(e.Kind)+"\x00"+e.Period] != e.SHA256) {
+			(e.Kind != archive.KindLookup && loaded.Current[store.Period{Kind: string(e.Kind), Period: e.Period}] != e.SHA256) {
 			out = append(out, e)
 		}
 	}

@@ -8,16 +8,20 @@ import (
 
 // LoadedFiles says which source file each loaded period comes from.
 type LoadedFiles struct {
-	// Current maps kind and period, joined by a NUL byte ("area-tables\x002019-20"),
-	// to the sha256 of the file its figures come from.
-	Current map[string]string
+	// Current maps a kind and period to the sha256 of the file its
+	// figures come from.
+	Current map[Period]string
 	// Lookups holds the sha256 of every lookup recorded.
 	Lookups map[string]bool
 }
 
+// Period is a kind of file ("area-tables", "population") and its period
+// ("2019-20", "2019").
+type Period struct{ Kind, Period string }
+
 // Loaded reads which files the database's figures come from.
 func (s *Store) Loaded(ctx context.Context) (LoadedFiles, error) {
-	out := LoadedFiles{Current: map[string]string{}, Lookups: map[string]bool{}}
+	out := LoadedFiles{Current: map[Period]string{}, Lookups: map[string]bool{}}
 	err := EachRow(ctx, s.DB, `SELECT 'area-tables', financial_year, source_sha256 FROM releases
 		UNION ALL SELECT 'population', CAST(mid_year AS TEXT), source_sha256 FROM population_sources
 		UNION ALL SELECT 'lookup', '', sha256 FROM source_files WHERE kind = 'lookup'`, nil,
@@ -27,7 +31,7 @@ func (s *Store) Loaded(ctx context.Context) (LoadedFiles, error) {
 			if kind == "lookup" {
 				out.Lookups[sha] = true
 			} else {
-				out.Current[kind+"\x00"+period] = sha
+				out.Current[Period{kind, period}] = sha
 			}
 			return err
 		})
