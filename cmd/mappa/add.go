@@ -43,10 +43,11 @@ func (c *AddCommand) Run(ctx context.Context, args []string) error {
 	if err := parse(fs, args); err != nil {
 		return err
 	}
-	kind, period, path, err := addArgs(fs.Args())
+	in, err := addArgs(fs.Args())
 	if err != nil {
 		return err
 	}
+	kind, period := in.kind, in.period
 	unlock, err := pipeline.LockWriter(sf.db)
 	if err != nil {
 		return err
@@ -65,10 +66,10 @@ func (c *AddCommand) Run(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	res, err := pipeline.AddFile(ctx, a, st, c.app.Log, kind, period, path)
+	res, err := pipeline.AddFile(ctx, a, st, c.app.Log, kind, period, in.path)
 	var years []figure.FinancialYear
 	if err == nil && res.Loaded && kind == archive.KindAreaTables {
-		years = []figure.FinancialYear{figure.FinancialYear(period)} // addArgs parsed it
+		years = []figure.FinancialYear{in.year}
 	}
 	if ferr := st.FinishRun(ctx, runID, err, store.RunTotals{Years: years}); err == nil {
 		err = ferr
@@ -88,40 +89,50 @@ func (c *AddCommand) Run(ctx context.Context, args []string) error {
 	}
 	fmt.Fprintf(c.app.Stdout, "%s %s %s %s (sha256 %s)\n", verb, kind, period, res.Entry.Filename, res.Entry.SHA256[:12])
 	// A population estimate or a lookup changes the rates, and so the
-	// checks, of every year that uses it: show every year's.
-	var checksOf figure.FinancialYear
-	if kind == archive.KindAreaTables {
-		checksOf = figure.FinancialYear(period)
-	}
-	return printFailingChecks(ctx, c.app, st, checksOf)
+	// checks, of every year that uses it: show every year's (in.year is
+	// none for them).
+	return printFailingChecks(ctx, c.app, st, in.year)
 }
 
-func addArgs(args []string) (kind archive.Kind, period, path string, err error) {
+// addInput is what mappa add was asked to add: a kind, its period as typed
+// and, for area tables, parsed.
+type addInput struct {
+	kind         archive.Kind
+	period, path string
+	year         figure.FinancialYear
+}
+
+func addArgs(args []string) (addInput, error) {
 	if len(args) == 0 {
-		return "", "", "", usageError{"missing kind: area-tables, population or lookup"}
+		return addInput{}, usageError{"missing kind: area-tables, population or lookup"}
 	}
-	switch kind = archive.Kind(args[0]); kind {
+	in := addInput{kind: archive.Kind(args[0])}
+	switch in.kind {
 	case archive.KindLookup:
 		if len(args) != 2 {
-			return "", "", "", usageError{"want: add lookup FILE"}
+			return addInput{}, usageError{"want: add lookup FILE"}
 		}
-		return kind, "", args[1], nil
+		in.path = args[1]
+		return in, nil
 	case archive.KindAreaTables:
 		if len(args) != 3 {
-			return "", "", "", usageError{"want: add area-tables YYYY-YY FILE"}
+			return addInput{}, usageError{"want: add area-tables YYYY-YY FILE"}
 		}
-		if _, err := figure.ParseFinancialYear(args[1]); err != nil {
-			return "", "", "", usageError{err.Error()}
+		y, err := figure.ParseFinancialYear(args[1])
+		if err != nil {
+			return addInput{}, usageError{err.Error()}
 		}
+		in.year = y
 	case archive.KindPopulation:
 		if len(args) != 3 {
-			return "", "", "", usageError{"want: add population YYYY FILE"}
+			return addInput{}, usageError{"want: add population YYYY FILE"}
 		}
 		if _, err := figure.ParseMidYear(args[1]); err != nil {
-			return "", "", "", usageError{err.Error()}
+			return addInput{}, usageError{err.Error()}
 		}
 	default:
-		return "", "", "", usageError{fmt.Sprintf("unknown kind %q: want area-tables, population or lookup", kind)}
+		return addInput{}, usageError{fmt.Sprintf("unknown kind %q: want area-tables, population or lookup", in.kind)}
 	}
-	return kind, args[1], args[2], nil
+	in.period, in.path = args[1], args[2]
+	return in, nil
 }
