@@ -8,8 +8,6 @@ import (
 	"strings"
 	"testing"
 	"time"
-
-	"github.com/mappa-etl/mappa/sources/sheet"
 )
 
 func testArchive(t *testing.T) *Archive {
@@ -116,29 +114,5 @@ func TestArchiveCurrentAndCorruption(t *testing.T) {
 	}
 	if f, err := a.Open(restated); !errors.Is(err, ErrCorrupt) || f != nil {
 		t.Errorf("Open of a tampered file = %v, %v; want ErrCorrupt", f, err)
-	}
-}
-
-func TestSniff(t *testing.T) {
-	for _, tc := range []struct {
-		name string
-		body string
-		want sheet.Format
-		err  bool
-	}{
-		{"html error page", "<!DOCTYPE html><html>Not found</html>", "", true},
-		{"empty", "", "", true},
-		{"cfb", "\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1rest", sheet.FormatXLS, false},
-		{"truncated zip", "PK\x03\x04\x14\x00", "", true},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			got, err := sheet.Sniff(strings.NewReader(tc.body), int64(len(tc.body)))
-			if got != tc.want || (err != nil) != tc.err {
-				t.Errorf("Sniff = %q, %v", got, err)
-			}
-			if err != nil && !errors.Is(err, sheet.ErrNotSpreadsheet) {
-				t.Errorf("error %v is not ErrNotSpreadsheet", err)
-			}
-		})
 	}
 }

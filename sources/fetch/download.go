@@ -145,7 +145,7 @@ func (f *Client) attempt(ctx context.Context, rawURL string, cond Validators, la
 	switch {
 	case body.failed != nil && !errors.Is(body.failed, ErrTooLarge):
 		// Cut short or stalled: the next attempt may get it whole.
-		return f.failed(ctx, attempt, nil, fmt.Errorf("GET %s: %w", rawURL, body.failed), nil)
+		return outcome{err: fmt.Errorf("GET %s: %w", rawURL, body.failed), retry: true, wait: f.backoff(attempt, nil)}
 	case body.failed != nil:
 		return outcome{err: fmt.Errorf("GET %s: %w", rawURL, body.failed)}
 	case err != nil:
@@ -155,16 +155,12 @@ func (f *Client) attempt(ctx context.Context, rawURL string, cond Validators, la
 }
 
 // failed is the outcome of an attempt that failed with err, after resp (a
-// status other than success) or the client's error doErr; neither for a
-// body cut short or stalled, which is always worth another attempt. The
-// rest are retried as retryablehttp's default policy would: connection
-// errors, 429, 5xx but 501; not too many redirects, a bad certificate,
-// nor a redirect to a host not allowed, nor once ctx is done.
+// status other than success) or the client's error doErr. It is retried as
+// retryablehttp's default policy would: connection errors, 429, 5xx but
+// 501; not too many redirects, a bad certificate, nor a redirect to a host
+// not allowed, nor once ctx is done.
 func (f *Client) failed(ctx context.Context, attempt int, resp *http.Response, err, doErr error) outcome {
-	retry := true
-	if resp != nil || doErr != nil {
-		retry, _ = retryablehttp.DefaultRetryPolicy(ctx, resp, doErr)
-	}
+	retry, _ := retryablehttp.DefaultRetryPolicy(ctx, resp, doErr)
 	if errors.Is(doErr, ErrHostNotAllowed) {
 		retry = false
 	}

@@ -207,6 +207,10 @@ func (f *Client) backoff(attempt int, resp *http.Response) time.Duration {
 	return retryablehttp.DefaultBackoff(f.o.retryWaitMin, f.o.retryWaitMax, attempt, nil)
 }
 
+// Origin is the site the client fetches from, without a trailing slash
+// ("https://www.gov.uk").
+func (f *Client) Origin() string { return strings.TrimSuffix(f.policy.origin.String(), "/") }
+
 // retryAfter reads the Retry-After of a 429 or 503 answer: seconds or an
 // HTTP date. (retryablehttp's DefaultBackoff reads it too, but without a
 // bound, so backoff gives it no response.)

@@ -9,7 +9,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/mappa-etl/mappa/sources/govuk"
 	"github.com/mappa-etl/mappa/sources/govuk/govuktest"
 )
 
@@ -146,7 +145,10 @@ func TestGetJSON(t *testing.T) {
 			if tc.fault != nil {
 				srv.AddFault(path, *tc.fault)
 			}
-			var p govuk.Page
+			var p struct {
+				Title    string `json:"title"`
+				BasePath string `json:"base_path"`
+			}
 			err := quick(t, srv.URL("")).GetJSON(testCtx(t), path, &p)
 			if tc.wantErr != "" {
 				if err == nil || !strings.Contains(err.Error(), tc.wantErr) || !strings.Contains(err.Error(), path) {

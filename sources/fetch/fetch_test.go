@@ -96,8 +96,26 @@ func TestFetchFaults(t *testing.T) {
 		{name: "503 with Retry-After honoured", faults: []govuktest.Fault{{Kind: govuktest.Status, Status: 503, RetryAfter: "1", Times: 1}},
 			requests: 2, took: time.Second},
 		{name: "huge Retry-After capped", faults: []govuktest.Fault{{Kind: govuktest.Status, Status: 429, RetryAfter: "3600", Times: 1}},
-			opts:     []Option{WithRetries(1, time.Millisecond, 50*time.Millisecond), WithMaxRetryAfter(50 * time.Millisecond)},
+			opts:     []Option{WithMaxRetryAfter(50 * time.Millisecond)},
 			requests: 2, took: 50 * time.Millisecond},
+		// Backoff doubles up to its cap: 1ms, 2ms, then 2ms again.
+		{name: "backoff capped", faults: []govuktest.Fault{{Kind: govuktest.Status, Status: 503}},
+			opts: []Option{WithRetries(3, time.Millisecond, 2*time.Millisecond)}, requests: 4, took: 5 * time.Millisecond,
+			check: func(t *testing.T, err error) {
+				if httpErr := asHTTPError(err); httpErr == nil || httpErr.Retries != 3 {
+					t.Errorf("err = %v, want an HTTPError after 3 retries", err)
+				}
+			}},
+		// The whole-fetch deadline counts the waits between retries: it
+		// ends the third wait, at 250ms, after requests at 0, 100 and 200ms.
+		{name: "deadline during a backoff", faults: []govuktest.Fault{{Kind: govuktest.Status, Status: 503}},
+			opts:     []Option{WithRetries(10, 100*time.Millisecond, 100*time.Millisecond), WithMaxTime(250 * time.Millisecond)},
+			requests: 3, took: 250 * time.Millisecond,
+			check: func(t *testing.T, err error) {
+				if !errors.Is(err, ErrTooSlow) || !strings.Contains(err.Error(), "gave up after 250ms") {
+					t.Errorf("err = %v, want ErrTooSlow after 250ms", err)
+				}
+			}},
 		{name: "Retry-After on 500 ignored", faults: []govuktest.Fault{{Kind: govuktest.Status, Status: 500, RetryAfter: "3600", Times: 1}},
 			requests: 2, took: time.Millisecond},
 		{name: "503 always", faults: []govuktest.Fault{{Kind: govuktest.Status, Status: 503}}, requests: 3, took: 3 * time.Millisecond,

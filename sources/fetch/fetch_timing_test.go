@@ -142,8 +142,7 @@ func TestFetchSlowBodyWithinIdleTimeout(t *testing.T) {
 // trips the idle timeout, so the whole-fetch deadline must end it.
 func TestFetchTrickleHitsMaxTime(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		f, stop := serveInBubble(t, trickle(1000000, 1, 50*time.Millisecond),
-			WithRetries(3, time.Millisecond, 5*time.Millisecond), WithMaxTime(500*time.Millisecond))
+		f, stop := serveInBubble(t, trickle(1000000, 1, 50*time.Millisecond), WithMaxTime(500*time.Millisecond))
 		defer stop()
 		start := time.Now()
 		_, err := f.Fetch(context.Background(), "/slow.xlsx", Validators{}, "", func(_ *Fetched, r io.Reader) error {

@@ -43,10 +43,11 @@ type Discovery struct {
 }
 
 // Client is what discovery needs of an HTTP client (a *fetch.Client): JSON
-// documents, and references resolved against the site.
+// documents, references resolved against the site, and the site itself.
 type Client interface {
 	GetJSON(ctx context.Context, rawURL string, v any) error
 	Resolve(ref string) (*url.URL, error)
+	Origin() string
 }
 
 // Discover reads a collection through the Content API and returns the area
@@ -60,11 +61,7 @@ func Discover(ctx context.Context, f Client, collectionPath string) (*Discovery,
 	// Landing pages are the origin joined with a page's base path, not
 	// resolved against it: a base path is the page's own, on the site
 	// ("//elsewhere/x" must not become another host's page).
-	root, err := f.Resolve("/")
-	if err != nil {
-		return nil, err
-	}
-	origin := strings.TrimSuffix(root.String(), "/")
+	origin := f.Origin()
 	d := &Discovery{}
 	if coll.Links == nil || len(coll.Links.Documents) == 0 {
 		d.Skipped = append(d.Skipped, Skipped{Page: collectionPath, Reason: "the collection lists no documents"})
