@@ -194,6 +194,11 @@ func TestHostileXLSX(t *testing.T) {
 		{name: "column past the grid", build: func(t testing.TB) []byte {
 			return xlsxOf(t, sheetXML(`<sheetData><row r="1"><c r="XFE1"><v>1</v></c></row></sheetData>`))
 		}, want: `sheet "S1": cell XFE1: row wider than 16384 columns (reader limit)`, is: ErrLimit},
+		{name: "cells without references past the grid", build: func(t testing.TB) []byte {
+			// Each <c/> moves along the row; the value after them would
+			// pad the row out to its column, 2 million cells in.
+			return xlsxOf(t, sheetXML(`<sheetData><row r="1">`+strings.Repeat(`<c/>`, 2_000_000)+`<c><v>1</v></c></row></sheetData>`))
+		}, want: `sheet "S1": cell XFE1: row wider than 16384 columns (reader limit)`, is: ErrLimit},
 		{name: "5,000 sheet parts", build: func(t testing.TB) []byte {
 			sheets := make([]string, 5000)
 			for i := range sheets {

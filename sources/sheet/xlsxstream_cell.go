@@ -12,13 +12,13 @@ import "fmt"
 // formats the value, so it is not read.
 func (p *xlsxSheetParser) readCell() error {
 	col, typ := p.col+1, byte(0)
-	p.ref = p.ref[:0]
+	var ref []byte // valid until the next token, read after it is used
 	// The type decides how <v> reads: 's' a shared string index, 'i' an
 	// inline string, 'f' a formula's string result, 0 the text as it is.
 	for i := range p.x.attrs {
 		switch a := &p.x.attrs[i]; string(a.raw) {
 		case "r":
-			p.ref = append(p.ref[:0], a.val...)
+			ref = a.val
 		case "t":
 			switch string(a.val) {
 			case "s":
@@ -32,19 +32,23 @@ func (p *xlsxSheetParser) readCell() error {
 			}
 		}
 	}
-	if len(p.ref) > 0 {
-		c, r, ok := xlsxCellRef(p.ref)
+	if len(ref) > 0 {
+		c, r, ok := xlsxCellRef(ref)
 		switch {
 		case !ok:
-			return fmt.Errorf("row %d: bad cell reference %q", p.row, xlsxQuote(p.ref))
-		case c > maxColumns:
-			return fmt.Errorf("cell %s: %w", p.ref, limitError("row wider than %d columns", maxColumns))
-		case r != p.row:
-			return fmt.Errorf("cell %s in row %d (a cell's reference names its row)", p.ref, p.row)
-		case c <= p.col:
-			return fmt.Errorf("cell %s after cell %s (cells must ascend)", p.ref, CellName(p.row-1, p.col-1))
+			return fmt.Errorf("row %d: bad cell reference %q", p.row, xlsxQuote(ref))
+		case c <= maxColumns && r != p.row:
+			return fmt.Errorf("cell %s in row %d (a cell's reference names its row)", ref, p.row)
+		case c <= maxColumns && c <= p.col:
+			return fmt.Errorf("cell %s after cell %s (cells must ascend)", ref, CellName(p.row-1, p.col-1))
 		}
 		col = c
+	}
+	// Checked for every cell, with or without a reference: cells without
+	// one still move along the row, and the row is padded up to the next
+	// value, so unchecked they could grow it past any limit first.
+	if col > maxColumns {
+		return fmt.Errorf("cell %s: %w", CellName(p.row-1, col-1), limitError("row wider than %d columns", maxColumns))
 	}
 	p.col = col
 	if err := p.readValue(typ); err != nil {

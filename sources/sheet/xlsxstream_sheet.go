@@ -22,7 +22,6 @@ type xlsxSheetParser struct {
 	row   int      // the current row's number (1-based); rows must ascend
 	cells []string // the current row
 	col   int      // the last cell's column (1-based); cells must ascend
-	ref   []byte   // the current cell's r attribute
 	v     []byte   // the cell's <v> text
 }
 
