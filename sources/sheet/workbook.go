@@ -83,9 +83,10 @@ type heldRows struct {
 func (h *heldRows) skip(n int) { h.pending = min(h.pending+n, maxRows+1) }
 
 // add charges cells to b as the next row and, unless it is empty, appends
-// the rows held back and then row(cells). row is called only once the
-// cells are charged, so a row over a limit is never copied.
-func (h *heldRows) add(b *budget, cells []string, row func([]string) []string) error {
+// the rows held back and then a copy of cells at its own length (cells is
+// the reader's buffer). The copy is made only once the cells are charged,
+// so a row over a limit is never copied.
+func (h *heldRows) add(b *budget, cells []string) error {
 	if len(cells) == 0 {
 		h.skip(1)
 		return nil
@@ -98,7 +99,7 @@ func (h *heldRows) add(b *budget, cells []string, row func([]string) []string) e
 	for ; h.pending > 0; h.pending-- {
 		sh.Rows = append(sh.Rows, nil)
 	}
-	sh.Rows = append(sh.Rows, row(cells))
+	sh.Rows = append(sh.Rows, slices.Clone(cells))
 	return nil
 }
 

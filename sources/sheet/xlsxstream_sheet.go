@@ -132,7 +132,7 @@ func (p *xlsxSheetParser) readRow() error {
 		}
 		switch {
 		case kind == endTag:
-			return p.held.add(p.b, p.cells, copyRow)
+			return p.held.add(p.b, p.cells)
 		case kind != startTag:
 		case xlsxLocal(p.x.raw) == "c":
 			if err := p.readCell(); err != nil {
@@ -154,13 +154,6 @@ func (p *xlsxSheetParser) where() string {
 		return "before the first row"
 	}
 	return fmt.Sprintf("after row %d", p.row)
-}
-
-// copyRow copies the parser's row buffer out at its final length.
-func copyRow(cells []string) []string {
-	row := make([]string, len(cells))
-	copy(row, cells)
-	return row
 }
 
 // xlsxLocal is the local part of a name as written ("x:row" → "row").

@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -24,16 +25,15 @@ func readBothXLSX(t *testing.T, data []byte, keep SheetFilter) (got, want []*She
 }
 
 // readExcelize reads a workbook as excelize's Rows and Columns give it
-// with RawCellValue (the stored number, never a display format), trimmed
-// and shaped as the reader shapes its sheets: empty rows held back, rows
-// at their own length, trailing empty rows dropped.
+// with RawCellValue (the stored number, never a display format), shaped as
+// a Sheet is (empty rows nil, trailing empty rows dropped) by code of its
+// own: sharing the reader's would let a bug there pass in both.
 func readExcelize(data []byte, keep SheetFilter) ([]*Sheet, error) {
 	f, err := excelize.OpenReader(bytes.NewReader(data))
 	if err != nil {
 		return nil, err
 	}
 	defer f.Close()
-	var b budget
 	var sheets []*Sheet
 	for _, name := range f.GetSheetList() {
 		if !keep.wants(name) {
@@ -45,16 +45,20 @@ func readExcelize(data []byte, keep SheetFilter) ([]*Sheet, error) {
 			return nil, err
 		}
 		sh := &Sheet{Name: name}
-		held := heldRows{sheet: sh}
 		for rows.Next() {
 			cols, err := rows.Columns(excelize.Options{RawCellValue: true})
-			if err == nil {
-				err = held.add(&b, cols, copyRow)
-			}
 			if err != nil {
 				rows.Close()
 				return nil, err
 			}
+			var row []string
+			for _, c := range cols {
+				if c != "" {
+					row = slices.Clone(cols) // kept whole: empty cells between values stay
+					break
+				}
+			}
+			sh.Rows = append(sh.Rows, row)
 		}
 		if err := rows.Close(); err != nil {
 			return nil, err
@@ -62,7 +66,9 @@ func readExcelize(data []byte, keep SheetFilter) ([]*Sheet, error) {
 		if err := rows.Error(); err != nil {
 			return nil, err
 		}
-		trimTrailingEmptyRows(sh)
+		for len(sh.Rows) > 0 && sh.Rows[len(sh.Rows)-1] == nil {
+			sh.Rows = sh.Rows[:len(sh.Rows)-1]
+		}
 		sheets = append(sheets, sh)
 	}
 	return sheets, nil
