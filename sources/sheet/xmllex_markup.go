@@ -2,7 +2,6 @@ package sheet
 
 import (
 	"bytes"
-	"fmt"
 	"io"
 	"strings"
 	"unicode/utf8"
@@ -36,20 +35,11 @@ func (x *lexer) readMarkup() (tokenKind, error) {
 	return startTag, x.readStart(b)
 }
 
-// checkProcInst rejects an XML declaration of an encoding but UTF-8.
+// checkProcInst rejects an XML declaration of an encoding but UTF-8
+// (checkXMLDecl), wherever in the document it stands.
 func (x *lexer) checkProcInst(body []byte) error {
-	target, inst, _ := bytes.Cut(body, []byte(" "))
-	if string(target) != "xml" {
-		return nil
-	}
-	_, enc, ok := bytes.Cut(inst, []byte("encoding="))
-	if !ok || len(enc) < 2 {
-		return nil
-	}
-	if end := bytes.IndexByte(enc[1:], enc[0]); end >= 0 {
-		if enc = enc[1 : 1+end]; !strings.EqualFold(string(enc), "utf-8") {
-			return fmt.Errorf("xml: encoding %q declared but Decoder.CharsetReader is nil", enc)
-		}
+	if err := checkXMLDecl(body); err != nil {
+		return err
 	}
 	return nil
 }
