@@ -136,14 +136,9 @@ func (pkg xlsxPackage) mainPart() (string, *zip.File, error) {
 	if rels.missing {
 		return "", nil, fmt.Errorf("missing part %s (the package relationships)", rels.name)
 	}
-	var main *xlsxRel
-	for i := range rels.list {
-		if rel := &rels.list[i]; xlsxRelIs(rel.typ, "officeDocument") {
-			if main != nil {
-				return "", nil, fmt.Errorf("%s has two officeDocument relationships (%s and %s)", rels.name, main.id, rel.id)
-			}
-			main = rel
-		}
+	main, err := rels.only("officeDocument")
+	if err != nil {
+		return "", nil, err
 	}
 	if main == nil {
 		return "", nil, fmt.Errorf("%s has no officeDocument relationship", rels.name)
@@ -158,14 +153,9 @@ func (pkg xlsxPackage) mainPart() (string, *zip.File, error) {
 // sharedStringsPart finds the workbook's shared strings, if it has any,
 // and checks their declared size.
 func (pkg xlsxPackage) sharedStringsPart(wbName string, rels *xlsxRels) (*xlsxSST, error) {
-	var rel *xlsxRel
-	for i := range rels.list {
-		if r := &rels.list[i]; xlsxRelIs(r.typ, "sharedStrings") {
-			if rel != nil {
-				return nil, fmt.Errorf("%s has two sharedStrings relationships (%s and %s)", rels.name, rel.id, r.id)
-			}
-			rel = r
-		}
+	rel, err := rels.only("sharedStrings")
+	if err != nil {
+		return nil, err
 	}
 	if rel == nil {
 		return &xlsxSST{}, nil

@@ -1,6 +1,9 @@
 package sheet
 
-import "fmt"
+import (
+	"bytes"
+	"fmt"
+)
 
 // A worksheet cell (CT_Cell): its reference, type and value.
 
@@ -160,12 +163,7 @@ func xlsxCellRef(ref []byte) (col, row int, ok bool) {
 // xlsxUint reads a non-negative decimal (xsd:unsignedInt, surrounding
 // white space allowed) of at most nine digits.
 func xlsxUint(b []byte) (int, bool) {
-	for len(b) > 0 && xlsxSpace(b[0]) {
-		b = b[1:]
-	}
-	for len(b) > 0 && xlsxSpace(b[len(b)-1]) {
-		b = b[:len(b)-1]
-	}
+	b = bytes.Trim(b, " \t\r\n")
 	if len(b) == 0 || len(b) > 9 {
 		return 0, false
 	}
@@ -178,5 +176,3 @@ func xlsxUint(b []byte) (int, bool) {
 	}
 	return n, true
 }
-
-func xlsxSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\r' }

@@ -23,6 +23,7 @@ type xlsxRels struct {
 	name    string // the part's name, for errors
 	missing bool   // there is no such part: the source relates to nothing
 	list    []xlsxRel
+	byID    map[string]int // index in list
 }
 
 // xlsxRelsName is the name of the relationships part of source, a part
@@ -35,13 +36,12 @@ func xlsxRelsName(source string) string {
 // rels reads the relationships of source ("" for the package). A missing
 // relationships part is a source without relationships.
 func (pkg xlsxPackage) rels(source string) (*xlsxRels, error) {
-	rels := &xlsxRels{name: xlsxRelsName(source)}
+	rels := &xlsxRels{name: xlsxRelsName(source), byID: map[string]int{}}
 	f := pkg[xlsxPartName(rels.name)]
 	if f == nil {
 		rels.missing = true
 		return rels, nil
 	}
-	ids := map[string]bool{}
 	err := walkXLSXPart(f, func(x *lexer, path []string) error {
 		if len(path) != 2 || path[1] != "Relationship" {
 			return nil
@@ -62,10 +62,10 @@ func (pkg xlsxPackage) rels(source string) (*xlsxRels, error) {
 				rel.external = string(a.val) == "External"
 			}
 		}
-		if ids[rel.id] {
+		if _, dup := rels.byID[rel.id]; dup {
 			return fmt.Errorf("%s: relationship id %q used twice", rels.name, rel.id)
 		}
-		ids[rel.id] = true
+		rels.byID[rel.id] = len(rels.list)
 		rels.list = append(rels.list, rel)
 		return nil
 	})
@@ -74,10 +74,8 @@ func (pkg xlsxPackage) rels(source string) (*xlsxRels, error) {
 
 // get returns the relationship with id.
 func (rels *xlsxRels) get(id string) (*xlsxRel, error) {
-	for i := range rels.list {
-		if rels.list[i].id == id {
-			return &rels.list[i], nil
-		}
+	if i, ok := rels.byID[id]; ok {
+		return &rels.list[i], nil
 	}
 	if rels.missing {
 		return nil, fmt.Errorf("relationship %s not found: missing part %s", id, rels.name)
@@ -116,4 +114,19 @@ func xlsxResolve(source, target string) string {
 		target = "/" + path.Dir(source) + "/" + target
 	}
 	return strings.TrimPrefix(path.Clean(target), "/")
+}
+
+// only is the one relationship of type typ ("officeDocument"), nil if
+// there is none; two are an error.
+func (rels *xlsxRels) only(typ string) (*xlsxRel, error) {
+	var found *xlsxRel
+	for i := range rels.list {
+		if rel := &rels.list[i]; xlsxRelIs(rel.typ, typ) {
+			if found != nil {
+				return nil, fmt.Errorf("%s has two %s relationships (%s and %s)", rels.name, typ, found.id, rel.id)
+			}
+			found = rel
+		}
+	}
+	return found, nil
 }

@@ -211,23 +211,22 @@ func xlsxEscape(b []byte) (uint16, bool) {
 }
 
 // xlsxSST is a workbook's shared string table, read at the first sheet
-// that needs it; part is nil when the workbook has none.
+// that needs it; part is nil when the workbook has none, or once read.
 type xlsxSST struct {
 	part *zip.File
 	strs []string
-	read bool
 }
 
 // strings returns the table, reading it the first time.
 func (s *xlsxSST) strings() ([]string, error) {
-	if s.read || s.part == nil {
+	if s.part == nil {
 		return s.strs, nil
 	}
 	strs, err := readXLSXSharedStrings(s.part)
 	if err != nil {
 		return nil, err
 	}
-	s.strs, s.read = strs, true
+	s.strs, s.part = strs, nil
 	return strs, nil
 }
 
