@@ -67,18 +67,8 @@ func (p *xlsxSheetParser) readValue(typ byte) error {
 	p.v = p.v[:0]
 	var inline []byte
 	hasF, hasIS := false, false
-	for {
-		kind, err := p.next()
-		if err != nil {
-			return err
-		}
-		if kind == endTag {
-			break
-		}
-		if kind != startTag {
-			continue
-		}
-		switch xlsxLocal(p.x.raw) {
+	err := p.children(func(local string) (err error) {
+		switch local {
 		case "v":
 			p.v, err = p.text(p.v[:0])
 		case "f":
@@ -92,9 +82,10 @@ func (p *xlsxSheetParser) readValue(typ byte) error {
 		default:
 			err = fmt.Errorf("<%s> in <c>", p.x.raw)
 		}
-		if err != nil {
-			return err
-		}
+		return err
+	})
+	if err != nil {
+		return err
 	}
 	var val string
 	switch {

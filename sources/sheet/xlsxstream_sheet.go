@@ -62,46 +62,22 @@ func readXLSXStreamSheet(f *zip.File, name string, sst []string, b *budget) (*Sh
 // readRoot reads the root element just started, <worksheet> or another
 // sheet's (a chartsheet has no sheetData: it reads as an empty sheet).
 func (p *xlsxSheetParser) readRoot() error {
-	for {
-		kind, err := p.next()
-		if err != nil {
-			return err
+	return p.children(func(local string) error {
+		if local == "sheetData" {
+			return p.readSheetData()
 		}
-		switch {
-		case kind == endTag:
-			return nil
-		case kind != startTag:
-		case xlsxLocal(p.x.raw) == "sheetData":
-			if err := p.readSheetData(); err != nil {
-				return err
-			}
-		default:
-			if err := p.skip(); err != nil {
-				return err
-			}
-		}
-	}
+		return p.skip()
+	})
 }
 
 // readSheetData reads the rows of <sheetData>, its only children.
 func (p *xlsxSheetParser) readSheetData() error {
-	for {
-		kind, err := p.next()
-		if err != nil {
-			return err
+	return p.children(func(local string) error {
+		if local == "row" {
+			return p.readRow()
 		}
-		switch {
-		case kind == endTag:
-			return nil
-		case kind != startTag:
-		case xlsxLocal(p.x.raw) == "row":
-			if err := p.readRow(); err != nil {
-				return err
-			}
-		default:
-			return fmt.Errorf("<%s> in <sheetData> %s (only rows belong there)", p.x.raw, p.where())
-		}
-	}
+		return fmt.Errorf("<%s> in <sheetData> %s (only rows belong there)", p.x.raw, p.where())
+	})
 }
 
 // readRow reads the <row> just started. Its r attribute is optional (the
@@ -125,27 +101,19 @@ func (p *xlsxSheetParser) readRow() error {
 	}
 	p.held.skip(n - p.row - 1)
 	p.row, p.col, p.cells = n, 0, p.cells[:0]
-	for {
-		kind, err := p.next()
-		if err != nil {
-			return err
+	err := p.children(func(local string) error {
+		switch local {
+		case "c":
+			return p.readCell()
+		case "extLst":
+			return p.skip()
 		}
-		switch {
-		case kind == endTag:
-			return p.held.add(p.b, p.cells)
-		case kind != startTag:
-		case xlsxLocal(p.x.raw) == "c":
-			if err := p.readCell(); err != nil {
-				return err
-			}
-		case xlsxLocal(p.x.raw) == "extLst":
-			if err := p.skip(); err != nil {
-				return err
-			}
-		default:
-			return fmt.Errorf("row %d: <%s> in <row> (only cells belong there)", p.row, p.x.raw)
-		}
+		return fmt.Errorf("row %d: <%s> in <row> (only cells belong there)", p.row, p.x.raw)
+	})
+	if err != nil {
+		return err
 	}
+	return p.held.add(p.b, p.cells)
 }
 
 // where says where in the sheet the parser is, for errors.

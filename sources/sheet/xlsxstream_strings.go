@@ -61,6 +61,25 @@ func (tx *xlsxText) skip() error {
 	return nil
 }
 
+// children calls fn with the local name of each child element of the
+// element just started, which fn reads (or skips), then returns at that
+// element's end. Text between children is not read.
+func (tx *xlsxText) children(fn func(local string) error) error {
+	for {
+		kind, err := tx.next()
+		switch {
+		case err != nil:
+			return err
+		case kind == endTag:
+			return nil
+		case kind == startTag:
+			if err := fn(xlsxLocal(tx.x.raw)); err != nil {
+				return err
+			}
+		}
+	}
+}
+
 // text appends the text of the element just started (<v>, <t>), which
 // holds nothing else, to dst, reading through its end.
 func (tx *xlsxText) text(dst []byte) ([]byte, error) {
@@ -99,18 +118,8 @@ func (tx *xlsxText) xstring(dst []byte) ([]byte, error) {
 func (tx *xlsxText) rst() ([]byte, error) {
 	elem := tx.x.raw
 	tx.t, tx.r = tx.t[:0], tx.r[:0]
-	for {
-		kind, err := tx.next()
-		if err != nil {
-			return nil, err
-		}
-		if kind == endTag {
-			return append(tx.t, tx.r...), nil
-		}
-		if kind != startTag {
-			continue
-		}
-		switch xlsxLocal(tx.x.raw) {
+	err := tx.children(func(local string) (err error) {
+		switch local {
 		case "t":
 			tx.t, err = tx.xstring(tx.t[:0])
 		case "r":
@@ -120,27 +129,19 @@ func (tx *xlsxText) rst() ([]byte, error) {
 		default:
 			err = fmt.Errorf("<%s> in <%s>", tx.x.raw, elem)
 		}
-		if err != nil {
-			return nil, err
-		}
+		return err
+	})
+	if err != nil {
+		return nil, err
 	}
+	return append(tx.t, tx.r...), nil
 }
 
 // run reads the <r> just started, appending its text to tx.r.
 func (tx *xlsxText) run() error {
 	n := len(tx.r)
-	for {
-		kind, err := tx.next()
-		if err != nil {
-			return err
-		}
-		if kind == endTag {
-			return nil
-		}
-		if kind != startTag {
-			continue
-		}
-		switch xlsxLocal(tx.x.raw) {
+	return tx.children(func(local string) (err error) {
+		switch local {
 		case "t":
 			tx.r, err = tx.xstring(tx.r[:n])
 		case "rPr":
@@ -148,10 +149,8 @@ func (tx *xlsxText) run() error {
 		default:
 			err = fmt.Errorf("<%s> in <r>", tx.x.raw)
 		}
-		if err != nil {
-			return err
-		}
-	}
+		return err
+	})
 }
 
 // xlsxUnescape decodes, in place, the _xHHHH_ escapes of ST_Xstring
