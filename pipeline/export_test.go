@@ -308,7 +308,7 @@ func TestExportLeavesOtherFiles(t *testing.T) {
 	if got := string(readExported(t, filepath.Join(dir, "keep.txt"))); got != "mine" {
 		t.Errorf("keep.txt = %q", got)
 	}
-	if got := readExported(t, filepath.Join(dir, "areas.json")); !bytes.Contains(got, []byte(`{"area_code":"E23000001","area_name":"London","country":"England"}`)) {
+	if got := readExported(t, filepath.Join(dir, "areas.json")); !bytes.Contains(got, []byte(`{"area_code":"E23000001","area_name":"London","country":"England","area_type":"police_force_area"}`)) {
 		t.Errorf("areas.json not replaced: %.100s", got)
 	}
 	if got := string(readExported(t, filepath.Join(dir, "releases.json"))); got != "[]\n" {

@@ -105,7 +105,8 @@ func Load(ctx context.Context, st store.Loader, e archive.Entry, p *Parsed) erro
 		MediaType: e.MediaType, Bytes: e.Bytes, FetchedAt: e.AddedAt}
 	switch e.Kind {
 	case archive.KindAreaTables:
-		rel := store.Release{FinancialYear: p.Year, Title: e.Title, LandingURL: e.LandingURL, PublishedAt: e.PublishedAt}
+		rel := store.Release{FinancialYear: p.Year, Title: e.Title, LandingURL: e.LandingURL, PublishedAt: e.PublishedAt,
+			Unmapped: p.Extraction.Unmapped}
 		return st.LoadAreaTables(ctx, rel, src, p.Extraction.Observations)
 	case archive.KindPopulation:
 		return st.LoadPopulation(ctx, p.MidYear, src, p.How, p.Population)
@@ -144,8 +145,9 @@ func logParsed(log *zap.Logger, e archive.Entry, p *Parsed) {
 	switch {
 	case p.Extraction != nil:
 		log.Info("read area tables", append(fields, zap.Int("observations", len(p.Extraction.Observations)))...)
-		for _, h := range p.Extraction.Ignored {
-			log.Warn("header maps to no known measure; column skipped", zap.String("file", e.Filename), zap.String("header", h))
+		for _, u := range p.Extraction.Unmapped {
+			log.Warn("header maps to no known measure; column recorded in unmapped_columns, its figures not loaded",
+				zap.String("file", e.Filename), zap.String("sheet", u.Sheet), zap.String("cell", u.Cell), zap.String("header", u.Header))
 		}
 	case p.Population != nil:
 		log.Info("read population", append(fields, zap.String("sheet", p.How.Sheet), zap.String("level", p.How.Level), zap.String("lookup", p.How.Lookup))...)

@@ -251,7 +251,7 @@ func TestOptions(t *testing.T) {
 	})
 	for _, tc := range []struct{ name, year, area, wantErr string }{
 		{"unknown year", "2031-32", "", "no figures loaded for 2031-32 (loaded: 2013-14 to 2024-25)"},
-		{"unknown area", "", "Atlantis", `unknown area "Atlantis": give an ONS code (E23000028) or a name (Essex)`},
+		{"unknown area", "", "Atlantis", `unknown area "Atlantis": give an ONS code (E23000028), a name (Essex) or NSD for the National Security Division`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := report.Build(ctx, st, report.WithYear(figure.FinancialYear(tc.year)), report.WithArea(tc.area))

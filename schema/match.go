@@ -3,6 +3,7 @@ package schema
 import (
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 	"unicode"
 )
@@ -50,17 +51,23 @@ const (
 	RowArea             // one of the 42 MAPPA areas
 	RowSubtotal         // England or Wales
 	RowTotal            // England and Wales
+	RowNationalUnit     // a national unit such as the National Security Division
 )
 
 // AreaMatcher recognises MAPPA area names, aliases and codes in row labels.
 type AreaMatcher struct {
 	codes map[string]string // normalised label -> area code
+	units map[string]bool   // codes of national units
 }
 
-// NewAreaMatcher builds a matcher from the reference areas.
+// NewAreaMatcher builds a matcher from the reference areas and national
+// units.
 func NewAreaMatcher(areas []Area) *AreaMatcher {
-	m := &AreaMatcher{codes: map[string]string{}}
-	for _, a := range areas {
+	m := &AreaMatcher{codes: map[string]string{}, units: map[string]bool{}}
+	for _, a := range append(slices.Clip(areas), NationalUnits()...) {
+		if a.Type == NationalUnit {
+			m.units[a.Code] = true
+		}
 		m.codes[Normalise(a.Name)] = a.Code
 		m.codes[Normalise(a.Code)] = a.Code
 		for _, alias := range a.Aliases {
@@ -91,6 +98,8 @@ func (m *AreaMatcher) Match(label string) (RowKind, string) {
 		return RowUnknown, ""
 	case code == EnglandAndWales:
 		return RowTotal, code
+	case m.units[code]:
+		return RowNationalUnit, code
 	}
 	return RowArea, code
 }
@@ -102,13 +111,13 @@ func FindArea(s string) (Area, error) {
 	kind, code := NewAreaMatcher(Areas()).Match(s)
 	switch kind {
 	case RowTotal:
-		return Area{Code: EnglandAndWales, Name: "England and Wales", Country: "England and Wales"}, nil
-	case RowArea:
-		for _, a := range Areas() {
+		return EnglandAndWalesArea(), nil
+	case RowArea, RowNationalUnit:
+		for _, a := range AllAreas() {
 			if a.Code == code {
 				return a, nil
 			}
 		}
 	}
-	return Area{}, fmt.Errorf("unknown area %q: give an ONS code (E23000028) or a name (Essex)", s)
+	return Area{}, fmt.Errorf("unknown area %q: give an ONS code (E23000028), a name (Essex) or NSD for the National Security Division", s)
 }

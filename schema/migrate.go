@@ -111,17 +111,19 @@ func apply(ctx context.Context, db *sql.DB, m Migration) error {
 
 // seedAreas upserts the reference areas.
 func seedAreas(ctx context.Context, db *sql.DB) error {
-	want := append([]Area{{Code: EnglandAndWales, Name: "England and Wales", Country: "England and Wales"}}, Areas()...)
+	want := AllAreas()
 	keys := make([]string, len(want))
 	for i, a := range want {
-		keys[i] = a.Code + "\t" + a.Name + "\t" + a.Country
+		keys[i] = a.Code + "\t" + a.Name + "\t" + a.Country + "\t" + string(a.Type)
 	}
-	return seedIfChanged(ctx, db, "areas", "SELECT area_code || char(9) || area_name || char(9) || country FROM areas", keys,
+	return seedIfChanged(ctx, db, "areas",
+		"SELECT area_code || char(9) || area_name || char(9) || country || char(9) || area_type FROM areas", keys,
 		func(tx *sql.Tx) error {
-			const upsert = `INSERT INTO areas (area_code, area_name, country) VALUES (?, ?, ?)
-				ON CONFLICT (area_code) DO UPDATE SET area_name = excluded.area_name, country = excluded.country`
+			const upsert = `INSERT INTO areas (area_code, area_name, country, area_type) VALUES (?, ?, ?, ?)
+				ON CONFLICT (area_code) DO UPDATE SET area_name = excluded.area_name, country = excluded.country,
+					area_type = excluded.area_type`
 			for _, a := range want {
-				if _, err := tx.ExecContext(ctx, upsert, a.Code, a.Name, a.Country); err != nil {
+				if _, err := tx.ExecContext(ctx, upsert, a.Code, a.Name, a.Country, string(a.Type)); err != nil {
 					return err
 				}
 			}

@@ -27,8 +27,14 @@ func TestMigrateCreatesTheContract(t *testing.T) {
 		t.Errorf("user_version = %d", v)
 	}
 	var n int
-	if err := db.QueryRow("SELECT COUNT(*) FROM areas").Scan(&n); err != nil || n != 43 {
-		t.Errorf("areas = %d, %v; want 42 and England and Wales", n, err)
+	if err := db.QueryRow("SELECT COUNT(*) FROM areas").Scan(&n); err != nil || n != 44 {
+		t.Errorf("areas = %d, %v; want 42, the National Security Division and England and Wales", n, err)
+	}
+	var types string
+	if err := db.QueryRow(`SELECT group_concat(area_type || ' ' || n, ', ') FROM
+			(SELECT area_type, COUNT(*) AS n FROM areas GROUP BY area_type ORDER BY area_type)`).Scan(&types); err != nil ||
+		types != "country 1, national_unit 1, police_force_area 42" {
+		t.Errorf("area types = %q, %v", types, err)
 	}
 	rows, err := db.Query("SELECT * FROM area_summary LIMIT 0")
 	if err != nil {
@@ -36,7 +42,8 @@ func TestMigrateCreatesTheContract(t *testing.T) {
 	}
 	cols, _ := rows.Columns()
 	rows.Close()
-	want := "financial_year, area_code, area_name, rsos, rsos_level1, rsos_level2, rsos_level3, violent_offenders, other_dangerous_offenders, total_offenders, rso_breach_convictions, rso_revocations, population_10plus, population_mid_year, rso_rate_per_100k, rso_rate_per_100k_published, rso_growth_pct, violent_growth_pct, total_growth_pct"
+	want := "financial_year, area_code, area_name, rsos, rsos_level1, rsos_level2, rsos_level3, violent_offenders, other_dangerous_offenders, total_offenders, rso_breach_convictions, rso_revocations, population_10plus, population_mid_year, rso_rate_per_100k, rso_rate_per_100k_published, rso_growth_pct, violent_growth_pct, total_growth_pct, " +
+		"area_type, terrorism_offenders, rso_breach_convictions_derived, rso_breach_cautioned, rso_breach_convicted, population_10plus_published"
 	if got := strings.Join(cols, ", "); got != want {
 		t.Errorf("area_summary columns:\n got %s\nwant %s", got, want)
 	}
@@ -100,10 +107,10 @@ func TestMigration0004KeepsDataAndChecks(t *testing.T) {
 		return out
 	}
 	before := dump()
-	if err := Migrate(ctx, db); err != nil {
+	if err := apply(ctx, db, ms[3]); err != nil {
 		t.Fatal(err)
 	}
-	if v, _ := Version(ctx, db); v < 4 {
+	if v, _ := Version(ctx, db); v != 4 {
 		t.Fatalf("user_version = %d after Migrate", v)
 	}
 	if after := dump(); after != before || !strings.Contains(after, `"offenders","1","all",1596,null`) {

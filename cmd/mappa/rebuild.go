@@ -110,8 +110,8 @@ func span(years []figure.FinancialYear) string {
 	return years[0].String() + " to " + years[len(years)-1].String()
 }
 
-// printFailingChecks prints the failing checks of one year (or all years
-// when year is ""), so a failure is never silent.
+// printFailingChecks prints the failing checks and the unmapped columns of
+// one year (or all years when year is ""), so a failure is never silent.
 func printFailingChecks(ctx context.Context, app *App, st *store.Store, year figure.FinancialYear) error {
 	rep, err := st.Status(ctx, 0)
 	if err != nil {
@@ -134,7 +134,26 @@ func printFailingChecks(ctx context.Context, app *App, st *store.Store, year fig
 	if len(lines) > 0 {
 		fmt.Fprintln(app.Stdout, "failing checks:\n"+strings.Join(lines, "\n"))
 	}
+	var unmapped []store.UnmappedStatus
+	for _, u := range rep.Unmapped {
+		if year == "" || u.FinancialYear == year {
+			unmapped = append(unmapped, u)
+		}
+	}
+	printUnmapped(app, unmapped)
 	return nil
+}
+
+// printUnmapped lists published columns that map to no known measure, so
+// that an operator sees what a release holds that mappa did not load.
+func printUnmapped(app *App, cols []store.UnmappedStatus) {
+	if len(cols) == 0 {
+		return
+	}
+	fmt.Fprintf(app.Stdout, "not loaded: %d published columns of no known measure (recorded in unmapped_columns):\n", len(cols))
+	for _, u := range cols {
+		fmt.Fprintf(app.Stdout, "  %s %s %s!%s: %q\n", u.FinancialYear, u.File, u.Sheet, u.Cell, u.Header)
+	}
 }
 
 // rebuildMemory is the heap a rebuild lets build up before collecting.

@@ -128,6 +128,13 @@ func (j *fetchJob) run(ctx context.Context) error {
 		}
 	}
 	j.report(totals)
+	if len(totals.Years) > 0 {
+		unmapped, err := st.Unmapped(ctx, totals.Years...)
+		if err != nil {
+			return errors.Join(runErr, err)
+		}
+		printUnmapped(j.app, unmapped)
+	}
 	return runErr
 }
 

@@ -72,6 +72,12 @@ func (c *StatusCommand) Run(ctx context.Context, args []string) error {
 			fmt.Fprintf(c.app.Stdout, "run %d failed: %s\n", r.ID, describeFailure(f))
 		}
 	}
+	if len(rep.Unmapped) > 0 {
+		fmt.Fprintf(c.app.Stdout, "\n%d published columns not loaded (no known measure; see unmapped_columns):\n", len(rep.Unmapped))
+		for _, u := range rep.Unmapped {
+			fmt.Fprintf(c.app.Stdout, "  %s %s %s!%s: %s\n", u.FinancialYear, u.File, u.Sheet, u.Cell, u.Header)
+		}
+	}
 	if len(rep.Failing) == 0 {
 		fmt.Fprintln(c.app.Stdout, "\nno failing checks")
 		return nil

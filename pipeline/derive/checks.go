@@ -29,6 +29,12 @@ const (
 	CheckCategoryIsSum   = "category_total_equals_levels"
 	CheckRateMatches     = "rate_matches_published"
 	CheckNoNegativeCount = "no_negative_counts"
+	// CheckTotalIsCategories compares an area's total MAPPA-eligible
+	// offenders with the sum of its category totals (1 to 4).
+	CheckTotalIsCategories = "total_equals_sum_of_categories"
+	// CheckPopulationMatches compares the population aged 10+ a release
+	// published with the estimate mappa computed its rate on.
+	CheckPopulationMatches = "population_matches_published"
 )
 
 // CheckResult is the outcome of one consistency check on one subject.
@@ -61,7 +67,9 @@ func RunChecks(year figure.FinancialYear, obs []figure.Observation, rates []RSOR
 	c.allAreas()
 	c.totalIsSum()
 	c.categoryIsSum()
+	c.totalIsCategories()
 	c.rateMatches(rates)
+	c.populationMatches(rates)
 	c.noNegative()
 	sort.Slice(c.out, func(i, j int) bool {
 		if c.out[i].Check != c.out[j].Check {
@@ -101,95 +109,6 @@ func (c *checker) allAreas() {
 		return
 	}
 	c.add(CheckAllAreas, "areas", CheckPass, "42 areas and the England and Wales total each present once")
-}
-
-func (c *checker) totalIsSum() {
-	type agg struct {
-		sum     float64
-		n       int
-		total   *float64
-		blocked []string
-	}
-	cols := map[figure.Column]*agg{}
-	for _, o := range c.obs {
-		if o.Measure == figure.MeasureRSORate {
-			continue
-		}
-		a := cols[o.Column]
-		if a == nil {
-			a = &agg{}
-			cols[o.Column] = a
-		}
-		switch {
-		case o.AreaCode == schema.EnglandAndWales:
-			a.total = o.Number
-		case o.Number == nil:
-			a.blocked = append(a.blocked, o.AreaCode+" "+o.Marker)
-		default:
-			a.sum += *o.Number
-			a.n++
-		}
-	}
-	for col, a := range cols {
-		subject := describe(col)
-		switch {
-		case a.total == nil:
-			c.add(CheckTotalIsSum, subject, CheckNotChecked, "no England and Wales value")
-		case len(a.blocked) > 0:
-			c.add(CheckTotalIsSum, subject, CheckNotChecked, "areas without a value: %s", strings.Join(a.blocked, ", "))
-		case a.n != len(schema.Areas()):
-			c.add(CheckTotalIsSum, subject, CheckNotChecked, "only %d of %d areas have a value", a.n, len(schema.Areas()))
-		case math.Abs(a.sum-*a.total) > 1e-6:
-			c.add(CheckTotalIsSum, subject, CheckFail, "England and Wales %s, sum of areas %s", num(*a.total), num(a.sum))
-		default:
-			c.add(CheckTotalIsSum, subject, CheckPass, "England and Wales %s equals the sum of areas", num(*a.total))
-		}
-	}
-}
-
-func (c *checker) categoryIsSum() {
-	type key struct{ area, cat string }
-	levels := map[key]map[string]figure.Observation{}
-	for _, o := range c.obs {
-		if o.Measure != figure.MeasureOffenders || o.Category == figure.All {
-			continue
-		}
-		k := key{o.AreaCode, o.Category}
-		if levels[k] == nil {
-			levels[k] = map[string]figure.Observation{}
-		}
-		levels[k][o.Level] = o
-	}
-	for k, ls := range levels {
-		subject := fmt.Sprintf("%s category %s", k.area, k.cat)
-		total, ok := ls[figure.All]
-		if !ok || total.Number == nil {
-			c.add(CheckCategoryIsSum, subject, CheckNotChecked, "no category total")
-			continue
-		}
-		sum, problem := 0.0, ""
-		for _, l := range []string{"1", "2", "3"} {
-			o, ok := ls[l]
-			switch {
-			case k.cat == "3" && l == "1" && (!ok || o.Number == nil):
-				// Category 3 offenders are managed at level 2 or 3 by definition.
-			case !ok:
-				problem = "no level " + l + " value"
-			case o.Number == nil:
-				problem = fmt.Sprintf("level %s is %s", l, o.Marker)
-			default:
-				sum += *o.Number
-			}
-		}
-		switch {
-		case problem != "":
-			c.add(CheckCategoryIsSum, subject, CheckNotChecked, "%s", problem)
-		case math.Abs(sum-*total.Number) > 1e-6:
-			c.add(CheckCategoryIsSum, subject, CheckFail, "total %s (%s), levels sum to %s", num(*total.Number), total.Cell, num(sum))
-		default:
-			c.add(CheckCategoryIsSum, subject, CheckPass, "total %s equals the sum of levels", num(sum))
-		}
-	}
 }
 
 func (c *checker) rateMatches(rates []RSORate) {
@@ -248,3 +167,39 @@ func num(f float64) string {
 	}
 	return fmt.Sprintf("%g", f)
 }
+
+// populationMatches compares each published population aged 10+ (rounded
+// by the release to the nearest 100) with the estimate the computed rate
+// used: a difference beyond the rounding means the release used another
+// estimate, or another edition of it.
+func (c *checker) populationMatches(rates []RSORate) {
+	computed := map[string]RSORate{}
+	for _, r := range rates {
+		if r.FinancialYear == c.year {
+			computed[r.AreaCode] = r
+		}
+	}
+	for _, o := range c.obs {
+		if o.Measure != figure.MeasurePopulation {
+			continue
+		}
+		r, ok := computed[o.AreaCode]
+		switch {
+		case o.Number == nil:
+			c.add(CheckPopulationMatches, o.AreaCode, CheckNotChecked, "published population is %s", o.Marker)
+		case !ok:
+			c.add(CheckPopulationMatches, o.AreaCode, CheckNotChecked, "no population estimate to compare (no computed rate)")
+		default:
+			status := CheckPass
+			if math.Abs(float64(r.Population10Plus)-*o.Number) > publishedPopulationRounding/2 {
+				status = CheckFail
+			}
+			c.add(CheckPopulationMatches, o.AreaCode, status, "published %s (%s!%s), mid-%d estimate %d",
+				num(*o.Number), o.Sheet, o.Cell, r.PopulationMidYear, r.Population10Plus)
+		}
+	}
+}
+
+// publishedPopulationRounding is what the MoJ rounds the population aged
+// 10+ to in its area tables.
+const publishedPopulationRounding = 100

@@ -70,8 +70,9 @@ func estimateFor(pops []figure.Population, year figure.MidYear) (figure.Populati
 	return best, found
 }
 
-// ComputeGrowth computes year-on-year growth of every count (every measure
-// but the published rate) that has a value in both years.
+// ComputeGrowth computes year-on-year growth of every count that has a value
+// in both years: every measure but the published rate and the published
+// population, which are bases rather than counts of offenders or events.
 func ComputeGrowth(obs []figure.Observation) []Growth {
 	type key struct {
 		year figure.FinancialYear
@@ -80,7 +81,7 @@ func ComputeGrowth(obs []figure.Observation) []Growth {
 	}
 	values := make(map[key]float64, len(obs))
 	for _, o := range obs {
-		if o.Number != nil && o.Measure != figure.MeasureRSORate {
+		if o.Number != nil && o.Measure != figure.MeasureRSORate && o.Measure != figure.MeasurePopulation {
 			values[key{o.FinancialYear, o.AreaCode, o.Column}] = *o.Number
 		}
 	}

@@ -15,9 +15,9 @@ import (
 // Result is what an area-tables workbook yields.
 type Result struct {
 	Observations []figure.Observation
-	// Ignored lists headers that mapped to no known measure ("Table_1!C5:
-	// Area code"), so operators can see what was left out.
-	Ignored []string
+	// Unmapped lists the headers that mapped to no known measure, so that
+	// what a release published and mappa did not load is reported.
+	Unmapped []figure.UnmappedColumn
 }
 
 // Errors a workbook can fail with; each arrives wrapped in a
@@ -25,10 +25,11 @@ type Result struct {
 var (
 	ErrNoAreaColumn  = errors.New("no sheet has a column of MAPPA area names")
 	ErrNoHeader      = errors.New("no header row above the first area row")
-	ErrNoMeasure     = errors.New("header maps to no known measure")
 	ErrUnknownArea   = errors.New("unknown area label")
 	ErrDuplicateArea = errors.New("duplicate area")
 	ErrNoRSOs        = errors.New("no column of registered sexual offenders (category 1 total)")
+	ErrRepeatDiffers = errors.New("a figure published twice differs")
+	ErrNoCategory4   = errors.New("category 4 figure in a year before category 4")
 )
 
 // minAreaMatches is how many known area labels a column needs before it is
@@ -53,7 +54,7 @@ func New() *Extractor {
 // contents, notes) are skipped.
 func (e *Extractor) Extract(wb *sheet.Workbook, year figure.FinancialYear) (*Result, error) {
 	out := &Result{}
-	seen := map[obsKey]string{}
+	seen := map[obsKey]seenAt{}
 	tables := 0
 	for _, sh := range wb.Sheets {
 		areaCol, ok := e.findAreaColumn(sh)
@@ -79,6 +80,12 @@ func (e *Extractor) Extract(wb *sheet.Workbook, year figure.FinancialYear) (*Res
 type obsKey struct {
 	area string
 	col  figure.Column
+}
+
+// seenAt is where a figure was first read, and what it was.
+type seenAt struct {
+	sheet, cell, text string
+	value             figure.Value
 }
 
 // findAreaColumn picks the leftmost column with the most area labels. Names
@@ -120,7 +127,7 @@ func (t *tableReader) cellErr(r, c int, err error) error {
 	return &sheet.CellError{File: t.wb.Name, Sheet: t.sh.Name, Cell: sheet.CellName(r, c), Err: err}
 }
 
-func (t *tableReader) read(out *Result, seen map[obsKey]string) error {
+func (t *tableReader) read(out *Result, seen map[obsKey]seenAt) error {
 	first := t.firstDataRow()
 	header := t.headerRow(first)
 	if header < 0 {
@@ -138,36 +145,70 @@ func (t *tableReader) read(out *Result, seen map[obsKey]string) error {
 			continue
 		case schema.RowBlank, schema.RowUnknown:
 			// Notes, sources and separators carry no figures; a labelled
-			// row with figures is an area we do not know.
-			if c, ok := t.firstFigure(r, cols); ok {
+			// row with figures (or markers in their place) is an area
+			// we do not know, and nothing published is skipped unread.
+			if c, ok := t.firstValue(r, cols); ok {
 				if kind == schema.RowBlank {
 					return t.cellErr(r, c, fmt.Errorf("figure %q in a row without an area label", t.sh.Value(r, c)))
 				}
-				return t.cellErr(r, t.areaCol, fmt.Errorf("%w %q", ErrUnknownArea, label))
+				return t.cellErr(r, t.areaCol, fmt.Errorf("%w %q: not one of the 42 areas, England and Wales or a national unit", ErrUnknownArea, label))
 			}
 			continue
 		}
 		for _, mc := range cols {
-			c, col := mc.index, mc.Column
-			v, ok, err := figure.ParseValue(t.sh.Value(r, c))
-			if err != nil {
-				return t.cellErr(r, c, err)
+			if err := t.readCell(out, seen, r, mc, code, label); err != nil {
+				return err
 			}
-			if !ok {
-				continue
-			}
-			cell := sheet.CellName(r, c)
-			k := obsKey{code, col}
-			if prev, dup := seen[k]; dup {
-				return t.cellErr(r, t.areaCol, fmt.Errorf("%w %q: %s already read at %s", ErrDuplicateArea, label, col.Measure, prev))
-			}
-			seen[k] = t.sh.Name + "!" + cell
-			out.Observations = append(out.Observations, figure.Observation{
-				FinancialYear: t.year, AreaCode: code, Column: col, Value: v, Sheet: t.sh.Name, Cell: cell,
-			})
 		}
 	}
 	return nil
+}
+
+// readCell reads the figure of row r in column mc, for the area code.
+func (t *tableReader) readCell(out *Result, seen map[obsKey]seenAt, r int, mc mappedColumn, code, label string) error {
+	c, col := mc.index, mc.Column
+	text := t.sh.Value(r, c)
+	v, ok, err := figure.ParseValue(text)
+	if err != nil {
+		return t.cellErr(r, c, err)
+	}
+	if !ok {
+		return nil
+	}
+	if col.Category == figure.CategoryTerrorism && v.Known() && t.year.Start() < figure.FirstYearWithCategory4.Start() {
+		return t.cellErr(r, c, fmt.Errorf("%w (%s, first published for %s): is the file's year right?", ErrNoCategory4, t.year, figure.FirstYearWithCategory4))
+	}
+	cell := sheet.CellName(r, c)
+	k := obsKey{code, col}
+	if prev, dup := seen[k]; dup {
+		if prev.sheet == t.sh.Name {
+			return t.cellErr(r, t.areaCol, fmt.Errorf("%w %q: %s already read at %s", ErrDuplicateArea, label, col.Measure, prev.cell))
+		}
+		// The same figure printed on two sheets (an RSO count repeated
+		// beside the rate) is one figure, kept at its first cell, as long
+		// as both cells agree.
+		if !sameValue(prev.value, v) {
+			return t.cellErr(r, c, fmt.Errorf("%w: %q here, %q at %s!%s (%s, %s)", ErrRepeatDiffers, text, prev.text, prev.sheet, prev.cell, label, describeColumn(col)))
+		}
+		return nil
+	}
+	seen[k] = seenAt{sheet: t.sh.Name, cell: cell, text: text, value: v}
+	out.Observations = append(out.Observations, figure.Observation{
+		FinancialYear: t.year, AreaCode: code, Column: col, Value: v, Sheet: t.sh.Name, Cell: cell,
+	})
+	return nil
+}
+
+func sameValue(a, b figure.Value) bool {
+	if a.Marker != b.Marker || a.Known() != b.Known() {
+		return false
+	}
+	return !a.Known() || *a.Number == *b.Number
+}
+
+// describeColumn names a column's meaning in errors.
+func describeColumn(col figure.Column) string {
+	return fmt.Sprintf("%s category %s level %s", col.Measure, col.Category, col.Level)
 }
 
 // firstDataRow is the first row labelled with one of the 42 areas. Totals
@@ -213,12 +254,12 @@ func (t *tableReader) hasTextRightOfArea(r int) bool {
 	return false
 }
 
-// firstFigure returns the first mapped column of row r holding a number.
-func (t *tableReader) firstFigure(r int, cols []mappedColumn) (int, bool) {
+// firstValue returns the first mapped column of row r holding a number or
+// a marker.
+func (t *tableReader) firstValue(r int, cols []mappedColumn) (int, bool) {
 	for _, mc := range cols {
-		c := mc.index
-		if v, ok, _ := figure.ParseValue(t.sh.Value(r, c)); ok && v.Number != nil {
-			return c, true
+		if _, ok, _ := figure.ParseValue(t.sh.Value(r, mc.index)); ok {
+			return mc.index, true
 		}
 	}
 	return 0, false

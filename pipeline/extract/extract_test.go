@@ -107,8 +107,8 @@ func TestExtractAccessibleSplitSheets(t *testing.T) {
 	if o := find(t, ex.Observations, "W15000004", figure.Column{Measure: figure.MeasureOffenders, Category: "1", Level: figure.All}); o.Cell[0] != 'D' {
 		t.Errorf("RSOs read from %s, want column D", o.Cell)
 	}
-	if len(ex.Ignored) != 0 {
-		t.Errorf("ignored = %v", ex.Ignored)
+	if len(ex.Unmapped) != 0 {
+		t.Errorf("unmapped = %v, want none (an area code column is no measure)", ex.Unmapped)
 	}
 }
 
@@ -129,12 +129,17 @@ func TestExtractErrors(t *testing.T) {
 		{"bad value", mutate(func(s *sheet.Sheet) { s.Rows[7][4] = "twelve" }), figure.ErrNotNumber, "E8"},
 		{"figures without label", mutate(func(s *sheet.Sheet) { s.Rows[len(s.Rows)-1] = []string{"", "12"} }), nil, "B" + fmt.Sprint(len(pipelinetest.LegacySheet(false).Rows))},
 		{"no area column", pipelinetest.Book(&sheet.Sheet{Name: "Notes", Rows: [][]string{{"Essex"}, {"Kent"}}}), ErrNoAreaColumn, ""},
+		// Every header unmapped: recorded, and the file still fails for
+		// want of its RSO counts.
 		{"header maps to nothing", mutate(func(s *sheet.Sheet) {
 			for c := 1; c < len(s.Rows[2]); c++ {
 				s.Rows[2][c] = "Widgets"
 			}
 			s.Rows[3] = []string{}
-		}), ErrNoMeasure, "B3"},
+		}), ErrNoRSOs, ""},
+		{"unknown area with markers only", mutate(func(s *sheet.Sheet) {
+			s.Rows[10] = []string{"Atlantis", "[z]", "[z]"}
+		}), ErrUnknownArea, "A11"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := New().Extract(tc.wb, "2019-20")

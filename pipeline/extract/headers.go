@@ -8,7 +8,8 @@ import (
 	"github.com/mappa-etl/mappa/sources/sheet"
 )
 
-// mapColumns gives each column right of the area column its meaning, from
+// mapColumns gives each column right of the area column its meaning (or
+// records it as unmapped), from
 // one header row or, in legacy tables, two: a merged group cell ("Category
 // 1: Registered sexual offenders") above "Level 1 | Level 2 | ... | Total".
 //
@@ -28,9 +29,14 @@ func (t *tableReader) mapColumns(header int, out *Result) ([]mappedColumn, error
 			continue
 		}
 		cell := sheet.CellName(header, c)
-		col, ok := ClassifyHeader(text)
-		if !ok {
-			out.Ignored = append(out.Ignored, fmt.Sprintf("%s!%s: %s", t.sh.Name, cell, oneLine(text)))
+		col, kind, err := ClassifyHeader(text)
+		switch {
+		case err != nil:
+			return nil, t.cellErr(header, c, err)
+		case kind == Identifier:
+			continue
+		case kind == Unmapped:
+			out.Unmapped = append(out.Unmapped, figure.UnmappedColumn{Sheet: t.sh.Name, Cell: cell, Header: oneLine(text)})
 			continue
 		}
 		if prev, dup := where[col]; dup {
@@ -39,9 +45,9 @@ func (t *tableReader) mapColumns(header int, out *Result) ([]mappedColumn, error
 		where[col] = cell
 		cols = append(cols, mappedColumn{index: c, Column: col})
 	}
-	if len(cols) == 0 {
-		return nil, t.cellErr(header, t.areaCol+1, fmt.Errorf("%w: %q", ErrNoMeasure, oneLine(t.sh.Value(header, t.areaCol+1))))
-	}
+	// A sheet of areas whose columns all map to nothing is a table mappa
+	// does not know: its headers are recorded as unmapped, and Extract
+	// still fails if no sheet gave the RSO counts.
 	return cols, nil
 }
 

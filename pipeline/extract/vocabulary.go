@@ -1,69 +1,209 @@
 package extract
 
 import (
+	"errors"
+	"fmt"
+	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/mappa-etl/mappa/pipeline/figure"
 	"github.com/mappa-etl/mappa/schema"
 )
 
-// phraseRule maps a header to a measure when it contains any of its phrases.
-type phraseRule struct {
-	measure, category string
-	phrases           []string
+// HeaderKind says what a classified header is.
+type HeaderKind int
+
+// The kinds of header.
+const (
+	// Unmapped headers name no measure mappa knows: they are recorded, so
+	// a new measure in a release is seen rather than lost.
+	Unmapped HeaderKind = iota
+	// Mapped headers name a measure (with its category and level).
+	Mapped
+	// Identifier headers head a column that names the row ("Area code"):
+	// no figures, nothing to record.
+	Identifier
+)
+
+// Errors a header is refused with, rather than guessed at.
+var (
+	ErrAmbiguousHeader = errors.New("header is ambiguous between measures")
+	ErrUnknownMeasure  = errors.New("header names a category or level but no measure mappa knows")
+)
+
+// concept is one idea a header can name, found by its phrases.
+type concept int
+
+const (
+	cRate concept = iota
+	cPopulation
+	cRevoke
+	cBreach
+	cNotificationRequirement
+	cNotificationOrder
+	cCaution
+	cConvict
+	cSHPO
+	cForeignTravel
+	cSRO
+	cCustody
+	cLicence
+	cSFO
+	cCharged
+	cStillCharged
+	cOtherOutcome
+	cReview
+	cDuring
+	numConcepts
+)
+
+// conceptPhrases are matched as word prefixes ("rso" matches "rsos",
+// "breach" matches "breaches") in the normalised header.
+var conceptPhrases = [numConcepts][]string{
+	cRate:                    {"per 100000", "rate"},
+	cPopulation:              {"population"},
+	cRevoke:                  {"revoked", "revocation", "revoke"},
+	cBreach:                  {"breach"},
+	cNotificationRequirement: {"notification requirement"},
+	cNotificationOrder:       {"notification order"},
+	cCaution:                 {"caution"},
+	cConvict:                 {"convict"},
+	cSHPO:                    {"shpo", "sopo", "sexual harm prevention order", "sexual offences prevention order"},
+	cForeignTravel:           {"foreign travel"},
+	cSRO:                     {"sro", "sexual risk order"},
+	cCustody:                 {"returned to custody", "recalled to custody", "return to custody", "returns to custody", "recall"},
+	cLicence:                 {"licence", "license"},
+	cSFO:                     {"sfo", "serious further offence"},
+	cCharged:                 {"charged", "charge"},
+	cStillCharged:            {"still charged", "awaiting", "outstanding", "pending"},
+	cOtherOutcome:            {"other outcome"},
+	cReview:                  {"serious case review", "scr"},
+	cDuring:                  {"during the year", "at any time during", "in the year", "during year", "over the year"},
 }
 
-// measureRules are tried in order; earlier rules win because later phrases
-// are more general ("notification" appears in breach, revocation and
-// notification-order headers alike).
-var measureRules = []phraseRule{
-	{figure.MeasureRSORate, "1", []string{"per 100000", "rate"}},
-	{figure.MeasureRevocations, "1", []string{"revoked", "revocation"}},
-	{figure.MeasureBreachConvictions, "1", []string{"breach"}},
-	{figure.MeasureSHPOsForeignTravel, figure.All, []string{"foreign travel"}},
-	{figure.MeasureSHPOs, figure.All, []string{"sexual harm prevention order", "shpo"}},
-	{figure.MeasureSexualRiskOrders, figure.All, []string{"sexual risk order", "sro"}},
-	{figure.MeasureNotificationOrders, figure.All, []string{"notification order"}},
-	{figure.MeasureReturnedCustody, figure.All, []string{"returned to custody", "recalled to custody", "return to custody"}},
-	{figure.MeasureSFOsCharged, figure.All, []string{"serious further offence", "sfo"}},
+// conceptNames say in errors what a header named.
+var conceptNames = [numConcepts]string{cRate: "a rate", cPopulation: "a population", cRevoke: "revocations",
+	cBreach: "breaches", cNotificationOrder: "notification orders", cSHPO: "SHPOs", cForeignTravel: "foreign travel",
+	cSRO: "sexual risk orders", cCustody: "returns to custody", cSFO: "serious further offences", cReview: "serious case reviews"}
+
+// measureConcepts are the concepts that each name a measure of their own:
+// a header left with one its measure did not account for names two
+// measures, and is refused.
+var measureConcepts = []concept{cRate, cPopulation, cRevoke, cBreach, cNotificationOrder, cSHPO, cForeignTravel,
+	cSRO, cCustody, cSFO, cReview}
+
+// header is a normalised header and the concepts, categories and levels
+// it names.
+type header struct {
+	text       string // " normalised text "
+	has        [numConcepts]bool
+	categories []string
+	levels     []string
 }
 
-var categoryPhrases = []struct {
-	category string
-	phrases  []string
-}{
-	{"1", []string{"category 1", "cat 1", "registered sex", "rso"}},
-	{"2", []string{"category 2", "cat 2", "violent"}},
-	{"3", []string{"category 3", "cat 3", "other dangerous"}},
+var (
+	categoryPhrases = map[string][]string{
+		"1": {"registered sex", "rso"},
+		"2": {"violent"},
+		"3": {"other dangerous"},
+		"4": {"terrorist", "terrorism"},
+	}
+	categoryNumber = regexp.MustCompile(`\b(?:categories|category|cat) ?([1-4])((?: (?:and|or) [1-4])*)\b`)
+	levelList      = regexp.MustCompile(`\blevels? ([1-3])((?: (?:and|or) [1-3])*)\b`)
+)
+
+func parseHeader(s string) header {
+	h := header{text: " " + schema.Normalise(s) + " "}
+	for c, phrases := range conceptPhrases {
+		h.has[c] = containsAny(h.text, phrases)
+	}
+	h.categories = numbered(categoryNumber, h.text)
+	for _, c := range figure.Categories {
+		if containsAny(h.text, categoryPhrases[c]) {
+			h.categories = appendNew(h.categories, c)
+		}
+	}
+	h.levels = numbered(levelList, h.text)
+	slices.Sort(h.categories)
+	slices.Sort(h.levels)
+	return h
 }
+
+// numbered collects the numbers of every "category 1", "levels 2 and 3"
+// (as re matches them) in text.
+func numbered(re *regexp.Regexp, text string) []string {
+	var out []string
+	for _, m := range re.FindAllStringSubmatch(text, -1) {
+		out = appendNew(out, m[1])
+		for _, f := range strings.Fields(m[2]) {
+			if f != "and" && f != "or" {
+				out = appendNew(out, f)
+			}
+		}
+	}
+	return out
+}
+
+func appendNew(list []string, v string) []string {
+	if slices.Contains(list, v) {
+		return list
+	}
+	return append(list, v)
+}
+
+// identifiers are headers of columns that name the row rather than hold
+// figures.
+var identifiers = map[string]bool{"area": true, "area code": true, "code": true, "ons code": true, "gss code": true,
+	"mappa area": true, "area name": true, "police force area": true, "police force area code": true,
+	"pfa code": true, "region": true, "country": true}
 
 // ClassifyHeader maps header text (already joined across header rows) to a
-// column meaning. ok is false for headers of no known measure, such as the
-// area or area-code columns.
-func ClassifyHeader(header string) (col figure.Column, ok bool) {
-	h := " " + schema.Normalise(header) + " "
-	for _, r := range measureRules {
-		if containsAny(h, r.phrases) {
-			return figure.Column{Measure: r.measure, Category: r.category, Level: figure.All}, true
+// column meaning. A header that names two measures, or a category or level
+// but no measure mappa knows, is refused with an error rather than guessed.
+func ClassifyHeader(text string) (figure.Column, HeaderKind, error) {
+	h := parseHeader(text)
+	if identifiers[strings.TrimSpace(h.text)] {
+		return figure.Column{}, Identifier, nil
+	}
+	measure, used, err := h.measure()
+	if err != nil {
+		return figure.Column{}, Unmapped, fmt.Errorf("%w: %q %v", ErrAmbiguousHeader, oneLine(text), err)
+	}
+	if measure == "" {
+		return h.offenders(text)
+	}
+	for _, c := range measureConcepts {
+		if h.has[c] && !slices.Contains(used, c) {
+			return figure.Column{}, Unmapped, fmt.Errorf("%w: %q names %s and %s", ErrAmbiguousHeader, oneLine(text),
+				measureName(measure), conceptNames[c])
 		}
 	}
-	level := figure.All
-	for _, l := range []string{"1", "2", "3"} {
-		if strings.Contains(h, " level "+l+" ") {
-			level = l
+	col := figure.Column{Measure: measure, Category: figure.All, Level: figure.All}
+	switch measure {
+	case figure.MeasureRSORate, figure.MeasureRevocations, figure.MeasureBreachConvictions,
+		figure.MeasureBreachCautioned, figure.MeasureBreachConvicted:
+		// Measures of registered sexual offenders only: "RSOs" in the
+		// header is the measure's subject, not a category to split on.
+		col.Category = "1"
+	case figure.MeasurePopulation:
+		return col, Mapped, nil
+	default:
+		if col.Category, err = h.one("categories", h.categories); err != nil {
+			return figure.Column{}, Unmapped, fmt.Errorf("%w: %q %v", ErrAmbiguousHeader, oneLine(text), err)
 		}
 	}
-	for _, c := range categoryPhrases {
-		if containsAny(h, c.phrases) {
-			return figure.Column{Measure: figure.MeasureOffenders, Category: c.category, Level: level}, true
-		}
+	if measure == figure.MeasureRSORate {
+		return col, Mapped, nil
 	}
-	if strings.Contains(h, " total ") && (strings.Contains(h, " offenders ") || strings.Contains(h, " mappa ")) ||
-		strings.Contains(h, " all categories ") {
-		return figure.Column{Measure: figure.MeasureOffenders, Category: figure.All, Level: figure.All}, true
+	if col.Level, err = h.level(measure == figure.MeasureReturnedCustody); err != nil {
+		return figure.Column{}, Unmapped, fmt.Errorf("%w: %q %v", ErrAmbiguousHeader, oneLine(text), err)
 	}
-	return figure.Column{}, false
+	return col, Mapped, nil
 }
+
+// measureName is a measure as errors name it.
+func measureName(m string) string { return strings.ReplaceAll(m, "_", " ") }
 
 // containsAny reports whether padded text h holds any phrase as whole words
 // (or as a word prefix, so "rso" matches "rsos" and "shpo" matches "shpos").

@@ -1,6 +1,7 @@
 package extract
 
 import (
+	"errors"
 	"strconv"
 	"testing"
 
@@ -9,36 +10,95 @@ import (
 )
 
 func TestClassifyHeader(t *testing.T) {
+	col := func(m, cat, level string) figure.Column { return figure.Column{Measure: m, Category: cat, Level: level} }
+	all := figure.All
 	for _, tc := range []struct {
 		header string
 		want   figure.Column
-		ok     bool
 	}{
-		{"Category 1:\nRegistered sexual offenders (1) Level 2", figure.Column{Measure: figure.MeasureOffenders, Category: "1", Level: "2"}, true},
-		{"Category 1: Registered sexual offenders - Total [note 2]", figure.Column{Measure: figure.MeasureOffenders, Category: "1", Level: figure.All}, true},
-		{"Registered Sex Offenders (RSOs)", figure.Column{Measure: figure.MeasureOffenders, Category: "1", Level: figure.All}, true},
-		{"Category 2: Violent offenders - Level 3", figure.Column{Measure: figure.MeasureOffenders, Category: "2", Level: "3"}, true},
-		{"Category 3: Other dangerous offenders Total", figure.Column{Measure: figure.MeasureOffenders, Category: "3", Level: figure.All}, true},
-		{"Total MAPPA-eligible offenders", figure.Column{Measure: figure.MeasureOffenders, Category: figure.All, Level: figure.All}, true},
-		{"Total MAPPA offenders¹", figure.Column{Measure: figure.MeasureOffenders, Category: figure.All, Level: figure.All}, true},
-		{"RSOs per 100,000 population²", figure.Column{Measure: figure.MeasureRSORate, Category: "1", Level: figure.All}, true},
-		{"Rate per 100,000 population aged 10 and over [note 4]", figure.Column{Measure: figure.MeasureRSORate, Category: "1", Level: figure.All}, true},
-		{"RSOs cautioned or convicted for breach of notification requirements", figure.Column{Measure: figure.MeasureBreachConvictions, Category: "1", Level: figure.All}, true},
-		{"RSOs whose indefinite (lifetime) notification requirements were revoked on application", figure.Column{Measure: figure.MeasureRevocations, Category: "1", Level: figure.All}, true},
-		{"SHPOs imposed with foreign travel restrictions", figure.Column{Measure: figure.MeasureSHPOsForeignTravel, Category: figure.All, Level: figure.All}, true},
-		{"Sexual Harm Prevention Orders (SHPOs) imposed", figure.Column{Measure: figure.MeasureSHPOs, Category: figure.All, Level: figure.All}, true},
-		{"Notification Orders imposed", figure.Column{Measure: figure.MeasureNotificationOrders, Category: figure.All, Level: figure.All}, true},
-		{"Sexual Risk Orders (SROs) imposed", figure.Column{Measure: figure.MeasureSexualRiskOrders, Category: figure.All, Level: figure.All}, true},
-		{"Level 2 and 3 offenders returned to custody", figure.Column{Measure: figure.MeasureReturnedCustody, Category: figure.All, Level: figure.All}, true},
-		{"Serious Further Offences (SFOs) charged", figure.Column{Measure: figure.MeasureSFOsCharged, Category: figure.All, Level: figure.All}, true},
-		{"Area", figure.Column{}, false},
-		{"Area code", figure.Column{}, false},
-		{"Level 1", figure.Column{}, false},
+		{"Category 1:\nRegistered sexual offenders (1) Level 2", col(figure.MeasureOffenders, "1", "2")},
+		{"Category 1: Registered sexual offenders - Total [note 2]", col(figure.MeasureOffenders, "1", all)},
+		{"Registered Sex Offenders (RSOs)", col(figure.MeasureOffenders, "1", all)},
+		{"Registered sexual offenders (category 1 total)", col(figure.MeasureOffenders, "1", all)},
+		{"Category 2: Violent offenders - Level 3", col(figure.MeasureOffenders, "2", "3")},
+		{"Category 3: Other dangerous offenders Total", col(figure.MeasureOffenders, "3", all)},
+		{"Total MAPPA-eligible offenders", col(figure.MeasureOffenders, all, all)},
+		{"Total MAPPA offenders¹", col(figure.MeasureOffenders, all, all)},
+		// Category 4, in the wordings a user would expect.
+		{"Category 4: Terrorist and terrorism risk offenders - Level 1", col(figure.MeasureOffenders, "4", "1")},
+		{"Cat 4 Level 3", col(figure.MeasureOffenders, "4", "3")},
+		{"Terrorist offenders", col(figure.MeasureOffenders, "4", all)},
+		{"Terrorism risk offenders - Total", col(figure.MeasureOffenders, "4", all)},
+		{"Terrorism offenders (category 4) Level 2", col(figure.MeasureOffenders, "4", "2")},
+		// During the year: a count over the year, never the snapshot.
+		{"Category 1 Level 2 (during the year)", col(figure.MeasureOffendersDuringYear, "1", "2")},
+		{"Category 1 offenders managed at level 2 at any time during the year", col(figure.MeasureOffendersDuringYear, "1", "2")},
+		{"Category 4 offenders managed at level 3 in the year", col(figure.MeasureOffendersDuringYear, "4", "3")},
+		{"Category 2 offenders managed at level 2 or 3 during the year", col(figure.MeasureOffendersDuringYear, "2", all)},
+		{"RSOs per 100,000 population²", col(figure.MeasureRSORate, "1", all)},
+		{"Rate per 100,000 population aged 10 and over [note 4]", col(figure.MeasureRSORate, "1", all)},
+		{"Population aged 10 and over (rounded to the nearest 100) [note 4]", col(figure.MeasurePopulation, all, all)},
+		{"RSOs cautioned or convicted for breach of notification requirements", col(figure.MeasureBreachConvictions, "1", all)},
+		{"RSOs cautioned/convicted for breach of\nnotification requirements", col(figure.MeasureBreachConvictions, "1", all)},
+		{"RSOs cautioned for breach of notification requirements", col(figure.MeasureBreachCautioned, "1", all)},
+		{"RSOs convicted for breach of notification requirements", col(figure.MeasureBreachConvicted, "1", all)},
+		{"Level 2 RSOs convicted for breach of notification requirements", col(figure.MeasureBreachConvicted, "1", "2")},
+		{"RSOs whose indefinite (lifetime) notification requirements were revoked on application", col(figure.MeasureRevocations, "1", all)},
+		{"SHPOs imposed with foreign travel restrictions", col(figure.MeasureSHPOsForeignTravel, all, all)},
+		{"Foreign Travel Orders granted", col(figure.MeasureForeignTravelOrders, all, all)},
+		{"Sexual Harm Prevention Orders (SHPOs) imposed", col(figure.MeasureSHPOs, all, all)},
+		{"SHPOs/SOPOs granted", col(figure.MeasureSHPOs, all, all)},
+		{"Notification Orders imposed", col(figure.MeasureNotificationOrders, all, all)},
+		{"Sexual Risk Orders (SROs) imposed", col(figure.MeasureSexualRiskOrders, all, all)},
+		{"Breaches of SHPOs", col(figure.MeasureSHPOBreaches, all, all)},
+		{"Breaches of Sexual Risk Orders", col(figure.MeasureSROBreaches, all, all)},
+		{"Level 2 and 3 offenders returned to custody", col(figure.MeasureReturnedCustody, all, all)},
+		{"Category 1 Level 2 offenders returned to custody for breach of licence", col(figure.MeasureReturnedCustody, "1", "2")},
+		{"Serious Further Offences (SFOs) charged", col(figure.MeasureSFOsCharged, all, all)},
+		{"MAPPA offenders charged with a serious further offence", col(figure.MeasureSFOsCharged, all, all)},
+		{"Serious further offences (SFOs) convicted", col(figure.MeasureSFOsConvicted, all, all)},
+		{"SFOs still charged at 31 March", col(figure.MeasureSFOsStillCharged, all, all)},
+		{"SFOs: other outcome", col(figure.MeasureSFOsOtherOutcome, all, all)},
+		{"Category 2 Level 3 SFOs charged", col(figure.MeasureSFOsCharged, "2", "3")},
+		{"Serious case reviews - Level 3", col(figure.MeasureSeriousCaseReviews, all, "3")},
 	} {
 		t.Run(tc.header, func(t *testing.T) {
-			got, ok := ClassifyHeader(tc.header)
-			if ok != tc.ok || got != tc.want {
-				t.Errorf("ClassifyHeader(%q) = %+v, %v; want %+v, %v", tc.header, got, ok, tc.want, tc.ok)
+			got, kind, err := ClassifyHeader(tc.header)
+			if err != nil || kind != Mapped || got != tc.want {
+				t.Errorf("ClassifyHeader(%q) = %+v, %v, %v; want %+v, mapped", tc.header, got, kind, err, tc.want)
+			}
+		})
+	}
+}
+
+// TestClassifyHeaderUnmapped: headers that name no measure are either the
+// row's identifiers (nothing to record) or unmapped (recorded), and those
+// that name a category or level, or two measures, are refused.
+func TestClassifyHeaderUnmapped(t *testing.T) {
+	for _, tc := range []struct {
+		header string
+		kind   HeaderKind
+		err    error
+	}{
+		{"Area", Identifier, nil},
+		{"Area code", Identifier, nil},
+		{"MAPPA meetings held", Unmapped, nil},
+		{"Number of MAPPA co-ordinators", Unmapped, nil},
+		{"Total", Unmapped, nil},
+		{"Level 1", Unmapped, ErrUnknownMeasure},
+		{"Category 1 Level 2 meetings held", Unmapped, ErrUnknownMeasure},
+		{"Category 4 offenders managed at level 1 during the year", Unmapped, ErrUnknownMeasure},
+		{"Category 1 and 2 offenders", Unmapped, ErrAmbiguousHeader},
+		{"Category 1 offenders Level 2 and 3", Unmapped, ErrAmbiguousHeader},
+		{"SHPOs and SROs imposed", Unmapped, ErrAmbiguousHeader},
+		{"Notification orders and foreign travel orders", Unmapped, ErrAmbiguousHeader},
+		{"RSOs in breach of notification requirements", Unmapped, ErrAmbiguousHeader},
+		{"Serious further offences", Unmapped, ErrAmbiguousHeader},
+	} {
+		t.Run(tc.header, func(t *testing.T) {
+			got, kind, err := ClassifyHeader(tc.header)
+			if kind != tc.kind || !errors.Is(err, tc.err) || (tc.err == nil) != (err == nil) || got != (figure.Column{}) {
+				t.Errorf("ClassifyHeader(%q) = %+v, %v, %v; want kind %v, error %v", tc.header, got, kind, err, tc.kind, tc.err)
 			}
 		})
 	}

@@ -31,3 +31,11 @@ type PopulationSource struct {
 	Level  string // "police force area" or "local authority"
 	Lookup string // name of the lookup used, "" at PFA level
 }
+
+// UnmappedColumn is a header of an area table that maps to no measure
+// mappa knows: recorded so that what a release published and mappa did not
+// load is seen.
+type UnmappedColumn struct {
+	Sheet, Cell string
+	Header      string // as published, joined across header rows onto one line
+}

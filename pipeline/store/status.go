@@ -3,6 +3,8 @@ package store
 import (
 	"context"
 	"database/sql"
+	"fmt"
+	"slices"
 
 	"github.com/mappa-etl/mappa/pipeline/derive"
 	"github.com/mappa-etl/mappa/pipeline/figure"
@@ -44,20 +46,33 @@ type RunStatus struct {
 	FailedFiles []RunFile `json:"failed_files,omitempty"`
 }
 
+// UnmappedStatus is one column of a loaded release that maps to no known
+// measure, so its figures were not loaded.
+type UnmappedStatus struct {
+	FinancialYear figure.FinancialYear `json:"financial_year"`
+	File          string               `json:"file"`
+	Sheet         string               `json:"sheet"`
+	Cell          string               `json:"cell"`
+	Header        string               `json:"header"`
+}
+
 // StatusReport is what `mappa status` prints.
 type StatusReport struct {
 	Releases   []ReleaseStatus      `json:"releases"`
 	Population []PopulationStatus   `json:"population"`
 	Runs       []RunStatus          `json:"runs"`
 	Failing    []derive.CheckResult `json:"failing_checks"`
+	Unmapped   []UnmappedStatus     `json:"unmapped_columns"`
 }
 
 // Status reads what is loaded, the last runs and the failing checks.
 func (s *Store) Status(ctx context.Context, lastRuns int) (*StatusReport, error) {
-	r := &StatusReport{Releases: []ReleaseStatus{}, Population: []PopulationStatus{}, Runs: []RunStatus{}, Failing: []derive.CheckResult{}}
+	r := &StatusReport{Releases: []ReleaseStatus{}, Population: []PopulationStatus{}, Runs: []RunStatus{},
+		Failing: []derive.CheckResult{}, Unmapped: []UnmappedStatus{}}
 	err := EachRow(ctx, s.DB, `SELECT r.financial_year, f.filename, f.sha256,
 			(SELECT COUNT(*) FROM observations o WHERE o.financial_year = r.financial_year),
-			(SELECT COUNT(DISTINCT area_code) FROM observations o WHERE o.financial_year = r.financial_year AND o.area_code <> 'K04000001'),
+			(SELECT COUNT(DISTINCT o.area_code) FROM observations o JOIN areas a ON a.area_code = o.area_code
+				WHERE o.financial_year = r.financial_year AND a.area_type = 'police_force_area'),
 			(SELECT COUNT(*) FROM check_results c WHERE c.financial_year = r.financial_year AND c.status = 'pass'),
 			(SELECT COUNT(*) FROM check_results c WHERE c.financial_year = r.financial_year AND c.status = 'fail'),
 			(SELECT COUNT(*) FROM check_results c WHERE c.financial_year = r.financial_year AND c.status = 'not_checked')
@@ -116,7 +131,34 @@ func (s *Store) Status(ctx context.Context, lastRuns int) (*StatusReport, error)
 			r.Failing = append(r.Failing, x)
 			return err
 		})
+	if err != nil {
+		return nil, err
+	}
+	r.Unmapped, err = s.Unmapped(ctx)
 	return r, err
+}
+
+// Unmapped reads the columns of no known measure of the given years (of
+// every year when none is given), in year, sheet and column order.
+func (s *Store) Unmapped(ctx context.Context, years ...figure.FinancialYear) ([]UnmappedStatus, error) {
+	out := []UnmappedStatus{}
+	err := EachRow(ctx, s.DB, `SELECT u.financial_year, f.filename, u.sheet, u.cell, u.header
+		FROM unmapped_columns u JOIN source_files f ON f.sha256 = u.source_sha256
+		ORDER BY u.financial_year, u.sheet, length(u.cell), u.cell`, nil,
+		func(rows *sql.Rows) error {
+			var x UnmappedStatus
+			if err := rows.Scan(&x.FinancialYear, &x.File, &x.Sheet, &x.Cell, &x.Header); err != nil {
+				return err
+			}
+			if len(years) == 0 || slices.Contains(years, x.FinancialYear) {
+				out = append(out, x)
+			}
+			return nil
+		})
+	if err != nil {
+		return nil, fmt.Errorf("read unmapped_columns: %w", err)
+	}
+	return out, nil
 }
 
 // EachRow runs a query and calls scan for each row, closing the rows and

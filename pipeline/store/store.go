@@ -99,6 +99,9 @@ type SourceFile struct {
 type Release struct {
 	FinancialYear                  figure.FinancialYear
 	Title, LandingURL, PublishedAt string
+	// Unmapped are the release's columns of no known measure, recorded in
+	// unmapped_columns with the year.
+	Unmapped []figure.UnmappedColumn
 }
 
 // withTx runs fn in one transaction, then refreshes derived figures and
@@ -146,8 +149,10 @@ func loadAreaTables(ctx context.Context, tx *sql.Tx, rel Release, src SourceFile
 		return err
 	}
 	// The derived tables are recomputed whole once the load is in.
-	if _, err := tx.ExecContext(ctx, "DELETE FROM observations WHERE financial_year = ?", rel.FinancialYear); err != nil {
-		return err
+	for _, table := range []string{"observations", "unmapped_columns"} {
+		if _, err := tx.ExecContext(ctx, "DELETE FROM "+table+" WHERE financial_year = ?", rel.FinancialYear); err != nil {
+			return err
+		}
 	}
 	_, err := tx.ExecContext(ctx, `INSERT INTO releases (financial_year, period_end, title, landing_url, published_at, source_sha256)
 			VALUES (?, ?, ?, ?, ?, ?)
@@ -156,6 +161,12 @@ func loadAreaTables(ctx context.Context, tx *sql.Tx, rel Release, src SourceFile
 		rel.FinancialYear, rel.FinancialYear.PeriodEnd(), nullable(rel.Title), nullable(rel.LandingURL), nullable(isoTimestamp(rel.PublishedAt)), src.SHA256)
 	if err != nil {
 		return fmt.Errorf("record release %s: %w", rel.FinancialYear, err)
+	}
+	for _, u := range rel.Unmapped {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO unmapped_columns (financial_year, source_sha256, sheet, cell, header)
+				VALUES (?, ?, ?, ?, ?)`, rel.FinancialYear, src.SHA256, u.Sheet, u.Cell, u.Header); err != nil {
+			return fmt.Errorf("record unmapped column %s!%s: %w", u.Sheet, u.Cell, err)
+		}
 	}
 	ins := newBulkInsert(ctx, tx, "observations",
 		[]bulkFixed{{"financial_year", rel.FinancialYear}, {"source_sha256", src.SHA256}},
