@@ -46,12 +46,12 @@ type RowKind int
 
 // The kinds of row label.
 const (
-	RowUnknown  RowKind = iota
-	RowBlank            // no label
-	RowArea             // one of the 42 MAPPA areas
-	RowSubtotal         // England or Wales
-	RowTotal            // England and Wales
-	RowNationalUnit     // a national unit such as the National Security Division
+	RowUnknown      RowKind = iota
+	RowBlank                // no label
+	RowArea                 // one of the 42 MAPPA areas
+	RowSubtotal             // England or Wales
+	RowTotal                // England and Wales
+	RowNationalUnit         // a national unit such as the National Security Division
 )
 
 // AreaMatcher recognises MAPPA area names, aliases and codes in row labels.

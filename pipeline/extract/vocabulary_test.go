@@ -10,7 +10,9 @@ import (
 )
 
 func TestClassifyHeader(t *testing.T) {
-	col := func(m, cat, level string) figure.Column { return figure.Column{Measure: m, Category: cat, Level: level} }
+	col := func(m, cat, level string) figure.Column {
+		return figure.Column{Measure: m, Category: cat, Level: level}
+	}
 	all := figure.All
 	for _, tc := range []struct {
 		header string
