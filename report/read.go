@@ -14,7 +14,7 @@ import (
 // (a subject that starts with its code) or, failing that, under the year.
 func (r *Report) readChecks(ctx context.Context, st *store.Store) error {
 	byArea := map[string][]Check{schema.EnglandAndWales: nil}
-	for _, a := range schema.Areas() {
+	for _, a := range schema.AllAreas() {
 		byArea[a.Code] = nil
 	}
 	checks, err := st.Checks(ctx, r.Year)
@@ -36,8 +36,10 @@ func (r *Report) readChecks(ctx context.Context, st *store.Store) error {
 		}
 	}
 	r.National.Failing = byArea[schema.EnglandAndWales]
-	for i := range r.Areas {
-		r.Areas[i].Failing = byArea[r.Areas[i].Code]
+	for _, rows := range [][]Row{r.Areas, r.Units} {
+		for i := range rows {
+			rows[i].Failing = byArea[rows[i].Code]
+		}
 	}
 	return nil
 }

@@ -33,6 +33,10 @@ type Report struct {
 	National Row
 	// Areas are the 42 areas in Year, highest computed rate first.
 	Areas []Row
+	// Units are the national units in Year (the National Security
+	// Division): listed in the area table, but with no population they
+	// have no rate to chart or rank.
+	Units []Row
 	// YearChecks are Year's failing checks that are about no single area.
 	YearChecks []Check
 	// CheckCounts counts Year's check results by status.
@@ -53,7 +57,7 @@ type Report struct {
 type Row struct {
 	Year                             figure.FinancialYear
 	Code, Name                       string
-	RSOs, Violent, Total             Value
+	RSOs, Violent, Terrorism, Total  Value
 	Rate, RatePublished, RSOGrowth   Value
 	Population10Plus, PopulationYear Value
 	// Failing are the area's failing checks in the year.
@@ -84,6 +88,7 @@ var tableColumns = []Column{
 	{Name: "area_name", Label: "Area"},
 	{Name: "rsos", Label: "RSOs"},
 	{Name: "violent_offenders", Label: "Violent offenders"},
+	{Name: "terrorism_offenders", Label: "Terrorism offenders"},
 	{Name: "total_offenders", Label: "All MAPPA offenders"},
 	{Name: "population_10plus", Label: "Population aged 10+"},
 	{Name: "rso_rate_per_100k", Label: "RSOs per 100,000 (computed)"},
@@ -99,6 +104,7 @@ var fields = map[string]struct {
 }{
 	"rsos":                        {func(r Row) Value { return r.RSOs }, countCell},
 	"violent_offenders":           {func(r Row) Value { return r.Violent }, countCell},
+	"terrorism_offenders":         {func(r Row) Value { return r.Terrorism }, countCell},
 	"total_offenders":             {func(r Row) Value { return r.Total }, countCell},
 	"population_10plus":           {func(r Row) Value { return r.Population10Plus }, countCell},
 	"rso_rate_per_100k":           {func(r Row) Value { return r.Rate }, rateCell},
@@ -178,6 +184,8 @@ func Build(ctx context.Context, st *store.Store, opts ...Option) (*Report, error
 			switch {
 			case y == r.Year && row.Code == schema.EnglandAndWales:
 				r.National = row
+			case y == r.Year && sr.AreaType == string(schema.NationalUnit):
+				r.Units = append(r.Units, row)
 			case y == r.Year:
 				r.Areas = append(r.Areas, row)
 			}
@@ -205,12 +213,19 @@ func Build(ctx context.Context, st *store.Store, opts ...Option) (*Report, error
 // missing.
 func newRow(s store.SummaryRow, firstYear bool) Row {
 	r := Row{Year: s.FinancialYear, Code: s.AreaCode, Name: s.AreaName,
-		RSOs: s.RSOs, Violent: s.Violent, Total: s.Total, Rate: s.Rate,
+		RSOs: s.RSOs, Violent: s.Violent, Terrorism: s.Terrorism, Total: s.Total, Rate: s.Rate,
 		RatePublished: s.RatePublished, RSOGrowth: s.RSOGrowthPct,
 		Population10Plus: intValue(s.Population10Plus), PopulationYear: intValue(s.PopulationYear),
 		Reasons: map[string]string{}}
-	if !r.Rate.Known() {
+	switch {
+	case s.AreaType == string(schema.NationalUnit):
+		r.Reasons["rso_rate_per_100k"] = "a national unit, not a place: no population"
+		r.Reasons["population_10plus"] = r.Reasons["rso_rate_per_100k"]
+	case !r.Rate.Known():
 		r.Reasons["rso_rate_per_100k"] = "no RSO count or no population estimate"
+	}
+	if !r.Terrorism.Known() && s.FinancialYear.Start() < figure.FirstYearWithCategory4.Start() {
+		r.Reasons["terrorism_offenders"] = "category 4 first published for " + figure.FirstYearWithCategory4.String()
 	}
 	if !r.RSOGrowth.Known() && firstYear {
 		r.Reasons["rso_growth_pct"] = "first loaded year"

@@ -20,7 +20,7 @@ import (
 // formats are how the page shows each area_summary column, written out
 // here rather than taken from the page's own table of formats.
 var formats = map[string]func(report.Value) string{
-	"rsos": report.FormatCount, "violent_offenders": report.FormatCount, "total_offenders": report.FormatCount,
+	"rsos": report.FormatCount, "violent_offenders": report.FormatCount, "terrorism_offenders": report.FormatCount, "total_offenders": report.FormatCount,
 	"population_10plus": report.FormatCount, "rso_rate_per_100k": report.FormatRate,
 	"rso_rate_per_100k_published": report.FormatPublished, "rso_growth_pct": report.FormatGrowth,
 }
@@ -75,13 +75,13 @@ func TestFiguresMatchDatabase(t *testing.T) {
 	st := openStore(t)
 	for _, tc := range []struct {
 		name, year, area string
-		// wantCells: 43 area rows × 7 figures, 43 bar chart rows × 2, and
+		// wantCells: 43 area rows × 8 figures, 43 bar chart rows × 2, and
 		// per loaded year 3 for each count chart and 1 per rate series.
 		wantCells int
 	}{
-		{"latest year, Essex", "", "Essex", 43*7 + 43*2 + 12*(3+3+2)},
-		{"2019-20, no area", "2019-20", "", 43*7 + 43*2 + 12*(3+1)},
-		{"first year, England and Wales chosen", "2013-14", "England and Wales", 43*7 + 43*2 + 12*(3+1)},
+		{"latest year, Essex", "", "Essex", 43*8 + 43*2 + 12*(3+3+2)},
+		{"2019-20, no area", "2019-20", "", 43*8 + 43*2 + 12*(3+1)},
+		{"first year, England and Wales chosen", "2013-14", "England and Wales", 43*8 + 43*2 + 12*(3+1)},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			opts := []report.Option{report.WithYear(figure.FinancialYear(tc.year))}
@@ -217,8 +217,8 @@ func TestColumnsAreDescribedFromDatabase(t *testing.T) {
 	doc := parse(t, render(t, st))
 	heads := findAll(byID(t, doc, "area-table"), func(n *html.Node) bool { return n.Data == "th" && hasAttr(n, "data-column") })
 	terms := findAll(doc, func(n *html.Node) bool { return n.Data == "dt" && hasAttr(n, "data-column") })
-	if len(heads) != 8 || len(terms) != len(heads) {
-		t.Fatalf("%d column headings and %d descriptions, want 8 each", len(heads), len(terms))
+	if len(heads) != 9 || len(terms) != len(heads) {
+		t.Fatalf("%d column headings and %d descriptions, want 9 each", len(heads), len(terms))
 	}
 	for i, dt := range terms {
 		col := attr(dt, "data-column")

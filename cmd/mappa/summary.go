@@ -103,12 +103,29 @@ func (c *SummaryCommand) Run(ctx context.Context, args []string) error {
 	fmt.Fprintf(c.app.Stdout, "%s: registered sexual offenders (RSOs) at 31 March %d by area, highest rate first\n\n", year, year.End())
 	names := nameWidth(rows)
 	w := tabwriter.NewWriter(c.app.Stdout, 0, 4, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintf(w, "%-*s\tRSOs\tper 100k aged 10+\tpublished\tvs E&W %%\tgrowth %%\tviolent\ttotal MAPPA\t\n", names, "area")
-	for _, r := range rows {
-		fmt.Fprintf(w, "%-*s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t\n", names, r.AreaName, report.FormatCount(r.RSOs), report.FormatRate(r.Rate),
-			report.FormatPublished(r.RatePublished), versus(r.Rate, r.EnglandAndWalesRate), fmtNum(r.RSOGrowthPct, 1), report.FormatCount(r.Violent), report.FormatCount(r.Total))
+	terrorism := hasTerrorism(rows)
+	extra := ""
+	if terrorism {
+		extra = "terrorism\t"
 	}
-	return w.Flush()
+	fmt.Fprintf(w, "%-*s\tRSOs\tper 100k aged 10+\tpublished\tvs E&W %%\tgrowth %%\tviolent\t%stotal MAPPA\t\n", names, "area", extra)
+	for _, r := range rows {
+		extra := ""
+		if terrorism {
+			extra = report.FormatCount(r.Terrorism) + "\t"
+		}
+		fmt.Fprintf(w, "%-*s\t%s\t%s\t%s\t%s\t%s\t%s\t%s%s\t\n", names, r.AreaName, report.FormatCount(r.RSOs), report.FormatRate(r.Rate),
+			report.FormatPublished(r.RatePublished), versus(r.Rate, r.EnglandAndWalesRate), fmtNum(r.RSOGrowthPct, 1), report.FormatCount(r.Violent),
+			extra, report.FormatCount(r.Total))
+	}
+	if err := w.Flush(); err != nil {
+		return err
+	}
+	if terrorism {
+		fmt.Fprintln(c.app.Stdout, "\nterrorism: terrorist and terrorism risk offenders (category 4). The National Security Division manages most of them;\n"+
+			"it is no police force area and has no population, so no rate. The England and Wales line includes it.")
+	}
+	return nil
 }
 
 // area prints one area's headline for the year and its figures for every
@@ -133,22 +150,56 @@ func (c *SummaryCommand) area(ctx context.Context, st *store.Store, code string,
 	}
 	fmt.Fprintf(c.app.Stdout, "%s\n\n%s (%s), every loaded year:\n\n", rep.Headline, rep.AreaName, code)
 	w := tabwriter.NewWriter(c.app.Stdout, 0, 4, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintf(w, "%-7s\tRSOs\tper 100k aged 10+\tE&W per 100k\tvs E&W %%\tgrowth %%\tviolent\ttotal MAPPA\tpopulation\t\n", "year")
+	terrorism := hasTerrorism(rows)
+	extra := ""
+	if terrorism {
+		extra = "terrorism\t"
+	}
+	fmt.Fprintf(w, "%-7s\tRSOs\tper 100k aged 10+\tE&W per 100k\tvs E&W %%\tgrowth %%\tviolent\t%stotal MAPPA\tpopulation\t\n", "year", extra)
 	for _, r := range rows {
 		pop := "–"
 		if r.PopulationYear != nil {
 			pop = "mid-" + strconv.FormatInt(*r.PopulationYear, 10)
 		}
-		fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t\n", r.FinancialYear, report.FormatCount(r.RSOs), report.FormatRate(r.Rate),
-			report.FormatRate(r.EnglandAndWalesRate), versus(r.Rate, r.EnglandAndWalesRate), fmtNum(r.RSOGrowthPct, 1), report.FormatCount(r.Violent), report.FormatCount(r.Total), pop)
+		extra := ""
+		if terrorism {
+			extra = report.FormatCount(r.Terrorism) + "\t"
+		}
+		fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s%s\t%s\t\n", r.FinancialYear, report.FormatCount(r.RSOs), report.FormatRate(r.Rate),
+			report.FormatRate(r.EnglandAndWalesRate), versus(r.Rate, r.EnglandAndWalesRate), fmtNum(r.RSOGrowthPct, 1), report.FormatCount(r.Violent),
+			extra, report.FormatCount(r.Total), pop)
 	}
 	return w.Flush()
+}
+
+// hasTerrorism reports whether the year published category 4, so that
+// years before it show no empty column.
+func hasTerrorism(rows []store.SummaryRow) bool {
+	for _, r := range rows {
+		if r.Terrorism.Known() || r.Terrorism.Marker != "" {
+			return true
+		}
+	}
+	return false
 }
 
 // headline says in one sentence what a reporter would write.
 func headline(r store.SummaryRow) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s, %s: ", r.AreaName, r.FinancialYear)
+	if r.AreaType == string(schema.NationalUnit) {
+		// A unit, not a place: its offenders are mostly category 4, and
+		// with no population there is no rate to compare.
+		if r.Terrorism.Known() {
+			fmt.Fprintf(&b, "%s terrorist and terrorism risk offenders (category 4) at 31 March %d", report.FormatCount(r.Terrorism), r.FinancialYear.End())
+		} else {
+			fmt.Fprintf(&b, "no category 4 figure published for 31 March %d", r.FinancialYear.End())
+		}
+		if r.Total.Known() {
+			fmt.Fprintf(&b, ", %s MAPPA-eligible offenders in all", report.FormatCount(r.Total))
+		}
+		return b.String() + "; a national unit with no population, so no rate."
+	}
 	if !r.RSOs.Known() {
 		fmt.Fprintf(&b, "the number of registered sexual offenders at 31 March %d was not published", r.FinancialYear.End())
 		return b.String() + "."

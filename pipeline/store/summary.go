@@ -15,8 +15,10 @@ type SummaryRow struct {
 	FinancialYear    figure.FinancialYear `json:"financial_year"`
 	AreaCode         string               `json:"area_code"`
 	AreaName         string               `json:"area_name"`
+	AreaType         string               `json:"area_type"`
 	RSOs             figure.Value         `json:"rsos"`
 	Violent          figure.Value         `json:"violent_offenders"`
+	Terrorism        figure.Value         `json:"terrorism_offenders"`
 	Total            figure.Value         `json:"total_offenders"`
 	Rate             figure.Value         `json:"rso_rate_per_100k"`
 	RatePublished    figure.Value         `json:"rso_rate_per_100k_published"`
@@ -30,7 +32,8 @@ type SummaryRow struct {
 
 // summarySelect reads SummaryRow's columns from area_summary a, with the
 // England and Wales line of the same year joined as e.
-const summarySelect = `SELECT a.financial_year, a.area_code, a.area_name, a.rsos, a.violent_offenders, a.total_offenders,
+const summarySelect = `SELECT a.financial_year, a.area_code, a.area_name, a.area_type, a.rsos, a.violent_offenders,
+		a.terrorism_offenders, a.total_offenders,
 		a.rso_rate_per_100k, a.rso_rate_per_100k_published, a.rso_growth_pct, a.population_mid_year, a.population_10plus,
 		e.rso_rate_per_100k
 	FROM area_summary a
@@ -43,7 +46,8 @@ func (s *Store) summaryRows(ctx context.Context, key string, arg any, order stri
 	q := summarySelect + " WHERE a." + key + " = ? ORDER BY " + order
 	err := EachRow(ctx, s.DB, q, []any{arg}, func(rows *sql.Rows) error {
 		var r SummaryRow
-		err := rows.Scan(&r.FinancialYear, &r.AreaCode, &r.AreaName, &r.RSOs.Number, &r.Violent.Number, &r.Total.Number,
+		err := rows.Scan(&r.FinancialYear, &r.AreaCode, &r.AreaName, &r.AreaType, &r.RSOs.Number, &r.Violent.Number,
+			&r.Terrorism.Number, &r.Total.Number,
 			&r.Rate.Number, &r.RatePublished.Number, &r.RSOGrowthPct.Number, &r.PopulationYear, &r.Population10Plus,
 			&r.EnglandAndWalesRate.Number)
 		out = append(out, r)
@@ -60,6 +64,7 @@ func (s *Store) summaryRows(ctx context.Context, key string, arg any, order stri
 		r := &out[i]
 		key := r.FinancialYear.String() + "|" + r.AreaCode + "|"
 		r.RSOs.Marker, r.Violent.Marker = markers[key+"rsos"], markers[key+"violent_offenders"]
+		r.Terrorism.Marker = markers[key+"terrorism_offenders"]
 		r.Total.Marker, r.RatePublished.Marker = markers[key+"total_offenders"], markers[key+"rso_rate_per_100k_published"]
 	}
 	return out, nil
@@ -72,10 +77,12 @@ func (s *Store) LatestYear(ctx context.Context) (figure.FinancialYear, error) {
 	return figure.FinancialYear(y.String), err
 }
 
-// Summary reads area_summary for one financial year, highest computed RSO
-// rate first, England and Wales last.
+// Summary reads area_summary for one financial year: the police force
+// areas, highest computed RSO rate first, then the national units (which
+// have no population, so no rate to rank by), then England and Wales.
 func (s *Store) Summary(ctx context.Context, year figure.FinancialYear) ([]SummaryRow, error) {
-	rows, err := s.summaryRows(ctx, "financial_year", year, "a.area_code = 'K04000001', a.rso_rate_per_100k DESC, a.area_name")
+	rows, err := s.summaryRows(ctx, "financial_year", year,
+		"a.area_type = 'country', a.area_type = 'national_unit', a.rso_rate_per_100k DESC, a.area_name")
 	if err != nil {
 		return nil, fmt.Errorf("read area_summary for %s: %w", year, err)
 	}
@@ -111,11 +118,12 @@ func (s *Store) summaryMarkers(ctx context.Context, key string, arg any) (map[st
 	out := map[string]string{}
 	err := EachRow(ctx, s.DB, `SELECT financial_year, area_code,
 			CASE WHEN measure = 'rso_rate_per_100k' THEN 'rso_rate_per_100k_published'
-				WHEN category = '1' THEN 'rsos' WHEN category = '2' THEN 'violent_offenders' ELSE 'total_offenders' END,
+				WHEN category = '1' THEN 'rsos' WHEN category = '2' THEN 'violent_offenders'
+				WHEN category = '4' THEN 'terrorism_offenders' ELSE 'total_offenders' END,
 			marker
 		FROM observations
 		WHERE value IS NULL AND marker IS NOT NULL
-			AND (measure = 'rso_rate_per_100k' OR (measure = 'offenders' AND level = 'all' AND category IN ('1', '2', 'all')))
+			AND (measure = 'rso_rate_per_100k' OR (measure = 'offenders' AND level = 'all' AND category IN ('1', '2', '4', 'all')))
 			AND `+key+` = ?`,
 		[]any{arg}, func(rows *sql.Rows) error {
 			var y, code, col, marker string
