@@ -119,3 +119,27 @@ func TestExtractRefusesWithItsCell(t *testing.T) {
 		})
 	}
 }
+
+// TestExtractRealShapesFromFiles puts every real-shaped table through the
+// real readers, as XLSX and as ODS: the same figures land in the same
+// measures from either format.
+func TestExtractRealShapesFromFiles(t *testing.T) {
+	dir := t.TempDir()
+	for _, s := range pipelinetest.RealShapes {
+		for _, format := range []string{"xlsx", "ods"} {
+			t.Run(s.String()+" "+format, func(t *testing.T) {
+				built, want, unmapped := pipelinetest.RealShaped(s)
+				path := pipelinetest.WriteWorkbook(t, dir, strings.ReplaceAll(s.String(), " ", "-"), format, built)
+				wb, err := sheet.OpenFile(path)
+				if err != nil {
+					t.Fatal(err)
+				}
+				ex, err := New().Extract(wb, s.Year)
+				if err != nil {
+					t.Fatal(err)
+				}
+				checkExtraction(t, ex, want, unmapped)
+			})
+		}
+	}
+}
