@@ -130,19 +130,31 @@ func parseHeader(s string) header {
 	return h
 }
 
-// numbered collects the numbers of every "category 1", "levels 2 and 3"
-// (as re matches them) in text.
+// numbered collects the numbers of every "category 1" or "levels 2 and 3"
+// (as re matches them) in text. A number named alone outranks a list: in
+// "Offenders managed at level 2 or 3 during the year: Level 2" the list
+// defines the measure and the single level picks the column.
 func numbered(re *regexp.Regexp, text string) []string {
-	var out []string
+	var single, listed []string
 	for _, m := range re.FindAllStringSubmatch(text, -1) {
-		out = appendNew(out, m[1])
+		nums := []string{m[1]}
 		for _, f := range strings.Fields(m[2]) {
 			if f != "and" && f != "or" {
-				out = appendNew(out, f)
+				nums = append(nums, f)
+			}
+		}
+		for _, n := range nums {
+			if len(nums) == 1 {
+				single = appendNew(single, n)
+			} else {
+				listed = appendNew(listed, n)
 			}
 		}
 	}
-	return out
+	if len(single) > 0 {
+		return single
+	}
+	return listed
 }
 
 func appendNew(list []string, v string) []string {

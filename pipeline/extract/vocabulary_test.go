@@ -37,6 +37,8 @@ func TestClassifyHeader(t *testing.T) {
 		{"Category 1 offenders managed at level 2 at any time during the year", col(figure.MeasureOffendersDuringYear, "1", "2")},
 		{"Category 4 offenders managed at level 3 in the year", col(figure.MeasureOffendersDuringYear, "4", "3")},
 		{"Category 2 offenders managed at level 2 or 3 during the year", col(figure.MeasureOffendersDuringYear, "2", all)},
+		{"Category 2 offenders managed at level 2 or 3 during the year Level 3", col(figure.MeasureOffendersDuringYear, "2", "3")},
+		{"Category 1 offenders managed at levels 2 and 3 during the year Total", col(figure.MeasureOffendersDuringYear, "1", all)},
 		{"RSOs per 100,000 population²", col(figure.MeasureRSORate, "1", all)},
 		{"Rate per 100,000 population aged 10 and over [note 4]", col(figure.MeasureRSORate, "1", all)},
 		{"Population aged 10 and over (rounded to the nearest 100) [note 4]", col(figure.MeasurePopulation, all, all)},
