@@ -8,10 +8,13 @@ import (
 )
 
 // accCol is one column of an accessible table: a measure and its
-// self-describing header.
+// self-describing header. A repeat column prints a measure already printed
+// on another sheet (the RSO count beside the rate); its cells are tagged
+// apart so that verify.go can compare the two.
 type accCol struct {
 	m      measure
 	header string
+	repeat bool
 }
 
 // accTable is one table sheet (Table_1, Table_2, ...).
@@ -25,10 +28,11 @@ type accTable struct {
 type accSpec struct {
 	fy           int
 	file, format string
-	codeCol      bool // an "Area code" column before "Area"
-	totalFirst   bool // "England and Wales" straight under the header
-	subtotals    bool // "England" and "Wales" rows
-	byCode       bool // rows in area-code order rather than alphabetical
+	codeCol      bool   // an "Area code" column before "Area"
+	totalFirst   bool   // "England and Wales" straight under the header
+	subtotals    bool   // "England" and "Wales" rows
+	byCode       bool   // rows in area-code order rather than alphabetical
+	nsdLabel     string // the National Security Division row; "" for none
 	names        map[string]string
 	tables       []accTable
 	notes        [][2]string
@@ -81,11 +85,15 @@ func writeAccessible(s accSpec, yf *yearFigures) *book {
 		for r, lr := range rows {
 			row := h + 1 + r
 			if s.codeCol {
-				b.str(sh, 0, row, lr.code, "")
+				code := lr.code
+				if code == codeNSD {
+					code = "[z]" // no ONS code
+				}
+				b.str(sh, 0, row, code, "")
 			}
 			b.str(sh, col, row, lr.label, "")
 			for i, c := range t.cols {
-				accValue(b, sh, yf, row, col+1+i, lr.code, c.m)
+				accValue(b, sh, yf, row, col+1+i, lr.code, c)
 			}
 		}
 		must(b.f.SetColWidth(sh, "A", "B", 24))
@@ -93,9 +101,17 @@ func writeAccessible(s accSpec, yf *yearFigures) *book {
 	return b
 }
 
-// accValue writes one cell: numbers as numbers, GSS markers as text.
-func accValue(b *book, sh string, yf *yearFigures, row, col int, code string, m measure) {
+// accValue writes one cell: numbers as numbers, GSS markers as text. The
+// meetings column is not tagged: it maps to no measure.
+func accValue(b *book, sh string, yf *yearFigures, row, col int, code string, c accCol) {
+	m := c.m
 	tag := cellTag(yf.fy, code, m)
+	switch {
+	case !m.exported():
+		tag = ""
+	case c.repeat:
+		tag += repeatSuffix
+	}
 	if mk := yf.markers[cellKey{code, m}]; mk != "" {
 		b.str(sh, col, row, mk, tag)
 		return
@@ -112,7 +128,8 @@ func accValue(b *book, sh string, yf *yearFigures, row, col int, code string, m 
 }
 
 // accRows orders the rows of a year: areas alphabetical (or by code), with
-// optional subtotals, and the total first or last.
+// optional subtotals, the NSD after the Welsh areas (and Wales), and the
+// total first or last.
 func accRows(s accSpec) []labelled {
 	english, welsh := sortedAreas(s.names)
 	if s.byCode {
@@ -133,47 +150,11 @@ func accRows(s accSpec) []labelled {
 	if s.subtotals {
 		out = append(out, labelled{codeWales, "Wales"})
 	}
+	if s.nsdLabel != "" {
+		out = append(out, labelled{codeNSD, s.nsdLabel})
+	}
 	if !s.totalFirst {
 		out = append(out, total)
-	}
-	return out
-}
-
-// Column sets shared by the accessible years.
-func categoryCols(noteCat1 string) []accCol {
-	var cols []accCol
-	names := [3]string{"Category 1: Registered sexual offenders", "Category 2: Violent offenders",
-		"Category 3: Other dangerous offenders"}
-	for c, ms := range catMeasures {
-		for i, m := range ms {
-			h := names[c] + " - " + levels4[i]
-			if c == 0 && noteCat1 != "" {
-				h += " " + noteCat1
-			}
-			cols = append(cols, accCol{m, h})
-		}
-	}
-	return append(cols, accCol{total, "Total MAPPA-eligible offenders"})
-}
-
-func orderCols() []accCol {
-	return []accCol{{shpo, "Sexual Harm Prevention Orders (SHPOs) imposed"},
-		{shpoTravel, "SHPOs with foreign travel restrictions"}, {notifOrder, "Notification Orders imposed"},
-		{sro, "Sexual Risk Orders (SROs) imposed"}, {recalled, "Level 2 and 3 offenders returned to custody"},
-		{sfo, "Serious further offences (SFOs) charged"}}
-}
-
-func rateCols(note string) []accCol {
-	return []accCol{{rate, "RSOs per 100,000 population aged 10 and over " + note},
-		{breach, "RSOs cautioned or convicted for breach of notification requirements"},
-		{revoked, "RSOs whose indefinite notification requirements were revoked on application"}}
-}
-
-// pick reorders columns: the 2022-23 tables list them out of the usual order.
-func pick(cols []accCol, order ...int) []accCol {
-	out := make([]accCol, len(order))
-	for i, o := range order {
-		out[i] = cols[o]
 	}
 	return out
 }

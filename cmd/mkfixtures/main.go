@@ -1,8 +1,14 @@
 // Command mkfixtures generates the published-file fixtures of mappa: MoJ
-// MAPPA area tables for 2013-14 to 2024-25 in both layout families, ONS
-// mid-year population estimates for mid-2013 to mid-2024, the LAD to PFA
-// lookups, a MANIFEST.tsv in load order and an expected.json for end-to-end
-// tests.
+// MAPPA area tables for 2013-14 to 2025-26 in both layout families, ONS
+// mid-year population estimates for mid-2013 to mid-2024 (2025-26, the
+// latest release, uses mid-2024), the LAD to PFA lookups, a MANIFEST.tsv in
+// load order and an expected.json for end-to-end tests.
+//
+// From 2022-23 the tables carry category 4 (terrorist and terrorism risk
+// offenders) and a National Security Division row (code NSD in the model)
+// that counts towards England and Wales but neither country; from 2024-25
+// breaches are split into cautions and convictions, and the rounded
+// population aged 10 and over is published beside the rate.
 //
 // Every number is invented but internally consistent: districts add up to
 // police force areas, areas add up to England and Wales, and the figures
@@ -34,11 +40,15 @@ import (
 // seed fixes every random draw; change it and all numbers change.
 const seed = 20250314
 
-// Random streams, one per component.
+// Random streams, one per component. New components take new streams at
+// the end, so that existing figures keep their draws.
 const (
 	streamGeography = iota + 1
 	streamPopulation
 	streamMAPPA
+	streamCategory4 // category 4 and the National Security Division
+	streamDetail2   // events added in 2022-23 on, during-year counts, split breaches
+	streamLatest    // 2025-26, the year after the population range
 )
 
 func main() {
@@ -57,7 +67,7 @@ func run(out string, verify bool) error {
 	stream := func(n uint64) *rand.Rand { return rand.New(rand.NewPCG(seed, n)) }
 	g := buildGeography(stream(streamGeography))
 	pop := buildPopulation(g, stream(streamPopulation))
-	years := buildMAPPA(g, pop, stream(streamMAPPA))
+	years := buildMAPPA(g, pop, stream)
 	if err := checkPins(years, g, pop); err != nil {
 		return fmt.Errorf("model does not reproduce the calibration: %w", err)
 	}
@@ -83,7 +93,7 @@ func run(out string, verify bool) error {
 		manifest = append(manifest, entry{"population", fmt.Sprint(s.year), s.file})
 	}
 	areaFiles := map[int]string{}
-	for fy := firstYear; fy <= lastYear; fy++ {
+	for fy := firstYear; fy <= lastFY; fy++ {
 		b := areaTable(fy, years[fy])
 		books = append(books, b)
 		areaFiles[fy] = b.name
@@ -117,7 +127,7 @@ func areaTable(fy int, yf *yearFigures) *book {
 			return writeAccessible(s, yf)
 		}
 	}
-	// 2021-22 to 2023-24 are accessible, the rest legacy; a gap is a bug.
+	// 2021-22 to 2025-26 are accessible, the rest legacy; a gap is a bug.
 	panic(fmt.Sprintf("no layout for %s", fyLabel(fy)))
 }
 

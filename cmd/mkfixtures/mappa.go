@@ -8,45 +8,6 @@ import (
 	"github.com/mappa-etl/mappa/schema"
 )
 
-// measure is one count column of the area tables.
-type measure int
-
-// The measures. Category 3 level 1 is never a number ("not applicable").
-const (
-	c1l1 measure = iota
-	c1l2
-	c1l3
-	c1t
-	c2l1
-	c2l2
-	c2l3
-	c2t
-	c3l1
-	c3l2
-	c3l3
-	c3t
-	total
-	breach
-	revoked
-	shpo
-	shpoTravel
-	notifOrder
-	sro
-	recalled
-	sfo
-	numMeasures
-	// rate is written like a measure but lives in figures.rate.
-	rate = numMeasures
-)
-
-// measureKeys name the measures in expected.json and the ledger.
-var measureKeys = [...]string{"c1_level1", "c1_level2", "c1_level3", "c1_total",
-	"c2_level1", "c2_level2", "c2_level3", "c2_total", "c3_level1", "c3_level2", "c3_level3", "c3_total",
-	"total_offenders", "breach", "revoked", "shpo", "shpo_travel", "notification_orders", "sro",
-	"returned_to_custody", "sfo_charged", "rate"}
-
-func (m measure) String() string { return measureKeys[m] }
-
 // figures are one row of an area table.
 type figures struct {
 	v     [numMeasures]int
@@ -67,19 +28,32 @@ type cellKey struct {
 	m    measure
 }
 
+// The financial years of the area tables: 2013-14 to 2025-26. The MAPPA
+// range runs a year past the population one (mid-2013 to mid-2024): the
+// latest release uses the latest estimate, mid-2024 (see popYear).
+// firstNewFY is the first year drawn from streamLatest.
+const lastFY, firstNewFY = 2025, 2025
+
 // fyLabel formats a financial year as "2019-20".
 func fyLabel(fy int) string { return fmt.Sprintf("%d-%02d", fy, (fy+1)%100) }
 
 // Calibration (domain.md): national RSO rate per year (a pinned total
 // overrides it), category 2 as a share of category 1, and exact totals.
+// England and Wales totals include the National Security Division (NSD).
+// 2025-26 is invented: 138.5 per 100,000 of mid-2024 is about 2% more RSOs
+// than 2024-25, the recent growth slowing a little.
 var (
 	natRate = map[int]float64{2013: 92, 2014: 96.4, 2015: 101.1, 2016: 105.7, 2017: 110.2,
-		2018: 114.6, 2019: 119, 2020: 121.6, 2021: 124.8, 2022: 0, 2023: 0, 2024: 133.2}
-	natRSOs  = map[int]int{2022: 68357, 2023: 70052}
-	natTotal = map[int]int{2019: 85709, 2022: 91040}
-	// 2019-20 and 2022-23 shares follow from the pinned totals (0.37, 0.32).
+		2018: 114.6, 2019: 119, 2020: 121.6, 2021: 124.8, 2022: 0, 2023: 0, 2024: 0, 2025: 138.5}
+	natRSOs  = map[int]int{2022: 68357, 2023: 70052, 2024: 73047}
+	natTotal = map[int]int{2019: 85709, 2022: 91040, 2024: 97050}
+	// Category 3 where published (2024-25) or chosen to follow it (2025-26);
+	// other years round each area's draw.
+	natCat3 = map[int]int{2024: 557, 2025: 566}
+	// 2019-20, 2022-23 and 2024-25 shares follow from the pinned totals
+	// (0.37, 0.32, 0.318).
 	cat2Share = map[int]float64{2013: 0.41, 2014: 0.405, 2015: 0.40, 2016: 0.395, 2017: 0.39,
-		2018: 0.38, 2019: 0.37, 2020: 0.36, 2021: 0.345, 2022: 0.322, 2023: 0.325, 2024: 0.33}
+		2018: 0.38, 2019: 0.37, 2020: 0.36, 2021: 0.345, 2022: 0.322, 2023: 0.325, 2024: 0.318, 2025: 0.318}
 	// Relative RSO rates of areas named in the calibration; others are drawn.
 	areaFactor = map[string]float64{"E23000027": 0.8, "E23000031": 0.78, "E23000008": 1.43,
 		"E23000013": 1.47, "E23000003": 1.326, "W15000002": 1.42, "E23000028": 0.83,
@@ -104,8 +78,13 @@ const (
 	codeEW      = schema.EnglandAndWales
 )
 
-// buildMAPPA invents the area tables of every financial year.
-func buildMAPPA(g *geography, pop *population, rng *rand.Rand) map[int]*yearFigures {
+// buildMAPPA invents the area tables of every financial year. The figures
+// of 2013-14 to 2024-25 come from the MAPPA stream; 2025-26 and every
+// measure added since (category 4, NSD, new events) from streams of their
+// own, so adding them left the older draws where they were.
+func buildMAPPA(g *geography, pop *population, stream func(uint64) *rand.Rand) map[int]*yearFigures {
+	rng, latest := stream(streamMAPPA), stream(streamLatest)
+	cat4Rng, detailRng := stream(streamCategory4), stream(streamDetail2)
 	areas := schema.Areas()
 	factor, slope, noise := map[string]float64{}, map[string]float64{}, map[string]float64{}
 	// Each area keeps its own mix of violent and other dangerous offenders
@@ -123,41 +102,53 @@ func buildMAPPA(g *geography, pop *population, rng *rand.Rand) map[int]*yearFigu
 	slope["E23000003"] = 0.006 // Lancashire climbs to the top in later years
 	normalise(factor, g, pop)
 	out := map[int]*yearFigures{}
-	for fy := firstYear; fy <= lastYear; fy++ {
+	for fy := firstYear; fy <= lastFY; fy++ {
 		yf := &yearFigures{fy: fy, rows: map[string]*figures{}, markers: map[cellKey]string{}}
 		pins := areaPins[fy]
+		rng := rng
+		if fy >= firstNewFY {
+			rng = latest
+		}
+		py := popYear(fy)
 		rsos, cat2, cat3 := map[string]float64{}, map[string]float64{}, map[string]float64{}
 		for _, a := range areas {
-			f := &figures{pop10: areaPop10(g, pop, a.Code, fy)}
+			f := &figures{pop10: areaPop10(g, pop, a.Code, py)}
 			yf.rows[a.Code] = f
 			// Smooth noise: an AR(1) walk per area.
 			noise[a.Code] = 0.6*noise[a.Code] + rng.NormFloat64()*0.012
 			r := natRate[fy]
 			if r == 0 {
-				r = float64(natRSOs[fy]) * 1e5 / float64(ewPop10(g, pop, fy))
+				r = float64(natRSOs[fy]) * 1e5 / float64(ewPop10(g, pop, py))
 			}
 			r *= factor[a.Code] * (1 + slope[a.Code]*float64(fy-2018)) * (1 + noise[a.Code])
 			rsos[a.Code] = r * float64(f.pop10) / 1e5
 			cat2[a.Code] = rsos[a.Code] * mix2[a.Code] * (1 + rng.NormFloat64()*0.03)
 			cat3[a.Code] = float64(f.pop10) / 1e5 * mix3[a.Code] * (1 + rng.NormFloat64()*0.08)
 		}
-		ewPop := ewPop10(g, pop, fy)
+		ewPop := ewPop10(g, pop, py)
 		rsoTarget, ok := natRSOs[fy]
 		if !ok {
 			rsoTarget = int(math.Round(natRate[fy] * float64(ewPop) / 1e5))
 		}
 		set(yf, c1t, distribute(rsos, rsoTarget, pins, c1t))
-		set(yf, c3t, roundAll(cat3, pins, c3t))
+		if t, ok := natCat3[fy]; ok {
+			set(yf, c3t, distribute(cat3, t, pins, c3t))
+		} else {
+			set(yf, c3t, roundAll(cat3, pins, c3t))
+		}
 		c2Target := int(math.Round(cat2Share[fy] * float64(rsoTarget)))
 		if t, ok := natTotal[fy]; ok {
-			c2Target = t - sumOf(yf, c1t) - sumOf(yf, c3t)
+			c2Target = t - sumOf(yf, c1t) - sumOf(yf, c3t) - natCat4[fy]
 		}
 		set(yf, c2t, distribute(cat2, c2Target, pins, c2t))
 		for _, a := range areas {
 			fillDetail(yf, a.Code, rng, pins)
 		}
 		addMarkers(yf)
-		aggregate(yf, g, pop)
+		addCategory4(yf, cat4Rng)
+		addEvents(yf, detailRng)
+		nsdMarkers(yf)
+		aggregate(yf)
 		out[fy] = yf
 	}
 	return out
@@ -251,29 +242,43 @@ func sumOf(yf *yearFigures, m measure) int {
 	return n
 }
 
-// aggregate adds the England, Wales and England and Wales rows and the
-// published rates. An "[x]" cell counts as unknown: left out of the sums.
-func aggregate(yf *yearFigures, g *geography, pop *population) {
+// aggregate adds the England, Wales and England and Wales rows, the
+// published rates and rounded populations. An "[x]" cell counts as unknown
+// and a "[z]" one as not applicable: both left out of the sums. The NSD row
+// counts towards England and Wales but neither country.
+func aggregate(yf *yearFigures) {
 	eng, wal, ew := &figures{}, &figures{}, &figures{}
+	add := func(code string, subs ...*figures) {
+		f := yf.rows[code]
+		for m := range numMeasures {
+			if mk := yf.markers[cellKey{code, m}]; mk == "[x]" || mk == "[z]" {
+				continue
+			}
+			for _, s := range subs {
+				s.v[m] += f.v[m]
+			}
+		}
+		for _, s := range subs {
+			s.pop10 += f.pop10
+		}
+	}
 	for _, a := range schema.Areas() {
-		f := yf.rows[a.Code]
 		sub := eng
 		if a.Country == "Wales" {
 			sub = wal
 		}
-		for m := range numMeasures {
-			if yf.markers[cellKey{a.Code, m}] == "[x]" {
-				continue
-			}
-			sub.v[m] += f.v[m]
-			ew.v[m] += f.v[m]
-		}
-		sub.pop10 += f.pop10
-		ew.pop10 += f.pop10
+		add(a.Code, sub, ew)
+	}
+	if _, ok := yf.rows[codeNSD]; ok {
+		add(codeNSD, ew)
 	}
 	yf.rows[codeEngland], yf.rows[codeWales], yf.rows[codeEW] = eng, wal, ew
 	for _, f := range yf.rows {
+		if f.pop10 == 0 {
+			continue // the NSD has no population: rate [z]
+		}
 		f.rate = publishedRate(f.v[c1t], f.pop10, yf.fy)
+		f.v[pop10pub] = roundTo100(f.pop10)
 	}
 }
 

@@ -49,6 +49,7 @@ func verifyAll(out, tmp string, books []*book, years map[int]*yearFigures, g *ge
 		}
 	}
 	errs = append(errs, checkAreaSums(obs, years)...)
+	errs = append(errs, checkNewMeasures(obs, years)...)
 	errs = append(errs, checkPopulation(out, obs, g, pop)...)
 	errs = append(errs, reportPins(obs)...)
 	if err := errors.Join(errs...); err != nil {
@@ -146,11 +147,13 @@ func count(s string) (int, bool) {
 }
 
 // checkAreaSums checks, on values read from the files, that levels add up
-// to categories, categories to the total, the 42 areas to England and Wales
-// and to the England and Wales subtotals where printed.
+// to categories (category 4 included), categories to the total, the 42
+// areas plus the NSD row to England and Wales, and the areas alone to the
+// England and Wales subtotals where printed. "[x]" and the NSD's "[z]"
+// contribute nothing; other markers hide a value the totals include.
 func checkAreaSums(obs map[string]string, years map[int]*yearFigures) []error {
 	var errs []error
-	for fy := firstYear; fy <= lastYear; fy++ {
+	for fy := firstYear; fy <= lastFY; fy++ {
 		get := func(code string, m measure) (int, string, bool) {
 			s, ok := obs[cellTag(fy, code, m)]
 			if !ok {
@@ -163,8 +166,8 @@ func checkAreaSums(obs map[string]string, years map[int]*yearFigures) []error {
 			return n, "", true
 		}
 		for m := range numMeasures {
-			if m == c3l1 {
-				continue
+			if m == c3l1 || m == pop10pub || !m.exported() {
+				continue // not a count, or rounded per row (checkNewMeasures)
 			}
 			nat, _, present := get(codeEW, m)
 			if !present {
@@ -184,6 +187,14 @@ func checkAreaSums(obs map[string]string, years map[int]*yearFigures) []error {
 				sums[a.Country] += n
 				sums[codeEW] += n
 			}
+			if n, mk, ok := get(codeNSD, m); ok {
+				switch mk {
+				case "", "[z]":
+					sums[codeEW] += n
+				default:
+					hidden = true
+				}
+			}
 			eng, _, hasEng := get(codeEngland, m)
 			wal, _, _ := get(codeWales, m)
 			switch {
@@ -198,7 +209,8 @@ func checkAreaSums(obs map[string]string, years map[int]*yearFigures) []error {
 		}
 		for code := range years[fy].rows {
 			v := map[measure]int{}
-			for _, m := range []measure{c1l1, c1l2, c1l3, c1t, c2l1, c2l2, c2l3, c2t, c3l2, c3l3, c3t, total} {
+			for _, m := range []measure{c1l1, c1l2, c1l3, c1t, c2l1, c2l2, c2l3, c2t, c3l2, c3l3, c3t,
+				c4l1, c4l2, c4l3, c4t, total} {
 				n, mk, present := get(code, m)
 				if !present || mk != "" {
 					n = years[fy].rows[code].v[m] // suppressed: use the hidden value
@@ -206,7 +218,8 @@ func checkAreaSums(obs map[string]string, years map[int]*yearFigures) []error {
 				v[m] = n
 			}
 			if v[c1l1]+v[c1l2]+v[c1l3] != v[c1t] || v[c2l1]+v[c2l2]+v[c2l3] != v[c2t] ||
-				v[c3l2]+v[c3l3] != v[c3t] || v[c1t]+v[c2t]+v[c3t] != v[total] {
+				v[c3l2]+v[c3l3] != v[c3t] || v[c4l1]+v[c4l2]+v[c4l3] != v[c4t] ||
+				v[c1t]+v[c2t]+v[c3t]+v[c4t] != v[total] {
 				errs = append(errs, fmt.Errorf("%s %s: levels and categories do not add up: %v", fyLabel(fy), code, v))
 			}
 		}
