@@ -124,6 +124,8 @@ func (c *checker) rateMatches(rates []RSORate) {
 		}
 		r, ok := computed[o.AreaCode]
 		switch {
+		case o.Number == nil && notApplicable(o.Marker):
+			continue
 		case o.Number == nil:
 			c.add(CheckRateMatches, o.AreaCode, CheckNotChecked, "published rate is %s", o.Marker)
 		case !ok:
@@ -185,6 +187,8 @@ func (c *checker) populationMatches(rates []RSORate) {
 		}
 		r, ok := computed[o.AreaCode]
 		switch {
+		case o.Number == nil && notApplicable(o.Marker):
+			continue
 		case o.Number == nil:
 			c.add(CheckPopulationMatches, o.AreaCode, CheckNotChecked, "published population is %s", o.Marker)
 		case !ok:

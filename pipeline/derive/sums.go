@@ -12,7 +12,9 @@ import (
 
 // notApplicable reports whether a marker says there is no such figure
 // ("[z]", "n/a"), rather than one that exists but is not shown: it adds
-// nothing to a sum and does not stop one being checked.
+// nothing to a sum and does not stop one being checked, and a check of a
+// figure that does not apply is not made at all (no row, rather than a
+// not_checked row for every category the NSD has no part in).
 func notApplicable(marker string) bool {
 	return figure.MarkerMeaning(marker) == "not applicable"
 }
@@ -28,6 +30,7 @@ func (c *checker) totalIsSum() {
 		sum     float64
 		n       int
 		total   *float64
+		totalNA bool // the total is "not applicable": nothing to check
 		blocked []string
 	}
 	cols := map[figure.Column]*agg{}
@@ -42,7 +45,7 @@ func (c *checker) totalIsSum() {
 		}
 		switch {
 		case o.AreaCode == schema.EnglandAndWales:
-			a.total = o.Number
+			a.total, a.totalNA = o.Number, o.Number == nil && notApplicable(o.Marker)
 		case o.Number == nil && notApplicable(o.Marker):
 			// Nothing to add: the NSD's categories 1 to 3, say.
 			if !national[o.AreaCode] {
@@ -60,6 +63,8 @@ func (c *checker) totalIsSum() {
 	for col, a := range cols {
 		subject := describe(col)
 		switch {
+		case a.totalNA:
+			continue
 		case a.total == nil:
 			c.add(CheckTotalIsSum, subject, CheckNotChecked, "no England and Wales value")
 		case len(a.blocked) > 0:
@@ -90,6 +95,9 @@ func (c *checker) categoryIsSum() {
 	for k, ls := range levels {
 		subject := fmt.Sprintf("%s category %s", k.area, k.cat)
 		total, ok := ls[figure.All]
+		if ok && total.Number == nil && notApplicable(total.Marker) {
+			continue // a category the area has no part in (the NSD's 1 to 3)
+		}
 		if !ok || total.Number == nil {
 			c.add(CheckCategoryIsSum, subject, CheckNotChecked, "no category total")
 			continue

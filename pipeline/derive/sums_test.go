@@ -109,7 +109,7 @@ func TestPopulationMatchesPublished(t *testing.T) {
 		{"one past the rounding", figure.Of(1_612_400), []RSORate{rate}, CheckFail, "published 1612400 (T!B2), mid-2024 estimate 1612349"},
 		{"another estimate", figure.Of(1_598_800), []RSORate{rate}, CheckFail, "published 1598800 (T!B2), mid-2024 estimate 1612349"},
 		{"no estimate", figure.Of(1_612_300), nil, CheckNotChecked, "no population estimate to compare (no computed rate)"},
-		{"marker", figure.Value{Marker: "[z]"}, []RSORate{rate}, CheckNotChecked, "published population is [z]"},
+		{"suppressed", figure.Value{Marker: "[c]"}, []RSORate{rate}, CheckNotChecked, "published population is [c]"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			c := &checker{year: "2024-25", obs: []figure.Observation{obsOf("E23000028", pop, tc.published)}}
@@ -118,5 +118,31 @@ func TestPopulationMatchesPublished(t *testing.T) {
 				t.Errorf("got %+v, want %s %q", c.out, tc.status, tc.detail)
 			}
 		})
+	}
+}
+
+// TestNotApplicableIsNotChecked: a figure marked not applicable ([z]) is
+// no check to make: no row at all, rather than a not_checked row for every
+// category the NSD has no part in.
+func TestNotApplicableIsNotChecked(t *testing.T) {
+	z := figure.Value{Marker: "[z]"}
+	nsd := schema.NationalSecurityDivision
+	col := func(m, cat, level string) figure.Column { return figure.Column{Measure: m, Category: cat, Level: level} }
+	c := &checker{year: "2024-25", obs: []figure.Observation{
+		obsOf(nsd, col(figure.MeasureOffenders, "1", "1"), z), obsOf(nsd, col(figure.MeasureOffenders, "1", figure.All), z),
+		obsOf(nsd, col(figure.MeasureRSORate, "1", figure.All), z), obsOf(nsd, col(figure.MeasurePopulation, figure.All, figure.All), z),
+		obsOf(schema.EnglandAndWales, col(figure.MeasureOffenders, "3", "1"), z),
+		obsOf(schema.EnglandAndWales, col(figure.MeasureOffenders, "3", figure.All), z),
+	}}
+	c.categoryIsSum()
+	c.totalIsSum()
+	c.rateMatches(nil)
+	c.populationMatches(nil)
+	// Left: the NSD's category 1 cells have no England and Wales total in
+	// this test, which is a reason of its own.
+	for _, r := range c.out {
+		if r.Detail != "no England and Wales value" {
+			t.Errorf("a check of a figure not applicable: %+v", r)
+		}
 	}
 }
