@@ -95,10 +95,10 @@ func TestRunFetchesLoadsAndThenOnlyRevalidates(t *testing.T) {
 	if err != nil {
 		t.Fatalf("first run: %v (files %+v)", err, totals.Files)
 	}
-	if totals.Count(store.FileFetched) != 26 || totals.Count(store.FileFailed) != 0 {
-		t.Fatalf("first run files = %+v, want 26 fetched", totals.Files)
+	if totals.Count(store.FileFetched) != 27 || totals.Count(store.FileFailed) != 0 {
+		t.Fatalf("first run files = %+v, want 27 fetched", totals.Files)
 	}
-	if len(totals.Years) != 12 || totals.Years[0] != "2013-14" || totals.Years[11] != "2024-25" {
+	if len(totals.Years) != 13 || totals.Years[0] != "2013-14" || totals.Years[12] != "2025-26" {
 		t.Fatalf("years loaded = %v", totals.Years)
 	}
 	first := pipelinetest.Dump(t, l.store.DB)
@@ -108,7 +108,7 @@ func TestRunFetchesLoadsAndThenOnlyRevalidates(t *testing.T) {
 	if err != nil {
 		t.Fatalf("second run: %v", err)
 	}
-	if totals.Count(store.FileUnchanged) != 26 || len(totals.Years) != 0 {
+	if totals.Count(store.FileUnchanged) != 27 || len(totals.Years) != 0 {
 		t.Fatalf("second run files = %+v, years %v; want all unchanged, none loaded", totals.Files, totals.Years)
 	}
 	for _, r := range l.srv.Requests() {

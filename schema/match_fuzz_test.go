@@ -69,7 +69,7 @@ func FuzzAreaLabel(f *testing.F) {
 		kind, code := m.Match(s)
 		a, err := schema.FindArea(s)
 		switch kind {
-		case schema.RowArea, schema.RowTotal:
+		case schema.RowArea, schema.RowTotal, schema.RowNationalUnit:
 			if err != nil || a.Code != code {
 				t.Fatalf("Match(%q) = %v, %q but FindArea gives %q, %v", s, kind, code, a.Code, err)
 			}

@@ -39,10 +39,11 @@ func TestDiscoverPublished(t *testing.T) {
 		"2021-22": "MAPPA_Annual_Report_2021-22_Area_Tables.xlsx",
 		"2022-23": "MAPPA_Annual_Report_-_Areas_Tables_2022-23.xlsx",
 		"2023-24": "MAPPA_Annual_Report_2023-24_Area_Tables.ods",
-		"2024-25": "MAPPA_Annual_Report_2024-25_Area_Tables.ods",
+		"2024-25": "MAPPA_Annual_Report_2024-25_Area_Tables.xlsx",
+		"2025-26": "MAPPA_Annual_Report_2025-26_Area_Tables.ods",
 	}
-	if len(d.Releases) != 12 {
-		t.Fatalf("%d releases, want 12: %+v", len(d.Releases), d.Releases)
+	if len(d.Releases) != 13 {
+		t.Fatalf("%d releases, want 13: %+v", len(d.Releases), d.Releases)
 	}
 	for i, r := range d.Releases {
 		start := 2013 + i
