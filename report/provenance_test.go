@@ -53,8 +53,8 @@ func TestProvenance(t *testing.T) {
 		}
 	}
 	dbRows.Close()
-	if n != 12 || len(releases) != n {
-		t.Errorf("%d releases listed, %d in the database, want 12", len(releases), n)
+	if n != 13 || len(releases) != n {
+		t.Errorf("%d releases listed, %d in the database, want 13", len(releases), n)
 	}
 	for _, want := range []string{"MAPPA annual report 2024 to 2025", "published 30 October 2025 08:30 UTC"} {
 		if got := text(releases["2024-25"]); !strings.Contains(got, want) {

@@ -75,13 +75,14 @@ func TestFiguresMatchDatabase(t *testing.T) {
 	st := openStore(t)
 	for _, tc := range []struct {
 		name, year, area string
-		// wantCells: 43 area rows × 8 figures, 43 bar chart rows × 2, and
+		// wantCells: 43 area rows × 8 figures (44 with the National
+		// Security Division, from 2022-23), 43 bar chart rows × 2, and
 		// per loaded year 3 for each count chart and 1 per rate series.
 		wantCells int
 	}{
-		{"latest year, Essex", "", "Essex", 43*8 + 43*2 + 12*(3+3+2)},
-		{"2019-20, no area", "2019-20", "", 43*8 + 43*2 + 12*(3+1)},
-		{"first year, England and Wales chosen", "2013-14", "England and Wales", 43*8 + 43*2 + 12*(3+1)},
+		{"latest year, Essex", "", "Essex", 44*8 + 43*2 + 13*(3+3+2)},
+		{"2019-20, no area", "2019-20", "", 43*8 + 43*2 + 13*(3+1)},
+		{"first year, England and Wales chosen", "2013-14", "England and Wales", 43*8 + 43*2 + 13*(3+1)},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			opts := []report.Option{report.WithYear(figure.FinancialYear(tc.year))}
@@ -138,12 +139,12 @@ func TestAreaTable(t *testing.T) {
 // checks failed, for the area and for the year.
 func TestMissingFiguresAndFailingChecks(t *testing.T) {
 	st := openStore(t,
-		`UPDATE observations SET value = NULL, marker = '[c]' WHERE financial_year = '2024-25'
+		`UPDATE observations SET value = NULL, marker = '[c]' WHERE financial_year = '2025-26'
 			AND area_code = 'E23000028' AND measure = 'offenders' AND category = '1' AND level = 'all'`,
-		`INSERT OR REPLACE INTO check_results VALUES ('2024-25', 'category_total_equals_levels', 'E23000028 category 2', 'fail', 'total 562, levels sum to 561')`,
-		`INSERT OR REPLACE INTO check_results VALUES ('2024-25', 'total_equals_sum_of_areas', 'offenders category 2 level all', 'fail', 'England and Wales 23638, sum of areas 23637')`,
+		`INSERT OR REPLACE INTO check_results VALUES ('2025-26', 'category_total_equals_levels', 'E23000028 category 2', 'fail', 'total 562, levels sum to 561')`,
+		`INSERT OR REPLACE INTO check_results VALUES ('2025-26', 'total_equals_sum_of_areas', 'offenders category 2 level all', 'fail', 'England and Wales 23638, sum of areas 23637')`,
 		`INSERT OR REPLACE INTO check_results VALUES ('2023-24', 'all_areas_present', 'areas', 'fail', 'another year')`,
-		`DELETE FROM rso_rates WHERE financial_year = '2024-25' AND area_code = 'E23000028'`,
+		`DELETE FROM rso_rates WHERE financial_year = '2025-26' AND area_code = 'E23000028'`,
 	)
 	doc := parse(t, render(t, st, report.WithArea("Essex")))
 	checkFigures(t, st.DB, doc)
@@ -189,11 +190,11 @@ func TestCaptionsStateFindings(t *testing.T) {
 	var top string
 	var topRate, national float64
 	if err := st.DB.QueryRow(`SELECT area_name, rso_rate_per_100k FROM area_summary
-		WHERE financial_year = '2024-25' AND area_code <> 'K04000001' ORDER BY rso_rate_per_100k DESC LIMIT 1`).Scan(&top, &topRate); err != nil {
+		WHERE financial_year = '2025-26' AND area_type = 'police_force_area' ORDER BY rso_rate_per_100k DESC LIMIT 1`).Scan(&top, &topRate); err != nil {
 		t.Fatal(err)
 	}
 	if err := st.DB.QueryRow(`SELECT rso_rate_per_100k FROM area_summary
-		WHERE financial_year = '2024-25' AND area_code = 'K04000001'`).Scan(&national); err != nil {
+		WHERE financial_year = '2025-26' AND area_code = 'K04000001'`).Scan(&national); err != nil {
 		t.Fatal(err)
 	}
 	doc := parse(t, render(t, st, report.WithArea("Essex")))
@@ -201,13 +202,13 @@ func TestCaptionsStateFindings(t *testing.T) {
 	for _, want := range []string{
 		fmt.Sprintf("%s has the highest rate, %s per 100,000", top, report.FormatRate(figure.Of(topRate))),
 		fmt.Sprintf("England and Wales %s.", report.FormatRate(figure.Of(national))),
-		"Essex: 115.4, 35th of 42.",
+		"Essex: 120.3, 35th of 42.",
 	} {
 		if !strings.Contains(caption, want) {
 			t.Errorf("rate chart caption %q lacks %q", caption, want)
 		}
 	}
-	if want := "Cleveland has the highest rate, 201.9 per 100,000 aged 10 and over"; !strings.Contains(caption, want) {
+	if want := "Cleveland has the highest rate, 214.8 per 100,000 aged 10 and over"; !strings.Contains(caption, want) {
 		t.Errorf("rate chart caption %q lacks the calibration %q", caption, want)
 	}
 }
@@ -245,12 +246,12 @@ func TestOptions(t *testing.T) {
 	ctx := context.Background()
 	t.Run("default year is the latest", func(t *testing.T) {
 		r, err := report.Build(ctx, st)
-		if err != nil || r.Year != "2024-25" || r.Area != nil || r.AreaTrend != nil {
+		if err != nil || r.Year != "2025-26" || r.Area != nil || r.AreaTrend != nil {
 			t.Fatalf("Build() = year %q area %v, %v", r.Year, r.Area, err)
 		}
 	})
 	for _, tc := range []struct{ name, year, area, wantErr string }{
-		{"unknown year", "2031-32", "", "no figures loaded for 2031-32 (loaded: 2013-14 to 2024-25)"},
+		{"unknown year", "2031-32", "", "no figures loaded for 2031-32 (loaded: 2013-14 to 2025-26)"},
 		{"unknown area", "", "Atlantis", `unknown area "Atlantis": give an ONS code (E23000028), a name (Essex) or NSD for the National Security Division`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -325,5 +326,42 @@ func TestWriteFile(t *testing.T) {
 	}
 	if err := r.WriteFile(filepath.Join(t.TempDir(), "no", "such", "dir", "r.html")); err == nil {
 		t.Error("WriteFile into a missing directory succeeded")
+	}
+}
+
+// TestNationalUnitInTheAreaTable: the National Security Division is listed
+// in the area table after the 42 areas, with its category 4 offenders and
+// the reason it has no rate, and left out of the rate chart, which needs a
+// population.
+func TestNationalUnitInTheAreaTable(t *testing.T) {
+	st := openStore(t)
+	doc := parse(t, render(t, st, report.WithYear("2025-26")))
+	rows := findAll(byID(t, doc, "area-table"), func(n *html.Node) bool { return n.Data == "tr" && hasAttr(n, "data-area-code") })
+	var codes []string
+	var nsd *html.Node
+	for _, r := range rows {
+		codes = append(codes, attr(r, "data-area-code"))
+		if attr(r, "data-area-code") == "NSD" {
+			nsd = r
+		}
+	}
+	if len(codes) != 44 || codes[42] != "NSD" || codes[43] != "K04000001" {
+		t.Fatalf("area rows %v, want the 42 areas, NSD, then England and Wales", codes)
+	}
+	cells := map[string]string{}
+	for _, c := range findAll(nsd, tag("td")) {
+		cells[attr(c, "data-column")] = text(c)
+	}
+	var terrorism string
+	if err := st.DB.QueryRow(`SELECT printf('%,d', terrorism_offenders) FROM area_summary WHERE financial_year = '2025-26' AND area_code = 'NSD'`).Scan(&terrorism); err != nil {
+		t.Fatal(err)
+	}
+	if cells["terrorism_offenders"] != terrorism || cells["rso_rate_per_100k"] != "– (a national unit, not a place: no population)" {
+		t.Errorf("NSD row %v, want %s terrorism offenders and no rate with its reason", cells, terrorism)
+	}
+	for _, r := range findAll(byID(t, doc, "chart-rates"), func(n *html.Node) bool { return n.Data == "tr" }) {
+		if attr(r, "data-key") == "NSD" || strings.Contains(text(r), "National Security Division") {
+			t.Errorf("the rate chart lists the NSD: %q", text(r))
+		}
 	}
 }
