@@ -139,7 +139,7 @@ func TestConcurrentRunsAndSchedulerLoadOnce(t *testing.T) {
 		}); err != nil {
 		t.Fatal(err)
 	}
-	allYears := "2013-14,2014-15,2015-16,2016-17,2017-18,2018-19,2019-20,2020-21,2021-22,2022-23,2023-24,2024-25"
+	allYears := "2013-14,2014-15,2015-16,2016-17,2017-18,2018-19,2019-20,2020-21,2021-22,2022-23,2023-24,2024-25,2025-26"
 	if len(runs) != 1 || !strings.HasSuffix(runs[0], " ok "+allYears) {
 		t.Errorf("runs = %q, want one run, ok, that loaded %s", runs, allYears)
 	}

@@ -125,8 +125,8 @@ func TestCrashKillsLeaveBeforeOrAfter(t *testing.T) {
 		}
 	}
 	// Before a run: lookups, population and six years fetched by an
-	// earlier run while GOV.UK answered 404 for the six later years; the
-	// run fetches and loads those six, each in its own transaction.
+	// earlier run while GOV.UK answered 404 for the seven later years; the
+	// run fetches and loads those seven, each in its own transaction.
 	runArgs := append([]string{"run", "--source", srv.URL(""), "--rate", "100", "--db", "m.db", "--archive", "arch"}, fx.Args()...)
 	sixYears := func(t *testing.T, dir string) {
 		for _, r := range fx.Releases[6:] {
@@ -136,8 +136,8 @@ func TestCrashKillsLeaveBeforeOrAfter(t *testing.T) {
 		var stdout, stderr bytes.Buffer
 		app := &App{Stdout: &stdout, Stderr: &stderr}
 		args := append([]string{"run", "--source", srv.URL(""), "--rate", "100", "--db", filepath.Join(dir, "m.db"), "--archive", filepath.Join(dir, "arch")}, fx.Args()...)
-		if code := app.Main(context.Background(), args); code != exitFailure || !strings.Contains(stdout.String(), "6 failed; loaded 2013-14, 2014-15, 2015-16, 2016-17, 2017-18, 2018-19\n") {
-			t.Fatalf("run with six years missing upstream: exit %d\n%s%s", code, stdout.String(), stderr.String())
+		if code := app.Main(context.Background(), args); code != exitFailure || !strings.Contains(stdout.String(), "7 failed; loaded 2013-14, 2014-15, 2015-16, 2016-17, 2017-18, 2018-19\n") {
+			t.Fatalf("run with seven years missing upstream: exit %d\n%s%s", code, stdout.String(), stderr.String())
 		}
 	}
 	cases := []crashCase{

@@ -63,7 +63,7 @@ func TestScheduleResilience(t *testing.T) {
 		t.Fatalf("seed run: exit %d\n%s%s", res.code, res.stdout, res.stderr)
 	}
 	want, wantShape := pipelinetest.InspectDB(t, filepath.Join(seed, "db/m.db"), "")
-	allYears := "2013-14,2014-15,2015-16,2016-17,2017-18,2018-19,2019-20,2020-21,2021-22,2022-23,2023-24,2024-25"
+	allYears := "2013-14,2014-15,2015-16,2016-17,2017-18,2018-19,2019-20,2020-21,2021-22,2022-23,2023-24,2024-25,2025-26"
 
 	tests := []struct {
 		name   string
