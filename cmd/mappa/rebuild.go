@@ -144,13 +144,21 @@ func printFailingChecks(ctx context.Context, app *App, st *store.Store, year fig
 	return nil
 }
 
+// plural is "1 published column" or "2 published columns".
+func plural(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
+}
+
 // printUnmapped lists published columns that map to no known measure, so
 // that an operator sees what a release holds that mappa did not load.
 func printUnmapped(app *App, cols []store.UnmappedStatus) {
 	if len(cols) == 0 {
 		return
 	}
-	fmt.Fprintf(app.Stdout, "not loaded: %d published columns of no known measure (recorded in unmapped_columns):\n", len(cols))
+	fmt.Fprintf(app.Stdout, "not loaded: %s of no known measure (recorded in unmapped_columns):\n", plural(len(cols), "published column"))
 	for _, u := range cols {
 		fmt.Fprintf(app.Stdout, "  %s %s %s!%s: %q\n", u.FinancialYear, u.File, u.Sheet, u.Cell, u.Header)
 	}
