@@ -127,7 +127,9 @@ func TestPopulationMatchesPublished(t *testing.T) {
 func TestNotApplicableIsNotChecked(t *testing.T) {
 	z := figure.Value{Marker: "[z]"}
 	nsd := schema.NationalSecurityDivision
-	col := func(m, cat, level string) figure.Column { return figure.Column{Measure: m, Category: cat, Level: level} }
+	col := func(m, cat, level string) figure.Column {
+		return figure.Column{Measure: m, Category: cat, Level: level}
+	}
 	c := &checker{year: "2024-25", obs: []figure.Observation{
 		obsOf(nsd, col(figure.MeasureOffenders, "1", "1"), z), obsOf(nsd, col(figure.MeasureOffenders, "1", figure.All), z),
 		obsOf(nsd, col(figure.MeasureRSORate, "1", figure.All), z), obsOf(nsd, col(figure.MeasurePopulation, figure.All, figure.All), z),
