@@ -135,22 +135,32 @@ func (r *Report) rowClass(a Row) string {
 	return ""
 }
 
-// countFigure is the trend of RSOs and violent offenders in one area.
+// countFigure is the trend of RSOs and violent offenders in one area, or,
+// for a national unit (which manages terrorist and terrorism risk
+// offenders, not RSOs), of its category 4 and all its offenders.
 func (r *Report) countFigure(id, code, name string, rows []Row) (chart, error) {
-	f := chart{ID: id, Title: fmt.Sprintf("RSOs and violent offenders, %s, %s to %s", name, r.Years[0], r.Years[len(r.Years)-1]),
+	first := countSeries{"rsos", "RSOs", "RSOs", "Registered sexual offenders"}
+	second := countSeries{"violent_offenders", "violent offenders", "Violent offenders", "Violent offenders"}
+	what := "RSOs and violent offenders"
+	if r.Area != nil && code == r.Area.Code && r.Area.Type == schema.NationalUnit {
+		first = countSeries{"terrorism_offenders", "terrorism offenders", "Terrorism offenders", "Terrorist and terrorism risk offenders (category 4)"}
+		second = countSeries{"total_offenders", "all MAPPA offenders", "All MAPPA offenders", "All MAPPA-eligible offenders"}
+		what = "Terrorism and all MAPPA offenders"
+	}
+	f := chart{ID: id, Title: fmt.Sprintf("%s, %s, %s to %s", what, name, r.Years[0], r.Years[len(r.Years)-1]),
 		Sources: r.trendSources(false)}
 	byYear := r.byYear(code, rows)
-	rsos, violent := values(byYear, "rsos"), values(byYear, "violent_offenders")
-	f.Caption = fmt.Sprintf("%s: RSOs %s; violent offenders %s.", name, trendText(r.Years, rsos, FormatCount),
-		trendText(r.Years, violent, FormatCount))
-	f.Table = dataTable{Head: []string{"Financial year", "RSOs", "Violent offenders", "RSO growth on previous year, %"}}
+	a, b := values(byYear, first.column), values(byYear, second.column)
+	f.Caption = fmt.Sprintf("%s: %s %s; %s %s.", name, first.caption, trendText(r.Years, a, FormatCount),
+		second.caption, trendText(r.Years, b, FormatCount))
+	f.Table = dataTable{Head: []string{"Financial year", first.short, second.short, "RSO growth on previous year, %"}}
 	for _, x := range byYear {
 		f.Table.Rows = append(f.Table.Rows, dataRow{Key: x.Year.String(), Name: x.Year.String(),
-			Cells: []cell{cellOf(x, "rsos"), cellOf(x, "violent_offenders"), cellOf(x, "rso_growth_pct")}})
+			Cells: []cell{cellOf(x, first.column), cellOf(x, second.column), cellOf(x, "rso_growth_pct")}})
 	}
 	p, err := trendPlot(f.Title, "People", r.Years, []series{
-		{Name: "Registered sexual offenders", Values: rsos, Color: blue, Glyph: draw.CircleGlyph{}},
-		{Name: "Violent offenders", Values: violent, Color: vermillion, Dashes: []vg.Length{vg.Points(7), vg.Points(4)},
+		{Name: first.long, Values: a, Color: blue, Glyph: draw.CircleGlyph{}},
+		{Name: second.long, Values: b, Color: vermillion, Dashes: []vg.Length{vg.Points(7), vg.Points(4)},
 			Glyph: draw.TriangleGlyph{}},
 	})
 	if err != nil {
@@ -159,6 +169,10 @@ func (r *Report) countFigure(id, code, name string, rows []Row) (chart, error) {
 	f.SVG, err = renderSVG(p, f.ID, f.Title, chartWidth, 340)
 	return f, err
 }
+
+// countSeries is one line of a count chart: its area_summary column, its
+// name in the caption, its heading in the data table and in the legend.
+type countSeries struct{ column, caption, short, long string }
 
 // rateTrendFigure is the computed rate over the years for England and
 // Wales and the chosen area.
@@ -175,7 +189,10 @@ func (r *Report) rateTrendFigure() (chart, error) {
 	f.Caption = "England and Wales: " + trendText(r.Years, natRates, perHundredThousand) + "."
 	f.Table = dataTable{Head: []string{"Financial year", "England and Wales"}}
 	var area []Row
-	if r.AreaTrend != nil {
+	if r.AreaTrend != nil && r.Area.Type == schema.NationalUnit {
+		// No population, so no rate: say so rather than draw nothing.
+		f.Caption += fmt.Sprintf(" %s: a national unit, not a place, with no population and so no rate.", r.Area.Name)
+	} else if r.AreaTrend != nil {
 		area = r.byYear(r.Area.Code, r.AreaTrend)
 		rates := values(area, "rso_rate_per_100k")
 		ss = append(ss, series{Name: r.Area.Name, Values: rates, Color: vermillion,

@@ -365,3 +365,19 @@ func TestNationalUnitInTheAreaTable(t *testing.T) {
 		}
 	}
 }
+
+// TestNationalUnitChosen: a report for the National Security Division
+// charts its category 4 and all its offenders, not RSOs it does not
+// manage, and says why it has no rate rather than drawing none.
+func TestNationalUnitChosen(t *testing.T) {
+	st := openStore(t)
+	doc := parse(t, render(t, st, report.WithArea("NSD")))
+	counts := text(byID(t, doc, "chart-counts-area-caption"))
+	if want := "National Security Division: terrorism offenders 172 in 2025-26, up 20.3% from 143 in 2022-23; all MAPPA offenders 172 in 2025-26"; !strings.HasPrefix(counts, want) {
+		t.Errorf("count chart caption %q, want it to start %q", counts, want)
+	}
+	rates := text(byID(t, doc, "chart-rate-trend-caption"))
+	if want := "National Security Division: a national unit, not a place, with no population and so no rate."; !strings.HasSuffix(rates, want) {
+		t.Errorf("rate trend caption %q, want it to end %q", rates, want)
+	}
+}
