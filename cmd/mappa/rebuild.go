@@ -84,7 +84,7 @@ func (c *RebuildCommand) Run(ctx context.Context, args []string) error {
 	defer st.Close()
 	fmt.Fprintf(c.app.Stdout, "rebuilt %s from %s: %d financial years (%s), %d population estimates, %d lookups\n",
 		sf.db, sf.archive, len(res.Years), span(res.Years), len(res.MidYears), res.Lookups)
-	return printFailingChecks(ctx, c.app, st, "")
+	return printLoadReport(ctx, c.app, st, "")
 }
 
 // recordFailure notes a failed rebuild in the old database's run history;
@@ -110,9 +110,9 @@ func span(years []figure.FinancialYear) string {
 	return years[0].String() + " to " + years[len(years)-1].String()
 }
 
-// printFailingChecks prints the failing checks and the unmapped columns of
+// printLoadReport prints the failing checks and the unmapped columns of
 // one year (or all years when year is ""), so a failure is never silent.
-func printFailingChecks(ctx context.Context, app *App, st *store.Store, year figure.FinancialYear) error {
+func printLoadReport(ctx context.Context, app *App, st *store.Store, year figure.FinancialYear) error {
 	rep, err := st.Status(ctx, 0)
 	if err != nil {
 		return err

@@ -32,6 +32,9 @@ const (
 	// CheckTotalIsCategories compares an area's total MAPPA-eligible
 	// offenders with the sum of its category totals (1 to 4).
 	CheckTotalIsCategories = "total_equals_sum_of_categories"
+	// CheckBreachSplit compares a combined breach figure with the
+	// cautions and convictions, where a release publishes all three.
+	CheckBreachSplit = "breach_split_equals_combined"
 	// CheckPopulationMatches compares the population aged 10+ a release
 	// published with the estimate mappa computed its rate on.
 	CheckPopulationMatches = "population_matches_published"
@@ -68,6 +71,7 @@ func RunChecks(year figure.FinancialYear, obs []figure.Observation, rates []RSOR
 	c.totalIsSum()
 	c.categoryIsSum()
 	c.totalIsCategories()
+	c.breachSplit()
 	c.rateMatches(rates)
 	c.populationMatches(rates)
 	c.noNegative()

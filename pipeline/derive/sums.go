@@ -180,3 +180,46 @@ func sorted(s []string) []string {
 	sort.Strings(out)
 	return out
 }
+
+// breachSplit checks, for an area whose release publishes breaches of
+// notification requirements both as one figure and as cautions and
+// convictions apart, that the two add up to the one: area_summary prefers
+// the one figure, so a disagreement would otherwise pass unseen.
+func (c *checker) breachSplit() {
+	type parts struct{ combined, cautioned, convicted *figure.Observation }
+	areas := map[string]*parts{}
+	for i, o := range c.obs {
+		if o.Level != figure.All {
+			continue
+		}
+		p := areas[o.AreaCode]
+		if p == nil {
+			p = &parts{}
+			areas[o.AreaCode] = p
+		}
+		switch o.Measure {
+		case figure.MeasureBreachConvictions:
+			p.combined = &c.obs[i]
+		case figure.MeasureBreachCautioned:
+			p.cautioned = &c.obs[i]
+		case figure.MeasureBreachConvicted:
+			p.convicted = &c.obs[i]
+		}
+	}
+	for code, p := range areas {
+		switch {
+		case p.combined == nil || p.cautioned == nil && p.convicted == nil:
+			continue // published one way only: nothing to compare
+		case p.cautioned == nil || p.convicted == nil:
+			c.add(CheckBreachSplit, code, CheckNotChecked, "cautions or convictions missing beside the combined figure")
+		case !p.combined.Known() || !p.cautioned.Known() || !p.convicted.Known():
+			c.add(CheckBreachSplit, code, CheckNotChecked, "a marker among the three figures")
+		case math.Abs(p.combined.Float()-p.cautioned.Float()-p.convicted.Float()) > 1e-6:
+			c.add(CheckBreachSplit, code, CheckFail, "cautioned or convicted %s (%s), cautioned %s + convicted %s",
+				num(p.combined.Float()), p.combined.Cell, num(p.cautioned.Float()), num(p.convicted.Float()))
+		default:
+			c.add(CheckBreachSplit, code, CheckPass, "cautioned %s + convicted %s = %s",
+				num(p.cautioned.Float()), num(p.convicted.Float()), num(p.combined.Float()))
+		}
+	}
+}

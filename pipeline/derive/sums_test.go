@@ -148,3 +148,34 @@ func TestNotApplicableIsNotChecked(t *testing.T) {
 		}
 	}
 }
+
+func TestBreachSplitEqualsCombined(t *testing.T) {
+	col := func(m string) figure.Column { return figure.Column{Measure: m, Category: "1", Level: figure.All} }
+	area := func(combined, cautioned, convicted figure.Value) []figure.Observation {
+		return []figure.Observation{obsOf("E23000028", col(figure.MeasureBreachConvictions), combined),
+			obsOf("E23000028", col(figure.MeasureBreachCautioned), cautioned), obsOf("E23000028", col(figure.MeasureBreachConvicted), convicted)}
+	}
+	for _, tc := range []struct {
+		name   string
+		obs    []figure.Observation
+		status Status
+		detail string
+	}{
+		{"adds up", area(figure.Of(48), figure.Of(7), figure.Of(41)), CheckPass, "cautioned 7 + convicted 41 = 48"},
+		{"does not", area(figure.Of(50), figure.Of(7), figure.Of(41)), CheckFail, "cautioned or convicted 50 (B2), cautioned 7 + convicted 41"},
+		{"a marker", area(figure.Of(48), figure.Value{Marker: "[c]"}, figure.Of(41)), CheckNotChecked, "a marker among the three figures"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			c := &checker{year: "2024-25", obs: tc.obs}
+			c.breachSplit()
+			if len(c.out) != 1 || c.out[0].Status != tc.status || c.out[0].Detail != tc.detail {
+				t.Errorf("got %+v, want %s %q", c.out, tc.status, tc.detail)
+			}
+		})
+	}
+	// Published one way only: no check to make.
+	c := &checker{year: "2024-25", obs: area(figure.Of(48), figure.Of(7), figure.Of(41))[1:]}
+	if c.breachSplit(); len(c.out) != 0 {
+		t.Errorf("split only: %+v, want no check", c.out)
+	}
+}

@@ -85,6 +85,7 @@ type obsKey struct {
 // seenAt is where a figure was first read, and what it was.
 type seenAt struct {
 	sheet, cell, text string
+	row               int
 	value             figure.Value
 }
 
@@ -147,7 +148,7 @@ func (t *tableReader) read(out *Result, seen map[obsKey]seenAt) error {
 			// Notes, sources and separators carry no figures; a labelled
 			// row with figures (or markers in their place) is an area
 			// we do not know, and nothing published is skipped unread.
-			if c, ok := t.firstValue(r, cols); ok {
+			if c, ok := t.firstValue(r); ok {
 				if kind == schema.RowBlank {
 					return t.cellErr(r, c, fmt.Errorf("figure %q in a row without an area label", t.sh.Value(r, c)))
 				}
@@ -181,18 +182,18 @@ func (t *tableReader) readCell(out *Result, seen map[obsKey]seenAt, r int, mc ma
 	cell := sheet.CellName(r, c)
 	k := obsKey{code, col}
 	if prev, dup := seen[k]; dup {
-		if prev.sheet == t.sh.Name {
+		if prev.sheet == t.sh.Name && prev.row != r {
 			return t.cellErr(r, t.areaCol, fmt.Errorf("%w %q: %s already read at %s", ErrDuplicateArea, label, col.Measure, prev.cell))
 		}
-		// The same figure printed on two sheets (an RSO count repeated
-		// beside the rate) is one figure, kept at its first cell, as long
-		// as both cells agree.
+		// The same figure printed twice (an RSO count repeated beside
+		// the rate, on another sheet or in another column) is one
+		// figure, kept at its first cell, as long as both cells agree.
 		if !sameValue(prev.value, v) {
 			return t.cellErr(r, c, fmt.Errorf("%w: %q here, %q at %s!%s (%s, %s)", ErrRepeatDiffers, text, prev.text, prev.sheet, prev.cell, label, describeColumn(col)))
 		}
 		return nil
 	}
-	seen[k] = seenAt{sheet: t.sh.Name, cell: cell, text: text, value: v}
+	seen[k] = seenAt{sheet: t.sh.Name, cell: cell, text: text, row: r, value: v}
 	out.Observations = append(out.Observations, figure.Observation{
 		FinancialYear: t.year, AreaCode: code, Column: col, Value: v, Sheet: t.sh.Name, Cell: cell,
 	})
@@ -254,12 +255,13 @@ func (t *tableReader) hasTextRightOfArea(r int) bool {
 	return false
 }
 
-// firstValue returns the first mapped column of row r holding a number or
-// a marker.
-func (t *tableReader) firstValue(r int, cols []mappedColumn) (int, bool) {
-	for _, mc := range cols {
-		if _, ok, _ := figure.ParseValue(t.sh.Value(r, mc.index)); ok {
-			return mc.index, true
+// firstValue returns the first column right of the area column whose
+// cell in row r holds a number or a marker, mapped or not: a row of
+// figures under a label mappa does not know is never passed over.
+func (t *tableReader) firstValue(r int) (int, bool) {
+	for c := t.areaCol + 1; c < len(t.sh.Rows[r]); c++ {
+		if _, ok, _ := figure.ParseValue(t.sh.Rows[r][c]); ok {
+			return c, true
 		}
 	}
 	return 0, false

@@ -1,7 +1,6 @@
 package extract
 
 import (
-	"fmt"
 	"strings"
 
 	"github.com/mappa-etl/mappa/pipeline/figure"
@@ -21,8 +20,10 @@ func (t *tableReader) mapColumns(header int, out *Result) ([]mappedColumn, error
 	if header > 0 && t.hasTextRightOfArea(header-1) {
 		upper = header - 1
 	}
+	// Two columns of one meaning (an RSO count repeated beside the rate)
+	// are both read: readCell keeps the first and fails the file if any
+	// row's two cells disagree.
 	var cols []mappedColumn
-	where := map[figure.Column]string{}
 	for c := t.areaCol + 1; c < len(t.sh.Rows[header]) || (upper >= 0 && c < len(t.sh.Rows[upper])); c++ {
 		text := t.headerText(upper, header, c)
 		if text == "" {
@@ -39,10 +40,6 @@ func (t *tableReader) mapColumns(header int, out *Result) ([]mappedColumn, error
 			out.Unmapped = append(out.Unmapped, figure.UnmappedColumn{Sheet: t.sh.Name, Cell: cell, Header: oneLine(text)})
 			continue
 		}
-		if prev, dup := where[col]; dup {
-			return nil, t.cellErr(header, c, fmt.Errorf("header %q means the same as %s", oneLine(text), prev))
-		}
-		where[col] = cell
 		cols = append(cols, mappedColumn{index: c, Column: col})
 	}
 	// A sheet of areas whose columns all map to nothing is a table mappa

@@ -2,6 +2,7 @@ package extract
 
 import (
 	"errors"
+	"slices"
 	"strings"
 	"testing"
 
@@ -85,6 +86,30 @@ func TestExtractRepeatedFigure(t *testing.T) {
 	if !errors.Is(err, ErrRepeatDiffers) || !errors.As(err, &ce) || ce.Cell != "C6" || ce.Sheet != "Table_2" ||
 		!strings.Contains(err.Error(), "at Table_1!") {
 		t.Errorf("error %v, want a repeat that differs at Table_2!C6 naming the Table_1 cell", err)
+	}
+}
+
+// TestExtractRepeatedFigureOnOneSheet: a legacy table repeats the RSO
+// count in a second column of the same sheet; equal, it is one figure from
+// the first column; one cell changed, the file fails naming both.
+func TestExtractRepeatedFigureOnOneSheet(t *testing.T) {
+	s := pipelinetest.Shape{Year: "2024-25", Accessible: false}
+	wb, _, _ := pipelinetest.RealShaped(s)
+	ex, err := New().Extract(wb, s.Year)
+	if err != nil {
+		t.Fatal(err)
+	}
+	essex := find(t, ex.Observations, "E23000028", figure.Column{Measure: figure.MeasureOffenders, Category: "1", Level: figure.All})
+	if essex.Cell != "E16" {
+		t.Errorf("Essex RSOs kept from %s, want E16 (the category 1 total, left of its repeat)", essex.Cell)
+	}
+	sh := wb.Sheets[0]
+	col := slices.Index(sh.Rows[3], "Registered sexual offenders (category 1 total)")
+	sh.Rows[15][col] = "1"
+	_, err = New().Extract(wb, s.Year)
+	var ce *sheet.CellError
+	if !errors.Is(err, ErrRepeatDiffers) || !errors.As(err, &ce) || ce.Cell != sheet.CellName(15, col) || !strings.Contains(err.Error(), "!E16") {
+		t.Errorf("error %v, want a repeat that differs at %s naming E16", err, sheet.CellName(15, col))
 	}
 }
 

@@ -25,6 +25,8 @@ func (h header) measure() (string, []concept, error) {
 			return figure.MeasureSFOsStillCharged, used, nil
 		case has(cOtherOutcome):
 			return figure.MeasureSFOsOtherOutcome, used, nil
+		case has(cConvict) && containsAny(h.text, []string{"not", "acquit", "lesser", "another", "other offence"}):
+			return "", nil, fmt.Errorf("names a conviction for serious further offences qualified in a way mappa does not know")
 		case has(cConvict):
 			return figure.MeasureSFOsConvicted, used, nil
 		case has(cCharged):
@@ -73,21 +75,30 @@ func (h header) measure() (string, []concept, error) {
 var offenderWords = map[string]bool{}
 
 func init() {
-	for _, w := range strings.Fields(`offenders offender mappa eligible total all and or the of at as on by in
-		managed number registered sexual sex rsos rso violent other dangerous terrorist terrorism risk
-		31 march year during any time persons people category categories cat level levels 1 2 3 4
-		snapshot end`) {
+	for _, w := range strings.Fields(`offenders offender mappa eligible total all and or the of at as on by
+		managed number registered sexual sex rsos rso violent other dangerous terrorist terrorism risk connected
+		31 31st march persons people category categories cat level levels 1 2 3 4 snapshot end
+		revised provisional`) {
 		offenderWords[w] = true
 	}
+	// Allowed only when the header says "during the year": counted
+	// without it, "Category 1 Level 2 (year)" would pass for the snapshot.
+	for _, w := range strings.Fields(`during the year any time point in over`) {
+		duringWords[w] = true
+	}
 }
+
+// duringWords are the words of the "during the year" phrases.
+var duringWords = map[string]bool{}
 
 // offenders classifies a header naming no other measure: a count of
 // offenders at 31 March, or managed at level 2 or 3 during the year.
 func (h header) offenders(text string) (figure.Column, HeaderKind, error) {
-	named := len(h.categories) > 0 || strings.Contains(h.text, " offender") || strings.Contains(h.text, " mappa ")
+	named := len(h.categories) > 0 || strings.Contains(h.text, " offender") || strings.Contains(h.text, " mappa ") ||
+		strings.Contains(h.text, " all categories ")
 	known := true
 	for _, w := range strings.Fields(h.text) {
-		if !offenderWords[w] && !isYear(w) {
+		if !offenderWords[w] && !isYear(w) && !(h.has[cDuring] && duringWords[w]) {
 			known = false
 		}
 	}

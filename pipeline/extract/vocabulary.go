@@ -28,7 +28,7 @@ const (
 
 // Errors a header is refused with, rather than guessed at.
 var (
-	ErrAmbiguousHeader = errors.New("header is ambiguous between measures")
+	ErrAmbiguousHeader = errors.New("header is ambiguous")
 	ErrUnknownMeasure  = errors.New("header names a category or level but no measure mappa knows")
 )
 
@@ -61,9 +61,9 @@ const (
 // conceptPhrases are matched as word prefixes ("rso" matches "rsos",
 // "breach" matches "breaches") in the normalised header.
 var conceptPhrases = [numConcepts][]string{
-	cRate:                    {"per 100000", "rate"},
+	cRate:                    {"per 100000", "per 100 000", "per 100k", "per head", "rate"},
 	cPopulation:              {"population"},
-	cRevoke:                  {"revoked", "revocation", "revoke"},
+	cRevoke:                  {"revoked", "revocation"},
 	cBreach:                  {"breach"},
 	cNotificationRequirement: {"notification requirement"},
 	cNotificationOrder:       {"notification order"},
@@ -79,7 +79,7 @@ var conceptPhrases = [numConcepts][]string{
 	cStillCharged:            {"still charged", "awaiting", "outstanding", "pending"},
 	cOtherOutcome:            {"other outcome"},
 	cReview:                  {"serious case review", "scr"},
-	cDuring:                  {"during the year", "at any time during", "in the year", "during year", "over the year"},
+	cDuring:                  {"during", "at any time", "at any point", "in the year", "in year", "over the year"},
 }
 
 // conceptNames say in errors what a header named.
@@ -167,8 +167,15 @@ func appendNew(list []string, v string) []string {
 // identifiers are headers of columns that name the row rather than hold
 // figures.
 var identifiers = map[string]bool{"area": true, "area code": true, "code": true, "ons code": true, "gss code": true,
-	"mappa area": true, "area name": true, "police force area": true, "police force area code": true,
-	"pfa code": true, "region": true, "country": true}
+	"mappa area": true, "mappa area code": true, "mappa area name": true, "area name": true, "ons area code": true,
+	"police force area": true, "police force area code": true, "police force area name": true,
+	"pfa": true, "pfa code": true, "pfa name": true, "region": true, "country": true}
+
+// percentage reports whether a header heads a share rather than a count:
+// "%" is gone once normalised, so the raw text is read.
+func percentage(raw, normalised string) bool {
+	return strings.Contains(raw, "%") || containsAny(normalised, []string{"percent", "per cent", "proportion"})
+}
 
 // ClassifyHeader maps header text (already joined across header rows) to a
 // column meaning. A header that names two measures, or a category or level
@@ -177,6 +184,14 @@ func ClassifyHeader(text string) (figure.Column, HeaderKind, error) {
 	h := parseHeader(text)
 	if identifiers[strings.TrimSpace(h.text)] {
 		return figure.Column{}, Identifier, nil
+	}
+	if percentage(text, h.text) && !h.has[cRate] {
+		// A share of offenders is no count mappa stores: recorded if it
+		// names nothing more, refused if it names a category or level.
+		if len(h.categories)+len(h.levels) > 0 {
+			return figure.Column{}, Unmapped, fmt.Errorf("%w: %q is a percentage", ErrUnknownMeasure, oneLine(text))
+		}
+		return figure.Column{}, Unmapped, nil
 	}
 	measure, used, err := h.measure()
 	if err != nil {
@@ -196,9 +211,18 @@ func ClassifyHeader(text string) (figure.Column, HeaderKind, error) {
 	case figure.MeasureRSORate, figure.MeasureRevocations, figure.MeasureBreachConvictions,
 		figure.MeasureBreachCautioned, figure.MeasureBreachConvicted:
 		// Measures of registered sexual offenders only: "RSOs" in the
-		// header is the measure's subject, not a category to split on.
+		// header is the measure's subject, not a category to split on,
+		// and any other category is a measure mappa does not know.
+		if len(h.categories) > 1 || len(h.categories) == 1 && h.categories[0] != "1" {
+			return figure.Column{}, Unmapped, fmt.Errorf("%w: %q names %s of category %s; it counts registered sexual offenders (category 1) only",
+				ErrUnknownMeasure, oneLine(text), measureName(measure), strings.Join(h.categories, " and "))
+		}
 		col.Category = "1"
 	case figure.MeasurePopulation:
+		if len(h.categories)+len(h.levels) > 0 || strings.Contains(h.text, " per ") {
+			return figure.Column{}, Unmapped, fmt.Errorf("%w: %q names a population and offenders: a rate (say \"per 100,000\") or a count?",
+				ErrAmbiguousHeader, oneLine(text))
+		}
 		return col, Mapped, nil
 	default:
 		if col.Category, err = h.one("categories", h.categories); err != nil {
@@ -211,11 +235,30 @@ func ClassifyHeader(text string) (figure.Column, HeaderKind, error) {
 	if col.Level, err = h.level(measure == figure.MeasureReturnedCustody); err != nil {
 		return figure.Column{}, Unmapped, fmt.Errorf("%w: %q %v", ErrAmbiguousHeader, oneLine(text), err)
 	}
+	if measure == figure.MeasureReturnedCustody && col.Level == "1" {
+		return figure.Column{}, Unmapped, fmt.Errorf("%w: %q counts level 1; returns to custody are counted for levels 2 and 3 only",
+			ErrUnknownMeasure, oneLine(text))
+	}
 	return col, Mapped, nil
 }
 
+// measureNames are the measures as errors name them.
+var measureNames = map[string]string{
+	figure.MeasureOffenders: "offenders at 31 March", figure.MeasureOffendersDuringYear: "offenders managed during the year",
+	figure.MeasureRSORate: "the RSO rate", figure.MeasurePopulation: "the published population",
+	figure.MeasureBreachConvictions: "RSOs cautioned or convicted for breach", figure.MeasureBreachCautioned: "RSOs cautioned for breach",
+	figure.MeasureBreachConvicted: "RSOs convicted for breach", figure.MeasureRevocations: "revocations",
+	figure.MeasureSHPOs: "SHPOs", figure.MeasureSHPOsForeignTravel: "SHPOs with foreign travel restrictions",
+	figure.MeasureForeignTravelOrders: "foreign travel orders", figure.MeasureNotificationOrders: "notification orders",
+	figure.MeasureSexualRiskOrders: "sexual risk orders", figure.MeasureSHPOBreaches: "breaches of SHPOs",
+	figure.MeasureSROBreaches: "breaches of sexual risk orders", figure.MeasureReturnedCustody: "returns to custody",
+	figure.MeasureSFOsCharged: "SFOs charged", figure.MeasureSFOsConvicted: "SFOs convicted",
+	figure.MeasureSFOsStillCharged: "SFOs still charged", figure.MeasureSFOsOtherOutcome: "SFOs with another outcome",
+	figure.MeasureSeriousCaseReviews: "serious case reviews",
+}
+
 // measureName is a measure as errors name it.
-func measureName(m string) string { return strings.ReplaceAll(m, "_", " ") }
+func measureName(m string) string { return measureNames[m] }
 
 // containsAny reports whether padded text h holds any phrase as whole words
 // (or as a word prefix, so "rso" matches "rsos" and "shpo" matches "shpos").

@@ -18,6 +18,7 @@ type Shape struct {
 	Accessible bool
 }
 
+// String names the shape, "2024-25 accessible", for test names.
 func (s Shape) String() string {
 	if s.Accessible {
 		return s.Year.String() + " accessible"
@@ -90,14 +91,8 @@ func realColumns(s Shape) [][]realColumn {
 		realColumn{"", "Sexual Harm Prevention Orders (SHPOs) imposed", event(figure.MeasureSHPOs, figure.All)},
 		realColumn{"", "Serious further offences (SFOs) charged", event(figure.MeasureSFOsCharged, figure.All)})
 	if !s.Accessible {
-		// One sheet; the RSO count is not repeated on it.
-		one := append([]realColumn{}, table1...)
-		for _, c := range table2 {
-			if c.col != offenders("1", figure.All) {
-				one = append(one, c)
-			}
-		}
-		return [][]realColumn{one}
+		// One sheet, the RSO count repeated on it from 2024-25.
+		return [][]realColumn{append(append([]realColumn{}, table1...), table2...)}
 	}
 	return [][]realColumn{table1, table2}
 }

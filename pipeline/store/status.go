@@ -139,12 +139,12 @@ func (s *Store) Status(ctx context.Context, lastRuns int) (*StatusReport, error)
 }
 
 // Unmapped reads the columns of no known measure of the given years (of
-// every year when none is given), in year, sheet and column order.
+// every year when none is given), by year in the order the file gave them.
 func (s *Store) Unmapped(ctx context.Context, years ...figure.FinancialYear) ([]UnmappedStatus, error) {
 	out := []UnmappedStatus{}
 	err := EachRow(ctx, s.DB, `SELECT u.financial_year, f.filename, u.sheet, u.cell, u.header
 		FROM unmapped_columns u JOIN source_files f ON f.sha256 = u.source_sha256
-		ORDER BY u.financial_year, u.sheet, length(u.cell), u.cell`, nil,
+		ORDER BY u.financial_year, u.rowid`, nil,
 		func(rows *sql.Rows) error {
 			var x UnmappedStatus
 			if err := rows.Scan(&x.FinancialYear, &x.File, &x.Sheet, &x.Cell, &x.Header); err != nil {

@@ -102,7 +102,7 @@ WITH pivot AS (
         MAX(CASE WHEN measure = 'rso_breach_convictions' AND level = 'all' THEN value END) AS breach_combined,
         MAX(CASE WHEN measure = 'rso_breach_cautioned' AND level = 'all' THEN value END) AS breach_cautioned,
         MAX(CASE WHEN measure = 'rso_breach_convicted' AND level = 'all' THEN value END) AS breach_convicted,
-        MAX(CASE WHEN measure = 'rso_revocations' THEN value END) AS rso_revocations,
+        MAX(CASE WHEN measure = 'rso_revocations' AND level = 'all' THEN value END) AS rso_revocations,
         MAX(CASE WHEN measure = 'rso_rate_per_100k' THEN value END) AS rso_rate_per_100k_published,
         MAX(CASE WHEN measure = 'population_10plus_published' THEN value END) AS population_10plus_published
     FROM observations
