@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/mappa-etl/mappa/schema"
 	"github.com/mappa-etl/mappa/sources/sheet"
 )
 
@@ -208,19 +209,32 @@ type codeRow struct {
 	code, cell string
 }
 
+// BundledHistory is the name population_sources.lookup gives the bundled
+// local authority code history (schema.LocalAuthorities).
+const BundledHistory = "bundled local authority code history"
+
+// bundled is the code history as a lookup.
+func bundled() *Lookup {
+	l := &Lookup{Name: BundledHistory, PFAByLAD: map[string]string{}}
+	for _, la := range schema.LocalAuthorities() {
+		l.PFAByLAD[la.Code] = la.PFA
+	}
+	return l
+}
+
 // chooseLookup picks the lookup for a local-authority level sheet: only one
 // that covers every authority will do, because a partial lookup silently
-// drops people; among those, the estimates' own vintage, else the nearest,
-// since authorities are merged and renamed between vintages.
+// drops people. A lookup the user added that covers them all is used, its
+// estimates' own vintage first, else the nearest, since authorities are
+// merged and renamed between vintages. Failing that, the bundled code
+// history covers what they do not, the user's lookups winning code by
+// code, so no lookup need be added at all, nor before the estimates.
 func chooseLookup(file, sheetName string, midYear int, las []codeRow, lookups []*Lookup) (*Lookup, error) {
 	var tried []*Lookup
 	for _, l := range lookups {
 		if l != nil {
 			tried = append(tried, l)
 		}
-	}
-	if len(tried) == 0 {
-		return nil, fmt.Errorf("read population %s: sheet %q is at local authority level but no LAD to PFA lookup was given", file, sheetName)
 	}
 	sort.SliceStable(tried, func(i, j int) bool {
 		di, dj := abs(tried[i].Year-midYear), abs(tried[j].Year-midYear)
@@ -229,9 +243,22 @@ func chooseLookup(file, sheetName string, midYear int, las []codeRow, lookups []
 		}
 		return tried[i].Year < tried[j].Year
 	})
+	merged := bundled()
+	names := []string{}
+	for i := len(tried) - 1; i >= 0; i-- { // the nearest vintage applied last, so it wins
+		for lad, pfa := range tried[i].PFAByLAD {
+			merged.PFAByLAD[lad] = pfa
+		}
+	}
+	for _, l := range tried {
+		names = append(names, l.Name)
+	}
+	if len(names) > 0 {
+		merged.Name = strings.Join(names, " + ") + " + " + BundledHistory
+	}
 	var first *codeRow
 	var gaps []string
-	for _, l := range tried {
+	for _, l := range append(tried, merged) {
 		gap := -1
 		for i, la := range las {
 			if _, ok := l.PFAByLAD[la.code]; !ok {
@@ -245,9 +272,17 @@ func chooseLookup(file, sheetName string, midYear int, las []codeRow, lookups []
 		if first == nil {
 			first = &las[gap]
 		}
-		gaps = append(gaps, fmt.Sprintf("%s (%d) lacks %s at %s", l.Name, l.Year, las[gap].code, las[gap].cell))
+		gaps = append(gaps, fmt.Sprintf("%s lacks %s at %s", describeLookup(l), las[gap].code, las[gap].cell))
 	}
 	return nil, &sheet.CellError{File: file, Sheet: sheetName, Cell: first.cell, Err: fmt.Errorf("local authority %s is not covered by any lookup tried: %s", first.code, strings.Join(gaps, "; "))}
+}
+
+// describeLookup names a lookup in errors, with its vintage when it has one.
+func describeLookup(l *Lookup) string {
+	if l.Year == 0 {
+		return l.Name
+	}
+	return fmt.Sprintf("%s (%d)", l.Name, l.Year)
 }
 
 func abs(n int) int {

@@ -85,14 +85,31 @@ func TestReadLookupErrors(t *testing.T) {
 }
 
 func TestChooseLookupErrorNamesEveryLookup(t *testing.T) {
-	las := []codeRow{{9, "E06000001", "A10"}, {10, "E06000060", "A11"}}
+	las := []codeRow{{9, "E06000001", "A10"}, {10, "E99000060", "A11"}}
 	old := &Lookup{Name: "lad19.csv", Year: 2019, PFAByLAD: map[string]string{"E06000001": "E23000013"}}
-	odd := &Lookup{Name: "lad22.csv", Year: 2022, PFAByLAD: map[string]string{"E06000060": "E23000029"}}
+	odd := &Lookup{Name: "lad22.csv", Year: 2022, PFAByLAD: map[string]string{"E06000002": "E23000013"}}
 	_, err := chooseLookup("mye2.xlsx", "MYE2 - Persons", 2020, las, []*Lookup{odd, old})
-	want := `mye2.xlsx, sheet "MYE2 - Persons", cell A11: local authority E06000060 is not covered by any lookup tried: ` +
-		"lad19.csv (2019) lacks E06000060 at A11; lad22.csv (2022) lacks E06000001 at A10"
+	want := `mye2.xlsx, sheet "MYE2 - Persons", cell A11: local authority E99000060 is not covered by any lookup tried: ` +
+		"lad19.csv (2019) lacks E99000060 at A11; lad22.csv (2022) lacks E06000001 at A10; " +
+		"lad19.csv + lad22.csv + bundled local authority code history lacks E99000060 at A11"
 	if err == nil || err.Error() != want {
 		t.Errorf("got %v\nwant %s", err, want)
+	}
+}
+
+// TestChooseLookupFallsBackOnTheBundledHistory: with no lookup, or with
+// lookups none of which covers every authority, the bundled history fills
+// the gaps, a lookup the user added winning code by code.
+func TestChooseLookupFallsBackOnTheBundledHistory(t *testing.T) {
+	las := []codeRow{{9, "E06000001", "A10"}, {10, "E06000060", "A11"}, {11, "E07000244", "A12"}}
+	l, err := chooseLookup("mye2.xlsx", "MYE2 - Persons", 2020, las, nil)
+	if err != nil || l.Name != BundledHistory || l.PFAByLAD["E06000060"] != "E23000029" {
+		t.Fatalf("no lookup: %+v, %v", l, err)
+	}
+	mine := &Lookup{Name: "lad19.csv", Year: 2019, PFAByLAD: map[string]string{"E06000001": "E23000008"}}
+	l, err = chooseLookup("mye2.xlsx", "MYE2 - Persons", 2020, las, []*Lookup{mine})
+	if err != nil || l.Name != "lad19.csv + "+BundledHistory || l.PFAByLAD["E06000001"] != "E23000008" || l.PFAByLAD["E07000244"] != "E23000025" {
+		t.Fatalf("partial lookup: %+v, %v; want the user's E06000001 and the history's E07000244", l, err)
 	}
 }
 

@@ -266,7 +266,7 @@ func TestReadPopulationErrors(t *testing.T) {
 		{"duplicate code", pfa(func(f *popFixture) { f.rows = append(f.rows, f.rows[5]) }), nil, "A55", "E23000023 appears twice (also at A14)"},
 		{"unknown PFA", pfa(func(f *popFixture) { f.rows[6][0] = "E23000099" }), nil, "A15", "E23000099 is not one of the 42 MAPPA areas"},
 		{"no area rows", book([][]string{popTestRow("K04000001", "ENGLAND AND WALES", "Country", 1, 1)}), nil, "", "no police force area"},
-		{"LA level without lookup", book(la.rows), nil, "", "no LAD to PFA lookup"},
+		{"LA level without lookup, codes the history lacks", book(la.rows), nil, "A17", "local authority E06000000 is not covered by any lookup tried: bundled local authority code history lacks E06000000 at A17"},
 		{"uncovered LAD", book(la.rows), []*Lookup{part}, "A18", "local authority E08000000 is not covered by any lookup tried: lad19.csv (2019) lacks E08000000 at A18"},
 	}
 	for _, tt := range tests {
