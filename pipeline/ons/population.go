@@ -34,8 +34,8 @@ const (
 // Police force area rows are used when the persons sheet has any; otherwise
 // local authority rows are summed through the lookup that covers them all,
 // nearest in vintage to midYear. Aggregate rows are never added. England
-// and Wales is the sheet's K04000001 row, else the sum of the areas. Cell
-// problems are *sheet.CellError.
+// and Wales is the sum of the areas, and the sheet's K04000001 row, where
+// it has one, must equal it. Cell problems are *sheet.CellError.
 func ReadPopulation(wb *sheet.Workbook, midYear figure.MidYear, lookups []*Lookup) ([]figure.Population, figure.PopulationSource, error) {
 	var src figure.PopulationSource
 	if wb == nil {
@@ -133,11 +133,18 @@ func ReadPopulation(wb *sheet.Workbook, midYear figure.MidYear, lookups []*Looku
 		ew.Persons10Plus += t.Persons10Plus
 		ew.PersonsAllAges += t.PersonsAllAges
 	}
-	// The published total wins even if it disagrees with the areas:
-	// reconciling the two is the checks' job, not the reader's.
+	// The file's own England and Wales row must be its areas' sum: an
+	// authority missing, or counted twice (a county beside its districts),
+	// would otherwise skew every rate without a word.
 	if ewRow >= 0 {
-		if ew.Persons10Plus, ew.PersonsAllAges, err = p.counts(ewRow); err != nil {
+		ten, all, err := p.counts(ewRow)
+		if err != nil {
 			return nil, src, err
+		}
+		if ten != ew.Persons10Plus || all != ew.PersonsAllAges {
+			return nil, src, p.cellError(ewRow, p.code, fmt.Errorf(
+				"England and Wales has %d people aged 10 and over (%d of all ages) but its 42 MAPPA areas add up to %d (%d): an authority is missing or counted twice",
+				ten, all, ew.Persons10Plus, ew.PersonsAllAges))
 		}
 	}
 	out = append(out, ew)
