@@ -66,7 +66,7 @@ func TestMigration0005KeepsDataAndAddsCategory4(t *testing.T) {
 		t.Errorf("NSD row = %q, %v", nsd, err)
 	}
 	exec(`INSERT INTO source_files VALUES ('`+strings.Repeat("c", 64)+`', 'area-tables', '2024-25', NULL, 'g.xlsx', 'x', 1, '2026-01-01T00:00:00Z')`,
-		`INSERT INTO releases VALUES ('2024-25', '2025-03-31', NULL, NULL, NULL, '`+strings.Repeat("c", 64)+`')`)
+		`INSERT INTO releases (financial_year, period_end, title, landing_url, published_at, source_sha256) VALUES ('2024-25', '2025-03-31', NULL, NULL, NULL, '`+strings.Repeat("c", 64)+`')`)
 	for _, tc := range []struct {
 		name, insert string
 		ok           bool

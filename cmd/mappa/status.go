@@ -7,6 +7,7 @@ import (
 	"text/tabwriter"
 
 	"github.com/mappa-etl/mappa/pipeline/figure"
+	"github.com/mappa-etl/mappa/pipeline/store"
 )
 
 // StatusCommand shows what is loaded, the last runs and failing checks.
@@ -48,9 +49,10 @@ func (c *StatusCommand) Run(ctx context.Context, args []string) error {
 		return writeJSON(c.app.Stdout, rep)
 	}
 	w := tabwriter.NewWriter(c.app.Stdout, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(w, "YEAR\tAREAS\tVALUES\tCHECKS PASS/FAIL/NOT CHECKED\tFILE")
+	fmt.Fprintln(w, "YEAR\tAREAS\tVALUES\tCHECKS PASS/FAIL/NOT CHECKED\tRATES ON\tFILE")
 	for _, r := range rep.Releases {
-		fmt.Fprintf(w, "%s\t%d\t%d\t%d/%d/%d\t%s\n", r.FinancialYear, r.Areas, r.Observations, r.ChecksPassed, r.ChecksFailed, r.NotChecked, r.File)
+		fmt.Fprintf(w, "%s\t%d\t%d\t%d/%d/%d\t%s\t%s\n", r.FinancialYear, r.Areas, r.Observations, r.ChecksPassed, r.ChecksFailed, r.NotChecked,
+			ratesOn(r), r.File)
 	}
 	fmt.Fprintln(w, "\nMID-YEAR\tLEVEL\tFILE\tLOOKUP")
 	for _, p := range rep.Population {
@@ -87,6 +89,23 @@ func (c *StatusCommand) Run(ctx context.Context, args []string) error {
 		fmt.Fprintf(c.app.Stdout, "  %s %s %s: %s\n", f.FinancialYear, f.Check, f.Subject, f.Detail)
 	}
 	return nil
+}
+
+// ratesOn says which estimate a year's rates use and how many published
+// rates it reproduces: "mid-2021 (43/43 reproduce)", or, when no loaded
+// estimate reproduces them all, "rule (12/43 reproduce)".
+func ratesOn(r store.ReleaseStatus) string {
+	if r.RatesPublished == nil {
+		return "no estimate"
+	}
+	if *r.RatesPublished == 0 {
+		return "none published"
+	}
+	on := "rule"
+	if r.RatesMidYear != nil {
+		on = fmt.Sprintf("mid-%d", *r.RatesMidYear)
+	}
+	return fmt.Sprintf("%s (%d/%d reproduce)", on, *r.RatesReproduced, *r.RatesPublished)
 }
 
 // yearSpan shortens a run's comma-separated years to a span when they are

@@ -28,9 +28,10 @@ type Growth struct {
 }
 
 // ComputeRates computes the RSO rate for every area-year with a count and a
-// population: financial year YYYY-YY uses mid-YYYY, or failing that the
-// latest earlier estimate for the area.
-func ComputeRates(obs []figure.Observation, pops []figure.Population) []RSORate {
+// population, on the year's basis (RateBases: the estimate that reproduces
+// the published rates); a year without one uses mid-YYYY for YYYY-YY, or
+// failing that the latest earlier estimate for the area.
+func ComputeRates(obs []figure.Observation, pops []figure.Population, bases map[figure.FinancialYear]Basis) []RSORate {
 	byArea := map[string][]figure.Population{}
 	for _, p := range pops {
 		byArea[p.AreaCode] = append(byArea[p.AreaCode], p)
@@ -40,7 +41,11 @@ func ComputeRates(obs []figure.Observation, pops []figure.Population) []RSORate 
 		if !o.IsRSOCount() || o.Number == nil {
 			continue
 		}
-		p, ok := estimateFor(byArea[o.AreaCode], figure.MidYear(o.FinancialYear.Start()))
+		mid := figure.MidYear(o.FinancialYear.Start())
+		if b, ok := bases[o.FinancialYear]; ok {
+			mid = b.MidYear
+		}
+		p, ok := estimateFor(byArea[o.AreaCode], mid)
 		if !ok || p.Persons10Plus <= 0 {
 			continue
 		}

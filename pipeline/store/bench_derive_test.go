@@ -17,12 +17,12 @@ import (
 func BenchmarkDerive(b *testing.B) {
 	fx := loadFixtureYears(b)
 	pops := fx.allPops()
-	rates := derive.ComputeRates(fx.all, pops)
+	rates := derive.ComputeRates(fx.all, pops, derive.RateBases(fx.all, pops))
 
 	b.Run("ComputeRates", func(b *testing.B) {
 		b.ReportAllocs()
 		for b.Loop() {
-			derive.ComputeRates(fx.all, pops)
+			derive.ComputeRates(fx.all, pops, derive.RateBases(fx.all, pops))
 		}
 		pipelinetest.ReportRate(b, len(fx.all), "rows/s")
 	})

@@ -29,7 +29,11 @@ func refreshDerived(ctx context.Context, tx *sql.Tx) error {
 	if err != nil {
 		return err
 	}
-	rates := derive.ComputeRates(obs, pops)
+	bases := derive.RateBases(obs, pops)
+	rates := derive.ComputeRates(obs, pops, bases)
+	if err := recordBases(ctx, tx, bases); err != nil {
+		return err
+	}
 	growth := derive.ComputeGrowth(obs)
 	for _, table := range []string{"rso_rates", "growth", "check_results"} {
 		if _, err := tx.ExecContext(ctx, "DELETE FROM "+table); err != nil {
@@ -82,6 +86,26 @@ func refreshDerived(ctx context.Context, tx *sql.Tx) error {
 	}
 	if err := cins.flush(); err != nil {
 		return checkInsertError(checks, err)
+	}
+	return nil
+}
+
+// recordBases says in releases which estimate each year's rates use and
+// how many published rates it reproduces.
+func recordBases(ctx context.Context, tx *sql.Tx, bases map[figure.FinancialYear]derive.Basis) error {
+	if _, err := tx.ExecContext(ctx, `UPDATE releases SET rates_population_mid_year = NULL,
+			rates_reproduced = NULL, rates_published = NULL`); err != nil {
+		return fmt.Errorf("record rate bases: %w", err)
+	}
+	for year, b := range bases {
+		var mid any
+		if b.Found {
+			mid = int(b.MidYear)
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE releases SET rates_population_mid_year = ?, rates_reproduced = ?,
+				rates_published = ? WHERE financial_year = ?`, mid, b.Reproduced, b.Published, year); err != nil {
+			return fmt.Errorf("record rate basis of %s: %w", year, err)
+		}
 	}
 	return nil
 }

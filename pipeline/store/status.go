@@ -20,6 +20,11 @@ type ReleaseStatus struct {
 	ChecksPassed  int                  `json:"checks_passed"`
 	ChecksFailed  int                  `json:"checks_failed"`
 	NotChecked    int                  `json:"checks_not_checked"`
+	// RatesMidYear is the estimate that reproduces the published rates
+	// (nil when none does); RatesReproduced of RatesPublished areas agree.
+	RatesMidYear    *int `json:"rates_population_mid_year"`
+	RatesReproduced *int `json:"rates_reproduced"`
+	RatesPublished  *int `json:"rates_published"`
 }
 
 // PopulationStatus summarises one loaded mid-year estimate.
@@ -75,11 +80,13 @@ func (s *Store) Status(ctx context.Context, lastRuns int) (*StatusReport, error)
 				WHERE o.financial_year = r.financial_year AND a.area_type = 'police_force_area'),
 			(SELECT COUNT(*) FROM check_results c WHERE c.financial_year = r.financial_year AND c.status = 'pass'),
 			(SELECT COUNT(*) FROM check_results c WHERE c.financial_year = r.financial_year AND c.status = 'fail'),
-			(SELECT COUNT(*) FROM check_results c WHERE c.financial_year = r.financial_year AND c.status = 'not_checked')
+			(SELECT COUNT(*) FROM check_results c WHERE c.financial_year = r.financial_year AND c.status = 'not_checked'),
+			r.rates_population_mid_year, r.rates_reproduced, r.rates_published
 		FROM releases r JOIN source_files f ON f.sha256 = r.source_sha256 ORDER BY r.financial_year`, nil,
 		func(rows *sql.Rows) error {
 			var x ReleaseStatus
-			err := rows.Scan(&x.FinancialYear, &x.File, &x.SHA256, &x.Observations, &x.Areas, &x.ChecksPassed, &x.ChecksFailed, &x.NotChecked)
+			err := rows.Scan(&x.FinancialYear, &x.File, &x.SHA256, &x.Observations, &x.Areas, &x.ChecksPassed, &x.ChecksFailed, &x.NotChecked,
+				&x.RatesMidYear, &x.RatesReproduced, &x.RatesPublished)
 			r.Releases = append(r.Releases, x)
 			return err
 		})
