@@ -58,5 +58,17 @@ func (l yearLayout) has(m measure) bool {
 func roundTo100(n int) int { return (n + 50) / 100 * 100 }
 
 // popYear is the mid-year whose estimates a financial year's rates use:
-// its own, except 2025-26, for which no mid-2025 estimate exists yet.
-func popYear(fy int) int { return min(fy, lastYear) }
+// its own, except where the real releases used the previous one (2022-23
+// on mid-2021, 2023-24 on mid-2022: domain.md, "Which population the
+// published rates use") and 2025-26, for which no mid-2025 estimate
+// exists yet.
+func popYear(fy int) int {
+	if previous[fy] {
+		return fy - 1
+	}
+	return min(fy, lastYear)
+}
+
+// previous are the financial years whose published rates use the previous
+// mid-year's estimate.
+var previous = map[int]bool{2022: true, 2023: true}
