@@ -143,7 +143,7 @@ func ReadPopulation(wb *sheet.Workbook, midYear figure.MidYear, lookups []*Looku
 		}
 		if ten != ew.Persons10Plus || all != ew.PersonsAllAges {
 			return nil, src, p.cellError(ewRow, p.code, fmt.Errorf(
-				"England and Wales has %d people aged 10 and over (%d of all ages) but its 42 MAPPA areas add up to %d (%d): an authority is missing or counted twice",
+				"the England and Wales row has %d people aged 10 and over (%d of all ages) but its 42 MAPPA areas add up to %d (%d): an authority is missing or counted twice",
 				ten, all, ew.Persons10Plus, ew.PersonsAllAges))
 		}
 	}

@@ -265,7 +265,7 @@ func TestReadPopulationErrors(t *testing.T) {
 		{"fraction", pfa(func(f *popFixture) { f.rows[5][50] = "12.5" }), nil, "AY14", "not a non-negative"},
 		{"bad K04 row", pfa(func(f *popFixture) { f.rows[0][10] = "x" }), nil, "K9", "not a non-negative"},
 		{"K04 row disagrees with its areas", pfa(func(f *popFixture) { f.rows[0] = popTestRow("K04000001", "ENGLAND AND WALES", "Country", 123456, 7) }), nil, "A9",
-			"England and Wales has 10028286 people aged 10 and over (11263161 of all ages) but its 42 MAPPA areas add up to"},
+			"the England and Wales row has 10028286 people aged 10 and over (11263161 of all ages) but its 42 MAPPA areas add up to"},
 		{"duplicate code", pfa(func(f *popFixture) { f.rows = append(f.rows, f.rows[5]) }), nil, "A55", "E23000023 appears twice (also at A14)"},
 		{"unknown PFA", pfa(func(f *popFixture) { f.rows[6][0] = "E23000099" }), nil, "A15", "E23000099 is not one of the 42 MAPPA areas"},
 		{"no area rows", book([][]string{popTestRow("K04000001", "ENGLAND AND WALES", "Country", 1, 1)}), nil, "", "no police force area"},
