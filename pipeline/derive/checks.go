@@ -153,7 +153,7 @@ func (c *checker) noNegative() {
 	var bad []string
 	for _, o := range c.obs {
 		if o.Number != nil && *o.Number < 0 {
-			bad = append(bad, fmt.Sprintf("%s %s at %s!%s", o.AreaCode, describe(o.Column), o.Sheet, o.Cell))
+			bad = append(bad, fmt.Sprintf("%s %s at %s!%s", o.AreaCode, o.Column, o.Sheet, o.Cell))
 		}
 	}
 	if len(bad) > 0 {
@@ -161,10 +161,6 @@ func (c *checker) noNegative() {
 		return
 	}
 	c.add(CheckNoNegativeCount, "all", CheckPass, "%d values, none negative", len(c.obs))
-}
-
-func describe(col figure.Column) string {
-	return fmt.Sprintf("%s category %s level %s", col.Measure, col.Category, col.Level)
 }
 
 func num(f float64) string {

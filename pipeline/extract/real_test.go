@@ -29,7 +29,7 @@ func checkExtraction(t *testing.T, ex *Result, want map[string]map[figure.Column
 			t.Errorf("unexpected %s %+v = %v at %s!%s", o.AreaCode, o.Column, o.Float(), o.Sheet, o.Cell)
 			continue
 		}
-		if !sameValue(w, o.Value) {
+		if !w.Equal(o.Value) {
 			t.Errorf("%s %+v = %v %q at %s!%s, want %v %q", o.AreaCode, o.Column, o.Float(), o.Marker, o.Sheet, o.Cell, w.Float(), w.Marker)
 		}
 	}
