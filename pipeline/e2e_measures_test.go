@@ -2,15 +2,16 @@ package pipeline_test
 
 import (
 	"database/sql"
-	"encoding/json"
 	"fmt"
-	"os"
-	"path/filepath"
 	"regexp"
 	"testing"
 
 	"github.com/mappa-etl/mappa/pipeline/figure"
 )
+
+// offenderKey is a generator key of an offender count: c1_level2,
+// c4_total, during_c1_level3.
+var offenderKey = regexp.MustCompile(`^(during_)?c([1-4])_(level([1-3])|total)$`)
 
 // measureKey maps the fixture generator's measure keys (expected.json) to
 // the columns mappa stores them under.
@@ -18,7 +19,7 @@ func measureKey(key string) (figure.Column, bool) {
 	col := func(m, cat, level string) (figure.Column, bool) {
 		return figure.Column{Measure: m, Category: cat, Level: level}, true
 	}
-	if m := regexp.MustCompile(`^(during_)?c([1-4])_(level([1-3])|total)$`).FindStringSubmatch(key); m != nil {
+	if m := offenderKey.FindStringSubmatch(key); m != nil {
 		level := m[4]
 		if level == "" {
 			level = figure.All
@@ -64,10 +65,6 @@ func measureKey(key string) (figure.Column, bool) {
 // snapshot, breaches published whole and split, the published population,
 // and nothing stored that the release did not print.
 func TestEveryPublishedFigureEndToEnd(t *testing.T) {
-	raw, err := os.ReadFile("../testdata/published/expected.json")
-	if err != nil {
-		t.Fatal(err)
-	}
 	type row struct {
 		All map[string]float64 `json:"all"`
 	}
@@ -79,16 +76,8 @@ func TestEveryPublishedFigureEndToEnd(t *testing.T) {
 			NationalUnits map[string]row `json:"national_units"`
 		}
 	}
-	if err := json.Unmarshal(raw, &want); err != nil {
-		t.Fatal(err)
-	}
-	path := filepath.Join(t.TempDir(), "m.db")
-	rebuildFixtures(t, path)
-	db, err := sql.Open("sqlite3", path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
+	readExpected(t, &want)
+	db := rebuiltFixtures(t)
 	compared := 0
 	for _, y := range want.Years {
 		rows := map[string]row{"K04000001": y.National}

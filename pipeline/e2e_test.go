@@ -34,6 +34,32 @@ type figures struct {
 	Pop10Plus      int64   `json:"pop10plus"`
 }
 
+// rebuiltFixtures rebuilds the bundled archive into a new database and
+// opens it, closed when the test ends.
+func rebuiltFixtures(t *testing.T) *sql.DB {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "m.db")
+	rebuildFixtures(t, path)
+	db, err := sql.Open("sqlite3", path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	return db
+}
+
+// readExpected decodes testdata/published/expected.json into v.
+func readExpected(t *testing.T, v any) {
+	t.Helper()
+	raw, err := os.ReadFile("../testdata/published/expected.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(raw, v); err != nil {
+		t.Fatal(err)
+	}
+}
+
 func rebuildFixtures(t *testing.T, db string) {
 	t.Helper()
 	a, err := archive.Open("../testdata/archive")
@@ -46,21 +72,9 @@ func rebuildFixtures(t *testing.T, db string) {
 }
 
 func TestRebuildFixturesEndToEnd(t *testing.T) {
-	raw, err := os.ReadFile("../testdata/published/expected.json")
-	if err != nil {
-		t.Fatal(err)
-	}
 	var want expected
-	if err := json.Unmarshal(raw, &want); err != nil {
-		t.Fatal(err)
-	}
-	path := filepath.Join(t.TempDir(), "m.db")
-	rebuildFixtures(t, path)
-	db, err := sql.Open("sqlite3", path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
+	readExpected(t, &want)
+	db := rebuiltFixtures(t)
 	if len(want.Years) < 10 {
 		t.Fatalf("expected.json has %d years", len(want.Years))
 	}

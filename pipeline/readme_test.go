@@ -91,13 +91,7 @@ func TestReadmeQueries(t *testing.T) {
 	if len(examples) < 5 {
 		t.Fatalf("README Querying has %d examples, want at least 5", len(examples))
 	}
-	path := t.TempDir() + "/mappa.db"
-	rebuildFixtures(t, path)
-	db, err := sql.Open("sqlite3", path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
+	db := rebuiltFixtures(t)
 	for _, ex := range examples {
 		t.Run(ex.title, func(t *testing.T) {
 			rows, err := db.Query(ex.query)

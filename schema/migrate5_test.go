@@ -2,8 +2,6 @@ package schema
 
 import (
 	"context"
-	"database/sql"
-	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -15,22 +13,7 @@ import (
 // convictions apart keeps one breach series, flagged as derived.
 func TestMigration0005KeepsDataAndAddsCategory4(t *testing.T) {
 	ctx := context.Background()
-	db, err := sql.Open("sqlite3", filepath.Join(t.TempDir(), "m.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	ms, err := Migrations()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, m := range ms {
-		if m.Version <= 4 {
-			if err := apply(ctx, db, m); err != nil {
-				t.Fatal(err)
-			}
-		}
-	}
+	db, _ := migratedTo(t, 4)
 	sha := strings.Repeat("b", 64)
 	exec := func(qs ...string) {
 		t.Helper()

@@ -58,28 +58,35 @@ func TestMAPPAArea(t *testing.T) {
 	}
 }
 
+// migratedTo is a new database migrated to version, and the migrations.
+func migratedTo(t *testing.T, version int) (*sql.DB, []Migration) {
+	t.Helper()
+	db, err := sql.Open("sqlite3", filepath.Join(t.TempDir(), "m.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	ms, err := Migrations()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, m := range ms {
+		if m.Version <= version {
+			if err := apply(context.Background(), db, m); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	return db, ms
+}
+
 // TestMigration0004KeepsDataAndChecks upgrades a version 3 database with
 // data in observations and check_results: every row survives, the view on
 // observations still reads it, and the rewritten checks allow exactly what
 // the IN lists allowed.
 func TestMigration0004KeepsDataAndChecks(t *testing.T) {
 	ctx := context.Background()
-	db, err := sql.Open("sqlite3", filepath.Join(t.TempDir(), "m.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	ms, err := Migrations()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, m := range ms {
-		if m.Version <= 3 {
-			if err := apply(ctx, db, m); err != nil {
-				t.Fatal(err)
-			}
-		}
-	}
+	db, ms := migratedTo(t, 3)
 	sha := strings.Repeat("a", 64)
 	for _, q := range []string{
 		`INSERT INTO areas (area_code, area_name, country) VALUES ('E23000028', 'Essex', 'England')`,

@@ -75,10 +75,8 @@ func (c *StatusCommand) Run(ctx context.Context, args []string) error {
 		}
 	}
 	if len(rep.Unmapped) > 0 {
-		fmt.Fprintf(c.app.Stdout, "\n%s not loaded (no known measure; see unmapped_columns):\n", plural(len(rep.Unmapped), "published column"))
-		for _, u := range rep.Unmapped {
-			fmt.Fprintf(c.app.Stdout, "  %s %s %s!%s: %q\n", u.FinancialYear, u.File, u.Sheet, u.Cell, u.Header)
-		}
+		fmt.Fprintln(c.app.Stdout)
+		printUnmapped(c.app, rep.Unmapped)
 	}
 	if len(rep.Failing) == 0 {
 		fmt.Fprintln(c.app.Stdout, "\nno failing checks")

@@ -103,20 +103,12 @@ func (c *SummaryCommand) Run(ctx context.Context, args []string) error {
 	fmt.Fprintf(c.app.Stdout, "%s: registered sexual offenders (RSOs) at 31 March %d by area, highest rate first\n\n", year, year.End())
 	names := nameWidth(rows)
 	w := tabwriter.NewWriter(c.app.Stdout, 0, 4, 2, ' ', tabwriter.AlignRight)
-	terrorism := hasTerrorism(rows)
-	extra := ""
-	if terrorism {
-		extra = "terrorism\t"
-	}
-	fmt.Fprintf(w, "%-*s\tRSOs\tper 100k aged 10+\tpublished\tvs E&W %%\tgrowth %%\tviolent\t%stotal MAPPA\t\n", names, "area", extra)
+	terrorism := terrorismColumn(rows)
+	fmt.Fprintf(w, "%-*s\tRSOs\tper 100k aged 10+\tpublished\tvs E&W %%\tgrowth %%\tviolent\t%stotal MAPPA\t\n", names, "area", terrorism.cell(nil))
 	for _, r := range rows {
-		extra := ""
-		if terrorism {
-			extra = report.FormatCount(r.Terrorism) + "\t"
-		}
 		fmt.Fprintf(w, "%-*s\t%s\t%s\t%s\t%s\t%s\t%s\t%s%s\t\n", names, r.AreaName, report.FormatCount(r.RSOs), report.FormatRate(r.Rate),
 			report.FormatPublished(r.RatePublished), versus(r.Rate, r.EnglandAndWalesRate), fmtNum(r.RSOGrowthPct, 1), report.FormatCount(r.Violent),
-			extra, report.FormatCount(r.Total))
+			terrorism.cell(&r), report.FormatCount(r.Total))
 	}
 	if err := w.Flush(); err != nil {
 		return err
@@ -150,37 +142,44 @@ func (c *SummaryCommand) area(ctx context.Context, st *store.Store, code string,
 	}
 	fmt.Fprintf(c.app.Stdout, "%s\n\n%s (%s), every loaded year:\n\n", rep.Headline, rep.AreaName, code)
 	w := tabwriter.NewWriter(c.app.Stdout, 0, 4, 2, ' ', tabwriter.AlignRight)
-	terrorism := hasTerrorism(rows)
-	extra := ""
-	if terrorism {
-		extra = "terrorism\t"
-	}
-	fmt.Fprintf(w, "%-7s\tRSOs\tper 100k aged 10+\tE&W per 100k\tvs E&W %%\tgrowth %%\tviolent\t%stotal MAPPA\tpopulation\t\n", "year", extra)
+	terrorism := terrorismColumn(rows)
+	fmt.Fprintf(w, "%-7s\tRSOs\tper 100k aged 10+\tE&W per 100k\tvs E&W %%\tgrowth %%\tviolent\t%stotal MAPPA\tpopulation\t\n", "year", terrorism.cell(nil))
 	for _, r := range rows {
 		pop := "–"
 		if r.PopulationYear != nil {
 			pop = "mid-" + strconv.FormatInt(*r.PopulationYear, 10)
 		}
-		extra := ""
-		if terrorism {
-			extra = report.FormatCount(r.Terrorism) + "\t"
-		}
 		fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s%s\t%s\t\n", r.FinancialYear, report.FormatCount(r.RSOs), report.FormatRate(r.Rate),
 			report.FormatRate(r.EnglandAndWalesRate), versus(r.Rate, r.EnglandAndWalesRate), fmtNum(r.RSOGrowthPct, 1), report.FormatCount(r.Violent),
-			extra, report.FormatCount(r.Total), pop)
+			terrorism.cell(&r), report.FormatCount(r.Total), pop)
 	}
 	return w.Flush()
 }
 
-// hasTerrorism reports whether the year published category 4, so that
-// years before it show no empty column.
-func hasTerrorism(rows []store.SummaryRow) bool {
+// showTerrorism says whether a table has the terrorism column: only when
+// one of its years published category 4, so earlier years show no empty
+// column.
+type showTerrorism bool
+
+func terrorismColumn(rows []store.SummaryRow) showTerrorism {
 	for _, r := range rows {
 		if r.Terrorism.Known() || r.Terrorism.Marker != "" {
 			return true
 		}
 	}
 	return false
+}
+
+// cell is the column's cell of r, or its heading for nil, each with its
+// tab; nothing when the table has no such column.
+func (t showTerrorism) cell(r *store.SummaryRow) string {
+	switch {
+	case !bool(t):
+		return ""
+	case r == nil:
+		return "terrorism\t"
+	}
+	return report.FormatCount(r.Terrorism) + "\t"
 }
 
 // headline says in one sentence what a reporter would write.

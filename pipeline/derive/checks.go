@@ -116,6 +116,29 @@ func (c *checker) allAreas() {
 }
 
 func (c *checker) rateMatches(rates []RSORate) {
+	c.againstRates(rates, figure.MeasureRSORate, CheckRateMatches, "rate",
+		"no computed rate (no RSO count or no population estimate)",
+		func(o figure.Observation, r RSORate) (bool, string) {
+			ok := math.Abs(r.RatePer100k-*o.Number) <= rateTolerance(*o.Number)+1e-9
+			return ok, fmt.Sprintf("computed %.2f (mid-%d population), published %s", r.RatePer100k, r.PopulationMidYear, num(*o.Number))
+		})
+}
+
+// rateTolerance is half the last digit a rate is published to: whole
+// numbers are within 0.5, one decimal place within 0.05.
+func rateTolerance(published float64) float64 {
+	if published != math.Trunc(published) {
+		return 0.05
+	}
+	return 0.5
+}
+
+// againstRates makes check for each published figure of measure against
+// the year's computed rate of its area, by agree. A figure that does not
+// apply is no check to make; one published as a marker, or with nothing
+// computed to compare (absent), is not checked.
+func (c *checker) againstRates(rates []RSORate, measure, check, what, absent string,
+	agree func(figure.Observation, RSORate) (bool, string)) {
 	computed := map[string]RSORate{}
 	for _, r := range rates {
 		if r.FinancialYear == c.year {
@@ -123,28 +146,22 @@ func (c *checker) rateMatches(rates []RSORate) {
 		}
 	}
 	for _, o := range c.obs {
-		if o.Measure != figure.MeasureRSORate {
+		if o.Measure != measure || o.Number == nil && notApplicable(o.Marker) {
 			continue
 		}
 		r, ok := computed[o.AreaCode]
 		switch {
-		case o.Number == nil && notApplicable(o.Marker):
-			continue
 		case o.Number == nil:
-			c.add(CheckRateMatches, o.AreaCode, CheckNotChecked, "published rate is %s", o.Marker)
+			c.add(check, o.AreaCode, CheckNotChecked, "published %s is %s", what, o.Marker)
 		case !ok:
-			c.add(CheckRateMatches, o.AreaCode, CheckNotChecked, "no computed rate (no RSO count or no population estimate)")
+			c.add(check, o.AreaCode, CheckNotChecked, "%s", absent)
 		default:
-			// Within rounding of the published precision.
-			tolerance := 0.5
-			if *o.Number != math.Trunc(*o.Number) {
-				tolerance = 0.05
+			status := CheckFail
+			agrees, detail := agree(o, r)
+			if agrees {
+				status = CheckPass
 			}
-			status := CheckPass
-			if math.Abs(r.RatePer100k-*o.Number) > tolerance+1e-9 {
-				status = CheckFail
-			}
-			c.add(CheckRateMatches, o.AreaCode, status, "computed %.2f (mid-%d population), published %s", r.RatePer100k, r.PopulationMidYear, num(*o.Number))
+			c.add(check, o.AreaCode, status, "%s", detail)
 		}
 	}
 }
@@ -153,7 +170,7 @@ func (c *checker) noNegative() {
 	var bad []string
 	for _, o := range c.obs {
 		if o.Number != nil && *o.Number < 0 {
-			bad = append(bad, fmt.Sprintf("%s %s at %s!%s", o.AreaCode, describe(o.Column), o.Sheet, o.Cell))
+			bad = append(bad, fmt.Sprintf("%s %s at %s!%s", o.AreaCode, o.Column, o.Sheet, o.Cell))
 		}
 	}
 	if len(bad) > 0 {
@@ -161,10 +178,6 @@ func (c *checker) noNegative() {
 		return
 	}
 	c.add(CheckNoNegativeCount, "all", CheckPass, "%d values, none negative", len(c.obs))
-}
-
-func describe(col figure.Column) string {
-	return fmt.Sprintf("%s category %s level %s", col.Measure, col.Category, col.Level)
 }
 
 func num(f float64) string {
@@ -179,33 +192,12 @@ func num(f float64) string {
 // used: a difference beyond the rounding means the release used another
 // estimate, or another edition of it.
 func (c *checker) populationMatches(rates []RSORate) {
-	computed := map[string]RSORate{}
-	for _, r := range rates {
-		if r.FinancialYear == c.year {
-			computed[r.AreaCode] = r
-		}
-	}
-	for _, o := range c.obs {
-		if o.Measure != figure.MeasurePopulation {
-			continue
-		}
-		r, ok := computed[o.AreaCode]
-		switch {
-		case o.Number == nil && notApplicable(o.Marker):
-			continue
-		case o.Number == nil:
-			c.add(CheckPopulationMatches, o.AreaCode, CheckNotChecked, "published population is %s", o.Marker)
-		case !ok:
-			c.add(CheckPopulationMatches, o.AreaCode, CheckNotChecked, "no population estimate to compare (no computed rate)")
-		default:
-			status := CheckPass
-			if math.Abs(float64(r.Population10Plus)-*o.Number) > publishedPopulationRounding/2 {
-				status = CheckFail
-			}
-			c.add(CheckPopulationMatches, o.AreaCode, status, "published %s (%s!%s), mid-%d estimate %d",
-				num(*o.Number), o.Sheet, o.Cell, r.PopulationMidYear, r.Population10Plus)
-		}
-	}
+	c.againstRates(rates, figure.MeasurePopulation, CheckPopulationMatches, "population",
+		"no population estimate to compare (no computed rate)",
+		func(o figure.Observation, r RSORate) (bool, string) {
+			ok := math.Abs(float64(r.Population10Plus)-*o.Number) <= publishedPopulationRounding/2
+			return ok, fmt.Sprintf("published %s (%s!%s), mid-%d estimate %d", num(*o.Number), o.Sheet, o.Cell, r.PopulationMidYear, r.Population10Plus)
+		})
 }
 
 // publishedPopulationRounding is what the MoJ rounds the population aged

@@ -61,7 +61,7 @@ func (c *checker) totalIsSum() {
 		}
 	}
 	for col, a := range cols {
-		subject := describe(col)
+		subject := col.String()
 		switch {
 		case a.totalNA:
 			continue

@@ -188,8 +188,8 @@ func (t *tableReader) readCell(out *Result, seen map[obsKey]seenAt, r int, mc ma
 		// The same figure printed twice (an RSO count repeated beside
 		// the rate, on another sheet or in another column) is one
 		// figure, kept at its first cell, as long as both cells agree.
-		if !sameValue(prev.value, v) {
-			return t.cellErr(r, c, fmt.Errorf("%w: %q here, %q at %s!%s (%s, %s)", ErrRepeatDiffers, text, prev.text, prev.sheet, prev.cell, label, describeColumn(col)))
+		if !prev.value.Equal(v) {
+			return t.cellErr(r, c, fmt.Errorf("%w: %q here, %q at %s!%s (%s, %s)", ErrRepeatDiffers, text, prev.text, prev.sheet, prev.cell, label, col))
 		}
 		return nil
 	}
@@ -198,18 +198,6 @@ func (t *tableReader) readCell(out *Result, seen map[obsKey]seenAt, r int, mc ma
 		FinancialYear: t.year, AreaCode: code, Column: col, Value: v, Sheet: t.sh.Name, Cell: cell,
 	})
 	return nil
-}
-
-func sameValue(a, b figure.Value) bool {
-	if a.Marker != b.Marker || a.Known() != b.Known() {
-		return false
-	}
-	return !a.Known() || *a.Number == *b.Number
-}
-
-// describeColumn names a column's meaning in errors.
-func describeColumn(col figure.Column) string {
-	return fmt.Sprintf("%s category %s level %s", col.Measure, col.Category, col.Level)
 }
 
 // firstDataRow is the first row labelled with one of the 42 areas. Totals

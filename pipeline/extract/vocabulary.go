@@ -40,7 +40,6 @@ const (
 	cPopulation
 	cRevoke
 	cBreach
-	cNotificationRequirement
 	cNotificationOrder
 	cCaution
 	cConvict
@@ -61,25 +60,24 @@ const (
 // conceptPhrases are matched as word prefixes ("rso" matches "rsos",
 // "breach" matches "breaches") in the normalised header.
 var conceptPhrases = [numConcepts][]string{
-	cRate:                    {"per 100000", "per 100 000", "per 100k", "per head", "rate"},
-	cPopulation:              {"population"},
-	cRevoke:                  {"revoked", "revocation"},
-	cBreach:                  {"breach"},
-	cNotificationRequirement: {"notification requirement"},
-	cNotificationOrder:       {"notification order"},
-	cCaution:                 {"caution"},
-	cConvict:                 {"convict"},
-	cSHPO:                    {"shpo", "sopo", "sexual harm prevention order", "sexual offences prevention order"},
-	cForeignTravel:           {"foreign travel"},
-	cSRO:                     {"sro", "sexual risk order"},
-	cCustody:                 {"returned to custody", "recalled to custody", "return to custody", "returns to custody", "recall"},
-	cLicence:                 {"licence", "license"},
-	cSFO:                     {"sfo", "serious further offence"},
-	cCharged:                 {"charged", "charge"},
-	cStillCharged:            {"still charged", "awaiting", "outstanding", "pending"},
-	cOtherOutcome:            {"other outcome"},
-	cReview:                  {"serious case review", "scr"},
-	cDuring:                  {"during", "at any time", "at any point", "in the year", "in year", "over the year"},
+	cRate:              {"per 100000", "per 100 000", "per 100k", "per head", "rate"},
+	cPopulation:        {"population"},
+	cRevoke:            {"revoked", "revocation"},
+	cBreach:            {"breach"},
+	cNotificationOrder: {"notification order"},
+	cCaution:           {"caution"},
+	cConvict:           {"convict"},
+	cSHPO:              {"shpo", "sopo", "sexual harm prevention order", "sexual offences prevention order"},
+	cForeignTravel:     {"foreign travel"},
+	cSRO:               {"sro", "sexual risk order"},
+	cCustody:           {"returned to custody", "recalled to custody", "return to custody", "returns to custody", "recall"},
+	cLicence:           {"licence", "license"},
+	cSFO:               {"sfo", "serious further offence"},
+	cCharged:           {"charged", "charge"},
+	cStillCharged:      {"still charged", "awaiting", "outstanding", "pending"},
+	cOtherOutcome:      {"other outcome"},
+	cReview:            {"serious case review", "scr"},
+	cDuring:            {"during", "at any time", "at any point", "in the year", "in year", "over the year"},
 }
 
 // conceptNames say in errors what a header named.

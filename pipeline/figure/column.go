@@ -46,9 +46,6 @@ const All = "all"
 // violent, 3 other dangerous, 4 terrorist and terrorism risk offenders.
 var Categories = []string{"1", "2", "3", "4"}
 
-// Levels are the MAPPA management levels.
-var Levels = []string{"1", "2", "3"}
-
 // CategoryTerrorism is the category of terrorist and terrorism risk
 // offenders, first published for the year to 31 March 2023.
 const CategoryTerrorism = "4"
@@ -61,4 +58,10 @@ const FirstYearWithCategory4 FinancialYear = "2022-23"
 // ("1" to "4" or "all") and management level ("1", "2", "3" or "all").
 type Column struct {
 	Measure, Category, Level string
+}
+
+// String names a column as checks and errors do: "offenders category 1
+// level all".
+func (c Column) String() string {
+	return c.Measure + " category " + c.Category + " level " + c.Level
 }

@@ -75,6 +75,15 @@ func ParseValue(s string) (v Value, ok bool, err error) {
 // Of is the Value of a number.
 func Of(f float64) Value { return Value{Number: &f} }
 
+// Equal reports whether v and w are the same figure: the same number (or
+// none) and the same marker.
+func (v Value) Equal(w Value) bool {
+	if v.Marker != w.Marker || v.Known() != w.Known() {
+		return false
+	}
+	return !v.Known() || *v.Number == *w.Number
+}
+
 // Known reports whether v holds a number.
 func (v Value) Known() bool { return v.Number != nil }
 

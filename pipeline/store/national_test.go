@@ -10,6 +10,19 @@ import (
 	"github.com/mappa-etl/mappa/pipeline/pipelinetest"
 )
 
+// realShaped2024 is the real-shaped accessible 2024-25 table, extracted,
+// and the header it has of no known measure.
+func realShaped2024(t *testing.T) (pipelinetest.Shape, *extract.Result, string) {
+	t.Helper()
+	s := pipelinetest.Shape{Year: "2024-25", Accessible: true}
+	wb, _, unmapped := pipelinetest.RealShaped(s)
+	ex, err := extract.New().Extract(wb, s.Year)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s, ex, unmapped
+}
+
 // TestRealShaped2024Loads loads a real-shaped 2024-25 table and reads it
 // back as an analyst would: the National Security Division has its row in
 // area_summary with no population and no rate, the England and Wales total
@@ -19,12 +32,7 @@ import (
 func TestRealShaped2024Loads(t *testing.T) {
 	ctx := context.Background()
 	st := openTestStore(t)
-	s := pipelinetest.Shape{Year: "2024-25", Accessible: true}
-	wb, _, unmapped := pipelinetest.RealShaped(s)
-	ex, err := extract.New().Extract(wb, s.Year)
-	if err != nil {
-		t.Fatal(err)
-	}
+	s, ex, unmapped := realShaped2024(t)
 	if err := st.LoadPopulation(ctx, 2024, src("population", "2024"), figure.PopulationSource{Sheet: "MYE2 - Persons", Level: "police force area"}, testPopulation(2024)); err != nil {
 		t.Fatal(err)
 	}
@@ -74,12 +82,7 @@ func TestRealShaped2024Loads(t *testing.T) {
 func TestUnmappedColumnsReplaced(t *testing.T) {
 	ctx := context.Background()
 	st := openTestStore(t)
-	s := pipelinetest.Shape{Year: "2024-25", Accessible: true}
-	wb, _, _ := pipelinetest.RealShaped(s)
-	ex, err := extract.New().Extract(wb, s.Year)
-	if err != nil {
-		t.Fatal(err)
-	}
+	s, ex, _ := realShaped2024(t)
 	for i, unmapped := range [][]figure.UnmappedColumn{ex.Unmapped, ex.Unmapped, {{Sheet: "Table_9", Cell: "C4", Header: "Another"}}} {
 		f := src("area-tables", fmt.Sprint(s.Year, i))
 		if err := st.LoadAreaTables(ctx, Release{FinancialYear: s.Year, Unmapped: unmapped}, f, ex.Observations); err != nil {
