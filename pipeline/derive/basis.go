@@ -2,6 +2,7 @@ package derive
 
 import (
 	"math"
+	"slices"
 
 	"github.com/mappa-etl/mappa/pipeline/figure"
 )
@@ -34,7 +35,7 @@ func RateBases(obs []figure.Observation, pops []figure.Population) map[figure.Fi
 	pop := map[key]int64{}
 	var mids []figure.MidYear
 	for _, p := range pops {
-		if _, ok := pop[key{p.MidYear, p.AreaCode}]; !ok && !containsMid(mids, p.MidYear) {
+		if _, ok := pop[key{p.MidYear, p.AreaCode}]; !ok && !slices.Contains(mids, p.MidYear) {
 			mids = append(mids, p.MidYear)
 		}
 		pop[key{p.MidYear, p.AreaCode}] = p.Persons10Plus
@@ -116,22 +117,4 @@ func RateBases(obs []figure.Observation, pops []figure.Population) map[figure.Fi
 		out[year] = b
 	}
 	return out
-}
-
-// rateTolerance is half the last published digit: whole numbers are
-// within 0.5, one decimal place within 0.05.
-func rateTolerance(published float64) float64 {
-	if published != math.Trunc(published) {
-		return 0.05
-	}
-	return 0.5
-}
-
-func containsMid(ms []figure.MidYear, m figure.MidYear) bool {
-	for _, x := range ms {
-		if x == m {
-			return true
-		}
-	}
-	return false
 }
