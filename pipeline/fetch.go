@@ -10,9 +10,11 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"time"
 
 	"go.uber.org/zap"
 
+	"github.com/mappa-etl/mappa/pipeline/figure"
 	"github.com/mappa-etl/mappa/pipeline/ons"
 	"github.com/mappa-etl/mappa/pipeline/store"
 	"github.com/mappa-etl/mappa/sources/archive"
@@ -158,7 +160,7 @@ func (r *run) fetchInput(ctx context.Context, kind archive.Kind, period, src str
 	// every scheduled run. The error names it, and it stays where it is.
 	name := filepath.Base(src)
 	res, err := r.Archive.AddFetched(archive.Entry{Kind: kind, Period: period, Filename: name}, f,
-		validator(r.parser, r.archivedLookups, kind, period, name, &parsed))
+		validator(r.parser, r.archivedLookups, kind, period, name, &parsed, "", r.Archive.Now))
 	r.settle(rf, res, err, parsed)
 }
 
@@ -187,7 +189,7 @@ func (r *run) fetchFile(ctx context.Context, f *fetch.Client, meta archive.Entry
 		e := meta
 		e.ETag, e.LastModified = got.Validators.ETag, got.Validators.LastModified
 		var err error
-		res, err = r.Archive.AddFetched(e, body, validator(r.parser, r.archivedLookups, meta.Kind, meta.Period, meta.Filename, &parsed))
+		res, err = r.Archive.AddFetched(e, body, validator(r.parser, r.archivedLookups, meta.Kind, meta.Period, meta.Filename, &parsed, "", r.Archive.Now))
 		var invalid invalidFile
 		if errors.As(err, &invalid) {
 			// Not a transfer failure: say what the server claimed to send.
@@ -228,21 +230,27 @@ func (r *run) archivedLookups() ([]*ons.Lookup, error) {
 // validator checks a staged file before it enters the archive: it must be
 // what its kind says (a spreadsheet, not an HTML error page), and must
 // parse and map completely. What it read is kept in *parsed for the load.
-func validator(parser *Parser, lookups func() ([]*ons.Lookup, error), kind archive.Kind, period, name string, parsed **Parsed) archive.Validator {
-	return func(staged string) (string, error) {
+func validator(parser *Parser, lookups func() ([]*ons.Lookup, error), kind archive.Kind, period, name string, parsed **Parsed,
+	edition figure.Edition, now func() time.Time) archive.Validator {
+	return func(staged string) (archive.Validated, error) {
 		var lks []*ons.Lookup
 		if kind == archive.KindPopulation {
 			var err error
 			if lks, err = lookups(); err != nil {
-				return "", err
+				return archive.Validated{}, err
 			}
 		}
 		p, err := parser.Parse(kind, period, staged, name, lks)
 		if err != nil {
-			return "", invalidFile{err}
+			return archive.Validated{}, invalidFile{err}
 		}
 		*parsed = p
-		return p.MediaType, nil
+		v := archive.Validated{MediaType: p.MediaType}
+		if kind == archive.KindPopulation {
+			ed, from := p.Edition(edition, now())
+			v.Edition, v.EditionFrom = ed.String(), from
+		}
+		return v, nil
 	}
 }
 

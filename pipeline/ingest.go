@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"sync"
+	"time"
 
 	"go.uber.org/zap"
 
@@ -20,15 +21,28 @@ import (
 // Parsed is a file read and mapped completely: exactly one of its parts is
 // set, according to the file's kind.
 type Parsed struct {
-	// Year is the financial year of area tables, MidYear the mid-year of
-	// a population estimate: the file's period, parsed once, here.
+	// Year is the financial year of area tables, MidYears the mid-years
+	// of a population estimate: the file's period, parsed once, here.
 	Year       figure.FinancialYear
-	MidYear    figure.MidYear
+	MidYears   figure.MidYears
 	Extraction *extract.Result
 	Population []figure.Population
 	How        figure.PopulationSource
 	Lookup     *ons.Lookup
 	MediaType  string
+}
+
+// Edition is the edition a parsed population file is added as: the one
+// asked for, else the release date the file states, else the day it is
+// added (today), and where it came from (archive.EditionFrom*).
+func (p *Parsed) Edition(asked figure.Edition, today time.Time) (figure.Edition, string) {
+	switch {
+	case asked != "":
+		return asked, archive.EditionFromOption
+	case p.How.Edition != "":
+		return p.How.Edition, archive.EditionFromFile
+	}
+	return figure.EditionOn(today.UTC()), archive.EditionFromAdded
 }
 
 // Parser reads archived or incoming files of every kind.
@@ -85,10 +99,10 @@ func (p *Parser) ParseFile(kind archive.Kind, period string, f *os.File, name st
 		}
 		out.Extraction, err = p.extractor.Extract(wb, out.Year)
 	case archive.KindPopulation:
-		if out.MidYear, err = figure.ParseMidYear(period); err != nil {
+		if out.MidYears, err = figure.ParseMidYears(period); err != nil {
 			return nil, err
 		}
-		out.Population, out.How, err = ons.ReadPopulation(wb, out.MidYear, lookups)
+		out.Population, out.How, err = ons.Read(wb, out.MidYears, lookups)
 	default:
 		err = fmt.Errorf("unknown kind %q (want %s, %s or %s)", kind, archive.KindAreaTables, archive.KindPopulation, archive.KindLookup)
 	}
@@ -109,7 +123,17 @@ func Load(ctx context.Context, st store.Loader, e archive.Entry, p *Parsed) erro
 			Unmapped: p.Extraction.Unmapped}
 		return st.LoadAreaTables(ctx, rel, src, p.Extraction.Observations)
 	case archive.KindPopulation:
-		return st.LoadPopulation(ctx, p.MidYear, src, p.How, p.Population)
+		ed, from := archive.EditionOf(e)
+		edition, err := figure.ParseEdition(ed)
+		if err != nil {
+			return fmt.Errorf("load population %s: %w", e.Filename, err)
+		}
+		pops := make([]figure.Population, len(p.Population))
+		for i, pop := range p.Population {
+			pop.Edition = edition
+			pops[i] = pop
+		}
+		return st.LoadPopulation(ctx, src, store.Estimate{Edition: edition, EditionFrom: from, How: p.How, Populations: pops})
 	}
 	return st.RecordSource(ctx, src)
 }
@@ -150,7 +174,8 @@ func logParsed(log *zap.Logger, e archive.Entry, p *Parsed) {
 				zap.String("file", e.Filename), zap.String("sheet", u.Sheet), zap.String("cell", u.Cell), zap.String("header", u.Header))
 		}
 	case p.Population != nil:
-		log.Info("read population", append(fields, zap.String("sheet", p.How.Sheet), zap.String("level", p.How.Level), zap.String("lookup", p.How.Lookup))...)
+		log.Info("read population", append(fields, zap.String("sheet", p.How.Sheet), zap.String("level", p.How.Level), zap.String("lookup", p.How.Lookup),
+			zap.String("edition_stated", p.How.Edition.String()), zap.String("england_and_wales_row", p.How.EnglandAndWalesCell))...)
 	case p.Lookup != nil:
 		log.Info("read lookup", append(fields, zap.Int("vintage", p.Lookup.Year), zap.Int("local_authorities", len(p.Lookup.PFAByLAD)))...)
 	}
@@ -166,9 +191,24 @@ type AddFileResult struct {
 	Loaded bool
 }
 
+// AddOption configures AddFile.
+type AddOption func(*addOptions)
+
+type addOptions struct {
+	edition figure.Edition
+}
+
+// WithEdition adds a population file as the given edition, whatever the
+// file states.
+func WithEdition(e figure.Edition) AddOption { return func(o *addOptions) { o.edition = e } }
+
 // AddFile validates a local file, archives it and loads it into the
 // database. A file that fails to parse is set aside and nothing is loaded.
-func AddFile(ctx context.Context, a *archive.Archive, st *store.Store, log *zap.Logger, kind archive.Kind, period, path string) (AddFileResult, error) {
+func AddFile(ctx context.Context, a *archive.Archive, st *store.Store, log *zap.Logger, kind archive.Kind, period, path string, opts ...AddOption) (AddFileResult, error) {
+	var o addOptions
+	for _, opt := range opts {
+		opt(&o)
+	}
 	// The archive's lookups are read only if a population file is parsed:
 	// bytes already archived and loaded need none.
 	readLookups := sync.OnceValues(func() ([]*ons.Lookup, error) {
@@ -186,8 +226,8 @@ func AddFile(ctx context.Context, a *archive.Archive, st *store.Store, log *zap.
 	name := filepath.Base(path)
 	parser := NewParser()
 	var parsed *Parsed
-	added, err := a.Add(archive.Entry{Kind: kind, Period: period, Filename: name}, f,
-		validator(parser, readLookups, kind, period, name, &parsed))
+	added, err := a.Add(archive.Entry{Kind: kind, Period: period, Filename: name, Edition: o.edition.String()}, f,
+		validator(parser, readLookups, kind, period, name, &parsed, o.edition, a.Now))
 	res := AddFileResult{AddResult: added}
 	if err != nil {
 		if res.Rejected != "" {

@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strings"
 
 	"go.uber.org/zap"
@@ -20,8 +21,11 @@ import (
 // RebuildResult says what a rebuild loaded.
 type RebuildResult struct {
 	Years    []figure.FinancialYear // financial years loaded
-	MidYears []figure.MidYear       // population estimates loaded
-	Lookups  int
+	MidYears []figure.MidYear       // mid-years with a population estimate
+	// Estimates counts the estimates loaded: each edition of each
+	// mid-year once.
+	Estimates int
+	Lookups   int
 }
 
 // Rebuild builds a new database at dbPath from the archive alone. It builds
@@ -62,6 +66,7 @@ func buildInto(ctx context.Context, a *archive.Archive, m *archive.Manifest, pat
 	}
 	parser := NewParser()
 	res := &RebuildResult{Lookups: len(lookups)}
+	estimates := map[string]bool{}
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	parsed := parseAhead(ctx, a, parser, entries, lookups, runtime.GOMAXPROCS(0))
@@ -87,7 +92,13 @@ func buildInto(ctx context.Context, a *archive.Archive, m *archive.Manifest, pat
 			case archive.KindAreaTables:
 				res.Years = append(res.Years, p.Year)
 			case archive.KindPopulation:
-				res.MidYears = append(res.MidYears, p.MidYear)
+				ed, _ := archive.EditionOf(e)
+				for _, pop := range p.Population {
+					if !slices.Contains(res.MidYears, pop.MidYear) {
+						res.MidYears = append(res.MidYears, pop.MidYear)
+					}
+					estimates[fmt.Sprint(pop.MidYear, ed)] = true
+				}
 			}
 		}
 		return nil
@@ -95,6 +106,8 @@ func buildInto(ctx context.Context, a *archive.Archive, m *archive.Manifest, pat
 	if err != nil {
 		return nil, err
 	}
+	slices.Sort(res.MidYears)
+	res.Estimates = len(estimates)
 	if onBuilt != nil {
 		if err := onBuilt(st); err != nil {
 			return nil, err

@@ -4,9 +4,11 @@ import (
 	"context"
 	"fmt"
 	"sort"
+	"strings"
 
 	"go.uber.org/zap"
 
+	"github.com/mappa-etl/mappa/pipeline/figure"
 	"github.com/mappa-etl/mappa/pipeline/ons"
 	"github.com/mappa-etl/mappa/pipeline/store"
 	"github.com/mappa-etl/mappa/sources/archive"
@@ -18,12 +20,28 @@ import (
 func loadOrder(entries []archive.Entry) {
 	rank := map[archive.Kind]int{archive.KindLookup: 0, archive.KindPopulation: 1, archive.KindAreaTables: 2}
 	sort.SliceStable(entries, func(i, j int) bool {
-		if rank[entries[i].Kind] != rank[entries[j].Kind] {
-			return rank[entries[i].Kind] < rank[entries[j].Kind]
+		a, b := entries[i], entries[j]
+		if rank[a.Kind] != rank[b.Kind] {
+			return rank[a.Kind] < rank[b.Kind]
 		}
-		return entries[i].Period < entries[j].Period
+		if a.Kind == archive.KindPopulation {
+			// Within an edition a back series loads first, so that a
+			// single mid-year's file of the same edition replaces its
+			// share of it, whatever order they were added in.
+			ea, _ := archive.EditionOf(a)
+			eb, _ := archive.EditionOf(b)
+			if ea != eb {
+				return ea < eb
+			}
+			if sa, sb := isSpan(a), isSpan(b); sa != sb {
+				return sa
+			}
+		}
+		return a.Period < b.Period
 	})
 }
+
+func isSpan(e archive.Entry) bool { return strings.Contains(e.Period, "-") }
 
 // Pending returns, in load order, the archive's current files that the
 // database does not hold: files archived by a run that was stopped before
@@ -34,15 +52,50 @@ func Pending(ctx context.Context, st *store.Store, m *archive.Manifest) ([]archi
 	if err != nil {
 		return nil, err
 	}
+	current := m.Current()
+	loadOrder(current)
 	var out []archive.Entry
-	for _, e := range m.Current() {
-		if (e.Kind == archive.KindLookup && !loaded.Lookups[e.SHA256]) ||
-			(e.Kind != archive.KindLookup && loaded.Current[store.Period{Kind: string(e.Kind), Period: e.Period}] != e.SHA256) {
+	for i, e := range current {
+		var lacks bool
+		switch e.Kind {
+		case archive.KindLookup:
+			lacks = !loaded.Lookups[e.SHA256]
+		case archive.KindPopulation:
+			lacks = !loaded.Population[e.SHA256] && !replaced(e, current[i+1:])
+		default:
+			lacks = loaded.Releases[e.Period] != e.SHA256
+		}
+		if lacks {
 			out = append(out, e)
 		}
 	}
-	loadOrder(out)
 	return out, nil
+}
+
+// replaced reports whether every mid-year of a population entry is held,
+// in the same edition, by files that load after it: then the database
+// rightly holds none of it.
+func replaced(e archive.Entry, later []archive.Entry) bool {
+	span, err := figure.ParseMidYears(e.Period)
+	if err != nil {
+		return false
+	}
+	ed, _ := archive.EditionOf(e)
+	for m := span.First; m <= span.Last; m++ {
+		held := false
+		for _, l := range later {
+			if le, _ := archive.EditionOf(l); l.Kind == archive.KindPopulation && le == ed {
+				if s, err := figure.ParseMidYears(l.Period); err == nil && s.Contains(m) {
+					held = true
+					break
+				}
+			}
+		}
+		if !held {
+			return false
+		}
+	}
+	return true
 }
 
 // lacks reports whether the database is missing an archived file that is

@@ -45,16 +45,7 @@ var page = template.Must(template.New("report").Funcs(template.FuncMap{
 		}
 		return t.UTC().Format("2 January 2006 15:04 UTC")
 	},
-	"midYears": func(ys []int) string {
-		var parts []string
-		for _, y := range ys {
-			parts = append(parts, fmt.Sprintf("mid-%d", y))
-		}
-		if len(parts) == 0 {
-			return Missing
-		}
-		return strings.Join(parts, ", ")
-	},
+	"missing": func() string { return Missing },
 }).Parse(pageTemplate))
 
 // view is what the template renders: the report and its charts.

@@ -3,7 +3,6 @@ package report
 import (
 	"context"
 	"fmt"
-	"strings"
 
 	"github.com/mappa-etl/mappa/pipeline/figure"
 	"github.com/mappa-etl/mappa/pipeline/store"
@@ -41,30 +40,31 @@ func (r *Report) release(year figure.FinancialYear) *ReleaseSource {
 	return nil
 }
 
-// population returns the provenance of one mid-year estimate, or nil.
-func (r *Report) population(midYear int) *PopulationSource {
+// population returns the provenance of one estimate, or nil.
+func (r *Report) population(b *store.RateBasis) *PopulationSource {
 	for i := range r.Populations {
-		if r.Populations[i].MidYear == midYear {
-			return &r.Populations[i]
+		if p := &r.Populations[i]; p.MidYear == b.MidYear && p.Edition == b.Edition {
+			return p
 		}
 	}
 	return nil
 }
 
 // yearSources names the release and population estimate behind the year's
-// rates.
+// rates, and says why that estimate.
 func (r *Report) yearSources() string {
 	rel := r.release(r.Year)
 	if rel == nil {
 		return ""
 	}
-	parts := []string{fmt.Sprintf("Area tables %s (%s)", rel.File.Name, r.Year)}
-	for _, m := range rel.PopulationMidYears {
-		if pop := r.population(m); pop != nil {
-			parts = append(parts, fmt.Sprintf("mid-%d population estimate %s", m, pop.File.Name))
+	s := fmt.Sprintf("Area tables %s (%s)", rel.File.Name, r.Year)
+	if b := rel.Rates; b != nil {
+		if pop := r.population(b); pop != nil {
+			s += fmt.Sprintf("; mid-%d population estimate %s", b.MidYear, pop.File.Name)
 		}
+		return s + ". " + b.Describe()
 	}
-	return strings.Join(parts, "; ") + "."
+	return s + "."
 }
 
 // trendSources names what a trend chart is drawn from; the files of each

@@ -45,7 +45,8 @@ func TestProvenance(t *testing.T) {
 		cells := findAll(tr, tag("td"))
 		hash := findAll(tr, func(n *html.Node) bool { return attr(n, "class") == "hash" })
 		if len(cells) != 4 || !strings.HasPrefix(text(cells[0]), file) || len(hash) != 1 ||
-			attr(hash[0], "title") != sha || text(hash[0]) != sha[:12] || text(cells[3]) != mids {
+			attr(hash[0], "title") != sha || text(hash[0]) != sha[:12] || !strings.HasPrefix(text(cells[3]), mids+", added ") ||
+			!strings.HasSuffix(text(cells[3]), "reproduces 43 of 43 published rates") {
 			t.Errorf("release %s: listed as %q, want file %s, sha256 %s, rates from %s", year, text(tr), file, sha, mids)
 		}
 		if got := strings.Contains(attr(tr, "class"), "chosen"); got != (year == "2019-20") {
@@ -63,7 +64,7 @@ func TestProvenance(t *testing.T) {
 	}
 
 	pops := rowsOf("populations", "data-mid-year")
-	dbRows, err = st.DB.Query(`SELECT p.mid_year, f.filename, p.level, COALESCE(p.lookup, 'none needed')
+	dbRows, err = st.DB.Query(`SELECT p.mid_year, f.filename, p.level, COALESCE(p.lookup, 'none needed'), p.england_and_wales_cell
 		FROM population_sources p JOIN source_files f ON f.sha256 = p.source_sha256`)
 	if err != nil {
 		t.Fatal(err)
@@ -72,14 +73,15 @@ func TestProvenance(t *testing.T) {
 	n = 0
 	for dbRows.Next() {
 		var year int
-		var file, level, lookup string
-		if err := dbRows.Scan(&year, &file, &level, &lookup); err != nil {
+		var file, level, lookup, ew string
+		if err := dbRows.Scan(&year, &file, &level, &lookup, &ew); err != nil {
 			t.Fatal(err)
 		}
 		n++
 		tr := pops[fmt.Sprint(year)]
 		cells := findAll(tr, tag("td"))
-		if tr == nil || len(cells) != 6 || text(cells[0]) != file || text(cells[3]) != level || text(cells[4]) != lookup {
+		if tr == nil || len(cells) != 6 || text(cells[0]) != file+"its 42 areas add up to its England and Wales row, "+ew ||
+			text(cells[3]) != level || text(cells[4]) != lookup {
 			t.Errorf("mid-%d: listed as %q, want %s, %s, %s", year, text(tr), file, level, lookup)
 		}
 	}
@@ -87,7 +89,12 @@ func TestProvenance(t *testing.T) {
 		t.Errorf("%d population estimates listed, %d in the database, want 12", len(pops), n)
 	}
 	sources := text(findAll(byID(t, doc, "chart-rates"), func(n *html.Node) bool { return attr(n, "class") == "sources" })[0])
-	if want := "Sources: Area tables MAPPA_Annual_Report_2019-20_Area_Tables.xlsx (2019-20); mid-2019 population estimate ukpopestimatesmid2019.xlsx."; sources != want {
+	var added string
+	if err := st.DB.QueryRow(`SELECT edition FROM population_sources WHERE mid_year = 2019 AND edition_from = 'added'`).Scan(&added); err != nil {
+		t.Fatal(err)
+	}
+	if want := "Sources: Area tables MAPPA_Annual_Report_2019-20_Area_Tables.xlsx (2019-20); mid-2019 population estimate ukpopestimatesmid2019.xlsx. " +
+		"Rates are computed on the ONS mid-2019 estimate (as added on " + added + "), which reproduces all 43 rates the release published."; sources != want {
 		t.Errorf("rate chart sources %q, want %q", sources, want)
 	}
 }

@@ -43,7 +43,7 @@ func TestMigrateCreatesTheContract(t *testing.T) {
 	cols, _ := rows.Columns()
 	rows.Close()
 	want := "financial_year, area_code, area_name, rsos, rsos_level1, rsos_level2, rsos_level3, violent_offenders, other_dangerous_offenders, total_offenders, rso_breach_convictions, rso_revocations, population_10plus, population_mid_year, rso_rate_per_100k, rso_rate_per_100k_published, rso_growth_pct, violent_growth_pct, total_growth_pct, " +
-		"area_type, terrorism_offenders, rso_breach_convictions_derived, rso_breach_cautioned, rso_breach_convicted, population_10plus_published"
+		"area_type, terrorism_offenders, rso_breach_convictions_derived, rso_breach_cautioned, rso_breach_convicted, population_10plus_published, population_edition"
 	if got := strings.Join(cols, ", "); got != want {
 		t.Errorf("area_summary columns:\n got %s\nwant %s", got, want)
 	}

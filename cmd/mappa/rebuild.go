@@ -83,7 +83,7 @@ func (c *RebuildCommand) Run(ctx context.Context, args []string) error {
 	}
 	defer st.Close()
 	fmt.Fprintf(c.app.Stdout, "rebuilt %s from %s: %d financial years (%s), %d population estimates, %d lookups\n",
-		sf.db, sf.archive, len(res.Years), span(res.Years), len(res.MidYears), res.Lookups)
+		sf.db, sf.archive, len(res.Years), span(res.Years), res.Estimates, res.Lookups)
 	return printLoadReport(ctx, c.app, st, "")
 }
 

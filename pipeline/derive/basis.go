@@ -3,6 +3,7 @@ package derive
 import (
 	"math"
 	"slices"
+	"strings"
 
 	"github.com/mappa-etl/mappa/pipeline/figure"
 )
@@ -12,34 +13,52 @@ import (
 // release prints it) the release published, or failing that the rule's.
 type Basis struct {
 	MidYear figure.MidYear
-	// Found is true when MidYear reproduces every published rate; false
-	// when no loaded estimate does, and MidYear is the rule's: mid-YYYY
-	// for YYYY-YY, or the latest earlier one.
+	Edition figure.Edition
+	// Found is true when the estimate reproduces every published rate;
+	// false when no loaded estimate does, and it is the rule's: mid-YYYY
+	// for YYYY-YY, or the latest earlier one, in its latest edition.
 	Found bool
 	// Reproduced of Published areas (England and Wales among them) have a
-	// published rate that MidYear reproduces.
+	// published rate that the estimate reproduces.
 	Reproduced, Published int
+}
+
+// estimate is one edition of one mid-year.
+type estimate struct {
+	mid     figure.MidYear
+	edition figure.Edition
 }
 
 // RateBases finds each release's basis. A release can only have used an
 // estimate of a mid-year no later than its own first year's, so those are
-// the candidates; of those reproducing every published rate (within the
-// rounding of the published precision) and population (within 50), its
-// own year's wins, else the latest. Years without published rates get the
-// rule's estimate.
+// the candidates, every edition of each; of those reproducing every
+// published rate (within the rounding of the published precision) and
+// population (within 50), the latest mid-year wins (its own year's, when
+// that reproduces), and of two editions of that mid-year that both
+// reproduce, the earlier, the one the MoJ is sure to have had. Years
+// without published rates get the rule's estimate.
 func RateBases(obs []figure.Observation, pops []figure.Population) map[figure.FinancialYear]Basis {
 	type key struct {
-		mid  figure.MidYear
+		estimate
 		area string
 	}
 	pop := map[key]int64{}
-	var mids []figure.MidYear
+	var ests []estimate
 	for _, p := range pops {
-		if _, ok := pop[key{p.MidYear, p.AreaCode}]; !ok && !slices.Contains(mids, p.MidYear) {
-			mids = append(mids, p.MidYear)
+		e := estimate{p.MidYear, p.Edition}
+		if !slices.Contains(ests, e) {
+			ests = append(ests, e)
 		}
-		pop[key{p.MidYear, p.AreaCode}] = p.Persons10Plus
+		pop[key{e, p.AreaCode}] = p.Persons10Plus
 	}
+	// Latest mid-year first, and within one its earliest edition first:
+	// the first estimate that reproduces is the one preferred.
+	slices.SortFunc(ests, func(a, b estimate) int {
+		if a.mid != b.mid {
+			return int(b.mid - a.mid)
+		}
+		return strings.Compare(string(a.edition), string(b.edition))
+	})
 	type published struct {
 		rsos, rate, population *float64
 	}
@@ -65,13 +84,13 @@ func RateBases(obs []figure.Observation, pops []figure.Population) map[figure.Fi
 	out := map[figure.FinancialYear]Basis{}
 	for year, areas := range years {
 		start := figure.MidYear(year.Start())
-		reproduces := func(mid figure.MidYear) (n, of int) {
+		reproduces := func(e estimate) (n, of int) {
 			for area, p := range areas {
 				if p.rsos == nil || p.rate == nil {
 					continue
 				}
 				of++
-				n10, ok := pop[key{mid, area}]
+				n10, ok := pop[key{e, area}]
 				if !ok || n10 <= 0 {
 					continue
 				}
@@ -86,32 +105,35 @@ func RateBases(obs []figure.Observation, pops []figure.Population) map[figure.Fi
 			}
 			return n, of
 		}
-		rule, ruleFound := figure.MidYear(0), false
-		for _, m := range mids {
-			if m <= start && (!ruleFound || m > rule) {
-				rule, ruleFound = m, true
+		// The rule: the latest mid-year no later than the release's
+		// first, in its latest edition.
+		var rule estimate
+		for _, e := range ests {
+			if e.mid <= start && (rule.mid == 0 || e.mid == rule.mid && e.edition > rule.edition) {
+				rule = e
 			}
 		}
-		if !ruleFound {
+		if rule.mid == 0 {
 			continue // no estimate to compute a rate on
 		}
-		b := Basis{MidYear: rule}
+		b := Basis{MidYear: rule.mid, Edition: rule.edition}
 		b.Reproduced, b.Published = reproduces(rule)
 		if b.Published == 0 {
 			out[year] = b
 			continue
 		}
-		best, found := figure.MidYear(0), false
-		for _, m := range mids {
-			if m > start {
+		var best estimate
+		for _, e := range ests {
+			if e.mid > start {
 				continue
 			}
-			if n, of := reproduces(m); n == of && (!found || m == start || best != start && m > best) {
-				best, found = m, true
+			if n, of := reproduces(e); n == of {
+				best = e
+				break
 			}
 		}
-		if found {
-			b.MidYear, b.Found = best, true
+		if best.mid != 0 {
+			b.MidYear, b.Edition, b.Found = best.mid, best.edition, true
 			b.Reproduced, b.Published = reproduces(best)
 		}
 		out[year] = b

@@ -13,6 +13,7 @@ type RSORate struct {
 	AreaCode          string
 	RSOs              int64
 	PopulationMidYear figure.MidYear
+	PopulationEdition figure.Edition
 	Population10Plus  int64
 	RatePer100k       float64
 }
@@ -29,8 +30,9 @@ type Growth struct {
 
 // ComputeRates computes the RSO rate for every area-year with a count and a
 // population, on the year's basis (RateBases: the estimate that reproduces
-// the published rates); a year without one uses mid-YYYY for YYYY-YY, or
-// failing that the latest earlier estimate for the area.
+// the published rates, else the rule's: mid-YYYY for YYYY-YY or the latest
+// earlier, in its latest edition). A year with no estimate no later than
+// its first year has no rates.
 func ComputeRates(obs []figure.Observation, pops []figure.Population, bases map[figure.FinancialYear]Basis) []RSORate {
 	byArea := map[string][]figure.Population{}
 	for _, p := range pops {
@@ -41,17 +43,17 @@ func ComputeRates(obs []figure.Observation, pops []figure.Population, bases map[
 		if !o.IsRSOCount() || o.Number == nil {
 			continue
 		}
-		mid := figure.MidYear(o.FinancialYear.Start())
-		if b, ok := bases[o.FinancialYear]; ok {
-			mid = b.MidYear
+		b, ok := bases[o.FinancialYear]
+		if !ok {
+			continue // no estimate no later than the year (RateBases)
 		}
-		p, ok := estimateFor(byArea[o.AreaCode], mid)
+		p, ok := estimateFor(byArea[o.AreaCode], b)
 		if !ok || p.Persons10Plus <= 0 {
 			continue
 		}
 		rates = append(rates, RSORate{
 			FinancialYear: o.FinancialYear, AreaCode: o.AreaCode, RSOs: int64(*o.Number),
-			PopulationMidYear: p.MidYear, Population10Plus: p.Persons10Plus,
+			PopulationMidYear: p.MidYear, PopulationEdition: p.Edition, Population10Plus: p.Persons10Plus,
 			RatePer100k: *o.Number * 100000 / float64(p.Persons10Plus),
 		})
 	}
@@ -64,15 +66,14 @@ func ComputeRates(obs []figure.Observation, pops []figure.Population, bases map[
 	return rates
 }
 
-func estimateFor(pops []figure.Population, year figure.MidYear) (figure.Population, bool) {
-	var best figure.Population
-	found := false
+// estimateFor is an area's population in the basis's estimate.
+func estimateFor(pops []figure.Population, b Basis) (figure.Population, bool) {
 	for _, p := range pops {
-		if p.MidYear <= year && (!found || p.MidYear > best.MidYear) {
-			best, found = p, true
+		if p.MidYear == b.MidYear && p.Edition == b.Edition {
+			return p, true
 		}
 	}
-	return best, found
+	return figure.Population{}, false
 }
 
 // ComputeGrowth computes year-on-year growth of every count that has a value

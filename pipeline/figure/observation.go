@@ -20,6 +20,7 @@ func (o Observation) IsRSOCount() bool {
 // in one ONS mid-year estimate.
 type Population struct {
 	MidYear        MidYear
+	Edition        Edition // which ONS release of the mid-year; "" until it is known
 	AreaCode       string // one of the 42 MAPPA area codes or K04000001
 	Persons10Plus  int64  // sum of single-year ages 10..90+
 	PersonsAllAges int64
@@ -30,6 +31,15 @@ type PopulationSource struct {
 	Sheet  string // e.g. "MYE2 - Persons"
 	Level  string // "police force area" or "local authority"
 	Lookup string // name of the lookup used, "" at PFA level
+	// Edition is the release the file says it is, from a "Date published"
+	// or "Release date" line (EditionCell says where); "" when it does not
+	// say.
+	Edition     Edition
+	EditionCell string // "Notes and definitions!A63"
+	// EnglandAndWalesCell is the file's own England and Wales row, which
+	// the 42 areas were reconciled to: "MYE2 - Persons!A8"; "" when the
+	// file has none and nothing could be reconciled.
+	EnglandAndWalesCell string
 }
 
 // UnmappedColumn is a header of an area table that maps to no measure

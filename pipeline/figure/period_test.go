@@ -1,6 +1,9 @@
 package figure
 
-import "testing"
+import (
+	"strings"
+	"testing"
+)
 
 func TestParseFinancialYear(t *testing.T) {
 	for _, tc := range []struct {
@@ -56,5 +59,44 @@ func TestParseMidYear(t *testing.T) {
 				t.Errorf("ParseMidYear(%q) = %v, %v", tc.in, got, err)
 			}
 		})
+	}
+}
+
+func TestParseMidYears(t *testing.T) {
+	for _, tc := range []struct {
+		in, err     string
+		first, last MidYear
+	}{
+		{in: "2019", first: 2019, last: 2019},
+		{in: "2012-2022", first: 2012, last: 2022},
+		{in: "2019-20", err: `mid-years "2019-20": want a mid-year such as 2019 or a span of mid-years such as 2012-2022`},
+		{in: "2022-2012", err: `mid-years "2022-2012": want a mid-year such as 2019 or a span of mid-years such as 2012-2022, the first before the last`},
+		{in: "2019-2019", err: `mid-years "2019-2019": want a mid-year such as 2019 or a span of mid-years such as 2012-2022, the first before the last`},
+		{in: "mid-2019", err: `mid-years "mid-2019": want a mid-year such as 2019 or a span of mid-years such as 2012-2022`},
+		{in: "19", err: `mid-year "19": want a year such as 2019`},
+	} {
+		t.Run(tc.in, func(t *testing.T) {
+			s, err := ParseMidYears(tc.in)
+			if tc.err != "" {
+				if err == nil || err.Error() != tc.err {
+					t.Fatalf("error %v, want %q", err, tc.err)
+				}
+				return
+			}
+			if err != nil || s.First != tc.first || s.Last != tc.last || s.String() != tc.in || s.Single() != (tc.first == tc.last) {
+				t.Fatalf("%+v, %v", s, err)
+			}
+		})
+	}
+}
+
+func TestParseEdition(t *testing.T) {
+	if e, err := ParseEdition("2023-11-30"); err != nil || e != "2023-11-30" {
+		t.Fatalf("%q, %v", e, err)
+	}
+	for _, in := range []string{"30 November 2023", "2023-11", "2023-02-30", ""} {
+		if _, err := ParseEdition(in); err == nil || !strings.Contains(err.Error(), "want the date the estimate was published, YYYY-MM-DD") {
+			t.Errorf("%q: %v", in, err)
+		}
 	}
 }

@@ -35,7 +35,9 @@ const (
 // local authority rows are summed through the lookup that covers them all,
 // nearest in vintage to midYear. Aggregate rows are never added. England
 // and Wales is the sum of the areas, and the sheet's K04000001 row, where
-// it has one, must equal it. Cell problems are *sheet.CellError.
+// it has one, must equal it. A title of another mid-year or of one sex is
+// refused; the release date the workbook states is its edition. Cell
+// problems are *sheet.CellError.
 func ReadPopulation(wb *sheet.Workbook, midYear figure.MidYear, lookups []*Lookup) ([]figure.Population, figure.PopulationSource, error) {
 	var src figure.PopulationSource
 	if wb == nil {
@@ -49,6 +51,12 @@ func ReadPopulation(wb *sheet.Workbook, midYear figure.MidYear, lookups []*Looku
 	p := &estimateSheet{file: wb.Name, sh: sh}
 	hdr, err := p.readHeader()
 	if err != nil {
+		return nil, src, err
+	}
+	if err := checkTitles(wb, sh, hdr, midYear); err != nil {
+		return nil, src, err
+	}
+	if src.Edition, src.EditionCell, err = statedEdition(wb); err != nil {
 		return nil, src, err
 	}
 
@@ -81,49 +89,87 @@ func ReadPopulation(wb *sheet.Workbook, midYear figure.MidYear, lookups []*Looku
 	// PFA rows are exact, and local authority rows beside them would count
 	// the same people twice, so authorities are read only when there are none.
 	src.Level = LevelPFA
-	parts, l := pfaRows, (*Lookup)(nil)
+	rows, l := pfaRows, (*Lookup)(nil)
 	if len(pfaRows) == 0 {
 		if len(laRows) == 0 {
 			return nil, src, fmt.Errorf("read population %s: sheet %q has no police force area (E23/W15) or local authority (E06-E09/W06) rows", wb.Name, sh.Name)
 		}
-		src.Level, parts = LevelLA, laRows
+		src.Level, rows = LevelLA, laRows
 		if l, err = chooseLookup(wb.Name, sh.Name, int(midYear), laRows, lookups); err != nil {
 			return nil, src, err
 		}
 		src.Lookup = l.Name
 	}
+	parts := make([]part, len(rows))
+	for i, cr := range rows {
+		parts[i].codeRow = cr
+		if parts[i].tenPlus, parts[i].all, err = p.counts(cr.row); err != nil {
+			return nil, src, err
+		}
+	}
+	a := areaSums{file: wb.Name, sheet: sh.Name, lookup: l}
+	if ewRow >= 0 {
+		ew := part{codeRow: codeRow{ewRow, schema.EnglandAndWales, sheet.CellName(ewRow, p.code)}}
+		if ew.tenPlus, ew.all, err = p.counts(ewRow); err != nil {
+			return nil, src, err
+		}
+		a.englandAndWales = &ew
+		src.EnglandAndWalesCell = sh.Name + "!" + ew.cell
+	}
+	out, err := a.sum(midYear, parts)
+	return out, src, err
+}
+
+// part is one row summed into a MAPPA area: a police force area, or a
+// local authority reached through a lookup.
+type part struct {
+	codeRow
+	tenPlus, all int64
+}
+
+// areaSums adds one mid-year's parts up into the 42 MAPPA areas and
+// England and Wales.
+type areaSums struct {
+	file, sheet string
+	lookup      *Lookup // nil when the parts are police force areas
+	// englandAndWales is the file's own England and Wales row, which the
+	// areas must add up to; nil when it has none.
+	englandAndWales *part
+}
+
+func (a areaSums) cellError(cell string, err error) error {
+	return &sheet.CellError{File: a.file, Sheet: a.sheet, Cell: cell, Err: err}
+}
+
+func (a areaSums) sum(midYear figure.MidYear, parts []part) ([]figure.Population, error) {
 	areas := schema.Areas()
 	totals := make(map[string]*figure.Population, len(areas))
-	for _, a := range areas {
-		totals[a.Code] = &figure.Population{MidYear: midYear, AreaCode: a.Code}
+	for _, ar := range areas {
+		totals[ar.Code] = &figure.Population{MidYear: midYear, AreaCode: ar.Code}
 	}
 	covered := map[string]bool{}
-	for _, cr := range parts {
-		pfa, via := cr.code, ""
-		if l != nil {
-			pfa, via = l.PFAByLAD[cr.code], fmt.Sprintf(" (local authority %s in %s)", cr.code, l.Name)
+	for _, pt := range parts {
+		pfa, via := pt.code, ""
+		if a.lookup != nil {
+			pfa, via = a.lookup.PFAByLAD[pt.code], fmt.Sprintf(" (local authority %s in %s)", pt.code, a.lookup.Name)
 		}
 		t, ok := totals[schema.MAPPAArea(pfa)]
 		if !ok {
-			return nil, src, p.cellError(cr.row, p.code, fmt.Errorf("police force area %s%s is not one of the 42 MAPPA areas", pfa, via))
+			return nil, a.cellError(pt.cell, fmt.Errorf("police force area %s%s is not one of the 42 MAPPA areas", pfa, via))
 		}
-		ten, all, err := p.counts(cr.row)
-		if err != nil {
-			return nil, src, err
-		}
-		t.Persons10Plus += ten
-		t.PersonsAllAges += all
+		t.Persons10Plus += pt.tenPlus
+		t.PersonsAllAges += pt.all
 		covered[pfa] = true
 	}
 
 	var missing []string
-	for _, a := range areas {
-		if !covered[a.Code] {
-			missing = append(missing, a.Code+" "+a.Name)
+	for _, ar := range areas {
+		if !covered[ar.Code] {
+			missing = append(missing, ar.Code+" "+ar.Name)
 		}
 	}
 	if len(missing) > 0 {
-		return nil, src, fmt.Errorf("read population %s: sheet %q: no population for MAPPA area %s", wb.Name, sh.Name, strings.Join(missing, ", "))
+		return nil, fmt.Errorf("read population %s: sheet %q: no population of mid-%s for MAPPA area %s", a.file, a.sheet, midYear, strings.Join(missing, ", "))
 	}
 
 	ew := figure.Population{MidYear: midYear, AreaCode: schema.EnglandAndWales}
@@ -136,20 +182,14 @@ func ReadPopulation(wb *sheet.Workbook, midYear figure.MidYear, lookups []*Looku
 	// The file's own England and Wales row must be its areas' sum: an
 	// authority missing, or counted twice (a county beside its districts),
 	// would otherwise skew every rate without a word.
-	if ewRow >= 0 {
-		ten, all, err := p.counts(ewRow)
-		if err != nil {
-			return nil, src, err
-		}
-		if ten != ew.Persons10Plus || all != ew.PersonsAllAges {
-			return nil, src, p.cellError(ewRow, p.code, fmt.Errorf(
-				"the England and Wales row has %d people aged 10 and over (%d of all ages) but its 42 MAPPA areas add up to %d (%d): an authority is missing or counted twice",
-				ten, all, ew.Persons10Plus, ew.PersonsAllAges))
-		}
+	if own := a.englandAndWales; own != nil && (own.tenPlus != ew.Persons10Plus || own.all != ew.PersonsAllAges) {
+		return nil, a.cellError(own.cell, fmt.Errorf(
+			"the England and Wales row of mid-%s has %d people aged 10 and over (%d of all ages) but its 42 MAPPA areas add up to %d (%d): an authority is missing or counted twice",
+			midYear, own.tenPlus, own.all, ew.Persons10Plus, ew.PersonsAllAges))
 	}
 	out = append(out, ew)
 	sort.Slice(out, func(i, j int) bool { return out[i].AreaCode < out[j].AreaCode })
-	return out, src, nil
+	return out, nil
 }
 
 // populationSheet finds the persons sheet. Males and Females sheets have the
@@ -177,15 +217,17 @@ func populationSheet(wb *sheet.Workbook) (*sheet.Sheet, error) {
 	return nil, fmt.Errorf("read population %s: no sheet \"MYE2 - Persons\" or \"MYE2 - All\" (sheets: %s)", wb.Name, strings.Join(names, ", "))
 }
 
-// PopulationSheet reports whether a sheet can be the one ReadPopulation
-// reads, so that opening a population workbook can skip the cells of the
-// others (the males and females sheets are as large as the persons sheet).
+// PopulationSheet reports whether a sheet can be one Read reads (a persons
+// sheet, a back series, or the contents and notes that say which release
+// the file is), so that opening a population workbook can skip the cells
+// of the others (the males and females sheets are as large as the persons
+// sheet).
 func PopulationSheet(name string) bool {
 	switch norm(name) {
 	case "mye2persons", "mye2all":
 		return true
 	}
-	return false
+	return coverSheet(name) || backSeriesSheet(name)
 }
 
 // norm folds case, spaces, hyphens and dashes, which vary between

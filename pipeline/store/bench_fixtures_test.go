@@ -78,7 +78,7 @@ func (fx *fixtureYears) loadInto(tb testing.TB, st *Store) {
 	err := st.Batch(ctx, func(tx *Tx) error {
 		for mid, pops := range fx.pops {
 			p := mid.String()
-			if err := tx.LoadPopulation(ctx, mid, src("population", p), fx.how[mid], pops); err != nil {
+			if err := tx.LoadPopulation(ctx, src("population", p), testEstimate(fx.how[mid], pops)); err != nil {
 				return err
 			}
 		}

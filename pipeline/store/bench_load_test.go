@@ -110,7 +110,7 @@ func largeStore(b *testing.B) *Store {
 		pops[i] = figure.Population{MidYear: largeMid, AreaCode: largeAreaCode(i), Persons10Plus: 900_000 + int64(i), PersonsAllAges: 1_000_000 + int64(i)}
 	}
 	how := figure.PopulationSource{Sheet: "MYE2 - Persons", Level: ons.LevelPFA}
-	if err := st.LoadPopulation(ctx, largeMid, src("population", "2030"), how, pops); err != nil {
+	if err := st.LoadPopulation(ctx, src("population", "2030"), testEstimate(how, pops)); err != nil {
 		b.Fatal(err)
 	}
 	return st

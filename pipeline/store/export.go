@@ -37,7 +37,7 @@ func ParseExportFormat(s string) (ExportFormat, error) {
 // commands on this machine, not figures, and would make two databases built
 // from the same archive export differently.
 var exportTables = []string{"areas", "measures", "columns", "releases", "source_files", "observations",
-	"population", "population_sources", "rso_rates", "growth", "check_results", "unmapped_columns", "area_summary"}
+	"population", "population_editions", "population_sources", "rso_rates", "growth", "check_results", "unmapped_columns", "area_summary"}
 
 // ExportTables returns the names of the tables and views Export writes, in
 // the order it writes them.

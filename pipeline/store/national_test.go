@@ -33,7 +33,7 @@ func TestRealShaped2024Loads(t *testing.T) {
 	ctx := context.Background()
 	st := openTestStore(t)
 	s, ex, unmapped := realShaped2024(t)
-	if err := st.LoadPopulation(ctx, 2024, src("population", "2024"), figure.PopulationSource{Sheet: "MYE2 - Persons", Level: "police force area"}, testPopulation(2024)); err != nil {
+	if err := st.LoadPopulation(ctx, src("population", "2024"), testEstimate(figure.PopulationSource{Sheet: "MYE2 - Persons", Level: "police force area"}, testPopulation(2024))); err != nil {
 		t.Fatal(err)
 	}
 	rel := Release{FinancialYear: s.Year, Unmapped: ex.Unmapped}

@@ -42,10 +42,10 @@ func refreshDerived(ctx context.Context, tx *sql.Tx) error {
 	}
 	// Multi-row prepared INSERTs: one statement per row (and, for rates
 	// and checks, one prepared per row) cost more than the derivation.
-	ins := newBulkInsert(ctx, tx, "rso_rates", nil, "financial_year", "area_code", "rsos", "population_mid_year", "population_10plus", "rso_rate_per_100k")
+	ins := newBulkInsert(ctx, tx, "rso_rates", nil, "financial_year", "area_code", "rsos", "population_mid_year", "population_edition", "population_10plus", "rso_rate_per_100k")
 	defer ins.close()
 	for _, r := range rates {
-		if err := ins.add(r.FinancialYear, r.AreaCode, r.RSOs, r.PopulationMidYear, r.Population10Plus, r.RatePer100k); err != nil {
+		if err := ins.add(r.FinancialYear, r.AreaCode, r.RSOs, r.PopulationMidYear, nullable(r.PopulationEdition.String()), r.Population10Plus, r.RatePer100k); err != nil {
 			return rateInsertError(rates, err)
 		}
 	}
@@ -79,6 +79,11 @@ func refreshDerived(ctx context.Context, tx *sql.Tx) error {
 		checks = append(checks, derive.RunChecks(obs[0].FinancialYear, obs[:n], rates)...)
 		obs = obs[n:]
 	}
+	read, err := readReconciled(ctx, tx)
+	if err != nil {
+		return err
+	}
+	checks = append(checks, derive.ReconciliationChecks(bases, pops, read)...)
 	for _, c := range checks {
 		if err := cins.add(c.FinancialYear, c.Check, c.Subject, c.Status, c.Detail); err != nil {
 			return checkInsertError(checks, err)
@@ -94,16 +99,16 @@ func refreshDerived(ctx context.Context, tx *sql.Tx) error {
 // how many published rates it reproduces.
 func recordBases(ctx context.Context, tx *sql.Tx, bases map[figure.FinancialYear]derive.Basis) error {
 	if _, err := tx.ExecContext(ctx, `UPDATE releases SET rates_population_mid_year = NULL,
-			rates_reproduced = NULL, rates_published = NULL`); err != nil {
+			rates_population_edition = NULL, rates_reproduced = NULL, rates_published = NULL`); err != nil {
 		return fmt.Errorf("record rate bases: %w", err)
 	}
 	for year, b := range bases {
-		var mid any
+		var mid, edition any
 		if b.Found {
-			mid = int(b.MidYear)
+			mid, edition = int(b.MidYear), nullable(b.Edition.String())
 		}
-		if _, err := tx.ExecContext(ctx, `UPDATE releases SET rates_population_mid_year = ?, rates_reproduced = ?,
-				rates_published = ? WHERE financial_year = ?`, mid, b.Reproduced, b.Published, year); err != nil {
+		if _, err := tx.ExecContext(ctx, `UPDATE releases SET rates_population_mid_year = ?, rates_population_edition = ?,
+				rates_reproduced = ?, rates_published = ? WHERE financial_year = ?`, mid, edition, b.Reproduced, b.Published, year); err != nil {
 			return fmt.Errorf("record rate basis of %s: %w", year, err)
 		}
 	}
@@ -175,8 +180,11 @@ func readObservations(ctx context.Context, tx *sql.Tx) ([]figure.Observation, er
 	return out, rows.Err()
 }
 
+// readPopulation reads every edition of every mid-year: a release's rates
+// may have used any of them.
 func readPopulation(ctx context.Context, tx *sql.Tx) ([]figure.Population, error) {
-	rows, err := tx.QueryContext(ctx, `SELECT mid_year, area_code, persons_10plus, persons_all_ages FROM population ORDER BY mid_year, area_code`)
+	rows, err := tx.QueryContext(ctx, `SELECT mid_year, edition, area_code, persons_10plus, persons_all_ages
+		FROM population_editions ORDER BY mid_year, edition, area_code`)
 	if err != nil {
 		return nil, err
 	}
@@ -184,10 +192,30 @@ func readPopulation(ctx context.Context, tx *sql.Tx) ([]figure.Population, error
 	var out []figure.Population
 	for rows.Next() {
 		var p figure.Population
-		if err := rows.Scan(&p.MidYear, &p.AreaCode, &p.Persons10Plus, &p.PersonsAllAges); err != nil {
+		if err := rows.Scan(&p.MidYear, &p.Edition, &p.AreaCode, &p.Persons10Plus, &p.PersonsAllAges); err != nil {
 			return nil, err
 		}
 		out = append(out, p)
+	}
+	return out, rows.Err()
+}
+
+// readReconciled reads which England and Wales row each estimate's areas
+// were reconciled to.
+func readReconciled(ctx context.Context, tx *sql.Tx) ([]derive.Reconciled, error) {
+	rows, err := tx.QueryContext(ctx, `SELECT p.mid_year, p.edition, f.filename, COALESCE(p.england_and_wales_cell, '')
+		FROM population_sources p JOIN source_files f ON f.sha256 = p.source_sha256 ORDER BY 1, 2`)
+	if err != nil {
+		return nil, fmt.Errorf("read population_sources: %w", err)
+	}
+	defer rows.Close()
+	var out []derive.Reconciled
+	for rows.Next() {
+		var r derive.Reconciled
+		if err := rows.Scan(&r.MidYear, &r.Edition, &r.File, &r.Cell); err != nil {
+			return nil, err
+		}
+		out = append(out, r)
 	}
 	return out, rows.Err()
 }

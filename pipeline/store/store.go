@@ -25,7 +25,7 @@ type Store struct {
 // own, or a Tx, every load in one.
 type Loader interface {
 	LoadAreaTables(ctx context.Context, rel Release, src SourceFile, obs []figure.Observation) error
-	LoadPopulation(ctx context.Context, midYear figure.MidYear, src SourceFile, how figure.PopulationSource, pops []figure.Population) error
+	LoadPopulation(ctx context.Context, src SourceFile, est Estimate) error
 	RecordSource(ctx context.Context, src SourceFile) error
 }
 
@@ -198,57 +198,6 @@ func observationInsertError(obs []figure.Observation, err error) error {
 	}
 	o := obs[re.row]
 	return fmt.Errorf("insert %s %s from %s!%s: %w", o.AreaCode, o.Measure, o.Sheet, o.Cell, re.err)
-}
-
-// LoadPopulation replaces one mid-year estimate, atomically.
-func (s *Store) LoadPopulation(ctx context.Context, midYear figure.MidYear, src SourceFile, how figure.PopulationSource, pops []figure.Population) error {
-	return s.withTx(ctx, func(tx *sql.Tx) error { return loadPopulation(ctx, tx, midYear, src, how, pops) })
-}
-
-// LoadPopulation is Store.LoadPopulation within the batch.
-func (t *Tx) LoadPopulation(ctx context.Context, midYear figure.MidYear, src SourceFile, how figure.PopulationSource, pops []figure.Population) error {
-	return loadPopulation(ctx, t.tx, midYear, src, how, pops)
-}
-
-func loadPopulation(ctx context.Context, tx *sql.Tx, midYear figure.MidYear, src SourceFile, how figure.PopulationSource, pops []figure.Population) error {
-	if err := upsertSource(ctx, tx, src); err != nil {
-		return err
-	}
-	if _, err := tx.ExecContext(ctx, "DELETE FROM population WHERE mid_year = ?", midYear); err != nil {
-		return err
-	}
-	_, err := tx.ExecContext(ctx, `INSERT INTO population_sources (mid_year, source_sha256, sheet, level, lookup)
-			VALUES (?, ?, ?, ?, ?)
-			ON CONFLICT (mid_year) DO UPDATE SET source_sha256 = excluded.source_sha256, sheet = excluded.sheet,
-				level = excluded.level, lookup = excluded.lookup`,
-		midYear, src.SHA256, how.Sheet, how.Level, nullable(how.Lookup))
-	if err != nil {
-		return err
-	}
-	ins := newBulkInsert(ctx, tx, "population", []bulkFixed{{"mid_year", midYear}, {"source_sha256", src.SHA256}},
-		"area_code", "persons_10plus", "persons_all_ages")
-	defer ins.close()
-	for _, p := range pops {
-		if p.MidYear != midYear {
-			return fmt.Errorf("population for mid-%d in a load of mid-%d", p.MidYear, midYear)
-		}
-		if err := ins.add(p.AreaCode, p.Persons10Plus, p.PersonsAllAges); err != nil {
-			return populationInsertError(pops, err)
-		}
-	}
-	if err := ins.flush(); err != nil {
-		return populationInsertError(pops, err)
-	}
-	return nil
-}
-
-func populationInsertError(pops []figure.Population, err error) error {
-	var re *bulkRowError
-	if !errors.As(err, &re) {
-		return err
-	}
-	p := pops[re.row]
-	return fmt.Errorf("insert population %s mid-%d: %w", p.AreaCode, p.MidYear, re.err)
 }
 
 // RecordSource records an archived file that loads nothing itself (a

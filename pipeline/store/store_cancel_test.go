@@ -50,7 +50,7 @@ func TestCancelDuringLoadRollsBack(t *testing.T) {
 		t.Fatal(err)
 	}
 	st := &Store{DB: db, Path: path}
-	if err := st.LoadPopulation(ctx, 2019, src("population", "2019"), figure.PopulationSource{Sheet: "MYE2 - Persons", Level: ons.LevelPFA}, testPopulation(2019)); err != nil {
+	if err := st.LoadPopulation(ctx, src("population", "2019"), testEstimate(figure.PopulationSource{Sheet: "MYE2 - Persons", Level: ons.LevelPFA}, testPopulation(2019))); err != nil {
 		t.Fatal(err)
 	}
 	loadLegacyYear(t, st, "2019-20")

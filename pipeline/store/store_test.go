@@ -26,6 +26,14 @@ func openTestStore(t testing.TB) *Store {
 	return st
 }
 
+// testEdition is the edition the tests' estimates are loaded as.
+const testEdition figure.Edition = "2020-06-24"
+
+// testEstimate is pops loaded as testEdition, stated by the file.
+func testEstimate(how figure.PopulationSource, pops []figure.Population) Estimate {
+	return Estimate{Edition: testEdition, EditionFrom: "file", How: how, Populations: pops}
+}
+
 func testPopulation(year figure.MidYear) []figure.Population {
 	var pops []figure.Population
 	var sum int64
@@ -56,7 +64,7 @@ func loadLegacyYear(t *testing.T, st *Store, year figure.FinancialYear) {
 func TestLoadDeriveAndCheck(t *testing.T) {
 	ctx := context.Background()
 	st := openTestStore(t)
-	if err := st.LoadPopulation(ctx, 2019, src("population", "2019"), figure.PopulationSource{Sheet: "MYE2 - Persons", Level: "police force area"}, testPopulation(2019)); err != nil {
+	if err := st.LoadPopulation(ctx, src("population", "2019"), testEstimate(figure.PopulationSource{Sheet: "MYE2 - Persons", Level: "police force area"}, testPopulation(2019))); err != nil {
 		t.Fatal(err)
 	}
 	loadLegacyYear(t, st, "2019-20")
@@ -161,13 +169,13 @@ func TestRestatementForgetsTheFileItReplaces(t *testing.T) {
 	}
 	for _, step := range []func() error{
 		func() error {
-			return st.LoadPopulation(ctx, 2019, src("population", "2019"), how, testPopulation(2019))
+			return st.LoadPopulation(ctx, src("population", "2019"), testEstimate(how, testPopulation(2019)))
 		},
 		func() error {
-			return st.LoadPopulation(ctx, 2019, revised(src("population", "2019")), how, testPopulation(2019))
+			return st.LoadPopulation(ctx, revised(src("population", "2019")), testEstimate(how, testPopulation(2019)))
 		},
 		func() error {
-			return st.LoadPopulation(ctx, 2020, src("population", "2020"), how, testPopulation(2020))
+			return st.LoadPopulation(ctx, src("population", "2020"), testEstimate(how, testPopulation(2020)))
 		},
 		func() error {
 			return st.LoadAreaTables(ctx, Release{FinancialYear: "2019-20"}, src("area-tables", "2019-20"), ex.Observations)

@@ -45,6 +45,31 @@ type Entry struct {
 	Title        string `json:"title,omitempty"`
 	LandingURL   string `json:"landing_url,omitempty"`
 	PublishedAt  string `json:"published_at,omitempty"`
+	// Edition tells apart population files of one period that stand side
+	// by side: ONS republishes estimates, and each release is an edition,
+	// written as its date ("2019-06-26"). EditionFrom says where it came
+	// from: "file" (the release date the file states), "option" (given
+	// by the user) or "added" (the day it was added, when neither says).
+	// An entry without one, archived before editions, is the edition of
+	// the day it was added.
+	Edition     string `json:"edition,omitempty"`
+	EditionFrom string `json:"edition_from,omitempty"`
+}
+
+// The values of Entry.EditionFrom.
+const (
+	EditionFromFile   = "file"
+	EditionFromOption = "option"
+	EditionFromAdded  = "added"
+)
+
+// EditionOf is the edition of a population entry and where it came from:
+// its own, or for an entry archived before editions, the day it was added.
+func EditionOf(e Entry) (edition, from string) {
+	if e.Edition != "" {
+		return e.Edition, e.EditionFrom
+	}
+	return strings.SplitN(e.AddedAt, "T", 2)[0], EditionFromAdded
 }
 
 // Manifest lists the archive's files in the order they were added.
@@ -160,9 +185,9 @@ func (a *Archive) writeManifest(m *Manifest) error {
 	return renameio.WriteFile(a.manifestPath(), append(b, '\n'), 0o644)
 }
 
-// Current returns the files a rebuild loads: for area tables and population,
-// the last added file of each period (a restated year replaces the earlier
-// one); every lookup.
+// Current returns the files a rebuild loads: for area tables the last added
+// file of each period (a restated year replaces the earlier one), for
+// population the last of each period and edition; every lookup.
 func (m *Manifest) Current() []Entry {
 	last := m.lastAdded()
 	var out []Entry
@@ -186,7 +211,16 @@ func (m *Manifest) lastAdded() map[string]int {
 	return last
 }
 
-func periodKey(e Entry) string { return string(e.Kind) + "\x00" + e.Period }
+// periodKey is what a later file replaces: the kind and period, and for a
+// population file its edition, since editions stand side by side.
+func periodKey(e Entry) string {
+	key := string(e.Kind) + "\x00" + e.Period
+	if e.Kind == KindPopulation {
+		ed, _ := EditionOf(e)
+		key += "\x00" + ed
+	}
+	return key
+}
 
 // Find returns the entry with the given hash.
 func (m *Manifest) Find(sha string) (Entry, bool) {

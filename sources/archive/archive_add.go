@@ -14,8 +14,15 @@ import (
 )
 
 // Validator checks a staged file before it enters the archive; it returns
-// the media type to record. A file that fails is set aside, not archived.
-type Validator func(path string) (mediaType string, err error)
+// what to record of it. A file that fails is set aside, not archived.
+type Validator func(path string) (Validated, error)
+
+// Validated is what a Validator found in a file it accepted.
+type Validated struct {
+	MediaType string
+	// Edition and EditionFrom, for a population file (Entry.Edition).
+	Edition, EditionFrom string
+}
 
 // AddResult says what Add did.
 type AddResult struct {
@@ -131,9 +138,9 @@ func (a *Archive) stage(e *Entry, src io.Reader) (string, error) {
 // check validates a staged file and records its media type in e. A file
 // that fails is set aside in rejected/ when quarantine is set.
 func (a *Archive) check(tmp string, e *Entry, validate Validator, quarantine bool) (AddResult, error) {
-	mediaType, verr := validate(tmp)
+	v, verr := validate(tmp)
 	if verr == nil {
-		e.MediaType = mediaType
+		e.MediaType, e.Edition, e.EditionFrom = v.MediaType, v.Edition, v.EditionFrom
 		return AddResult{}, nil
 	}
 	if !quarantine {
@@ -154,6 +161,12 @@ func (a *Archive) addAgain(m *Manifest, prev, e Entry) (AddResult, error) {
 	if prev.Kind != e.Kind || prev.Period != e.Period {
 		return AddResult{Entry: prev}, fmt.Errorf("archive %s: the same bytes are already archived as %s %s (%s)", e.Filename, prev.Kind, prev.Period, prev.Filename)
 	}
+	// An edition asked for must be the one archived; none asked for
+	// keeps it.
+	if ed, _ := EditionOf(prev); e.Edition != "" && e.Edition != ed {
+		return AddResult{Entry: prev}, fmt.Errorf("archive %s: the same bytes are already archived as %s %s, edition %s (%s)", e.Filename, prev.Kind, prev.Period, ed, prev.Filename)
+	}
+	e.Edition, e.EditionFrom = prev.Edition, prev.EditionFrom
 	reinstated := !m.isCurrent(prev)
 	if reinstated {
 		e.MediaType, e.Path, e.AddedAt = prev.MediaType, prev.Path, a.addedAt()

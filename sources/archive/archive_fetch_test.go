@@ -54,7 +54,7 @@ func (r *failingReader) Read(p []byte) (int, error) {
 
 func TestAddFetchedKeepsNothingOfAFailure(t *testing.T) {
 	invalid := errors.New(`sheet "Table 1": unknown area label`)
-	reject := func(string) (string, error) { return "", invalid }
+	reject := func(string) (Validated, error) { return Validated{}, invalid }
 	for _, tc := range []struct {
 		name    string
 		prior   bool // the archive already holds a file
@@ -99,7 +99,7 @@ func TestAddFetchedRecordsValidators(t *testing.T) {
 	restatedSHA := hex.EncodeToString(restatedSum[:])
 	entry := func(url, etag, lm, body string) (AddResult, error) {
 		return a.AddFetched(Entry{Kind: KindAreaTables, Period: "2019-20", Filename: "area.ods", URL: url, ETag: etag, LastModified: lm,
-			Title: "MAPPA annual report 2019 to 2020"}, strings.NewReader(body), func(string) (string, error) { return "application/vnd.oasis.opendocument.spreadsheet", nil })
+			Title: "MAPPA annual report 2019 to 2020"}, strings.NewReader(body), func(string) (Validated, error) { return Validated{MediaType: "application/vnd.oasis.opendocument.spreadsheet"}, nil })
 	}
 	first, err := entry(u1, `"e1"`, "Thu, 29 Oct 2020 09:30:00 GMT", "first")
 	if err != nil || !first.Added {

@@ -24,9 +24,9 @@ const concurrentAdds = 8
 // and writes interleave as they did in the issue.
 func addYear(a *Archive, i int) error {
 	period := fmt.Sprintf("%d-%02d", 2010+i, 11+i)
-	validate := func(string) (string, error) {
+	validate := func(string) (Validated, error) {
 		time.Sleep(5 * time.Millisecond)
-		return "application/vnd.oasis.opendocument.spreadsheet", nil
+		return Validated{MediaType: "application/vnd.oasis.opendocument.spreadsheet"}, nil
 	}
 	_, err := a.Add(Entry{Kind: KindAreaTables, Period: period, Filename: period + ".ods"},
 		strings.NewReader("area tables "+period), validate)

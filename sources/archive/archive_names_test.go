@@ -59,7 +59,7 @@ func TestHostileNamesInTheArchive(t *testing.T) {
 			} else {
 				f.Close()
 			}
-			refuse := func(string) (string, error) { return "", errors.New("not a spreadsheet") }
+			refuse := func(string) (Validated, error) { return Validated{}, errors.New("not a spreadsheet") }
 			bad, err := a.Add(Entry{Kind: KindAreaTables, Period: "2019-20", Filename: name}, strings.NewReader("<html>"+name), refuse)
 			if err == nil {
 				t.Fatal("a refused file was accepted")

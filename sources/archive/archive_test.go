@@ -20,7 +20,7 @@ func testArchive(t *testing.T) *Archive {
 	return a
 }
 
-func accept(string) (string, error) { return "text/csv", nil }
+func accept(string) (Validated, error) { return Validated{MediaType: "text/csv"}, nil }
 
 func TestArchiveAdd(t *testing.T) {
 	a := testArchive(t)
@@ -33,9 +33,9 @@ func TestArchiveAdd(t *testing.T) {
 	if res.Entry.Path != want || res.Entry.Bytes != 16 || res.Entry.AddedAt != "2026-11-27T09:00:00Z" {
 		t.Errorf("entry = %+v", res.Entry)
 	}
-	again, err := a.Add(e, strings.NewReader("LAD21CD,PFA21CD\n"), func(string) (string, error) {
+	again, err := a.Add(e, strings.NewReader("LAD21CD,PFA21CD\n"), func(string) (Validated, error) {
 		t.Error("validator ran for bytes already archived")
-		return "", nil
+		return Validated{}, nil
 	})
 	if err != nil || again.Added {
 		t.Errorf("second add of the same bytes: %+v %v", again, err)
@@ -52,8 +52,8 @@ func TestArchiveAdd(t *testing.T) {
 func TestArchiveRejects(t *testing.T) {
 	a := testArchive(t)
 	bad := errors.New("sheet \"Table 1\", cell A12: unknown area label")
-	res, err := a.Add(Entry{Kind: KindAreaTables, Period: "2019-20", Filename: "../../etc/passwd"}, strings.NewReader("<html>"), func(string) (string, error) {
-		return "", bad
+	res, err := a.Add(Entry{Kind: KindAreaTables, Period: "2019-20", Filename: "../../etc/passwd"}, strings.NewReader("<html>"), func(string) (Validated, error) {
+		return Validated{}, bad
 	})
 	if !errors.Is(err, bad) || res.Rejected == "" {
 		t.Fatalf("add = %+v, %v", res, err)

@@ -1,0 +1,151 @@
+package ons
+
+import (
+	"fmt"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/mappa-etl/mappa/pipeline/figure"
+	"github.com/mappa-etl/mappa/sources/sheet"
+)
+
+var (
+	// releaseLabel is how ONS dates a release on its notes or cover sheet:
+	// "Date published: 26 June 2019", "Release date: 24th June 2020", the
+	// date after the label or in the next cell of its row.
+	releaseLabel = regexp.MustCompile(`(?i)^\s*(?:date published|date of publication|release date|date of release|published on|released)\s*:?\s*(.*?)\s*$`)
+	// dayMonthYear is the date as ONS writes it: "26 June 2019", "24th June 2020".
+	dayMonthYear = regexp.MustCompile(`(?i)^(\d{1,2})(?:st|nd|rd|th)?\s+([a-z]+)\s+(\d{4})$`)
+	// midYearText finds "mid-2019", "Mid 2019", "mid2019" in titles.
+	midYearText = regexp.MustCompile(`(?i)\bmid[- ]?(\d{4})\b`)
+	// oneSex finds a title that says its sheet holds one sex only.
+	oneSex = regexp.MustCompile(`(?i)\b(males|females|male|female)\b`)
+)
+
+// coverSheet reports whether a sheet is one of those ONS puts around the
+// tables (contents, notes, cover), which state the release date and the
+// mid-year in words. They are small, so opening a workbook keeps them.
+func coverSheet(name string) bool {
+	n := norm(name)
+	for _, w := range []string{"contents", "notes", "cover", "about", "information"} {
+		if strings.Contains(n, w) {
+			return true
+		}
+	}
+	return false
+}
+
+// statedEdition is the release date the workbook states, and where: ""
+// when it states none. Two different dates are an error, since the file
+// would then be two editions at once.
+func statedEdition(wb *sheet.Workbook) (figure.Edition, string, error) {
+	var found figure.Edition
+	var at string
+	for _, sh := range wb.Sheets {
+		if sh == nil {
+			continue
+		}
+		for r, row := range sh.Rows {
+			for c, v := range row {
+				m := releaseLabel.FindStringSubmatch(v)
+				if m == nil {
+					continue
+				}
+				text, dc := m[1], c
+				for text == "" && dc+1 < len(row) {
+					dc++
+					text = strings.TrimSpace(row[dc])
+				}
+				e, ok := parseReleaseDate(text)
+				if !ok {
+					continue // "Released: quarterly" and the like say no date
+				}
+				cell := sh.Name + "!" + sheet.CellName(r, dc)
+				if found != "" && e != found {
+					return "", "", &sheet.CellError{File: wb.Name, Sheet: sh.Name, Cell: sheet.CellName(r, dc),
+						Err: fmt.Errorf("the file gives two release dates, %s here and %s at %s: which edition it is cannot be told; give it with --edition", e, found, at)}
+				}
+				if found == "" {
+					found, at = e, cell
+				}
+			}
+		}
+	}
+	return found, at, nil
+}
+
+// parseReleaseDate reads "26 June 2019", "24th June 2020" or "2019-06-26".
+func parseReleaseDate(s string) (figure.Edition, bool) {
+	if e, err := figure.ParseEdition(s); err == nil {
+		return e, true
+	}
+	m := dayMonthYear.FindStringSubmatch(s)
+	if m == nil {
+		return "", false
+	}
+	day, _ := strconv.Atoi(m[1])
+	// time.Parse matches month names whatever their case.
+	t, err := time.Parse("2 January 2006", fmt.Sprintf("%d %s %s", day, m[2], m[3]))
+	if err != nil {
+		return "", false
+	}
+	return figure.EditionOn(t), true
+}
+
+// checkTitles refuses a workbook whose titles contradict what it is read
+// as: a persons sheet titled for one sex, or a title of another mid-year
+// than midYear (the title rows of the persons sheet, and the population
+// estimate titles of its contents and notes). A title naming two
+// mid-years ("mid-1971 to mid-2018") is a series and says nothing.
+func checkTitles(wb *sheet.Workbook, persons *sheet.Sheet, hdr int, midYear figure.MidYear) error {
+	for r := 0; r < hdr && r < len(persons.Rows); r++ {
+		for c, v := range persons.Rows[r] {
+			if m := oneSex.FindString(v); m != "" && !strings.Contains(strings.ToLower(v), "persons") {
+				return &sheet.CellError{File: wb.Name, Sheet: persons.Name, Cell: sheet.CellName(r, c),
+					Err: fmt.Errorf("the title %q says this sheet holds %s only: rates need persons, both sexes; give the workbook ONS published, with its persons sheet", v, strings.ToLower(m))}
+			}
+		}
+	}
+	check := func(sh *sheet.Sheet, r, c int) error {
+		v := sh.Rows[r][c]
+		ms := midYearText.FindAllStringSubmatch(v, -1)
+		if len(ms) == 0 {
+			return nil
+		}
+		for _, m := range ms[1:] {
+			if m[1] != ms[0][1] {
+				return nil // a series of mid-years
+			}
+		}
+		if y, _ := strconv.Atoi(ms[0][1]); figure.MidYear(y) != midYear {
+			return &sheet.CellError{File: wb.Name, Sheet: sh.Name, Cell: sheet.CellName(r, c),
+				Err: fmt.Errorf("the title %q says the estimate is of mid-%d, not mid-%s: add it as population %d, or check the file is the one meant", v, y, midYear, y)}
+		}
+		return nil
+	}
+	for r := 0; r < hdr && r < len(persons.Rows); r++ {
+		for c := range persons.Rows[r] {
+			if err := check(persons, r, c); err != nil {
+				return err
+			}
+		}
+	}
+	for _, sh := range wb.Sheets {
+		if sh == nil || sh == persons || !coverSheet(sh.Name) {
+			continue
+		}
+		for r, row := range sh.Rows {
+			for c, v := range row {
+				if !strings.Contains(strings.ToLower(v), "population estimates") {
+					continue
+				}
+				if err := check(sh, r, c); err != nil {
+					return err
+				}
+			}
+		}
+	}
+	return nil
+}
