@@ -27,25 +27,45 @@ func (c *AddCommand) Summary() string {
 const addExamples = `  mappa add area-tables 2019-20 MAPPA_Annual_Report_2019-20_Area_Tables.xlsx
   mappa add lookup LAD21_CSP21_PFA21_EW_LU.csv
   mappa add population 2019 ukpopestimatesmid2019.xlsx
+  mappa add --edition 2023-11-30 population 2012-2022 myebtablesenglandwales20112022.xlsx
   mappa add --db stats.db --archive /srv/mappa/archive area-tables 2023-24 tables.ods
 
 The file is parsed and mapped completely before it enters the archive; a file
 that fails is set aside in ARCHIVE/rejected/ with its error and nothing is
-loaded. Adding the same bytes again does nothing. Add lookups before the
-local-authority population files they map.
+loaded. Adding the same bytes again does nothing.
+
+Population estimates need no lookup: local authorities reach their police
+force areas through the bundled code history (every code ONS has used since
+mid-2011), and a lookup you add wins where it covers a code. Each estimate is
+an edition: the release date the file states, else --edition, else today.
+Editions of one mid-year stand side by side; the population table holds the
+latest. A back series in long format (one row per authority, sex and age, one
+column per mid-year) is added as the span of mid-years it holds, 2012-2022.
 `
 
 // Run implements Command.
 func (c *AddCommand) Run(ctx context.Context, args []string) error {
 	var sf storeFlags
-	fs := c.app.newFlagSet("add", "mappa add [--db PATH] [--archive DIR] area-tables YYYY-YY FILE | population YYYY FILE | lookup FILE", addExamples)
+	fs := c.app.newFlagSet("add", "mappa add [--db PATH] [--archive DIR] [--edition YYYY-MM-DD] area-tables YYYY-YY FILE | population YYYY[-YYYY] FILE | lookup FILE", addExamples)
 	sf.register(fs)
+	editionFlag := fs.String("edition", "", "add a population estimate as this `edition` (the date ONS published it, YYYY-MM-DD), whatever the file states")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
 	in, err := addArgs(fs.Args())
 	if err != nil {
 		return err
+	}
+	var opts []pipeline.AddOption
+	if *editionFlag != "" {
+		if in.kind != archive.KindPopulation {
+			return usageError{"--edition is for population estimates only"}
+		}
+		e, err := figure.ParseEdition(*editionFlag)
+		if err != nil {
+			return usageError{err.Error()}
+		}
+		opts = append(opts, pipeline.WithEdition(e))
 	}
 	kind, period := in.kind, in.period
 	unlock, err := pipeline.LockWriter(sf.db)
@@ -66,7 +86,7 @@ func (c *AddCommand) Run(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	res, err := pipeline.AddFile(ctx, a, st, c.app.Log, kind, period, in.path)
+	res, err := pipeline.AddFile(ctx, a, st, c.app.Log, kind, period, in.path, opts...)
 	var years []figure.FinancialYear
 	if err == nil && res.Loaded && kind == archive.KindAreaTables {
 		years = []figure.FinancialYear{in.year}
@@ -87,7 +107,12 @@ func (c *AddCommand) Run(ctx context.Context, args []string) error {
 	case !res.Added:
 		verb = "already archived, nothing changed:"
 	}
-	fmt.Fprintf(c.app.Stdout, "%s %s %s %s (sha256 %s)\n", verb, kind, period, res.Entry.Filename, res.Entry.SHA256[:12])
+	what := string(kind) + " " + period
+	if kind == archive.KindPopulation {
+		ed, from := archive.EditionOf(res.Entry)
+		what += fmt.Sprintf(" (%s)", describeEdition(ed, from))
+	}
+	fmt.Fprintf(c.app.Stdout, "%s %s %s (sha256 %s)\n", verb, what, res.Entry.Filename, res.Entry.SHA256[:12])
 	// A population estimate or a lookup changes the rates, and so the
 	// checks, of every year that uses it: show every year's (in.year is
 	// none for them).
@@ -125,9 +150,9 @@ func addArgs(args []string) (addInput, error) {
 		in.year = y
 	case archive.KindPopulation:
 		if len(args) != 3 {
-			return addInput{}, usageError{"want: add population YYYY FILE"}
+			return addInput{}, usageError{"want: add population YYYY FILE, or population YYYY-YYYY FILE for a back series"}
 		}
-		if _, err := figure.ParseMidYear(args[1]); err != nil {
+		if _, err := figure.ParseMidYears(args[1]); err != nil {
 			return addInput{}, usageError{err.Error()}
 		}
 	default:
@@ -135,4 +160,16 @@ func addArgs(args []string) (addInput, error) {
 	}
 	in.period, in.path = args[1], args[2]
 	return in, nil
+}
+
+// describeEdition says where an edition came from: "edition 2019-06-26,
+// as the file states".
+func describeEdition(edition, from string) string {
+	switch from {
+	case archive.EditionFromFile:
+		return "edition " + edition + ", as the file states"
+	case archive.EditionFromOption:
+		return "edition " + edition + ", as given"
+	}
+	return "edition " + edition + ", the day it was added: the file states no release date"
 }

@@ -8,6 +8,7 @@ import (
 
 	"github.com/mappa-etl/mappa/pipeline/figure"
 	"github.com/mappa-etl/mappa/pipeline/store"
+	"github.com/mappa-etl/mappa/sources/archive"
 )
 
 // StatusCommand shows what is loaded, the last runs and failing checks.
@@ -54,9 +55,9 @@ func (c *StatusCommand) Run(ctx context.Context, args []string) error {
 		fmt.Fprintf(w, "%s\t%d\t%d\t%d/%d/%d\t%s\t%s\n", r.FinancialYear, r.Areas, r.Observations, r.ChecksPassed, r.ChecksFailed, r.NotChecked,
 			ratesOn(r), r.File)
 	}
-	fmt.Fprintln(w, "\nMID-YEAR\tLEVEL\tFILE\tLOOKUP")
+	fmt.Fprintln(w, "\nMID-YEAR\tEDITION\tLEVEL\tFILE\tLOOKUP")
 	for _, p := range rep.Population {
-		fmt.Fprintf(w, "%d\t%s\t%s\t%s\n", p.MidYear, p.Level, p.File, p.Lookup)
+		fmt.Fprintf(w, "%d\t%s\t%s\t%s\t%s\n", p.MidYear, editionCell(p), p.Level, p.File, p.Lookup)
 	}
 	fmt.Fprintln(w, "\nRUN\tSTARTED\tCOMMAND\tOUTCOME\tFILES\tYEARS LOADED\tERROR")
 	for _, r := range rep.Runs {
@@ -101,9 +102,24 @@ func ratesOn(r store.ReleaseStatus) string {
 	}
 	on := "rule"
 	if r.RatesMidYear != nil {
-		on = fmt.Sprintf("mid-%d", *r.RatesMidYear)
+		on = fmt.Sprintf("mid-%d %s", *r.RatesMidYear, *r.RatesEdition)
+	} else if r.UsesMidYear != nil && r.UsesEdition != nil {
+		on = fmt.Sprintf("rule: mid-%d %s", *r.UsesMidYear, *r.UsesEdition)
 	}
 	return fmt.Sprintf("%s (%d/%d reproduce)", on, *r.RatesReproduced, *r.RatesPublished)
+}
+
+// editionCell is an estimate's edition, marked when it is not the one the
+// population table holds, or when it is only the day it was added.
+func editionCell(p store.PopulationStatus) string {
+	s := p.Edition
+	if p.EditionFrom == archive.EditionFromAdded {
+		s += " (added)"
+	}
+	if !p.Current {
+		s += ", superseded"
+	}
+	return s
 }
 
 // yearSpan shortens a run's comma-separated years to a span when they are

@@ -120,7 +120,7 @@ func (c *checker) rateMatches(rates []RSORate) {
 		"no computed rate (no RSO count or no population estimate)",
 		func(o figure.Observation, r RSORate) (bool, string) {
 			ok := math.Abs(r.RatePer100k-*o.Number) <= rateTolerance(*o.Number)+1e-9
-			return ok, fmt.Sprintf("computed %.2f (mid-%d population), published %s", r.RatePer100k, r.PopulationMidYear, num(*o.Number))
+			return ok, fmt.Sprintf("computed %.2f (mid-%d population%s), published %s", r.RatePer100k, r.PopulationMidYear, editionNote(r.PopulationEdition, ", "), num(*o.Number))
 		})
 }
 
@@ -196,7 +196,8 @@ func (c *checker) populationMatches(rates []RSORate) {
 		"no population estimate to compare (no computed rate)",
 		func(o figure.Observation, r RSORate) (bool, string) {
 			ok := math.Abs(float64(r.Population10Plus)-*o.Number) <= publishedPopulationRounding/2
-			return ok, fmt.Sprintf("published %s (%s!%s), mid-%d estimate %d", num(*o.Number), o.Sheet, o.Cell, r.PopulationMidYear, r.Population10Plus)
+			return ok, fmt.Sprintf("published %s (%s!%s), mid-%d estimate %d%s", num(*o.Number), o.Sheet, o.Cell, r.PopulationMidYear, r.Population10Plus,
+				editionNote(r.PopulationEdition, " ("))
 		})
 }
 

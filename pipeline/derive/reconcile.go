@@ -3,6 +3,7 @@ package derive
 import (
 	"fmt"
 	"sort"
+	"strings"
 
 	"github.com/mappa-etl/mappa/pipeline/figure"
 	"github.com/mappa-etl/mappa/schema"
@@ -60,9 +61,17 @@ func ReconciliationChecks(bases map[figure.FinancialYear]Basis, pops []figure.Po
 
 // describeEstimate names an estimate in words: "mid-2021 (edition of
 // 2022-06-28)".
-func describeEstimate(e estimate) string {
-	if e.edition == "" {
-		return "mid-" + e.mid.String()
+func describeEstimate(e estimate) string { return "mid-" + e.mid.String() + editionNote(e.edition, " (") }
+
+// editionNote is "edition of 2022-06-28" after sep, closed by a
+// parenthesis when sep opens one; nothing for no edition.
+func editionNote(e figure.Edition, sep string) string {
+	if e == "" {
+		return ""
 	}
-	return fmt.Sprintf("mid-%s (edition of %s)", e.mid, e.edition)
+	s := sep + "edition of " + e.String()
+	if strings.HasSuffix(sep, "(") {
+		s += ")"
+	}
+	return s
 }

@@ -20,16 +20,27 @@ type ReleaseStatus struct {
 	ChecksPassed  int                  `json:"checks_passed"`
 	ChecksFailed  int                  `json:"checks_failed"`
 	NotChecked    int                  `json:"checks_not_checked"`
-	// RatesMidYear is the estimate that reproduces the published rates
-	// (nil when none does); RatesReproduced of RatesPublished areas agree.
-	RatesMidYear    *int `json:"rates_population_mid_year"`
-	RatesReproduced *int `json:"rates_reproduced"`
-	RatesPublished  *int `json:"rates_published"`
+	// RatesMidYear and RatesEdition are the estimate that reproduces the
+	// published rates (nil when none does); RatesReproduced of
+	// RatesPublished areas agree.
+	RatesMidYear    *int    `json:"rates_population_mid_year"`
+	RatesEdition    *string `json:"rates_population_edition"`
+	RatesReproduced *int    `json:"rates_reproduced"`
+	RatesPublished  *int    `json:"rates_published"`
+	// UsesMidYear and UsesEdition are the estimate the computed rates
+	// use: RatesMidYear's, else the rule's; nil with no estimate.
+	UsesMidYear *int    `json:"rates_use_mid_year"`
+	UsesEdition *string `json:"rates_use_edition"`
 }
 
-// PopulationStatus summarises one loaded mid-year estimate.
+// PopulationStatus summarises one loaded estimate: a mid-year in one
+// edition.
 type PopulationStatus struct {
-	MidYear int    `json:"mid_year"`
+	MidYear     int    `json:"mid_year"`
+	Edition     string `json:"edition"`
+	EditionFrom string `json:"edition_from"`
+	// Current is true for the edition the population table holds.
+	Current bool   `json:"current"`
 	File    string `json:"file"`
 	Level   string `json:"level"`
 	Lookup  string `json:"lookup,omitempty"`
@@ -81,23 +92,25 @@ func (s *Store) Status(ctx context.Context, lastRuns int) (*StatusReport, error)
 			(SELECT COUNT(*) FROM check_results c WHERE c.financial_year = r.financial_year AND c.status = 'pass'),
 			(SELECT COUNT(*) FROM check_results c WHERE c.financial_year = r.financial_year AND c.status = 'fail'),
 			(SELECT COUNT(*) FROM check_results c WHERE c.financial_year = r.financial_year AND c.status = 'not_checked'),
-			r.rates_population_mid_year, r.rates_reproduced, r.rates_published
+			r.rates_population_mid_year, r.rates_population_edition, r.rates_reproduced, r.rates_published,
+			(SELECT MIN(x.population_mid_year) FROM rso_rates x WHERE x.financial_year = r.financial_year),
+			(SELECT MIN(x.population_edition) FROM rso_rates x WHERE x.financial_year = r.financial_year)
 		FROM releases r JOIN source_files f ON f.sha256 = r.source_sha256 ORDER BY r.financial_year`, nil,
 		func(rows *sql.Rows) error {
 			var x ReleaseStatus
 			err := rows.Scan(&x.FinancialYear, &x.File, &x.SHA256, &x.Observations, &x.Areas, &x.ChecksPassed, &x.ChecksFailed, &x.NotChecked,
-				&x.RatesMidYear, &x.RatesReproduced, &x.RatesPublished)
+				&x.RatesMidYear, &x.RatesEdition, &x.RatesReproduced, &x.RatesPublished, &x.UsesMidYear, &x.UsesEdition)
 			r.Releases = append(r.Releases, x)
 			return err
 		})
 	if err != nil {
 		return nil, err
 	}
-	err = EachRow(ctx, s.DB, `SELECT p.mid_year, f.filename, p.level, COALESCE(p.lookup, '')
-		FROM population_sources p JOIN source_files f ON f.sha256 = p.source_sha256 ORDER BY p.mid_year`, nil,
+	err = EachRow(ctx, s.DB, `SELECT p.mid_year, p.edition, p.edition_from, p.is_current, f.filename, p.level, COALESCE(p.lookup, '')
+		FROM population_sources p JOIN source_files f ON f.sha256 = p.source_sha256 ORDER BY p.mid_year, p.edition`, nil,
 		func(rows *sql.Rows) error {
 			var x PopulationStatus
-			err := rows.Scan(&x.MidYear, &x.File, &x.Level, &x.Lookup)
+			err := rows.Scan(&x.MidYear, &x.Edition, &x.EditionFrom, &x.Current, &x.File, &x.Level, &x.Lookup)
 			r.Population = append(r.Population, x)
 			return err
 		})
