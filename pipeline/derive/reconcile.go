@@ -61,7 +61,9 @@ func ReconciliationChecks(bases map[figure.FinancialYear]Basis, pops []figure.Po
 
 // describeEstimate names an estimate in words: "mid-2021 (edition of
 // 2022-06-28)".
-func describeEstimate(e estimate) string { return "mid-" + e.mid.String() + editionNote(e.edition, " (") }
+func describeEstimate(e estimate) string {
+	return "mid-" + e.mid.String() + editionNote(e.edition, " (")
+}
 
 // editionNote is "edition of 2022-06-28" after sep, closed by a
 // parenthesis when sep opens one; nothing for no edition.

@@ -21,8 +21,8 @@ func (o Observation) IsRSOCount() bool {
 type Population struct {
 	MidYear        MidYear
 	Edition        Edition // which ONS release of the mid-year; "" until it is known
-	AreaCode       string // one of the 42 MAPPA area codes or K04000001
-	Persons10Plus  int64  // sum of single-year ages 10..90+
+	AreaCode       string  // one of the 42 MAPPA area codes or K04000001
+	Persons10Plus  int64   // sum of single-year ages 10..90+
 	PersonsAllAges int64
 }
 

@@ -99,7 +99,9 @@ func TestAddFetchedRecordsValidators(t *testing.T) {
 	restatedSHA := hex.EncodeToString(restatedSum[:])
 	entry := func(url, etag, lm, body string) (AddResult, error) {
 		return a.AddFetched(Entry{Kind: KindAreaTables, Period: "2019-20", Filename: "area.ods", URL: url, ETag: etag, LastModified: lm,
-			Title: "MAPPA annual report 2019 to 2020"}, strings.NewReader(body), func(string) (Validated, error) { return Validated{MediaType: "application/vnd.oasis.opendocument.spreadsheet"}, nil })
+			Title: "MAPPA annual report 2019 to 2020"}, strings.NewReader(body), func(string) (Validated, error) {
+			return Validated{MediaType: "application/vnd.oasis.opendocument.spreadsheet"}, nil
+		})
 	}
 	first, err := entry(u1, `"e1"`, "Thu, 29 Oct 2020 09:30:00 GMT", "first")
 	if err != nil || !first.Added {
