@@ -21,9 +21,15 @@ func TestRealEstimatesWithNoLookup(t *testing.T) {
 		file, sheet      string
 		year             figure.MidYear
 		tenPlus, allAges int64
+		// The edition is the date on the notes sheet; the England and
+		// Wales row is the one the areas reconcile to.
+		edition                  figure.Edition
+		editionCell, englandCell string
 	}{
-		{"ukmidyearestimates20182019ladcodes.xls", "MYE2-All", 2018, 51_892_059, 59_115_809},
-		{"ukmidyearestimates20192019ladcodes.xls", "MYE2 - Persons", 2019, 52_252_671, 59_439_840},
+		{"ukmidyearestimates20182019ladcodes.xls", "MYE2-All", 2018, 51_892_059, 59_115_809,
+			"2019-06-26", "Notes and definitions!A63", "MYE2-All!A8"},
+		{"ukmidyearestimates20192019ladcodes.xls", "MYE2 - Persons", 2019, 52_252_671, 59_439_840,
+			"2020-06-24", "Notes and definitions!A60", "MYE2 - Persons!A8"},
 	} {
 		t.Run(tc.file, func(t *testing.T) {
 			wb := pipelinetest.OpenWorkbook(t, filepath.Join(pipelinetest.Root(), "testdata", "real", tc.file), PopulationSheet)
@@ -33,6 +39,10 @@ func TestRealEstimatesWithNoLookup(t *testing.T) {
 			}
 			if src.Sheet != tc.sheet || src.Level != LevelLA || src.Lookup != BundledHistory {
 				t.Errorf("read %+v, want sheet %q at local authority level through the bundled history", src, tc.sheet)
+			}
+			if src.Edition != tc.edition || src.EditionCell != tc.editionCell || src.EnglandAndWalesCell != tc.englandCell {
+				t.Errorf("edition %q at %q, England and Wales row %q; want %q at %q, %q", src.Edition, src.EditionCell,
+					src.EnglandAndWalesCell, tc.edition, tc.editionCell, tc.englandCell)
 			}
 			var ten, all int64
 			var ew figure.Population
