@@ -75,11 +75,14 @@ fixtures: build
 	$(MAKE) fixture-archive
 
 # Rebuild testdata/archive from testdata/published, in MANIFEST.tsv order.
+# The synthetic population files state no release date, so each is added
+# as the edition MANIFEST.tsv gives it (30 June of the next year).
 fixture-archive: build
 	rm -rf testdata/archive /tmp/mappa-fixtures.db*
-	awk -F'\t' 'NR > 1 && $$1 != "" { print $$1 "|" $$2 "|" $$3 }' testdata/published/MANIFEST.tsv | \
-	while IFS='|' read -r kind period file; do \
+	awk -F'\t' 'NR > 1 && $$1 != "" { print $$1 "|" $$2 "|" $$3 "|" $$4 }' testdata/published/MANIFEST.tsv | \
+	while IFS='|' read -r kind period file edition; do \
 	  if [ "$$kind" = lookup ]; then set -- lookup "testdata/published/$$file"; \
+	  elif [ -n "$$edition" ]; then set -- --edition "$$edition" "$$kind" "$$period" "testdata/published/$$file"; \
 	  else set -- "$$kind" "$$period" "testdata/published/$$file"; fi; \
 	  $(MAPPA) add --archive testdata/archive --db /tmp/mappa-fixtures.db "$$@" || exit 1; \
 	done
@@ -103,6 +106,7 @@ fuzz:
 	$(GO) test ./pipeline/extract -run '^$$' -fuzz '^FuzzExtract$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 200x
 	$(GO) test ./pipeline/ons -run '^$$' -fuzz '^FuzzReadLookup$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 200x
 	$(GO) test ./pipeline/ons -run '^$$' -fuzz '^FuzzReadPopulation$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 200x
+	$(GO) test ./pipeline/ons -run '^$$' -fuzz '^FuzzReadBackSeries$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 200x
 
 clean:
 	rm -rf $(BIN) $(DEMO_DB) $(DEMO_DB)-wal $(DEMO_DB)-shm $(DEMO_DB).lock

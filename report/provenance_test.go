@@ -45,7 +45,7 @@ func TestProvenance(t *testing.T) {
 		cells := findAll(tr, tag("td"))
 		hash := findAll(tr, func(n *html.Node) bool { return attr(n, "class") == "hash" })
 		if len(cells) != 4 || !strings.HasPrefix(text(cells[0]), file) || len(hash) != 1 ||
-			attr(hash[0], "title") != sha || text(hash[0]) != sha[:12] || !strings.HasPrefix(text(cells[3]), mids+", added ") ||
+			attr(hash[0], "title") != sha || text(hash[0]) != sha[:12] || !strings.HasPrefix(text(cells[3]), mids+", edition ") ||
 			!strings.HasSuffix(text(cells[3]), "reproduces 43 of 43 published rates") {
 			t.Errorf("release %s: listed as %q, want file %s, sha256 %s, rates from %s", year, text(tr), file, sha, mids)
 		}
@@ -89,12 +89,12 @@ func TestProvenance(t *testing.T) {
 		t.Errorf("%d population estimates listed, %d in the database, want 12", len(pops), n)
 	}
 	sources := text(findAll(byID(t, doc, "chart-rates"), func(n *html.Node) bool { return attr(n, "class") == "sources" })[0])
-	var added string
-	if err := st.DB.QueryRow(`SELECT edition FROM population_sources WHERE mid_year = 2019 AND edition_from = 'added'`).Scan(&added); err != nil {
+	var edition string
+	if err := st.DB.QueryRow(`SELECT edition FROM population_sources WHERE mid_year = 2019`).Scan(&edition); err != nil {
 		t.Fatal(err)
 	}
 	if want := "Sources: Area tables MAPPA_Annual_Report_2019-20_Area_Tables.xlsx (2019-20); mid-2019 population estimate ukpopestimatesmid2019.xlsx. " +
-		"Rates are computed on the ONS mid-2019 estimate (as added on " + added + "), which reproduces all 43 rates the release published."; sources != want {
+		"Rates are computed on the ONS mid-2019 estimate (edition of " + edition + "), which reproduces all 43 rates the release published."; sources != want {
 		t.Errorf("rate chart sources %q, want %q", sources, want)
 	}
 }

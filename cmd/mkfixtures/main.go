@@ -60,8 +60,10 @@ func main() {
 	}
 }
 
-// entry is one line of MANIFEST.tsv.
-type entry struct{ kind, period, file string }
+// entry is one line of MANIFEST.tsv. edition is a population file's: the
+// synthetic estimates state no release date, so the archive is built with
+// --edition, a nominal 30 June of the year after the mid-year.
+type entry struct{ kind, period, file, edition string }
 
 func run(out string, verify bool) error {
 	stream := func(n uint64) *rand.Rand { return rand.New(rand.NewPCG(seed, n)) }
@@ -85,19 +87,19 @@ func run(out string, verify bool) error {
 		if err := writeLookup(out, s, g); err != nil {
 			return err
 		}
-		manifest = append(manifest, entry{"lookup", "", s.file()})
+		manifest = append(manifest, entry{"lookup", "", s.file(), ""})
 	}
 	var books []*book
 	for _, s := range popSpecs {
 		books = append(books, writePopulation(s, g, pop))
-		manifest = append(manifest, entry{"population", fmt.Sprint(s.year), s.file})
+		manifest = append(manifest, entry{"population", fmt.Sprint(s.year), s.file, fmt.Sprintf("%d-06-30", s.year+1)})
 	}
 	areaFiles := map[int]string{}
 	for fy := firstYear; fy <= lastFY; fy++ {
 		b := areaTable(fy, years[fy])
 		books = append(books, b)
 		areaFiles[fy] = b.name
-		manifest = append(manifest, entry{"area-tables", fyLabel(fy), b.name})
+		manifest = append(manifest, entry{"area-tables", fyLabel(fy), b.name, ""})
 	}
 	if err := saveAll(books, out, tmp); err != nil {
 		return err
@@ -166,12 +168,12 @@ func saveAll(books []*book, out, tmp string) error {
 }
 
 // writeManifest lists the files in load order: lookups, population, area
-// tables. The first line is a header naming the three columns.
+// tables. The first line is a header naming the four columns.
 func writeManifest(out string, es []entry) error {
 	var sb strings.Builder
-	sb.WriteString("kind\tperiod\tfile\n")
+	sb.WriteString("kind\tperiod\tfile\tedition\n")
 	for _, e := range es {
-		fmt.Fprintf(&sb, "%s\t%s\t%s\n", e.kind, e.period, e.file)
+		fmt.Fprintf(&sb, "%s\t%s\t%s\t%s\n", e.kind, e.period, e.file, e.edition)
 	}
 	return os.WriteFile(filepath.Join(out, "MANIFEST.tsv"), []byte(sb.String()), 0o644)
 }

@@ -38,7 +38,7 @@ func Fixtures(tb testing.TB, kind string) []Fixture {
 	var out []Fixture
 	sc := bufio.NewScanner(f)
 	for sc.Scan() {
-		if rec := strings.Split(sc.Text(), "\t"); len(rec) == 3 && rec[0] == kind {
+		if rec := strings.Split(sc.Text(), "\t"); len(rec) >= 3 && rec[0] == kind {
 			out = append(out, Fixture{rec[0], rec[1], filepath.Join(PublishedDir(), rec[2])})
 		}
 	}
