@@ -117,6 +117,15 @@ func (c *SummaryCommand) Run(ctx context.Context, args []string) error {
 		fmt.Fprintln(c.app.Stdout, "\nterrorism: terrorist and terrorism risk offenders (category 4). The National Security Division manages most of them;\n"+
 			"it is no police force area and has no population, so no rate. The England and Wales line includes it.")
 	}
+	basis, err := st.RatesOf(ctx, year)
+	if err != nil {
+		return err
+	}
+	if basis != nil {
+		fmt.Fprintln(c.app.Stdout, "\n"+basis.Describe())
+	} else {
+		fmt.Fprintln(c.app.Stdout, "\nNo population estimate is loaded that this year's rates could use: add one (mappa add population YYYY FILE).")
+	}
 	return nil
 }
 

@@ -146,3 +146,18 @@ func (s *Store) EstimateSources(ctx context.Context) ([]EstimateSource, error) {
 	}
 	return out, nil
 }
+
+// RatesOf is the estimate one year's computed rates use, or nil when none
+// is loaded.
+func (s *Store) RatesOf(ctx context.Context, year figure.FinancialYear) (*RateBasis, error) {
+	all, err := s.ReleaseSources(ctx)
+	if err != nil {
+		return nil, err
+	}
+	for _, r := range all {
+		if r.Year == year {
+			return r.Rates, nil
+		}
+	}
+	return nil, nil
+}

@@ -12,19 +12,20 @@ import (
 // carries the marker the release printed in its place; in JSON a figure is
 // its number or null.
 type SummaryRow struct {
-	FinancialYear    figure.FinancialYear `json:"financial_year"`
-	AreaCode         string               `json:"area_code"`
-	AreaName         string               `json:"area_name"`
-	AreaType         string               `json:"area_type"`
-	RSOs             figure.Value         `json:"rsos"`
-	Violent          figure.Value         `json:"violent_offenders"`
-	Terrorism        figure.Value         `json:"terrorism_offenders"`
-	Total            figure.Value         `json:"total_offenders"`
-	Rate             figure.Value         `json:"rso_rate_per_100k"`
-	RatePublished    figure.Value         `json:"rso_rate_per_100k_published"`
-	RSOGrowthPct     figure.Value         `json:"rso_growth_pct"`
-	PopulationYear   *int64               `json:"population_mid_year"`
-	Population10Plus *int64               `json:"population_10plus"`
+	FinancialYear     figure.FinancialYear `json:"financial_year"`
+	AreaCode          string               `json:"area_code"`
+	AreaName          string               `json:"area_name"`
+	AreaType          string               `json:"area_type"`
+	RSOs              figure.Value         `json:"rsos"`
+	Violent           figure.Value         `json:"violent_offenders"`
+	Terrorism         figure.Value         `json:"terrorism_offenders"`
+	Total             figure.Value         `json:"total_offenders"`
+	Rate              figure.Value         `json:"rso_rate_per_100k"`
+	RatePublished     figure.Value         `json:"rso_rate_per_100k_published"`
+	RSOGrowthPct      figure.Value         `json:"rso_growth_pct"`
+	PopulationYear    *int64               `json:"population_mid_year"`
+	PopulationEdition *string              `json:"population_edition"`
+	Population10Plus  *int64               `json:"population_10plus"`
 	// EnglandAndWalesRate is the computed national rate of the same year,
 	// so each line answers "how does this area compare".
 	EnglandAndWalesRate figure.Value `json:"england_and_wales_rso_rate_per_100k"`
@@ -34,8 +35,8 @@ type SummaryRow struct {
 // England and Wales line of the same year joined as e.
 const summarySelect = `SELECT a.financial_year, a.area_code, a.area_name, a.area_type, a.rsos, a.violent_offenders,
 		a.terrorism_offenders, a.total_offenders,
-		a.rso_rate_per_100k, a.rso_rate_per_100k_published, a.rso_growth_pct, a.population_mid_year, a.population_10plus,
-		e.rso_rate_per_100k
+		a.rso_rate_per_100k, a.rso_rate_per_100k_published, a.rso_growth_pct, a.population_mid_year, a.population_edition,
+		a.population_10plus, e.rso_rate_per_100k
 	FROM area_summary a
 	LEFT JOIN area_summary e ON e.financial_year = a.financial_year AND e.area_code = 'K04000001'`
 
@@ -48,8 +49,8 @@ func (s *Store) summaryRows(ctx context.Context, key string, arg any, order stri
 		var r SummaryRow
 		err := rows.Scan(&r.FinancialYear, &r.AreaCode, &r.AreaName, &r.AreaType, &r.RSOs.Number, &r.Violent.Number,
 			&r.Terrorism.Number, &r.Total.Number,
-			&r.Rate.Number, &r.RatePublished.Number, &r.RSOGrowthPct.Number, &r.PopulationYear, &r.Population10Plus,
-			&r.EnglandAndWalesRate.Number)
+			&r.Rate.Number, &r.RatePublished.Number, &r.RSOGrowthPct.Number, &r.PopulationYear, &r.PopulationEdition,
+			&r.Population10Plus, &r.EnglandAndWalesRate.Number)
 		out = append(out, r)
 		return err
 	})
