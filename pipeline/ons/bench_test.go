@@ -43,3 +43,28 @@ func BenchmarkReadPopulation(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkReadRealEstimate opens and reads each real ONS estimate
+// (testdata/real) as mappa add does: only the sheets Read needs, then Read
+// with no lookup (the bundled code history). Its B/op is the allocation of
+// one add's parse; docs/performance.md records the peak RSS of mappa add.
+func BenchmarkReadRealEstimate(b *testing.B) {
+	for _, tc := range []struct {
+		mid  figure.MidYear
+		file string
+	}{
+		{2018, "ukmidyearestimates20182019ladcodes.xls"},
+		{2019, "ukmidyearestimates20192019ladcodes.xls"},
+	} {
+		b.Run(tc.mid.String(), func(b *testing.B) {
+			path := filepath.Join(pipelinetest.Root(), "testdata", "real", tc.file)
+			b.ReportAllocs()
+			for b.Loop() {
+				wb := pipelinetest.OpenWorkbook(b, path, PopulationSheet)
+				if _, _, err := Read(wb, figure.SingleMidYear(tc.mid), nil); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}

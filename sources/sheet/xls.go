@@ -1,6 +1,7 @@
 package sheet
 
 import (
+	"bytes"
 	"encoding/binary"
 	"errors"
 	"fmt"
@@ -30,10 +31,15 @@ func (xlsReader) ReadSheets(r io.ReaderAt, size int64, keep SheetFilter) (sheets
 	if err := checkFileSize(size); err != nil {
 		return nil, err
 	}
-	if err := checkXLS(r, size); err != nil {
+	skipped, err := checkXLS(r, size, keep)
+	if err != nil {
 		return nil, err
 	}
-	wb, err := xls.OpenReader(newXLSFileReader(r, size))
+	src := newXLSFileReader(r, size)
+	if skipped != nil {
+		src = newXLSFileReader(bytes.NewReader(skipped), size)
+	}
+	wb, err := xls.OpenReader(src)
 	if err != nil {
 		return nil, fmt.Errorf("cannot decode BIFF8 workbook: %w", err)
 	}
@@ -48,7 +54,8 @@ func (xlsReader) ReadSheets(r io.ReaderAt, size int64, keep SheetFilter) (sheets
 		}
 		sh := &Sheet{Name: src.GetName()}
 		if !keep.wants(sh.Name) {
-			// The library has parsed it already; only the copy is saved.
+			// skipXLSSheets has emptied it for the library, or the library
+			// has parsed it: either way nothing of it is copied.
 			sh.Skipped = true
 			sheets = append(sheets, sh)
 			continue
@@ -125,14 +132,32 @@ func (x *xlsFileReader) Read(p []byte) (int, error) {
 
 // checkXLS finds the workbook stream as the library does and checks what
 // the library would allocate from it before it does: the stream's declared
-// size (it allocates that much up front), the sheets, and the cells.
-func checkXLS(r io.ReaderAt, size int64) error {
-	c, err := cfb.OpenReader(newXLSFileReader(r, size))
+// size (it allocates that much up front), the sheets, and the cells. It
+// returns the file with the sheets keep refuses emptied (skipXLSSheets),
+// or nil to read the file as it is.
+func checkXLS(r io.ReaderAt, size int64, keep SheetFilter) ([]byte, error) {
+	stream, seeks, err := xlsStream(r, size)
+	if err != nil || stream == nil {
+		return nil, err
+	}
+	if err := scanBIFF(stream); err != nil {
+		return nil, err
+	}
+	return skipXLSSheets(r, size, stream, seeks, keep), nil
+}
+
+// xlsStream reads the workbook stream through the library's compound-file
+// reader, with where in the file it read each of its sectors (nil for a
+// stream in the mini stream, which has no sectors of its own). A file
+// with no workbook stream has none: nil, and no error.
+func xlsStream(r io.ReaderAt, size int64) (stream []byte, seeks []int64, err error) {
+	log := &sectorLog{xlsFileReader: newXLSFileReader(r, size)}
+	c, err := cfb.OpenReader(log)
 	if err != nil {
 		if errors.Is(err, ErrLimit) {
-			return err
+			return nil, nil, err
 		}
-		return fmt.Errorf("cannot decode BIFF8 workbook: %w", err)
+		return nil, nil, fmt.Errorf("cannot decode BIFF8 workbook: %w", err)
 	}
 	var book, root *cfb.Directory
 	for _, d := range c.GetDirs() {
@@ -148,20 +173,24 @@ func checkXLS(r io.ReaderAt, size int64) error {
 		}
 	}
 	if book == nil {
-		return nil // the library reads no sheets
+		return nil, nil, nil // the library reads no sheets
 	}
 	if n := int64(book.GetStreamSize()); n > size {
-		return fmt.Errorf("cannot decode BIFF8 workbook: its stream declares %d bytes in a %d-byte file", n, size)
+		return nil, nil, fmt.Errorf("cannot decode BIFF8 workbook: its stream declares %d bytes in a %d-byte file", n, size)
 	}
+	log.recording = true
 	rs, err := c.OpenObject(book, root)
+	log.recording = false
 	if err != nil {
-		return fmt.Errorf("cannot decode BIFF8 workbook: %w", err)
+		return nil, nil, fmt.Errorf("cannot decode BIFF8 workbook: %w", err)
 	}
-	stream, err := io.ReadAll(io.LimitReader(rs, int64(book.GetStreamSize())))
-	if err != nil {
-		return fmt.Errorf("cannot decode BIFF8 workbook: %w", err)
+	if stream, err = io.ReadAll(io.LimitReader(rs, int64(book.GetStreamSize()))); err != nil {
+		return nil, nil, fmt.Errorf("cannot decode BIFF8 workbook: %w", err)
 	}
-	return scanBIFF(stream)
+	if book.GetStreamSize() < 4096 { // the mini stream cutoff
+		return stream, nil, nil
+	}
+	return stream, log.seeks, nil
 }
 
 // BIFF8 record types that scanBIFF reads.

@@ -66,7 +66,7 @@ type readerOutcome struct {
 // reader panics or does not return within fuzzReadTimeout; otherwise it
 // returns the sheets and error. A reader must turn every malformed input
 // into an error: a bad download may fail one file, never the process.
-func fuzzRead(t *testing.T, rd Reader, data []byte) ([]*Sheet, error) {
+func fuzzRead(t *testing.T, rd Reader, data []byte, keep ...SheetFilter) ([]*Sheet, error) {
 	t.Helper()
 	done := make(chan readerOutcome, 1)
 	go func() {
@@ -77,7 +77,11 @@ func fuzzRead(t *testing.T, rd Reader, data []byte) ([]*Sheet, error) {
 			}
 			done <- out
 		}()
-		out.sheets, out.err = rd.ReadSheets(bytes.NewReader(data), int64(len(data)), nil)
+		var k SheetFilter
+		if len(keep) > 0 {
+			k = keep[0]
+		}
+		out.sheets, out.err = rd.ReadSheets(bytes.NewReader(data), int64(len(data)), k)
 	}()
 	timer := time.NewTimer(fuzzReadTimeout)
 	defer timer.Stop()
