@@ -188,3 +188,88 @@ func TestAnEarlierEditionAdded(t *testing.T) {
 		t.Errorf("got\n%s\nwant\n%s", got, want)
 	}
 }
+
+// backSeriesFile writes a long-format back series of mid-years first to
+// last: one authority of each MAPPA area (from the bundled code history),
+// both sexes, every age, counts growing by one a year.
+func backSeriesFile(t *testing.T, dir string, first, last int) string {
+	t.Helper()
+	head := []string{"ladcode21", "laname21", "country", "sex", "age"}
+	for y := first; y <= last; y++ {
+		head = append(head, "population_"+strconv.Itoa(y))
+	}
+	rows := [][]string{{"Back series: population estimates by local authority, sex and single year of age"}, {}, head}
+	seen := map[string]bool{}
+	for _, la := range schema.LocalAuthorities() {
+		area := schema.MAPPAArea(la.PFA)
+		if seen[area] || la.Abolished != 0 || area != la.PFA { // London needs the Met, not the City alone
+			continue
+		}
+		seen[area] = true
+		for sex := 1; sex <= 2; sex++ {
+			for age := 0; age <= 90; age++ {
+				r := []string{la.Code, la.Name, la.Code[:1], strconv.Itoa(sex), strconv.Itoa(age)}
+				for y := first; y <= last; y++ {
+					r = append(r, strconv.Itoa(100+age+y-first))
+				}
+				rows = append(rows, r)
+			}
+		}
+	}
+	if len(seen) != 42 {
+		t.Fatalf("the code history gives authorities in %d areas", len(seen))
+	}
+	path := filepath.Join(dir, "myeb1.xlsx")
+	pipelinetest.WriteXLSX(t, path, &sheet.Workbook{Sheets: []*sheet.Sheet{
+		{Name: "Notes", Rows: [][]string{{"Date published: 30 November 2023"}}},
+		{Name: "MYEB1", Rows: rows},
+	}})
+	return path
+}
+
+// TestBackSeriesThroughAdd: a back series added as the span it holds loads
+// as one edition of each mid-year, with no lookup; added as one mid-year
+// it is refused and nothing changes.
+func TestBackSeriesThroughAdd(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	a, err := archive.Open(filepath.Join(dir, "archive"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, err := store.Open(ctx, filepath.Join(dir, "m.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	path := backSeriesFile(t, dir, 2012, 2014)
+	if _, err := pipeline.AddFile(ctx, a, st, zap.NewNop(), archive.KindPopulation, "2012", path); err == nil ||
+		!strings.Contains(err.Error(), `myeb1.xlsx, sheet "MYEB1", cell F3: the back series holds mid-2012, mid-2013, mid-2014; add it as population 2012-2014`) {
+		t.Fatalf("added as one mid-year: %v", err)
+	}
+	if n := pipelinetest.DumpQueries(t, st.DB, []string{`SELECT COUNT(*) FROM population_sources`}); strings.TrimSpace(n) != "0" {
+		t.Fatalf("a refused file loaded %s estimates", n)
+	}
+	res, err := pipeline.AddFile(ctx, a, st, zap.NewNop(), archive.KindPopulation, "2012-2014", path)
+	if err != nil || res.Entry.Edition != "2023-11-30" {
+		t.Fatalf("add the back series: %+v, %v", res, err)
+	}
+	// 42 authorities of 2 sexes: each age's count is 100+age in mid-2012,
+	// one more each year after; aged 10+ is ages 10 to 90.
+	got := strings.TrimSpace(pipelinetest.DumpQueries(t, st.DB, []string{
+		`SELECT mid_year, edition, level, lookup, reconciliation FROM population_sources ORDER BY mid_year`,
+		`SELECT mid_year, COUNT(*), SUM(persons_10plus), MAX(persons_all_ages) FROM population_editions
+			WHERE area_code <> 'K04000001' GROUP BY mid_year ORDER BY mid_year`,
+	}))
+	want := strings.Join([]string{
+		"2012|2023-11-30|local authority|bundled local authority code history|not_checked",
+		"2013|2023-11-30|local authority|bundled local authority code history|not_checked",
+		"2014|2023-11-30|local authority|bundled local authority code history|not_checked",
+		"2012|42|" + strconv.Itoa(42*2*(81*100+(10+90)*81/2)) + "|" + strconv.Itoa(2*(91*100+90*91/2)),
+		"2013|42|" + strconv.Itoa(42*2*(81*101+(10+90)*81/2)) + "|" + strconv.Itoa(2*(91*101+90*91/2)),
+		"2014|42|" + strconv.Itoa(42*2*(81*102+(10+90)*81/2)) + "|" + strconv.Itoa(2*(91*102+90*91/2)),
+	}, "\n")
+	if got != want {
+		t.Errorf("got\n%s\nwant\n%s", got, want)
+	}
+}
