@@ -116,7 +116,7 @@ func (f *fetchFlags) resolve(fs *flag.FlagSet) (pipeline.RunConfig, error) {
 		cfg.Population[strings.TrimSpace(year)] = strings.TrimSpace(src)
 	}
 	for y := range cfg.Population {
-		if _, err := figure.ParseMidYear(y); err != nil {
+		if _, err := figure.ParseMidYears(y); err != nil {
 			return cfg, usageError{"population: " + err.Error()}
 		}
 	}
