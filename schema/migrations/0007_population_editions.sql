@@ -48,6 +48,12 @@ ALTER TABLE population_sources_0007 RENAME TO population_sources;
 
 ALTER TABLE releases ADD COLUMN rates_population_edition TEXT;
 ALTER TABLE rso_rates ADD COLUMN population_edition TEXT;
+-- Each mid-year had one estimate until now, so the rates already computed
+-- used that edition; the next load derives everything again anyway.
+UPDATE rso_rates SET population_edition = (SELECT s.edition FROM population_sources s
+    WHERE s.mid_year = rso_rates.population_mid_year);
+UPDATE releases SET rates_population_edition = (SELECT s.edition FROM population_sources s
+    WHERE s.mid_year = releases.rates_population_mid_year);
 
 -- area_summary keeps its columns in their places and appends
 -- population_edition, the edition of the estimate its rate used.
