@@ -125,6 +125,13 @@ func (b *backSeries) read(wb *sheet.Workbook, span figure.MidYears, lookups []*L
 			return nil, src, cellErr(b.hdr, b.cols[i], fmt.Errorf("mid-%s has two columns (also %s)", y, sheet.ColumnName(b.cols[j])))
 		}
 	}
+	// Duplicates are refused above, so fewer columns than the span's
+	// years is a gap: a mid-year the series would silently not hold.
+	for m := first; m <= last; m++ {
+		if !slices.Contains(b.years, m) {
+			return nil, src, cellErr(b.hdr, b.cols[0], fmt.Errorf("the back series has no column for mid-%s between mid-%s and mid-%s; add the file it came from whole", m, first, last))
+		}
+	}
 	if (figure.MidYears{First: first, Last: last}) != span {
 		return nil, src, cellErr(b.hdr, b.cols[0], fmt.Errorf("the back series holds %s; add it as population %s",
 			describeYears(b.years), figure.MidYears{First: first, Last: last}))

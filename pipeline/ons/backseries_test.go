@@ -123,6 +123,7 @@ func TestReadBackSeriesErrors(t *testing.T) {
 		{"added as another span", rows, figure.MidYears{First: 2012, Last: 2014}, "F3", "the back series holds mid-2012, mid-2013; add it as population 2012-2013"},
 		{"added as one mid-year", rows, figure.SingleMidYear(2012), "F3", "the back series holds mid-2012, mid-2013; add it as population 2012-2013"},
 		{"a mid-year twice", edit(func(r [][]string) [][]string { r[0][6] = "population_2012"; return r }), span, "G3", "mid-2012 has two columns (also F)"},
+		{"a mid-year missing between two", edit(func(r [][]string) [][]string { r[0][6] = "population_2014"; return r }), figure.MidYears{First: 2012, Last: 2014}, "F3", "the back series has no column for mid-2013 between mid-2012 and mid-2014"},
 		{"no back series", nil, span, "", "no back series sheet with columns Code, Sex, Age and population_YYYY"},
 	}
 	for _, tt := range tests {

@@ -49,7 +49,7 @@ func statedEdition(wb *sheet.Workbook) (figure.Edition, string, error) {
 		}
 		for r, row := range sh.Rows {
 			for c, v := range row {
-				m := releaseLabel.FindStringSubmatch(v)
+				m := releaseLabel.FindStringSubmatch(strings.ReplaceAll(v, "\u00a0", " "))
 				if m == nil {
 					continue
 				}
@@ -76,10 +76,20 @@ func statedEdition(wb *sheet.Workbook) (figure.Edition, string, error) {
 	return found, at, nil
 }
 
-// parseReleaseDate reads "26 June 2019", "24th June 2020" or "2019-06-26".
+// parseReleaseDate reads "26 June 2019", "24th June 2020", "2019-06-26",
+// an ODS date-time ("2019-06-26T00:00:00") or a date cell of an XLS or
+// XLSX file, which the readers give as its raw serial number ("43642",
+// days since 30 December 1899). Non-breaking spaces, common in typeset
+// titles, read as spaces.
 func parseReleaseDate(s string) (figure.Edition, bool) {
-	if e, err := figure.ParseEdition(s); err == nil {
+	s = strings.TrimSpace(strings.ReplaceAll(s, "\u00a0", " "))
+	if e, err := figure.ParseEdition(strings.TrimSuffix(s, "T00:00:00")); err == nil {
 		return e, true
+	}
+	// Serials from 1990 to 2100 only: a small number beside a release
+	// label is not a date.
+	if n, err := strconv.ParseFloat(s, 64); err == nil && n >= 32874 && n < 73051 && n == float64(int(n)) {
+		return figure.EditionOn(time.Date(1899, 12, 30, 0, 0, 0, 0, time.UTC).AddDate(0, 0, int(n))), true
 	}
 	m := dayMonthYear.FindStringSubmatch(s)
 	if m == nil {

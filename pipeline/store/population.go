@@ -69,7 +69,7 @@ func loadPopulation(ctx context.Context, tx *sql.Tx, src SourceFile, est Estimat
 	}
 	for _, mid := range mids {
 		if _, err := tx.ExecContext(ctx, "DELETE FROM population_editions WHERE mid_year = ? AND edition = ?", mid, est.Edition); err != nil {
-			return err
+			return fmt.Errorf("load population %s: replace mid-%s edition %s: %w", src.Filename, mid, est.Edition, err)
 		}
 		_, err := tx.ExecContext(ctx, `INSERT INTO population_sources (mid_year, edition, edition_from, edition_cell,
 				source_sha256, sheet, level, lookup, england_and_wales_cell, reconciliation, is_current)
@@ -81,7 +81,7 @@ func loadPopulation(ctx context.Context, tx *sql.Tx, src SourceFile, est Estimat
 			mid, est.Edition, est.EditionFrom, nullable(editionCell), src.SHA256, how.Sheet, how.Level, nullable(how.Lookup),
 			nullable(how.EnglandAndWalesCell), reconciliation)
 		if err != nil {
-			return fmt.Errorf("record population source mid-%s edition %s: %w", mid, est.Edition, err)
+			return fmt.Errorf("load population %s: record mid-%s edition %s: %w", src.Filename, mid, est.Edition, err)
 		}
 	}
 	ins := newBulkInsert(ctx, tx, "population_editions", []bulkFixed{{"edition", est.Edition}, {"source_sha256", src.SHA256}},
@@ -89,11 +89,11 @@ func loadPopulation(ctx context.Context, tx *sql.Tx, src SourceFile, est Estimat
 	defer ins.close()
 	for _, p := range est.Populations {
 		if err := ins.add(p.MidYear, p.AreaCode, p.Persons10Plus, p.PersonsAllAges); err != nil {
-			return populationInsertError(est.Populations, err)
+			return fmt.Errorf("load population %s edition %s: %w", src.Filename, est.Edition, populationInsertError(est.Populations, err))
 		}
 	}
 	if err := ins.flush(); err != nil {
-		return populationInsertError(est.Populations, err)
+		return fmt.Errorf("load population %s edition %s: %w", src.Filename, est.Edition, populationInsertError(est.Populations, err))
 	}
 	return currentEditions(ctx, tx)
 }
