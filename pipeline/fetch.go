@@ -160,7 +160,7 @@ func (r *run) fetchInput(ctx context.Context, kind archive.Kind, period, src str
 	// every scheduled run. The error names it, and it stays where it is.
 	name := filepath.Base(src)
 	res, err := r.Archive.AddFetched(archive.Entry{Kind: kind, Period: period, Filename: name}, f,
-		validator(r.parser, r.archivedLookups, kind, period, name, &parsed, "", r.Archive.Now))
+		validator(r.parser, r.archivedLookups, kind, Claim{Period: period, Force: true}, name, &parsed, "", r.Archive.Now))
 	r.settle(rf, res, err, parsed)
 }
 
@@ -189,7 +189,7 @@ func (r *run) fetchFile(ctx context.Context, f *fetch.Client, meta archive.Entry
 		e := meta
 		e.ETag, e.LastModified = got.Validators.ETag, got.Validators.LastModified
 		var err error
-		res, err = r.Archive.AddFetched(e, body, validator(r.parser, r.archivedLookups, meta.Kind, meta.Period, meta.Filename, &parsed, "", r.Archive.Now))
+		res, err = r.Archive.AddFetched(e, body, validator(r.parser, r.archivedLookups, meta.Kind, Claim{Period: meta.Period, Force: true}, meta.Filename, &parsed, "", r.Archive.Now))
 		var invalid invalidFile
 		if errors.As(err, &invalid) {
 			// Not a transfer failure: say what the server claimed to send.
@@ -230,7 +230,11 @@ func (r *run) archivedLookups() ([]*ons.Lookup, error) {
 // validator checks a staged file before it enters the archive: it must be
 // what its kind says (a spreadsheet, not an HTML error page), and must
 // parse and map completely. What it read is kept in *parsed for the load.
-func validator(parser *Parser, lookups func() ([]*ons.Lookup, error), kind archive.Kind, period, name string, parsed **Parsed,
+//
+// Files a run fetches or is configured with are filed under the period
+// their page or configuration gives (claim.Force); a file added by hand is
+// checked against the period it states, or takes it.
+func validator(parser *Parser, lookups func() ([]*ons.Lookup, error), kind archive.Kind, claim Claim, name string, parsed **Parsed,
 	edition figure.Edition, now func() time.Time) archive.Validator {
 	return func(staged string) (archive.Validated, error) {
 		var lks []*ons.Lookup
@@ -240,12 +244,12 @@ func validator(parser *Parser, lookups func() ([]*ons.Lookup, error), kind archi
 				return archive.Validated{}, err
 			}
 		}
-		p, err := parser.Parse(kind, period, staged, name, lks)
+		p, err := parser.ParseClaimed(kind, claim, staged, name, lks)
 		if err != nil {
 			return archive.Validated{}, invalidFile{err}
 		}
 		*parsed = p
-		v := archive.Validated{MediaType: p.MediaType}
+		v := archive.Validated{MediaType: p.MediaType, Period: p.Period()}
 		if kind == archive.KindPopulation {
 			ed, from := p.Edition(edition, now())
 			v.Edition, v.EditionFrom = ed.String(), from

@@ -32,6 +32,19 @@ type Parsed struct {
 	MediaType  string
 }
 
+// Period is the period the file was read as, as the archive files it:
+// "2019-20" for area tables, "2019" or "2012-2022" for population, "" for
+// a lookup.
+func (p *Parsed) Period() string {
+	switch {
+	case p.Year != "":
+		return p.Year.String()
+	case p.MidYears.First != 0:
+		return p.MidYears.String()
+	}
+	return ""
+}
+
 // Edition is the edition a parsed population file is added as: the one
 // asked for, else the release date the file states, else the day it is
 // added (today), and where it came from (archive.EditionFrom*).
@@ -72,6 +85,30 @@ func (p *Parser) Parse(kind archive.Kind, period, path, name string, lookups []*
 // ParseFile is Parse of a file already open at offset 0 (an archived file
 // opened to check its hash).
 func (p *Parser) ParseFile(kind archive.Kind, period string, f *os.File, name string, lookups []*ons.Lookup) (*Parsed, error) {
+	return p.parseFile(kind, Claim{Period: period, Force: true}, f, name, lookups)
+}
+
+// Claim is the period a file is added as: as typed, or "" for the one the
+// file states. A typed period that contradicts the file is refused unless
+// Force (mappa add --force-year); archived files are read with Force, as
+// the period they were accepted under.
+type Claim struct {
+	Period string
+	Force  bool
+}
+
+// ParseClaimed is Parse of a file being added, whose period is checked
+// against the one the file states (StatedPeriodError), or taken from it.
+func (p *Parser) ParseClaimed(kind archive.Kind, claim Claim, path, name string, lookups []*ons.Lookup) (*Parsed, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("open workbook %s: %w", name, err)
+	}
+	defer f.Close()
+	return p.parseFile(kind, claim, f, name, lookups)
+}
+
+func (p *Parser) parseFile(kind archive.Kind, claim Claim, f *os.File, name string, lookups []*ons.Lookup) (*Parsed, error) {
 	if kind == archive.KindLookup {
 		l, err := ons.ReadLookup(name, f)
 		if err != nil {
@@ -94,15 +131,19 @@ func (p *Parser) ParseFile(kind archive.Kind, period string, f *os.File, name st
 	out := &Parsed{MediaType: wb.Format.MediaType()}
 	switch kind {
 	case archive.KindAreaTables:
-		if out.Year, err = figure.ParseFinancialYear(period); err != nil {
+		if out.Year, err = claimedYear(wb, claim); err != nil {
 			return nil, err
 		}
 		out.Extraction, err = p.extractor.Extract(wb, out.Year)
 	case archive.KindPopulation:
-		if out.MidYears, err = figure.ParseMidYears(period); err != nil {
+		if out.MidYears, err = claimedMidYears(wb, claim); err != nil {
 			return nil, err
 		}
-		out.Population, out.How, err = ons.Read(wb, out.MidYears, lookups)
+		var ro []ons.ReadOption
+		if claim.Force {
+			ro = append(ro, ons.AnyMidYear())
+		}
+		out.Population, out.How, err = ons.Read(wb, out.MidYears, lookups, ro...)
 	default:
 		err = fmt.Errorf("unknown kind %q (want %s, %s or %s)", kind, archive.KindAreaTables, archive.KindPopulation, archive.KindLookup)
 	}
@@ -195,8 +236,14 @@ type AddFileResult struct {
 type AddOption func(*addOptions)
 
 type addOptions struct {
-	edition figure.Edition
+	edition   figure.Edition
+	forceYear bool
 }
+
+// WithForceYear adds a file under the period given even where the file
+// states another: the operator has checked that the file's titles are
+// wrong.
+func WithForceYear() AddOption { return func(o *addOptions) { o.forceYear = true } }
 
 // WithEdition adds a population file as the given edition, whatever the
 // file states.
@@ -204,6 +251,8 @@ func WithEdition(e figure.Edition) AddOption { return func(o *addOptions) { o.ed
 
 // AddFile validates a local file, archives it and loads it into the
 // database. A file that fails to parse is set aside and nothing is loaded.
+// period is checked against the one the file states (StatedPeriodError)
+// unless WithForceYear; "" takes the stated one.
 func AddFile(ctx context.Context, a *archive.Archive, st *store.Store, log *zap.Logger, kind archive.Kind, period, path string, opts ...AddOption) (AddFileResult, error) {
 	var o addOptions
 	for _, opt := range opts {
@@ -227,13 +276,10 @@ func AddFile(ctx context.Context, a *archive.Archive, st *store.Store, log *zap.
 	parser := NewParser()
 	var parsed *Parsed
 	added, err := a.Add(archive.Entry{Kind: kind, Period: period, Filename: name, Edition: o.edition.String()}, f,
-		validator(parser, readLookups, kind, period, name, &parsed, o.edition, a.Now))
+		validator(parser, readLookups, kind, Claim{Period: period, Force: o.forceYear}, name, &parsed, o.edition, a.Now))
 	res := AddFileResult{AddResult: added}
 	if err != nil {
-		if res.Rejected != "" {
-			log.Error("file rejected and set aside", zap.String("file", name), zap.String("rejected", res.Rejected), zap.Error(err))
-		}
-		return res, err
+		return res, err // the caller reports it, and where the file was set aside
 	}
 	if !res.Added {
 		// Archiving and loading are two commits; a crash between them

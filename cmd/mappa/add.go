@@ -25,6 +25,8 @@ func (c *AddCommand) Summary() string {
 }
 
 const addExamples = `  mappa add area-tables 2019-20 MAPPA_Annual_Report_2019-20_Area_Tables.xlsx
+  mappa add area-tables MAPPA_Annual_Report_2019-20_Area_Tables.xlsx   # the year it states
+  mappa add population ukmidyearestimates20192019ladcodes.xls         # mid-2019, as it states
   mappa add lookup LAD21_CSP21_PFA21_EW_LU.csv
   mappa add population 2019 ukpopestimatesmid2019.xlsx
   mappa add --edition 2023-11-30 population 2012-2022 myebtablesenglandwales20112022.xlsx
@@ -33,6 +35,12 @@ const addExamples = `  mappa add area-tables 2019-20 MAPPA_Annual_Report_2019-20
 The file is parsed and mapped completely before it enters the archive; a file
 that fails is set aside in ARCHIVE/rejected/ with its error and nothing is
 loaded. Adding the same bytes again does nothing.
+
+The year may be typed 2019-20, 2019/20 or "2019 to 2020", or left out: the
+file's titles, sheet names or file name state it. A year that contradicts
+what the file states is refused, naming the evidence; --force-year loads it
+anyway, for a file whose titles are wrong. A file filed under the wrong
+year is put right with 'mappa archive relabel'.
 
 Population estimates need no lookup: local authorities reach their police
 force areas through the bundled code history (every code ONS has used since
@@ -46,8 +54,9 @@ column per mid-year) is added as the span of mid-years it holds, 2012-2022.
 // Run implements Command.
 func (c *AddCommand) Run(ctx context.Context, args []string) error {
 	var sf storeFlags
-	fs := c.app.newFlagSet("add", "mappa add [--db PATH] [--archive DIR] [--edition YYYY-MM-DD] area-tables YYYY-YY FILE | population YYYY[-YYYY] FILE | lookup FILE", addExamples)
+	fs := c.app.newFlagSet("add", "mappa add [--db PATH] [--archive DIR] [--force-year] [--edition YYYY-MM-DD] area-tables [YYYY-YY] FILE | population [YYYY[-YYYY]] FILE | lookup FILE", addExamples)
 	sf.register(fs)
+	forceYear := fs.Bool("force-year", false, "load the file under the year given even where its titles or name state another")
 	editionFlag := fs.String("edition", "", "add a population estimate as this `edition` (the date ONS published it, YYYY-MM-DD), whatever the file states")
 	if err := parse(fs, args); err != nil {
 		return err
@@ -57,6 +66,12 @@ func (c *AddCommand) Run(ctx context.Context, args []string) error {
 		return err
 	}
 	var opts []pipeline.AddOption
+	if *forceYear {
+		if in.period == "" {
+			return usageError{"--force-year needs the year to load the file as"}
+		}
+		opts = append(opts, pipeline.WithForceYear())
+	}
 	if *editionFlag != "" {
 		if in.kind != archive.KindPopulation {
 			return usageError{"--edition is for population estimates only"}
@@ -67,7 +82,7 @@ func (c *AddCommand) Run(ctx context.Context, args []string) error {
 		}
 		opts = append(opts, pipeline.WithEdition(e))
 	}
-	kind, period := in.kind, in.period
+	kind := in.kind
 	unlock, err := pipeline.LockWriter(sf.db)
 	if err != nil {
 		return err
@@ -86,17 +101,21 @@ func (c *AddCommand) Run(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	res, err := pipeline.AddFile(ctx, a, st, c.app.Log, kind, period, in.path, opts...)
+	res, err := pipeline.AddFile(ctx, a, st, c.app.Log, kind, in.period, in.path, opts...)
+	var year figure.FinancialYear // the year loaded, as the file states it when none was given
+	if err == nil && kind == archive.KindAreaTables {
+		year = figure.FinancialYear(res.Entry.Period)
+	}
 	var years []figure.FinancialYear
-	if err == nil && res.Loaded && kind == archive.KindAreaTables {
-		years = []figure.FinancialYear{in.year}
+	if res.Loaded && year != "" {
+		years = []figure.FinancialYear{year}
 	}
 	if ferr := st.FinishRun(ctx, runID, err, store.RunTotals{Years: years}); err == nil {
 		err = ferr
 	}
 	if err != nil {
 		if res.Rejected != "" {
-			return fmt.Errorf("%w\nthe file was set aside as %s; nothing was loaded", err, res.Rejected)
+			return fmt.Errorf("%w (nothing was loaded; the file was set aside as %s)", err, res.Rejected)
 		}
 		return err
 	}
@@ -107,7 +126,7 @@ func (c *AddCommand) Run(ctx context.Context, args []string) error {
 	case !res.Added:
 		verb = "already archived, nothing changed:"
 	}
-	what := string(kind) + " " + period
+	what := string(kind) + " " + res.Entry.Period
 	if kind == archive.KindPopulation {
 		ed, from := archive.EditionOf(res.Entry)
 		what += fmt.Sprintf(" (%s)", describeEdition(ed, from))
@@ -116,7 +135,7 @@ func (c *AddCommand) Run(ctx context.Context, args []string) error {
 	// A population estimate or a lookup changes the rates, and so the
 	// checks, of every year that uses it: show every year's (in.year is
 	// none for them).
-	return printLoadReport(ctx, c.app, st, in.year)
+	return printLoadReport(ctx, c.app, st, year)
 }
 
 // addInput is what mappa add was asked to add: a kind, its period as typed
@@ -139,26 +158,38 @@ func addArgs(args []string) (addInput, error) {
 		}
 		in.path = args[1]
 		return in, nil
-	case archive.KindAreaTables:
-		if len(args) != 3 {
-			return addInput{}, usageError{"want: add area-tables YYYY-YY FILE"}
-		}
-		y, err := figure.ParseFinancialYear(args[1])
-		if err != nil {
-			return addInput{}, usageError{err.Error()}
-		}
-		in.year = y
-	case archive.KindPopulation:
-		if len(args) != 3 {
-			return addInput{}, usageError{"want: add population YYYY FILE, or population YYYY-YYYY FILE for a back series"}
-		}
-		if _, err := figure.ParseMidYears(args[1]); err != nil {
-			return addInput{}, usageError{err.Error()}
-		}
+	case archive.KindAreaTables, archive.KindPopulation:
 	default:
-		return addInput{}, usageError{fmt.Sprintf("unknown kind %q: want area-tables, population or lookup", in.kind)}
+		return addInput{}, usageError{fmt.Sprintf("unknown kind %q: want area-tables, population or lookup%s", in.kind,
+			didYouMean(args[0], []string{string(archive.KindAreaTables), string(archive.KindPopulation), string(archive.KindLookup)}))}
 	}
-	in.period, in.path = args[1], args[2]
+	switch len(args) {
+	case 2: // the period the file states
+		in.path = args[1]
+		return in, nil
+	case 3:
+		in.path = args[2]
+	default:
+		if in.kind == archive.KindAreaTables {
+			return addInput{}, usageError{"want: add area-tables [YYYY-YY] FILE"}
+		}
+		return addInput{}, usageError{"want: add population [YYYY] FILE, or population YYYY-YYYY FILE for a back series"}
+	}
+	// Periods are normalised as typed ("2019/20" is 2019-20), so the
+	// archive files one period under one name.
+	if in.kind == archive.KindAreaTables {
+		y, err := yearArg(args[1])
+		if err != nil {
+			return addInput{}, err
+		}
+		in.year, in.period = y, y.String()
+		return in, nil
+	}
+	span, err := figure.ParseMidYears(args[1])
+	if err != nil {
+		return addInput{}, usageError{err.Error()}
+	}
+	in.period = span.String()
 	return in, nil
 }
 

@@ -22,6 +22,12 @@ const (
 	exitFailure = 1 // the command ran and failed: bad input, I/O, database
 	exitUsage   = 2 // the command line was wrong
 	exitLocked  = 3 // another mappa is writing to the database; nothing was done
+	// exitChecks is a run that loaded its files but left failing checks,
+	// when asked for with --fail-on-checks.
+	exitChecks = 4
+	// exitInterrupted is the shell's code for a process stopped by
+	// SIGINT (128 + 2), so that scripts see an interruption as such.
+	exitInterrupted = 130
 )
 
 // Command is one mappa subcommand.
@@ -76,15 +82,21 @@ func (a *App) Main(ctx context.Context, args []string) int {
 			fmt.Fprintf(a.Stderr, "mappa %s: %v; nothing was done\n", c.Name(), err)
 			return exitLocked
 		case errors.As(err, &ue):
-			fmt.Fprintf(a.Stderr, "mappa %s: %v\nRun 'mappa %s -h' for usage.\n", c.Name(), err, c.Name())
+			fmt.Fprintf(a.Stderr, "mappa %s: %v (run 'mappa %s -h' for usage)\n", c.Name(), err, c.Name())
 			return exitUsage
+		case errors.Is(err, context.Canceled) && ctx.Err() != nil:
+			fmt.Fprintf(a.Stderr, "mappa %s: interrupted; nothing was half done (open transactions rolled back)\n", c.Name())
+			return exitInterrupted
 		default:
 			fmt.Fprintf(a.Stderr, "mappa %s: %v\n", c.Name(), err)
 			return exitFailure
 		}
 	}
-	fmt.Fprintf(a.Stderr, "mappa: unknown command %q\n", args[0])
-	a.usage()
+	var names []string
+	for _, c := range a.commands() {
+		names = append(names, c.Name())
+	}
+	fmt.Fprintf(a.Stderr, "mappa: unknown command %q%s (run 'mappa help' for the commands)\n", args[0], didYouMean(args[0], names))
 	return exitUsage
 }
 
@@ -139,26 +151,49 @@ func (a *App) newFlagSet(name, synopsis, examples string) *flag.FlagSet {
 	return fs
 }
 
-// takesArgs names the commands that take positional arguments after their
-// flags; they read them with fs.Args(). Kept here, beside parse, so a
-// command cannot forget to reject them: every other command does.
-var takesArgs = map[string]bool{"add": true}
+// takesArgs names the commands that take positional arguments; they read
+// them with fs.Args(). Kept here, beside parse, so a command cannot forget
+// to reject them: every other command does.
+var takesArgs = map[string]bool{"add": true, "archive": true}
 
-// parse parses flags, turning flag errors into usage errors. A positional
-// argument is a usage error unless the command takes them (takesArgs):
-// flag parsing stops at the first one, so `mappa summary 2019-20` would
-// otherwise print the latest year instead and exit 0.
+// parse parses flags wherever they stand among the positional arguments
+// ("mappa add population 2019 f.xls --db x.db" as well as flags first),
+// as people type them; "--" ends the flags. Flag errors become usage
+// errors of one line: the flag package's own message and usage dump are
+// silenced, and -h prints the usage text alone. A positional argument is
+// a usage error unless the command takes them (takesArgs): otherwise
+// `mappa summary 2019-20` would print the latest year and exit 0.
 func parse(fs *flag.FlagSet, args []string) error {
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return err
+	usage, out := fs.Usage, fs.Output()
+	fs.Usage = func() {}
+	fs.SetOutput(io.Discard)
+	defer func() { fs.Usage = usage; fs.SetOutput(out) }()
+	var positional []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			if errors.Is(err, flag.ErrHelp) {
+				usage()
+				return err
+			}
+			return usageError{err.Error()}
 		}
-		return usageError{err.Error()}
+		rest := fs.Args()
+		if consumed := len(args) - len(rest); consumed > 0 && args[consumed-1] == "--" {
+			positional = append(positional, rest...)
+			break
+		}
+		if len(rest) == 0 {
+			break
+		}
+		positional = append(positional, rest[0])
+		args = rest[1:]
 	}
-	if fs.NArg() > 0 && !takesArgs[fs.Name()] {
-		return usageError{fmt.Sprintf("unexpected argument %q", fs.Arg(0))}
+	if len(positional) > 0 && !takesArgs[fs.Name()] {
+		return usageError{fmt.Sprintf("unexpected argument %q", positional[0])}
 	}
-	return nil
+	// Parsing "--" and the positional arguments leaves the flags as set
+	// and fs.Args() as the positional arguments alone.
+	return fs.Parse(append([]string{"--"}, positional...))
 }
 
 // newLogger logs for people on a terminal and as JSON for machines.

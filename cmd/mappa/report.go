@@ -4,9 +4,7 @@ import (
 	"context"
 	"fmt"
 
-	"github.com/mappa-etl/mappa/pipeline/figure"
 	"github.com/mappa-etl/mappa/report"
-	"github.com/mappa-etl/mappa/schema"
 )
 
 // ReportCommand writes one year's figures, their trend and provenance as a
@@ -43,20 +41,23 @@ func (c *ReportCommand) Run(ctx context.Context, args []string) error {
 	if *out == "" {
 		return usageError{"--out is required: the HTML file to write"}
 	}
+	if err := outFile("--out", *out); err != nil {
+		return err
+	}
 	var opts []report.Option
 	if *year != "" {
-		y, err := figure.ParseFinancialYear(*year)
+		y, err := yearArg(*year)
 		if err != nil {
-			return usageError{err.Error()}
+			return err
 		}
 		opts = append(opts, report.WithYear(y))
 	}
 	if *area != "" {
 		// Resolved here as well as in Build so that a mistyped area is a
 		// usage error (exit 2), not a failed run.
-		a, err := schema.FindArea(*area)
+		a, err := areaArg(*area)
 		if err != nil {
-			return usageError{err.Error()}
+			return err
 		}
 		opts = append(opts, report.WithArea(a.Code))
 	}
@@ -65,6 +66,12 @@ func (c *ReportCommand) Run(ctx context.Context, args []string) error {
 		return err
 	}
 	defer st.Close()
+	if *year != "" {
+		y, _ := yearArg(*year)
+		if err := loadedYear(ctx, st, y); err != nil {
+			return err
+		}
+	}
 	r, err := report.Build(ctx, st, opts...)
 	if err != nil {
 		return err

@@ -60,17 +60,17 @@ func (c *SummaryCommand) Run(ctx context.Context, args []string) error {
 	}
 	var year figure.FinancialYear
 	if *yearFlag != "" {
-		y, err := figure.ParseFinancialYear(*yearFlag)
+		y, err := yearArg(*yearFlag)
 		if err != nil {
-			return usageError{err.Error()}
+			return err
 		}
 		year = y
 	}
 	var code string
 	if *area != "" {
-		a, err := schema.FindArea(*area)
+		a, err := areaArg(*area)
 		if err != nil {
-			return usageError{err.Error()}
+			return err
 		}
 		code = a.Code
 	}
@@ -86,6 +86,8 @@ func (c *SummaryCommand) Run(ctx context.Context, args []string) error {
 		if year == "" { // an empty database: say so, as report does
 			return report.ErrNoData
 		}
+	} else if err := loadedYear(ctx, st, year); err != nil {
+		return err
 	}
 	if code != "" {
 		return c.area(ctx, st, code, year, *asJSON)

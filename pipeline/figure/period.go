@@ -2,6 +2,7 @@ package figure
 
 import (
 	"fmt"
+	"regexp"
 	"strconv"
 	"strings"
 )
@@ -12,19 +13,36 @@ import (
 // financial year is read or formatted; the zero value is no year.
 type FinancialYear string
 
-// ParseFinancialYear reads a financial year written "2019-20".
+// yearTyped matches the ways people write a financial year: "2019-20",
+// "2019/20", "2019-2020", "2019 to 2020", "2019–20" (an en dash, as
+// typeset titles have it), with spaces around the separator or not.
+var yearTyped = regexp.MustCompile(`(?i)^(\d{4})(?:\s*(?:-|/|_|\x{2012}|\x{2013}|\x{2014})\s*|\s+to\s+)(\d{2}|\d{4})$`)
+
+// ParseFinancialYear reads a financial year written "2019-20", or as
+// people also write it ("2019/20", "2019 to 2020", "2019-2020", with an
+// en dash), and normalises it to "2019-20". An error suggests the form
+// wanted where it can tell what was meant.
 func ParseFinancialYear(s string) (FinancialYear, error) {
-	if len(s) != 7 || s[4] != '-' {
-		return "", fmt.Errorf("financial year %q: want YYYY-YY", s)
+	t := strings.TrimSpace(s)
+	if len(t) == 4 {
+		if y, err := strconv.Atoi(t); err == nil && y >= 1000 {
+			return "", fmt.Errorf("financial year %q: want YYYY-YY, such as %s (April %d to March %d) or %s", s,
+				FinancialYearStarting(y), y, y+1, FinancialYearStarting(y-1))
+		}
 	}
-	y, err := strconv.Atoi(s[:4])
-	if err != nil || y < 1000 {
-		return "", fmt.Errorf("financial year %q: want YYYY-YY", s)
+	m := yearTyped.FindStringSubmatch(t)
+	if m == nil {
+		return "", fmt.Errorf("financial year %q: want YYYY-YY, such as 2019-20", s)
 	}
-	if next, err := strconv.Atoi(s[5:]); err != nil || next != (y+1)%100 {
-		return "", fmt.Errorf("financial year %q: the second year must follow the first", s)
+	y, _ := strconv.Atoi(m[1])
+	next, _ := strconv.Atoi(m[2])
+	if len(m[2]) == 4 && next == y+1 || len(m[2]) == 2 && next == (y+1)%100 {
+		if y < 1000 {
+			return "", fmt.Errorf("financial year %q: want YYYY-YY, such as 2019-20", s)
+		}
+		return FinancialYearStarting(y), nil
 	}
-	return FinancialYear(s), nil
+	return "", fmt.Errorf("financial year %q: the second year must follow the first (%s?)", s, FinancialYearStarting(y))
 }
 
 // FinancialYearStarting is the financial year that starts in April of

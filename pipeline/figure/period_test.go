@@ -7,16 +7,24 @@ import (
 
 func TestParseFinancialYear(t *testing.T) {
 	for _, tc := range []struct {
-		in, err         string
+		in, want, err   string
 		start, end      int
 		previous, close string
 	}{
-		{in: "2019-20", start: 2019, end: 2020, previous: "2018-19", close: "2020-03-31"},
-		{in: "1999-00", start: 1999, end: 2000, previous: "1998-99", close: "2000-03-31"},
-		{in: "2019/20", err: `financial year "2019/20": want YYYY-YY`},
-		{in: "2019-21", err: `financial year "2019-21": the second year must follow the first`},
-		{in: "19-20", err: `financial year "19-20": want YYYY-YY`},
-		{in: "abcd-ef", err: `financial year "abcd-ef": want YYYY-YY`},
+		{in: "2019-20", want: "2019-20", start: 2019, end: 2020, previous: "2018-19", close: "2020-03-31"},
+		{in: "1999-00", want: "1999-00", start: 1999, end: 2000, previous: "1998-99", close: "2000-03-31"},
+		{in: "2019/20", want: "2019-20", start: 2019, end: 2020, previous: "2018-19", close: "2020-03-31"},
+		{in: "2019 to 2020", want: "2019-20", start: 2019, end: 2020, previous: "2018-19", close: "2020-03-31"},
+		{in: "2019\u201320", want: "2019-20", start: 2019, end: 2020, previous: "2018-19", close: "2020-03-31"},
+		{in: " 2019-2020 ", want: "2019-20", start: 2019, end: 2020, previous: "2018-19", close: "2020-03-31"},
+		{in: "2019 / 20", want: "2019-20", start: 2019, end: 2020, previous: "2018-19", close: "2020-03-31"},
+		{in: "1999/2000", want: "1999-00", start: 1999, end: 2000, previous: "1998-99", close: "2000-03-31"},
+		{in: "2019", err: `financial year "2019": want YYYY-YY, such as 2019-20 (April 2019 to March 2020) or 2018-19`},
+		{in: "2019-21", err: `financial year "2019-21": the second year must follow the first (2019-20?)`},
+		{in: "2019 to 2021", err: `financial year "2019 to 2021": the second year must follow the first (2019-20?)`},
+		{in: "19-20", err: `financial year "19-20": want YYYY-YY, such as 2019-20`},
+		{in: "abcd-ef", err: `financial year "abcd-ef": want YYYY-YY, such as 2019-20`},
+		{in: "0999-00", err: `financial year "0999-00": want YYYY-YY, such as 2019-20`},
 	} {
 		t.Run(tc.in, func(t *testing.T) {
 			y, err := ParseFinancialYear(tc.in)
@@ -29,7 +37,7 @@ func TestParseFinancialYear(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if y.String() != tc.in || y.Start() != tc.start || y.End() != tc.end || y.Previous().String() != tc.previous ||
+			if y.String() != tc.want || y.Start() != tc.start || y.End() != tc.end || y.Previous().String() != tc.previous ||
 				y.PeriodEnd() != tc.close || FinancialYearStarting(tc.start) != y {
 				t.Errorf("%s: start %d, end %d, previous %s, period end %s", y, y.Start(), y.End(), y.Previous(), y.PeriodEnd())
 			}

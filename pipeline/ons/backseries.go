@@ -81,18 +81,18 @@ func populationColumn(n string) (figure.MidYear, bool) {
 // Read reads a population file for its period: an MYE2 workbook for one
 // mid-year, or a back series in long format for a span of them, one
 // edition of each.
-func Read(wb *sheet.Workbook, span figure.MidYears, lookups []*Lookup) ([]figure.Population, figure.PopulationSource, error) {
+func Read(wb *sheet.Workbook, span figure.MidYears, lookups []*Lookup, opts ...ReadOption) ([]figure.Population, figure.PopulationSource, error) {
 	if wb == nil {
 		return nil, figure.PopulationSource{}, errors.New("read population: no workbook")
 	}
 	if _, err := populationSheet(wb); err == nil && span.Single() {
-		return ReadPopulation(wb, span.First, lookups)
+		return ReadPopulation(wb, span.First, lookups, opts...)
 	}
 	if b, ok := findBackSeries(wb); ok {
 		return b.read(wb, span, lookups)
 	}
 	if span.Single() {
-		return ReadPopulation(wb, span.First, lookups) // says what is missing
+		return ReadPopulation(wb, span.First, lookups, opts...) // says what is missing
 	}
 	return nil, figure.PopulationSource{}, fmt.Errorf("read population %s: no back series sheet with columns Code, Sex, Age and population_YYYY in the first %d rows of any sheet; a single mid-year's MYE2 workbook is added as that mid-year, such as 2019", wb.Name, headerRows)
 }

@@ -109,7 +109,7 @@ func parseReleaseDate(s string) (figure.Edition, bool) {
 // than midYear (the title rows of the persons sheet, and the population
 // estimate titles of its contents and notes). A title naming two
 // mid-years ("mid-1971 to mid-2018") is a series and says nothing.
-func checkTitles(wb *sheet.Workbook, persons *sheet.Sheet, hdr int, midYear figure.MidYear) error {
+func checkTitles(wb *sheet.Workbook, persons *sheet.Sheet, hdr int, midYear figure.MidYear, anyMidYear bool) error {
 	for r := 0; r < hdr && r < len(persons.Rows); r++ {
 		for c, v := range persons.Rows[r] {
 			if m := oneSex.FindString(v); m != "" && !strings.Contains(strings.ToLower(v), "persons") {
@@ -118,20 +118,14 @@ func checkTitles(wb *sheet.Workbook, persons *sheet.Sheet, hdr int, midYear figu
 			}
 		}
 	}
+	if anyMidYear {
+		return nil
+	}
 	check := func(sh *sheet.Sheet, r, c int) error {
 		v := sh.Rows[r][c]
-		ms := midYearText.FindAllStringSubmatch(v, -1)
-		if len(ms) == 0 {
-			return nil
-		}
-		for _, m := range ms[1:] {
-			if m[1] != ms[0][1] {
-				return nil // a series of mid-years
-			}
-		}
-		if y, _ := strconv.Atoi(ms[0][1]); figure.MidYear(y) != midYear {
+		if y, ok := titledMidYear(v); ok && y != midYear {
 			return &sheet.CellError{File: wb.Name, Sheet: sh.Name, Cell: sheet.CellName(r, c),
-				Err: fmt.Errorf("the title %q says the estimate is of mid-%d, not mid-%s: add it as population %d, or check the file is the one meant", v, y, midYear, y)}
+				Err: fmt.Errorf("the title %q says the estimate is of mid-%s, not mid-%s: add it as population %s, or give --force-year if the title is wrong", v, y, midYear, y)}
 		}
 		return nil
 	}

@@ -95,7 +95,7 @@ func TestCheckTitles(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			wb, persons := coverBook(tc.title, tc.notes...)
-			err := checkTitles(wb, persons, 2, 2020)
+			err := checkTitles(wb, persons, 2, 2020, false)
 			if tc.err == "" {
 				if err != nil {
 					t.Fatal(err)

@@ -38,7 +38,7 @@ const (
 // it has one, must equal it. A title of another mid-year or of one sex is
 // refused; the release date the workbook states is its edition. Cell
 // problems are *sheet.CellError.
-func ReadPopulation(wb *sheet.Workbook, midYear figure.MidYear, lookups []*Lookup) ([]figure.Population, figure.PopulationSource, error) {
+func ReadPopulation(wb *sheet.Workbook, midYear figure.MidYear, lookups []*Lookup, opts ...ReadOption) ([]figure.Population, figure.PopulationSource, error) {
 	var src figure.PopulationSource
 	if wb == nil {
 		return nil, src, errors.New("read population: no workbook")
@@ -53,7 +53,7 @@ func ReadPopulation(wb *sheet.Workbook, midYear figure.MidYear, lookups []*Looku
 	if err != nil {
 		return nil, src, err
 	}
-	if err := checkTitles(wb, sh, hdr, midYear); err != nil {
+	if err := checkTitles(wb, sh, hdr, midYear, readOpts(opts).anyMidYear); err != nil {
 		return nil, src, err
 	}
 	if src.Edition, src.EditionCell, err = statedEdition(wb); err != nil {

@@ -20,6 +20,9 @@ type Validator func(path string) (Validated, error)
 // Validated is what a Validator found in a file it accepted.
 type Validated struct {
 	MediaType string
+	// Period is the period the file was read as, normalised ("2019/20"
+	// typed is "2019-20"), or taken from the file when none was given.
+	Period string
 	// Edition and EditionFrom, for a population file (Entry.Edition).
 	Edition, EditionFrom string
 }
@@ -141,6 +144,9 @@ func (a *Archive) check(tmp string, e *Entry, validate Validator, quarantine boo
 	v, verr := validate(tmp)
 	if verr == nil {
 		e.MediaType, e.Edition, e.EditionFrom = v.MediaType, v.Edition, v.EditionFrom
+		if v.Period != "" {
+			e.Period = v.Period
+		}
 		return AddResult{}, nil
 	}
 	if !quarantine {
@@ -158,6 +164,9 @@ func (a *Archive) check(tmp string, e *Entry, validate Validator, quarantine boo
 // reverted a restatement) becomes current again, as a new file would. Its
 // URL's validators are remembered either way. The caller holds the lock.
 func (a *Archive) addAgain(m *Manifest, prev, e Entry) (AddResult, error) {
+	if e.Period == "" { // added as the period it states, which was read when it came
+		e.Period = prev.Period
+	}
 	if prev.Kind != e.Kind || prev.Period != e.Period {
 		return AddResult{Entry: prev}, fmt.Errorf("archive %s: the same bytes are already archived as %s %s (%s)", e.Filename, prev.Kind, prev.Period, prev.Filename)
 	}

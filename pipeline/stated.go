@@ -1,0 +1,78 @@
+package pipeline
+
+import (
+	"fmt"
+
+	"github.com/mappa-etl/mappa/pipeline/extract"
+	"github.com/mappa-etl/mappa/pipeline/figure"
+	"github.com/mappa-etl/mappa/pipeline/ons"
+	"github.com/mappa-etl/mappa/sources/sheet"
+)
+
+// StatedPeriodError is a file added under a period it contradicts, or
+// added without one when it states none.
+type StatedPeriodError struct {
+	File   string
+	Kind   string // "area-tables" or "population"
+	Typed  string // the period given; "" when none was
+	Stated string // the period the file states; "" when none
+	Where  string // the evidence, in words
+}
+
+func (e *StatedPeriodError) Error() string {
+	if e.Stated == "" {
+		return fmt.Sprintf("%s states no period of its own: give it, as in 'mappa add %s %s %s'", e.File, e.Kind, example(e.Kind), e.File)
+	}
+	return fmt.Sprintf("%s: the file says %s: %s; add it as %s %s, or give --force-year to load it as %s anyway",
+		e.File, e.Stated, e.Where, e.Kind, e.Stated, e.Typed)
+}
+
+func example(kind string) string {
+	if kind == "population" {
+		return "2019"
+	}
+	return "2019-20"
+}
+
+// claimedYear is the financial year area tables are read as: the one
+// typed, checked against the one the workbook states unless forced, or
+// the stated one when none was typed.
+func claimedYear(wb *sheet.Workbook, claim Claim) (figure.FinancialYear, error) {
+	var typed figure.FinancialYear
+	if claim.Period != "" {
+		y, err := figure.ParseFinancialYear(claim.Period)
+		if err != nil {
+			return "", err
+		}
+		if claim.Force {
+			return y, nil
+		}
+		typed = y
+	}
+	st, ok := extract.StatedYear(wb)
+	switch {
+	case !ok && typed == "":
+		return "", &StatedPeriodError{File: wb.Name, Kind: "area-tables"}
+	case !ok:
+		return typed, nil
+	case typed == "":
+		return st.Year, nil
+	case typed != st.Year:
+		return "", &StatedPeriodError{File: wb.Name, Kind: "area-tables", Typed: typed.String(), Stated: st.Year.String(), Where: st.String()}
+	}
+	return typed, nil
+}
+
+// claimedMidYears is claimedYear for a population estimate. A typed
+// mid-year is checked by ons.Read itself, against the titles, which name
+// the cell; the span of a back series against its columns.
+func claimedMidYears(wb *sheet.Workbook, claim Claim) (figure.MidYears, error) {
+	if claim.Period != "" {
+		return figure.ParseMidYears(claim.Period)
+	}
+	span, _, ok := ons.StatedMidYears(wb)
+	if !ok {
+		return figure.MidYears{}, &StatedPeriodError{File: wb.Name, Kind: "population"}
+	}
+	return span, nil
+}
