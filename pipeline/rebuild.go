@@ -28,24 +28,61 @@ type RebuildResult struct {
 	Lookups   int
 }
 
+// RebuildOption configures Rebuild.
+type RebuildOption func(*rebuildOptions)
+
+type rebuildOptions struct {
+	manifest *archive.Manifest
+	previous bool
+	vet      func(*RebuildResult) error
+}
+
+// FromManifest rebuilds from m instead of the archive's manifest: an
+// amended manifest (Archive.Amend), written only once the database it
+// describes is built.
+func FromManifest(m *archive.Manifest) RebuildOption {
+	return func(o *rebuildOptions) { o.manifest = m }
+}
+
+// KeepPrevious keeps the database a rebuild replaces as dbPath.previous
+// (one generation: the one before is removed).
+func KeepPrevious() RebuildOption { return func(o *rebuildOptions) { o.previous = true } }
+
+// Vet is called with what the new database holds before it replaces the
+// old one; an error abandons the rebuild, leaving the old database.
+func Vet(fn func(*RebuildResult) error) RebuildOption { return func(o *rebuildOptions) { o.vet = fn } }
+
+// PreviousSuffix is appended to a database's path for the one a rebuild
+// replaced (KeepPrevious).
+const PreviousSuffix = ".previous"
+
 // Rebuild builds a new database at dbPath from the archive alone. It builds
 // beside the old database and renames over it only when every file has
 // loaded, so a failure or a crash leaves the old database whole. The caller
 // holds the writer lock (LockWriter), so any other half-built database
 // beside dbPath is a killed rebuild's and is removed.
-func Rebuild(ctx context.Context, a *archive.Archive, dbPath string, log *zap.Logger, onBuilt func(*store.Store) error) (*RebuildResult, error) {
-	m, err := a.Manifest()
-	if err != nil {
-		return nil, err
+func Rebuild(ctx context.Context, a *archive.Archive, dbPath string, log *zap.Logger, onBuilt func(*store.Store) error, opts ...RebuildOption) (*RebuildResult, error) {
+	var o rebuildOptions
+	for _, opt := range opts {
+		opt(&o)
+	}
+	m := o.manifest
+	if m == nil {
+		var err error
+		if m, err = a.Manifest(); err != nil {
+			return nil, err
+		}
 	}
 	removeStaleRebuilds(dbPath)
 	tmp := fmt.Sprintf("%s.rebuild-%d", dbPath, os.Getpid())
 	res, err := buildInto(ctx, a, m, tmp, log, onBuilt)
-	if err != nil {
-		removeDB(tmp)
-		return nil, err
+	if err == nil && o.vet != nil {
+		err = o.vet(res)
 	}
-	if err := swapIn(ctx, tmp, dbPath); err != nil {
+	if err == nil {
+		err = swapIn(ctx, tmp, dbPath, o.previous)
+	}
+	if err != nil {
 		removeDB(tmp)
 		return nil, err
 	}
@@ -157,9 +194,13 @@ func parseAhead(ctx context.Context, a *archive.Archive, parser *Parser, entries
 
 // swapIn renames the new database over the old one. The old database is
 // first opened and checkpointed so that no WAL of it survives: SQLite would
-// replay a stale WAL onto the new file.
-func swapIn(ctx context.Context, tmp, dbPath string) error {
-	if _, err := os.Stat(dbPath); err == nil {
+// replay a stale WAL onto the new file. With keep, the old database is
+// first hard-linked as dbPath.previous, so that dbPath always names a
+// whole database and the old one survives the swap.
+func swapIn(ctx context.Context, tmp, dbPath string, keep bool) error {
+	_, statErr := os.Stat(dbPath)
+	hadOld := statErr == nil
+	if hadOld {
 		old, err := store.Open(ctx, dbPath)
 		if err != nil {
 			return fmt.Errorf("rebuild: open old database to retire it: %w", err)
@@ -174,6 +215,11 @@ func swapIn(ctx context.Context, tmp, dbPath string) error {
 			return fmt.Errorf("rebuild: remove %s: %w", dbPath+suffix, err)
 		}
 	}
+	if keep && hadOld {
+		if err := keepPrevious(dbPath); err != nil {
+			return err
+		}
+	}
 	if err := os.Rename(tmp, dbPath); err != nil {
 		return fmt.Errorf("rebuild: swap in new database: %w", err)
 	}
@@ -183,6 +229,27 @@ func swapIn(ctx context.Context, tmp, dbPath string) error {
 	}
 	defer d.Close()
 	return d.Sync()
+}
+
+// keepPrevious links the database at dbPath as dbPath.previous, through a
+// temporary name so that an old .previous is replaced atomically. Hard
+// links need no copy and leave dbPath in place throughout.
+func keepPrevious(dbPath string) error {
+	prev := dbPath + PreviousSuffix
+	tmp := prev + ".tmp"
+	os.Remove(tmp)
+	// An old .previous opened by someone may have WAL files beside it,
+	// which SQLite would replay onto the new one.
+	os.Remove(prev + "-wal")
+	os.Remove(prev + "-shm")
+	if err := os.Link(dbPath, tmp); err != nil {
+		return fmt.Errorf("rebuild: keep the old database as %s: %w", prev, err)
+	}
+	if err := os.Rename(tmp, prev); err != nil {
+		os.Remove(tmp)
+		return fmt.Errorf("rebuild: keep the old database as %s: %w", prev, err)
+	}
+	return nil
 }
 
 // removeStaleRebuilds removes the databases of rebuilds that were killed

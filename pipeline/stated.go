@@ -6,6 +6,7 @@ import (
 	"github.com/mappa-etl/mappa/pipeline/extract"
 	"github.com/mappa-etl/mappa/pipeline/figure"
 	"github.com/mappa-etl/mappa/pipeline/ons"
+	"github.com/mappa-etl/mappa/sources/archive"
 	"github.com/mappa-etl/mappa/sources/sheet"
 )
 
@@ -75,4 +76,24 @@ func claimedMidYears(wb *sheet.Workbook, claim Claim) (figure.MidYears, error) {
 		return figure.MidYears{}, &StatedPeriodError{File: wb.Name, Kind: "population"}
 	}
 	return span, nil
+}
+
+// CheckPeriod reads an archived file as period, as AddFile reads a file
+// added by hand: a period the file contradicts is refused unless force.
+// A relabelling is checked so before it is made.
+func CheckPeriod(a *archive.Archive, m *archive.Manifest, e archive.Entry, period string, force bool) error {
+	var lookups []*ons.Lookup
+	if e.Kind == archive.KindPopulation {
+		var err error
+		if lookups, err = ArchivedLookups(a, m); err != nil {
+			return err
+		}
+	}
+	f, err := a.Open(e)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	_, err = NewParser().parseFile(e.Kind, Claim{Period: period, Force: force}, f, e.Filename, lookups)
+	return err
 }

@@ -3,6 +3,7 @@ package pipeline
 import (
 	"context"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 
@@ -13,6 +14,13 @@ import (
 	"github.com/mappa-etl/mappa/pipeline/store"
 	"github.com/mappa-etl/mappa/sources/archive"
 )
+
+// LoadOrder returns entries sorted as they load (loadOrder).
+func LoadOrder(entries []archive.Entry) []archive.Entry {
+	out := slices.Clone(entries)
+	loadOrder(out)
+	return out
+}
 
 // loadOrder sorts entries as they must load: lookups before population
 // (they map it), population before area tables (so rates exist when checks

@@ -83,12 +83,15 @@ func (c *AddCommand) Run(ctx context.Context, args []string) error {
 		opts = append(opts, pipeline.WithEdition(e))
 	}
 	kind := in.kind
+	if err := sf.checkDB(); err != nil {
+		return err
+	}
 	unlock, err := pipeline.LockWriter(sf.db)
 	if err != nil {
 		return err
 	}
 	defer unlock()
-	a, err := archive.Open(sf.archive)
+	a, err := archive.Open(sf.archiveDir())
 	if err != nil {
 		return err
 	}

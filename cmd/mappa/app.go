@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"strings"
 
 	"go.uber.org/zap"
@@ -50,6 +51,7 @@ type App struct {
 
 func (a *App) commands() []Command {
 	return []Command{&RunCommand{app: a}, &ScheduleCommand{app: a}, &AddCommand{app: a}, &RebuildCommand{app: a},
+		&ArchiveCommand{app: a},
 		&StatusCommand{app: a}, &SummaryCommand{app: a}, &ExportCommand{app: a}, &ReportCommand{app: a}}
 }
 
@@ -121,8 +123,23 @@ type storeFlags struct {
 // (run, schedule, add, rebuild).
 func (s *storeFlags) register(fs *flag.FlagSet) {
 	s.registerDB(fs)
-	fs.StringVar(&s.archive, "archive", "archive", "directory of the raw archive")
+	fs.StringVar(&s.archive, "archive", "", "directory of the raw archive (default: archive beside the database, DIR/archive for --db DIR/mappa.db)")
 }
+
+// archiveDir is the archive's directory: --archive, else the archive
+// beside the database, so that a command run from another directory
+// cannot pair a database with the wrong archive.
+func (s *storeFlags) archiveDir() string {
+	if s.archive != "" {
+		return s.archive
+	}
+	return filepath.Join(filepath.Dir(s.db), "archive")
+}
+
+// checkDB checks, for a command that writes, that the database's
+// directory exists: otherwise the first thing to fail would be its lock
+// file, and the error would name that.
+func (s *storeFlags) checkDB() error { return parentExists("--db", s.db) }
 
 // registerDB adds --db alone, for the commands that only read the
 // database (status, summary, export, report).

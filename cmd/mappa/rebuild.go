@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"runtime/debug"
+	"slices"
 	"strings"
 	"time"
 
@@ -28,53 +29,68 @@ func (c *RebuildCommand) Summary() string {
 }
 
 const rebuildExamples = `  mappa rebuild
-  mappa rebuild --db /srv/mappa/mappa.db --archive /srv/mappa/archive
+  mappa rebuild --db /srv/mappa/mappa.db            # from /srv/mappa/archive
   mappa rebuild --archive testdata/archive --db demo.db
+  mappa rebuild --dry-run
 
 The new database is built beside the old one and renamed over it only when
 every archived file has loaded; on any error the old database is untouched.
-Run history is carried over from the old database.
+The old one is kept as DB.previous (one generation). Run history is carried
+over from the old database.
+
+The archive is the one beside the database (DIR/archive for --db
+DIR/mappa.db) unless --archive says otherwise. A rebuild that would leave
+fewer financial years or population estimates than the database holds, or
+that reads an archive with nothing to load, is refused unless --force: an
+empty or wrong archive must not empty a database.
 `
 
 // Run implements Command.
 func (c *RebuildCommand) Run(ctx context.Context, args []string) error {
 	var sf storeFlags
-	fs := c.app.newFlagSet("rebuild", "mappa rebuild [--db PATH] [--archive DIR]", rebuildExamples)
+	fs := c.app.newFlagSet("rebuild", "mappa rebuild [--db PATH] [--archive DIR] [--force] [--dry-run]", rebuildExamples)
 	sf.register(fs)
+	force := fs.Bool("force", false, "replace the database even with one holding fewer years or estimates, or from an empty archive")
+	dryRun := fs.Bool("dry-run", false, "print what would be loaded, and change nothing")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
-	if _, err := os.Stat(sf.archive); err != nil {
-		return fmt.Errorf("open archive %s: %w", sf.archive, err)
+	if err := sf.checkDB(); err != nil {
+		return err
+	}
+	dir := sf.archiveDir()
+	if _, err := os.Stat(dir); err != nil {
+		return fmt.Errorf("open archive %s: %w (the archive beside the database is used unless --archive gives another)", dir, err)
 	}
 	unlock, err := pipeline.LockWriter(sf.db)
 	if err != nil {
 		return err
 	}
 	defer unlock()
-	a, err := archive.Open(sf.archive)
+	a, err := archive.Open(dir)
 	if err != nil {
 		return err
 	}
-	budgetMemory()
-	started := time.Now()
-	_, oldErr := os.Stat(sf.db)
-	hadOld := oldErr == nil
-	res, err := pipeline.Rebuild(ctx, a, sf.db, c.app.Log, func(st *store.Store) error {
-		if hadOld {
-			if err := st.CopyRuns(ctx, sf.db); err != nil {
-				c.app.Log.Sugar().Warnf("run history not carried over: %v", err)
-			}
-		}
-		id, err := st.StartRun(ctx, "rebuild", args, started)
-		if err != nil {
-			return err
-		}
-		years, _ := st.Years(ctx)
-		return st.FinishRun(ctx, id, nil, store.RunTotals{Years: years})
-	})
+	m, err := a.Manifest()
 	if err != nil {
-		c.recordFailure(ctx, sf.db, hadOld, args, started, err)
+		return err
+	}
+	old, err := holdingsOf(ctx, sf.db)
+	if err != nil {
+		return err
+	}
+	if *dryRun {
+		return c.plan(m, sf, old)
+	}
+	budgetMemory()
+	guard := pipeline.Vet(func(res *pipeline.RebuildResult) error {
+		if *force {
+			return nil
+		}
+		return old.refuse(res, dir, len(m.Current()))
+	})
+	res, err := rebuildDB(ctx, c.app, sf.db, a, "rebuild", args, guard, pipeline.FromManifest(m))
+	if err != nil {
 		return err
 	}
 	st, err := store.Open(ctx, sf.db)
@@ -83,22 +99,134 @@ func (c *RebuildCommand) Run(ctx context.Context, args []string) error {
 	}
 	defer st.Close()
 	fmt.Fprintf(c.app.Stdout, "rebuilt %s from %s: %d financial years (%s), %d population estimates, %d lookups\n",
-		sf.db, sf.archive, len(res.Years), span(res.Years), res.Estimates, res.Lookups)
+		sf.db, dir, len(res.Years), span(res.Years), res.Estimates, res.Lookups)
+	if old.exists {
+		fmt.Fprintf(c.app.Stdout, "the database it replaced is kept as %s\n", sf.db+pipeline.PreviousSuffix)
+	}
 	return printLoadReport(ctx, c.app, st, "")
 }
 
-// recordFailure notes a failed rebuild in the old database's run history;
-// its data stay exactly as they were.
-func (c *RebuildCommand) recordFailure(ctx context.Context, db string, hadOld bool, args []string, started time.Time, runErr error) {
+// plan prints what a rebuild would load, in load order, and whether the
+// guard would let it replace the database.
+func (c *RebuildCommand) plan(m *archive.Manifest, sf storeFlags, old holdings) error {
+	entries := pipeline.LoadOrder(m.Current())
+	fmt.Fprintf(c.app.Stdout, "a rebuild of %s from %s would load %s:\n", sf.db, sf.archiveDir(), plural(len(entries), "file"))
+	for _, e := range entries {
+		what := string(e.Kind) + " " + e.Period
+		if e.Kind == archive.KindPopulation {
+			ed, _ := archive.EditionOf(e)
+			what += " edition " + ed
+		}
+		fmt.Fprintf(c.app.Stdout, "  %-34s %s (%s)\n", strings.TrimSpace(what), e.Filename, e.SHA256[:12])
+	}
+	if n := len(m.Files) - len(entries); n > 0 {
+		fmt.Fprintf(c.app.Stdout, "and not %s: replaced by a later file of their period, or withdrawn (mappa archive list)\n", plural(n, "archived file"))
+	}
+	if old.exists {
+		fmt.Fprintf(c.app.Stdout, "the database now holds %s and %s\n", plural(len(old.years), "financial year"), plural(old.estimates, "population estimate"))
+	}
+	fmt.Fprintln(c.app.Stdout, "nothing was changed (--dry-run)")
+	return nil
+}
+
+// holdings is what a database holds, for the rebuild guard.
+type holdings struct {
+	exists    bool
+	years     []figure.FinancialYear
+	estimates int
+}
+
+func holdingsOf(ctx context.Context, db string) (holdings, error) {
+	if _, err := os.Stat(db); err != nil {
+		return holdings{}, nil
+	}
+	st, err := store.Open(ctx, db)
+	if err != nil {
+		return holdings{}, err
+	}
+	defer st.Close()
+	h := holdings{exists: true}
+	if h.years, err = st.Years(ctx); err != nil {
+		return h, err
+	}
+	h.estimates, err = st.Estimates(ctx)
+	return h, err
+}
+
+// refuse is the guard's verdict on a rebuilt database replacing this one:
+// an error when the archive held nothing to load, or the new database
+// holds fewer financial years or estimates.
+func (h holdings) refuse(res *pipeline.RebuildResult, dir string, files int) error {
+	if files == 0 {
+		return fmt.Errorf("rebuild refused: archive %s holds no file to load, so the database would be empty; check --archive (by default the archive beside the database), or give --force", dir)
+	}
+	var lost []string
+	for _, y := range h.years {
+		if !slices.Contains(res.Years, y) {
+			lost = append(lost, y.String())
+		}
+	}
+	if len(lost) > 0 || res.Estimates < h.estimates {
+		return fmt.Errorf("rebuild refused: the database holds %s and %s, the archive %s only %s and %s (it lacks %s); nothing was changed; check --archive, or give --force to replace it anyway",
+			plural(len(h.years), "financial year"), plural(h.estimates, "population estimate"), dir,
+			plural(len(res.Years), "financial year"), plural(res.Estimates, "population estimate"), lacking(lost, h.estimates-res.Estimates))
+	}
+	return nil
+}
+
+func lacking(years []string, estimates int) string {
+	var parts []string
+	if len(years) > 0 {
+		parts = append(parts, strings.Join(years, ", "))
+	}
+	if estimates > 0 {
+		parts = append(parts, plural(estimates, "estimate"))
+	}
+	return strings.Join(parts, " and ")
+}
+
+// rebuildDB rebuilds the database at db from the archive, keeping the one
+// it replaces as db.previous, carrying its run history over and recording
+// the rebuild as a run (as command, with args) in the new database, or
+// in the old one when it fails.
+func rebuildDB(ctx context.Context, app *App, db string, a *archive.Archive, command string, args []string, opts ...pipeline.RebuildOption) (*pipeline.RebuildResult, error) {
+	started := time.Now()
+	_, oldErr := os.Stat(db)
+	hadOld := oldErr == nil
+	res, err := pipeline.Rebuild(ctx, a, db, app.Log, func(st *store.Store) error {
+		if hadOld {
+			if err := st.CopyRuns(ctx, db); err != nil {
+				app.Log.Sugar().Warnf("run history not carried over: %v", err)
+			}
+		}
+		id, err := st.StartRun(ctx, command, args, started)
+		if err != nil {
+			return err
+		}
+		years, _ := st.Years(ctx)
+		return st.FinishRun(ctx, id, nil, store.RunTotals{Years: years})
+	}, append(opts, pipeline.KeepPrevious())...)
+	if err != nil {
+		recordFailure(ctx, db, hadOld, command, args, started, err)
+		return nil, err
+	}
+	return res, nil
+}
+
+// recordFailure notes a failed or interrupted rebuild in the old
+// database's run history; its data stay exactly as they were. It runs
+// even when ctx was cancelled (Ctrl-C), so an interruption is recorded.
+func recordFailure(ctx context.Context, db string, hadOld bool, command string, args []string, started time.Time, runErr error) {
 	if !hadOld {
 		return
 	}
+	ctx = context.WithoutCancel(ctx)
 	st, err := store.Open(ctx, db)
 	if err != nil {
 		return
 	}
 	defer st.Close()
-	if id, err := st.StartRun(ctx, "rebuild", args, started); err == nil {
+	if id, err := st.StartRun(ctx, command, args, started); err == nil {
 		_ = st.FinishRun(ctx, id, runErr, store.RunTotals{})
 	}
 }

@@ -93,12 +93,15 @@ func newFetchJob(app *App, fs *flag.FlagSet, ff *fetchFlags, command string, arg
 // run takes the writer lock, fetches and loads, and records the run. It
 // returns pipeline.ErrLocked, touching nothing, when another mappa writes.
 func (j *fetchJob) run(ctx context.Context) error {
+	if err := j.flags.checkDB(); err != nil {
+		return err
+	}
 	unlock, err := pipeline.LockWriter(j.flags.db)
 	if err != nil {
 		return err
 	}
 	defer unlock()
-	a, err := archive.Open(j.flags.archive)
+	a, err := archive.Open(j.flags.archiveDir())
 	if err != nil {
 		return err
 	}
@@ -112,7 +115,7 @@ func (j *fetchJob) run(ctx context.Context) error {
 		// Unattended, a removed or misplaced database would otherwise be
 		// recreated in silence, losing the run history.
 		j.app.Log.Warn("no database found: created a new one; everything in the archive will be loaded into it",
-			zap.String("db", j.flags.db), zap.String("archive", j.flags.archive))
+			zap.String("db", j.flags.db), zap.String("archive", j.flags.archiveDir()))
 	}
 	id, err := st.StartRun(ctx, j.command, j.args, time.Now())
 	if err != nil {

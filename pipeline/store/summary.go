@@ -112,6 +112,16 @@ func (s *Store) Years(ctx context.Context) ([]figure.FinancialYear, error) {
 	return ys, err
 }
 
+// Estimates counts the population estimates loaded: each edition of each
+// mid-year once.
+func (s *Store) Estimates(ctx context.Context) (int, error) {
+	var n int
+	if err := s.DB.QueryRowContext(ctx, "SELECT COUNT(*) FROM population_sources").Scan(&n); err != nil {
+		return 0, fmt.Errorf("count estimates in %s: %w", s.Path, err)
+	}
+	return n, nil
+}
+
 // summaryMarkers reads the markers printed in place of the figures
 // area_summary shows, of the rows whose column key equals arg, keyed
 // "year|area|area_summary column".

@@ -54,6 +54,11 @@ type Entry struct {
 	// the day it was added.
 	Edition     string `json:"edition,omitempty"`
 	EditionFrom string `json:"edition_from,omitempty"`
+	// WithdrawnAt is when an operator withdrew the file (Change);
+	// RelabelledFrom the period it was filed under before an operator
+	// relabelled it, which its page or configuration may still give.
+	WithdrawnAt    string `json:"withdrawn_at,omitempty"`
+	RelabelledFrom string `json:"relabelled_from,omitempty"`
 }
 
 // The values of Entry.EditionFrom.
@@ -78,6 +83,8 @@ type Manifest struct {
 	// Fetched remembers, per URL, the file last fetched from it and the
 	// validators that make the next request conditional.
 	Fetched map[string]FetchRecord `json:"fetched,omitempty"`
+	// Changes lists the operators' amendments, oldest first.
+	Changes []Change `json:"changes,omitempty"`
 }
 
 // FetchRecord is the last successful fetch of one URL, with the validators
@@ -111,6 +118,9 @@ func (m *Manifest) Conditional(url string, kind Kind, period string) (FetchRecor
 // isCurrent reports whether e is the file a rebuild loads for its kind and
 // period: the last added (every lookup is current).
 func (m *Manifest) isCurrent(e Entry) bool {
+	if e.Withdrawn() {
+		return false
+	}
 	if e.Kind == KindLookup {
 		return true
 	}
@@ -187,11 +197,15 @@ func (a *Archive) writeManifest(m *Manifest) error {
 
 // Current returns the files a rebuild loads: for area tables the last added
 // file of each period (a restated year replaces the earlier one), for
-// population the last of each period and edition; every lookup.
+// population the last of each period and edition; every lookup; never a
+// withdrawn file.
 func (m *Manifest) Current() []Entry {
 	last := m.lastAdded()
 	var out []Entry
 	for i, e := range m.Files {
+		if e.Withdrawn() {
+			continue
+		}
 		if e.Kind == KindLookup || last[periodKey(e)] == i {
 			out = append(out, e)
 		}
@@ -204,7 +218,7 @@ func (m *Manifest) Current() []Entry {
 func (m *Manifest) lastAdded() map[string]int {
 	last := map[string]int{}
 	for i, e := range m.Files {
-		if e.Kind != KindLookup {
+		if e.Kind != KindLookup && !e.Withdrawn() {
 			last[periodKey(e)] = i
 		}
 	}

@@ -92,7 +92,7 @@ func (a *Archive) add(e Entry, src io.Reader, validate Validator, quarantine boo
 		return AddResult{}, err
 	}
 	if prev, ok := m.Find(e.SHA256); ok {
-		return a.addAgain(m, prev, e)
+		return a.addAgain(m, prev, e, quarantine)
 	}
 	if !validated { // cannot happen while entries are only appended
 		if res, err := a.check(tmp, &e, validate, quarantine); err != nil {
@@ -163,25 +163,44 @@ func (a *Archive) check(tmp string, e *Entry, validate Validator, quarantine boo
 // archived as something else; an older file added again (upstream
 // reverted a restatement) becomes current again, as a new file would. Its
 // URL's validators are remembered either way. The caller holds the lock.
-func (a *Archive) addAgain(m *Manifest, prev, e Entry) (AddResult, error) {
-	if e.Period == "" { // added as the period it states, which was read when it came
-		e.Period = prev.Period
+//
+// A withdrawn file stays withdrawn when a run fetches it again (byHand
+// false); added again by hand it is reinstated, and the manifest records
+// that. A relabelled file given under its old period (its page still
+// says so) keeps the period the operator gave it.
+func (a *Archive) addAgain(m *Manifest, prev, e Entry, byHand bool) (AddResult, error) {
+	if e.Period == "" || (prev.RelabelledFrom != "" && e.Period == prev.RelabelledFrom) {
+		e.Period = prev.Period // "": added as the period it states, read when it first came
+	}
+	amended := false
+	if prev.Withdrawn() && prev.Kind == e.Kind && prev.Period == e.Period {
+		if !byHand {
+			return AddResult{Entry: prev}, nil
+		}
+		for i := range m.Files {
+			if m.Files[i].SHA256 == prev.SHA256 {
+				m.Files[i].WithdrawnAt = ""
+			}
+		}
+		m.Changes = append(m.Changes, Change{At: a.addedAt(), By: Operator(), Action: ActionReinstate, SHA256: prev.SHA256})
+		prev.WithdrawnAt, amended = "", true
 	}
 	if prev.Kind != e.Kind || prev.Period != e.Period {
-		return AddResult{Entry: prev}, fmt.Errorf("archive %s: the same bytes are already archived as %s %s (%s)", e.Filename, prev.Kind, prev.Period, prev.Filename)
+		return AddResult{Entry: prev}, fmt.Errorf("archive %s: the same bytes are already archived as %s %s (%s); if that is wrong: mappa archive relabel %s PERIOD",
+			e.Filename, prev.Kind, prev.Period, prev.Filename, short(prev.SHA256))
 	}
 	// An edition asked for must be the one archived; none asked for
 	// keeps it.
 	if ed, _ := EditionOf(prev); e.Edition != "" && e.Edition != ed {
 		return AddResult{Entry: prev}, fmt.Errorf("archive %s: the same bytes are already archived as %s %s, edition %s (%s)", e.Filename, prev.Kind, prev.Period, ed, prev.Filename)
 	}
-	e.Edition, e.EditionFrom = prev.Edition, prev.EditionFrom
+	e.Edition, e.EditionFrom, e.RelabelledFrom = prev.Edition, prev.EditionFrom, prev.RelabelledFrom
 	reinstated := !m.isCurrent(prev)
 	if reinstated {
 		e.MediaType, e.Path, e.AddedAt = prev.MediaType, prev.Path, a.addedAt()
 		m.Files = append(m.Files, e)
 	}
-	if m.remember(e) || reinstated {
+	if m.remember(e) || reinstated || amended {
 		if err := a.writeManifest(m); err != nil {
 			return AddResult{}, fmt.Errorf("archive %s: write manifest: %w", e.Filename, err)
 		}
@@ -189,7 +208,7 @@ func (a *Archive) addAgain(m *Manifest, prev, e Entry) (AddResult, error) {
 	if reinstated {
 		return AddResult{Entry: e, Added: true}, nil
 	}
-	return AddResult{Entry: prev}, nil
+	return AddResult{Entry: prev, Added: amended}, nil
 }
 
 // lock takes the archive's writer lock, an flock on .lock at its top
