@@ -98,8 +98,8 @@ func (c *RebuildCommand) Run(ctx context.Context, args []string) error {
 		return err
 	}
 	defer st.Close()
-	fmt.Fprintf(c.app.Stdout, "rebuilt %s from %s: %d financial years (%s), %d population estimates, %d lookups\n",
-		sf.db, dir, len(res.Years), span(res.Years), res.Estimates, res.Lookups)
+	fmt.Fprintf(c.app.Stdout, "rebuilt %s from %s: %s (%s), %s, %s\n", sf.db, dir, plural(len(res.Years), "financial year"),
+		span(res.Years), plural(res.Estimates, "population estimate"), plural(res.Lookups, "lookup"))
 	if old.exists {
 		fmt.Fprintf(c.app.Stdout, "the database it replaced is kept as %s\n", sf.db+pipeline.PreviousSuffix)
 	}
