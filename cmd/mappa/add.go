@@ -138,7 +138,8 @@ func (c *AddCommand) Run(ctx context.Context, args []string) error {
 	// A population estimate or a lookup changes the rates, and so the
 	// checks, of every year that uses it: show every year's (in.year is
 	// none for them).
-	return printLoadReport(ctx, c.app, st, year)
+	_, err = printLoadReport(ctx, c.app, st, year)
+	return err
 }
 
 // addInput is what mappa add was asked to add: a kind, its period as typed

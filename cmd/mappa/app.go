@@ -86,6 +86,9 @@ func (a *App) Main(ctx context.Context, args []string) int {
 		case errors.As(err, &ue):
 			fmt.Fprintf(a.Stderr, "mappa %s: %v (run 'mappa %s -h' for usage)\n", c.Name(), err, c.Name())
 			return exitUsage
+		case errors.As(err, new(checksFailed)):
+			fmt.Fprintf(a.Stderr, "mappa %s: %v\n", c.Name(), err)
+			return exitChecks
 		case errors.Is(err, context.Canceled) && ctx.Err() != nil:
 			fmt.Fprintf(a.Stderr, "mappa %s: interrupted; nothing was half done (open transactions rolled back)\n", c.Name())
 			return exitInterrupted

@@ -207,7 +207,8 @@ func (c *ArchiveCommand) amend(ctx context.Context, sf storeFlags, am archive.Am
 		return err
 	}
 	defer st.Close()
-	return printLoadReport(ctx, c.app, st, "")
+	_, err = printLoadReport(ctx, c.app, st, "")
+	return err
 }
 
 // normalPeriod is a period as the archive files it, for kind.

@@ -36,6 +36,8 @@ type fetchFlags struct {
 	timeout    time.Duration
 	retries    int
 	rate       float64
+	// failOnChecks makes a run with failing checks exit 4 (checksFailed).
+	failOnChecks bool
 }
 
 // fileConfig is the config file: the paths and sources of a run, not its
@@ -69,6 +71,7 @@ func (f *fetchFlags) register(fs *flag.FlagSet) {
 	fs.DurationVar(&f.timeout, "timeout", 60*time.Second, "give up on a request after this long without data")
 	fs.IntVar(&f.retries, "retries", 4, "retries of one file in all (5xx, 429, network errors, bodies cut short)")
 	fs.Float64Var(&f.rate, "rate", 5, "most requests per second (GOV.UK asks for under 10)")
+	fs.BoolVar(&f.failOnChecks, "fail-on-checks", false, "exit with status 4 when any check fails after the run (for cron and monitoring)")
 }
 
 // resolve merges the config file under the flags set on the command line

@@ -103,7 +103,8 @@ func (c *RebuildCommand) Run(ctx context.Context, args []string) error {
 	if old.exists {
 		fmt.Fprintf(c.app.Stdout, "the database it replaced is kept as %s\n", sf.db+pipeline.PreviousSuffix)
 	}
-	return printLoadReport(ctx, c.app, st, "")
+	_, err = printLoadReport(ctx, c.app, st, "")
+	return err
 }
 
 // plan prints what a rebuild would load, in load order, and whether the
@@ -238,18 +239,33 @@ func span(years []figure.FinancialYear) string {
 	return years[0].String() + " to " + years[len(years)-1].String()
 }
 
-// printLoadReport prints the failing checks and the unmapped columns of
-// one year (or all years when year is ""), so a failure is never silent.
-func printLoadReport(ctx context.Context, app *App, st *store.Store, year figure.FinancialYear) error {
+// printLoadReport prints the failing checks, grouped by cause with the
+// areas' names and what would fix them, and the unmapped columns of one
+// year (or all years when year is ""), so a failure is never silent. It
+// returns the groups of failing checks.
+func printLoadReport(ctx context.Context, app *App, st *store.Store, year figure.FinancialYear) ([]*failureGroup, error) {
 	rep, err := st.Status(ctx, 0)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	var lines []string
-	for _, f := range rep.Failing {
-		if year == "" || f.FinancialYear == year {
-			lines = append(lines, fmt.Sprintf("  %s %s %s: %s", f.FinancialYear, f.Check, f.Subject, f.Detail))
+	groups := printChecks(app, rep, year)
+	var unmapped []store.UnmappedStatus
+	for _, u := range rep.Unmapped {
+		if year == "" || u.FinancialYear == year {
+			unmapped = append(unmapped, u)
 		}
+	}
+	printUnmapped(app, unmapped)
+	return groups, nil
+}
+
+// printChecks prints how many checks of year (every year when "") passed
+// and failed, and the failing ones grouped by cause.
+func printChecks(app *App, rep *store.StatusReport, year figure.FinancialYear) []*failureGroup {
+	groups := groupFailures(rep.Failing, year)
+	failed := 0
+	for _, g := range groups {
+		failed += len(g.Areas)
 	}
 	passed, notChecked := 0, 0
 	for _, r := range rep.Releases {
@@ -258,18 +274,12 @@ func printLoadReport(ctx context.Context, app *App, st *store.Store, year figure
 			notChecked += r.NotChecked
 		}
 	}
-	fmt.Fprintf(app.Stdout, "checks: %d passed, %d failed, %d not checked (see mappa status)\n", passed, len(lines), notChecked)
-	if len(lines) > 0 {
-		fmt.Fprintln(app.Stdout, "failing checks:\n"+strings.Join(lines, "\n"))
+	fmt.Fprintf(app.Stdout, "checks: %d passed, %d failed, %d not checked (see mappa status)\n", passed, failed, notChecked)
+	if len(groups) > 0 {
+		fmt.Fprintf(app.Stdout, "failing checks, %s:\n", plural(len(groups), "cause"))
+		printFailures(app.Stdout, groups)
 	}
-	var unmapped []store.UnmappedStatus
-	for _, u := range rep.Unmapped {
-		if year == "" || u.FinancialYear == year {
-			unmapped = append(unmapped, u)
-		}
-	}
-	printUnmapped(app, unmapped)
-	return nil
+	return groups
 }
 
 // plural is "1 published column" or "2 published columns".

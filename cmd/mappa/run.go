@@ -138,7 +138,30 @@ func (j *fetchJob) run(ctx context.Context) error {
 		}
 		printUnmapped(j.app, unmapped)
 	}
-	return runErr
+	if runErr != nil {
+		return runErr
+	}
+	// Every year's checks, not only those of years loaded now: a new
+	// estimate changes the rates, and so the checks, of years loaded
+	// before. Unattended, the log is what someone reads.
+	rep, err := st.Status(ctx, 0)
+	if err != nil {
+		return err
+	}
+	groups := printChecks(j.app, rep, "")
+	logFailures(j.app.Log, groups)
+	if j.flags.failOnChecks && len(groups) > 0 {
+		return checksFailed{len(rep.Failing), len(groups)}
+	}
+	return nil
+}
+
+// checksFailed is a run that loaded what it fetched but left failing
+// checks, returned when --fail-on-checks asks for a distinct exit status.
+type checksFailed struct{ checks, causes int }
+
+func (e checksFailed) Error() string {
+	return fmt.Sprintf("%s of %s failing (--fail-on-checks); see mappa status", plural(e.checks, "check"), plural(e.causes, "cause"))
 }
 
 // report prints one line per failed file and a summary line.

@@ -83,10 +83,10 @@ func (c *StatusCommand) Run(ctx context.Context, args []string) error {
 		fmt.Fprintln(c.app.Stdout, "\nno failing checks")
 		return nil
 	}
-	fmt.Fprintf(c.app.Stdout, "\n%d failing checks:\n", len(rep.Failing))
-	for _, f := range rep.Failing {
-		fmt.Fprintf(c.app.Stdout, "  %s %s %s: %s\n", f.FinancialYear, f.Check, f.Subject, f.Detail)
-	}
+	groups := groupFailures(rep.Failing, "")
+	fmt.Fprintf(c.app.Stdout, "\n%s, %s (every one: mappa status --json, or the check_results table):\n",
+		plural(len(rep.Failing), "failing check"), plural(len(groups), "cause"))
+	printFailures(c.app.Stdout, groups)
 	return nil
 }
 

@@ -1,0 +1,121 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/mappa-etl/mappa/pipeline/pipelinetest"
+	"github.com/mappa-etl/mappa/pipeline/store"
+	"github.com/mappa-etl/mappa/sources/govuk/govuktest"
+)
+
+// TestRunSpeaksOfFailingChecks is issue 15's problem 3: a run that loaded
+// years with failing checks said only "21 fetched, 0 failed" and exited 0.
+// Given one population estimate only (mid-2013), every later year's rates
+// are computed on it and most disagree with those published: the run now
+// prints the failures grouped by cause with area names and a hint, logs a
+// warning per cause, and with --fail-on-checks exits 4.
+func TestRunSpeaksOfFailingChecks(t *testing.T) {
+	srv, fx, err := govuktest.NewMAPPA("../../testdata/published")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Close()
+	dir := t.TempDir()
+	cfg, _ := json.Marshal(map[string]any{"population": map[string]string{"2013": fx.Population["2013"]}, "lookups": fx.Lookups})
+	if err := os.WriteFile(filepath.Join(dir, "mappa.json"), cfg, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	args := []string{"run", "--source", srv.URL(""), "--rate", "1000", "--config", filepath.Join(dir, "mappa.json"),
+		"--db", filepath.Join(dir, "m.db")}
+	for _, tc := range []struct {
+		name  string
+		extra []string
+		want  int
+	}{
+		{"without --fail-on-checks", nil, exitOK},
+		{"with --fail-on-checks", []string{"--fail-on-checks"}, exitChecks},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var stdout, stderr bytes.Buffer
+			app := &App{Stdout: &stdout, Stderr: &stderr}
+			if got := app.Main(context.Background(), append(args, tc.extra...)); got != tc.want {
+				t.Fatalf("exit %d, want %d; stderr:\n%s", got, tc.want, stderr.String())
+			}
+			out := stdout.String()
+			for _, want := range []string{
+				"failing checks, ",
+				"  2019-20 rate_matches_published: 43 areas (London, Cumbria, Lancashire, ",
+				"what to do: the rates were computed on another population estimate than the release's: add the ONS estimate it used (the MoJ has used mid-2018 or mid-2019 for 2019-20): mappa add population FILE",
+			} {
+				if !strings.Contains(out, want) {
+					t.Errorf("stdout lacks %q:\n%s", want, out)
+				}
+			}
+			if !strings.Contains(stderr.String(), `"msg":"failing check","financial_year":"2019-20","check":"rate_matches_published","areas":43`) {
+				t.Errorf("no warning logged for the failing check:\n%s", stderr.String())
+			}
+			if tc.want == exitChecks && !strings.Contains(stderr.String(), "failing (--fail-on-checks); see mappa status") {
+				t.Errorf("stderr does not say why it exits %d:\n%s", tc.want, stderr.String())
+			}
+		})
+	}
+}
+
+// TestInterruptedRunExits130 is issue 15's problem 5, Ctrl-C: a run
+// stopped by SIGINT exited 1 with "context canceled". It now exits 130,
+// says it was interrupted, and the run is recorded as interrupted.
+func TestInterruptedRunExits130(t *testing.T) {
+	skipProcessSuite(t)
+	srv, _, err := govuktest.NewMAPPA("../../testdata/published")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Close()
+	srv.AddFault("/api/content"+govuktest.CollectionPath, govuktest.Fault{Kind: govuktest.Hang, Delay: 30 * time.Second})
+	dir := t.TempDir()
+	// A database that exists, so the run is recorded in it.
+	file, _ := filepath.Abs("../../testdata/published/MAPPA_Annual_Report_2019-20_Area_Tables.xlsx")
+	if r := execMappa(t, dir, "add", "area-tables", file); r.code != 0 {
+		t.Fatalf("add: %+v", r)
+	}
+	cmd := mappaCommand(t, dir, "run", "--source", srv.URL(""), "--rate", "100", "--timeout", "60s")
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	pipelinetest.WaitFor(20*time.Second, func() bool { return len(srv.Requests()) > 0 })
+	if err := cmd.Process.Signal(syscall.SIGINT); err != nil {
+		t.Fatal(err)
+	}
+	err = cmd.Wait()
+	code, _ := pipelinetest.ExitStatus(t, cmd, err)
+	if code != exitInterrupted {
+		t.Fatalf("exit %d, want %d; stderr:\n%s", code, exitInterrupted, stderr.String())
+	}
+	if want := "mappa run: interrupted; nothing was half done (open transactions rolled back)\n"; !strings.HasSuffix(stderr.String(), want) {
+		t.Errorf("stderr ends %q, want %q", tail(stderr.String()), want)
+	}
+	st, err := store.Open(context.Background(), filepath.Join(dir, "mappa.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	rep, err := st.Status(context.Background(), 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rep.Runs) != 1 || rep.Runs[0].Command != "run" || rep.Runs[0].Outcome != string(store.RunInterrupted) {
+		t.Errorf("last run %+v, want run interrupted", rep.Runs)
+	}
+}
+
+func tail(s string) string { return s[max(0, len(s)-200):] }
