@@ -123,7 +123,7 @@ func TestScheduleResilience(t *testing.T) {
 			}
 			resume()
 			line := s.waitLog(t, `"msg":"run failed"`, failed+1)
-			if !strings.Contains(line, "db/m.db") || !strings.Contains(line, "no such file or directory") {
+			if !strings.Contains(line, "--db db/m.db: directory db does not exist") {
 				t.Errorf("the failed tick's error does not say the database's directory is missing:\n%s", line)
 			}
 			t.Logf("tick with the directory gone: %s", line)
