@@ -36,10 +36,12 @@ type fetchFlags struct {
 	timeout    time.Duration
 	retries    int
 	rate       float64
+	revalidate time.Duration
 }
 
 // fileConfig is the config file: the paths and sources of a run, not its
-// HTTP tuning (--max-mib, --timeout, --retries, --rate are flags only).
+// HTTP tuning (--max-mib, --timeout, --retries, --rate, --revalidate are
+// flags only).
 // The list keys are plural where their flags are not: allow_hosts for
 // --allow-host, lookups for --lookup. Run's help and the README list these
 // keys; change them together.
@@ -69,6 +71,8 @@ func (f *fetchFlags) register(fs *flag.FlagSet) {
 	fs.DurationVar(&f.timeout, "timeout", 60*time.Second, "give up on a request after this long without data")
 	fs.IntVar(&f.retries, "retries", 4, "retries of one file in all (5xx, 429, network errors, bodies cut short)")
 	fs.Float64Var(&f.rate, "rate", 5, "most requests per second (GOV.UK asks for under 10)")
+	fs.DurationVar(&f.revalidate, "revalidate", pipeline.DefaultRevalidate,
+		"ask again for a GOV.UK attachment whose release page is unchanged only once it was last confirmed this `long` ago (0: every run)")
 }
 
 // resolve merges the config file under the flags set on the command line
@@ -121,9 +125,10 @@ func (f *fetchFlags) resolve(fs *flag.FlagSet) (pipeline.RunConfig, error) {
 		}
 	}
 	cfg.Lookups = append(cfg.Lookups, f.lookups...)
-	if f.maxMiB <= 0 || f.retries < 0 || f.rate <= 0 || f.timeout <= 0 {
-		return cfg, usageError{"--max-mib, --timeout and --rate must be positive and --retries not negative"}
+	if f.maxMiB <= 0 || f.retries < 0 || f.rate <= 0 || f.timeout <= 0 || f.revalidate < 0 {
+		return cfg, usageError{"--max-mib, --timeout and --rate must be positive and --retries and --revalidate not negative"}
 	}
+	cfg.Revalidate = f.revalidate
 	return cfg, nil
 }
 
