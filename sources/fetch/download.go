@@ -169,12 +169,6 @@ func (f *Client) failed(ctx context.Context, attempt int, resp *http.Response, e
 	return outcome{err: err, retry: retry, wait: f.backoff(attempt, resp)}
 }
 
-// GetJSON fetches a JSON document into v.
-func (f *Client) GetJSON(ctx context.Context, rawURL string, v any) error {
-	_, err := f.GetJSONSum(ctx, rawURL, v)
-	return err
-}
-
 // GetJSONSum fetches a JSON document into v and returns the sha256 (hex)
 // of its body as served, so that a caller can tell a document that has
 // not changed since it last read it without keeping the document.

@@ -122,7 +122,7 @@ func TestFetchUserAgent(t *testing.T) {
 	}
 }
 
-func TestGetJSON(t *testing.T) {
+func TestGetJSONSum(t *testing.T) {
 	const path = "/api/content/x"
 	for _, tc := range []struct {
 		name     string
