@@ -72,7 +72,7 @@ func (f *fetchFlags) register(fs *flag.FlagSet) {
 	fs.IntVar(&f.retries, "retries", 4, "retries of one file in all (5xx, 429, network errors, bodies cut short)")
 	fs.Float64Var(&f.rate, "rate", 5, "most requests per second (GOV.UK asks for under 10)")
 	fs.DurationVar(&f.revalidate, "revalidate", pipeline.DefaultRevalidate,
-		"ask again for a GOV.UK attachment whose release page is unchanged only once it was last confirmed this `long` ago (0: every run)")
+		"ask again for a GOV.UK attachment whose release page is unchanged only once this `duration` has passed since it was last confirmed (0: every run)")
 }
 
 // resolve merges the config file under the flags set on the command line
