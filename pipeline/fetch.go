@@ -1,7 +1,6 @@
 package pipeline
 
 import (
-	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -32,6 +31,12 @@ type RunConfig struct {
 	// is on GOV.UK.
 	Population map[string]string
 	Lookups    []string
+	// Revalidate is how long an area tables file that GOV.UK confirmed is
+	// taken as still current without asking, while the release page that
+	// lists it is unchanged (see Runner.Run); 0 asks for every file on
+	// every run. Population and lookup URLs are asked for on every run
+	// whatever it says: no page tells when they change.
+	Revalidate time.Duration
 }
 
 // Runner fetches what is new upstream into the archive and loads it.
@@ -55,6 +60,8 @@ type run struct {
 	lookups []*ons.Lookup      // the archive's, once a population file needs them
 	read    bool               // lookups has been read
 	totals  store.RunTotals
+	checks  []archive.Check // files their servers confirmed, dated in the manifest before loading
+	pending map[string]bool // by sha256: current archived files the database lacks, once asked
 }
 
 // ErrSomeFailed reports a run in which some files failed while others
@@ -65,6 +72,13 @@ var ErrSomeFailed = errors.New("some files failed")
 // fetches the area tables on GOV.UK, then loads every archived file the
 // database lacks, each in its own transaction. A failing file does not stop
 // the others; the returned error says how many failed.
+//
+// Files fetched before are asked for conditionally, and an area tables
+// file is not asked for at all when its release page is byte for byte the
+// page that listed it when GOV.UK last confirmed it, less than
+// cfg.Revalidate ago, and the database holds it: GOV.UK replaces a file
+// by republishing its page, so the page is the signal, and the interval
+// bounds how long a file changed in place could go unseen.
 func (r *Runner) Run(ctx context.Context, cfg RunConfig) (store.RunTotals, error) {
 	if r.Log == nil {
 		r.Log = zap.NewNop()
@@ -81,7 +95,8 @@ func (r *Runner) Run(ctx context.Context, cfg RunConfig) (store.RunTotals, error
 	for _, y := range years {
 		x.fetchInput(ctx, archive.KindPopulation, y, cfg.Population[y])
 	}
-	fatal := x.fetchReleases(ctx, cfg.Collection)
+	fatal := x.fetchReleases(ctx, cfg.Collection, cfg.Revalidate)
+	x.recordChecks()
 	if ctx.Err() == nil {
 		x.loadPending(ctx)
 	}
@@ -100,7 +115,7 @@ func (r *Runner) Run(ctx context.Context, cfg RunConfig) (store.RunTotals, error
 // fetchReleases discovers the area tables on GOV.UK and fetches each.
 // Only a collection that cannot be read, or offers no area tables at all,
 // is returned as an error; a failing page or file is recorded and skipped.
-func (r *run) fetchReleases(ctx context.Context, collection string) error {
+func (r *run) fetchReleases(ctx context.Context, collection string, revalidate time.Duration) error {
 	if collection == "" {
 		collection = govuk.CollectionPath
 	}
@@ -135,7 +150,9 @@ func (r *run) fetchReleases(ctx context.Context, collection string) error {
 		}
 		meta := archive.Entry{Kind: archive.KindAreaTables, Period: rel.FinancialYear, Filename: rel.Filename,
 			URL: rel.URL, Title: rel.Title, LandingURL: rel.LandingURL, PublishedAt: rel.PublishedAt}
-		r.fetchFile(ctx, r.Fetcher, meta, rel.FileSize)
+		if !r.trusted(ctx, meta, rel.PageSHA256, revalidate) {
+			r.fetchFile(ctx, r.Fetcher, meta, rel.FileSize, rel.PageSHA256)
+		}
 	}
 	return nil
 }
@@ -145,7 +162,7 @@ func (r *run) fetchReleases(ctx context.Context, collection string) error {
 func (r *run) fetchInput(ctx context.Context, kind archive.Kind, period, src string) {
 	if govuk.IsURL(src) {
 		meta := archive.Entry{Kind: kind, Period: period, Filename: govuk.FileNameOf(src), URL: src}
-		r.fetchFile(ctx, r.inputs(), meta, 0)
+		r.fetchFile(ctx, r.inputs(), meta, 0, "")
 		return
 	}
 	rf := store.RunFile{URL: src, Kind: string(kind), Period: period}
@@ -172,8 +189,9 @@ func (r *run) inputs() *fetch.Client {
 }
 
 // fetchFile downloads one file into the archive, conditionally when it was
-// fetched before.
-func (r *run) fetchFile(ctx context.Context, f *fetch.Client, meta archive.Entry, declared int64) {
+// fetched before, and keeps the check for the manifest; page is the sha256
+// of the release page that lists it ("" for a configured input).
+func (r *run) fetchFile(ctx context.Context, f *fetch.Client, meta archive.Entry, declared int64, page string) {
 	rf := store.RunFile{URL: meta.URL, Kind: string(meta.Kind), Period: meta.Period}
 	m, err := r.Archive.Manifest()
 	if err != nil {
@@ -200,7 +218,12 @@ func (r *run) fetchFile(ctx context.Context, f *fetch.Client, meta archive.Entry
 	if err == nil && fetched.NotModified {
 		rf.Status, rf.SHA256, rf.Bytes = store.FileUnchanged, prev.SHA256, prev.Bytes
 		r.record(rf)
+		r.checked(meta.URL, last, page)
 		return
+	}
+	if err == nil {
+		r.checked(meta.URL, archive.FetchRecord{SHA256: res.Entry.SHA256, ETag: fetched.Validators.ETag,
+			LastModified: fetched.Validators.LastModified}, page)
 	}
 	if err == nil && declared > 0 && res.Entry.Bytes != declared {
 		r.Log.Warn("file size differs from the size GOV.UK lists", zap.String("url", meta.URL),
@@ -263,51 +286,3 @@ type invalidFile struct{ err error }
 
 func (e invalidFile) Error() string { return e.err.Error() }
 func (e invalidFile) Unwrap() error { return e.err }
-
-// loadPending loads, each in its own transaction, every current archived
-// file the database lacks: this run's new files, and any a stopped run
-// archived but never loaded.
-func (r *run) loadPending(ctx context.Context) {
-	m, err := r.Archive.Manifest()
-	var pending []archive.Entry
-	if err == nil {
-		pending, err = Pending(ctx, r.Store, m)
-	}
-	if err != nil {
-		r.fail(store.RunFile{URL: r.Archive.Dir, Kind: "archive"}, err)
-		return
-	}
-	for _, e := range pending {
-		if ctx.Err() != nil {
-			return
-		}
-		var lookups []*ons.Lookup
-		if e.Kind == archive.KindPopulation && r.parsed[e.SHA256] == nil {
-			if lookups, err = r.archivedLookups(); err != nil {
-				r.loadFailed(e, err)
-				continue
-			}
-		}
-		p, err := loadArchived(ctx, r.Archive, r.Store, r.parser, e, lookups, r.parsed[e.SHA256], r.Log)
-		if err != nil {
-			r.loadFailed(e, err)
-			continue
-		}
-		r.Log.Info("loaded", zap.String("kind", string(e.Kind)), zap.String("period", e.Period), zap.String("sha256", e.SHA256))
-		if e.Kind == archive.KindAreaTables {
-			r.totals.Years = append(r.totals.Years, p.Year)
-		}
-	}
-}
-
-// loadFailed marks a file that archived but would not load as failed: the
-// entry this run recorded for it when it was fetched, or a new one.
-func (r *run) loadFailed(e archive.Entry, err error) {
-	for i, f := range r.totals.Files {
-		if f.SHA256 == e.SHA256 && f.Status != store.FileFailed {
-			r.totals.Files = append(r.totals.Files[:i], r.totals.Files[i+1:]...)
-			break
-		}
-	}
-	r.fail(store.RunFile{URL: cmp.Or(e.URL, e.Filename), Kind: string(e.Kind), Period: e.Period, SHA256: e.SHA256, Bytes: e.Bytes}, err)
-}

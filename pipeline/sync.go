@@ -1,6 +1,7 @@
 package pipeline
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"slices"
@@ -157,4 +158,52 @@ func parseArchived(a *archive.Archive, parser *Parser, e archive.Entry, lookups 
 	}
 	defer f.Close()
 	return parser.ParseFile(e.Kind, e.Period, f, e.Filename, lookups)
+}
+
+// loadPending loads, each in its own transaction, every current archived
+// file the database lacks: this run's new files, and any a stopped run
+// archived but never loaded.
+func (r *run) loadPending(ctx context.Context) {
+	m, err := r.Archive.Manifest()
+	var pending []archive.Entry
+	if err == nil {
+		pending, err = Pending(ctx, r.Store, m)
+	}
+	if err != nil {
+		r.fail(store.RunFile{URL: r.Archive.Dir, Kind: "archive"}, err)
+		return
+	}
+	for _, e := range pending {
+		if ctx.Err() != nil {
+			return
+		}
+		var lookups []*ons.Lookup
+		if e.Kind == archive.KindPopulation && r.parsed[e.SHA256] == nil {
+			if lookups, err = r.archivedLookups(); err != nil {
+				r.loadFailed(e, err)
+				continue
+			}
+		}
+		p, err := loadArchived(ctx, r.Archive, r.Store, r.parser, e, lookups, r.parsed[e.SHA256], r.Log)
+		if err != nil {
+			r.loadFailed(e, err)
+			continue
+		}
+		r.Log.Info("loaded", zap.String("kind", string(e.Kind)), zap.String("period", e.Period), zap.String("sha256", e.SHA256))
+		if e.Kind == archive.KindAreaTables {
+			r.totals.Years = append(r.totals.Years, p.Year)
+		}
+	}
+}
+
+// loadFailed marks a file that archived but would not load as failed: the
+// entry this run recorded for it when it was fetched, or a new one.
+func (r *run) loadFailed(e archive.Entry, err error) {
+	for i, f := range r.totals.Files {
+		if f.SHA256 == e.SHA256 && f.Status != store.FileFailed {
+			r.totals.Files = append(r.totals.Files[:i], r.totals.Files[i+1:]...)
+			break
+		}
+	}
+	r.fail(store.RunFile{URL: cmp.Or(e.URL, e.Filename), Kind: string(e.Kind), Period: e.Period, SHA256: e.SHA256, Bytes: e.Bytes}, err)
 }

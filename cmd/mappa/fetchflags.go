@@ -38,10 +38,12 @@ type fetchFlags struct {
 	rate       float64
 	// failOnChecks makes a run with failing checks exit 4 (checksFailed).
 	failOnChecks bool
+	revalidate   time.Duration
 }
 
 // fileConfig is the config file: the paths and sources of a run, not its
-// HTTP tuning (--max-mib, --timeout, --retries, --rate are flags only).
+// HTTP tuning (--max-mib, --timeout, --retries, --rate, --revalidate are
+// flags only).
 // The list keys are plural where their flags are not: allow_hosts for
 // --allow-host, lookups for --lookup. Run's help and the README list these
 // keys; change them together.
@@ -72,6 +74,8 @@ func (f *fetchFlags) register(fs *flag.FlagSet) {
 	fs.IntVar(&f.retries, "retries", 4, "retries of one file in all (5xx, 429, network errors, bodies cut short)")
 	fs.Float64Var(&f.rate, "rate", 5, "most requests per second (GOV.UK asks for under 10)")
 	fs.BoolVar(&f.failOnChecks, "fail-on-checks", false, "exit with status 4 when any check fails after the run (for cron and monitoring)")
+	fs.DurationVar(&f.revalidate, "revalidate", pipeline.DefaultRevalidate,
+		"ask again for a GOV.UK attachment whose release page is unchanged only once this `duration` has passed since it was last confirmed (0: every run)")
 }
 
 // resolve merges the config file under the flags set on the command line
@@ -124,9 +128,10 @@ func (f *fetchFlags) resolve(fs *flag.FlagSet) (pipeline.RunConfig, error) {
 		}
 	}
 	cfg.Lookups = append(cfg.Lookups, f.lookups...)
-	if f.maxMiB <= 0 || f.retries < 0 || f.rate <= 0 || f.timeout <= 0 {
-		return cfg, usageError{"--max-mib, --timeout and --rate must be positive and --retries not negative"}
+	if f.maxMiB <= 0 || f.retries < 0 || f.rate <= 0 || f.timeout <= 0 || f.revalidate < 0 {
+		return cfg, usageError{"--max-mib, --timeout and --rate must be positive and --retries and --revalidate not negative"}
 	}
+	cfg.Revalidate = f.revalidate
 	return cfg, nil
 }
 

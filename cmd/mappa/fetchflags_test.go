@@ -33,6 +33,7 @@ func TestFetchFlagsMergeConfig(t *testing.T) {
 		wantSource string
 		wantPop    map[string]string
 		wantLookup []string
+		wantReval  string // cfg.Revalidate, when not ""
 		wantErr    string
 	}{
 		{
@@ -41,6 +42,7 @@ func TestFetchFlagsMergeConfig(t *testing.T) {
 			wantDB: filepath.Join(etc, "m.db"), wantSource: "https://www.gov.uk",
 			wantPop:    map[string]string{"2019": filepath.Join(etc, "pop/mye19.xlsx"), "2020": "https://ons.example/mye20.xlsx"},
 			wantLookup: []string{"/abs/lu.csv", filepath.Join(etc, "lu21.csv")},
+			wantReval:  "168h0m0s",
 		},
 		{
 			name:   "flags win over the file; list flags add to it",
@@ -50,6 +52,11 @@ func TestFetchFlagsMergeConfig(t *testing.T) {
 			wantPop:    map[string]string{"2019": "b.xlsx"},
 			wantLookup: []string{filepath.Join(etc, "lu.csv"), "more.csv"},
 		},
+		{name: "revalidate every run", config: `{}`, args: []string{"--revalidate", "0"}, wantDB: "mappa.db", wantSource: "https://www.gov.uk",
+			wantPop: map[string]string{}, wantReval: "0s"},
+		{name: "revalidate daily", config: `{}`, args: []string{"--revalidate", "24h"}, wantDB: "mappa.db", wantSource: "https://www.gov.uk",
+			wantPop: map[string]string{}, wantReval: "24h0m0s"},
+		{name: "revalidate negative", config: `{}`, args: []string{"--revalidate", "-1h"}, wantErr: "--revalidate not negative"},
 		{name: "unknown setting", config: `{"databse": "m.db"}`, wantErr: `unknown field "databse"`},
 		{name: "bad mid-year", config: `{"population": {"19": "a.xlsx"}}`, wantErr: `mid-year "19"`},
 	}
@@ -81,6 +88,9 @@ func TestFetchFlagsMergeConfig(t *testing.T) {
 			}
 			if !reflect.DeepEqual(cfg.Lookups, tc.wantLookup) {
 				t.Errorf("lookups = %v, want %v", cfg.Lookups, tc.wantLookup)
+			}
+			if tc.wantReval != "" && cfg.Revalidate.String() != tc.wantReval {
+				t.Errorf("revalidate = %s, want %s", cfg.Revalidate, tc.wantReval)
 			}
 		})
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -45,13 +46,19 @@ type fixtureKey struct{}
 //	govuk fail YEAR STATUS   the year's area tables answer STATUS from now on
 //	govuk html YEAR          the year's area tables are an HTML error page
 //	govuk restate YEAR       the year's area tables change (a restatement)
+//	govuk edit YEAR          the year's release page is republished, as when
+//	                         a publisher replaces its attachment
 //	govuk clear              remove every fault
 //	[!] govuk conditional    every file request since the last check was conditional
+//	govuk requests API INPUTS FILES
+//	                         since the last check, that many Content API,
+//	                         population or lookup, and attachment requests
+//	                         (redirects included), every file request conditional
 func govukCmd(ts *testscript.TestScript, neg bool, args []string) {
 	srv := ts.Value(govukKey{}).(*govuktest.Server)
 	fx := ts.Value(fixtureKey{}).(*govuktest.Fixture)
 	if len(args) == 0 {
-		ts.Fatalf("usage: govuk fail|html|restate|clear|conditional ...")
+		ts.Fatalf("usage: govuk fail|html|restate|edit|clear|conditional|requests ...")
 	}
 	switch args[0] {
 	case "fail":
@@ -70,6 +77,32 @@ func govukCmd(ts *testscript.TestScript, neg bool, args []string) {
 		buf, err := f.WriteToBuffer()
 		ts.Check(err)
 		srv.SetFile(rel.FilePath, govuktest.File{Body: buf.Bytes(), ContentType: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", Modified: time.Now()})
+	case "edit":
+		path := fx.ReleaseFor(args[1]).PagePath
+		var page map[string]any
+		ts.Check(json.Unmarshal(srv.JSON(path), &page))
+		page["public_updated_at"] = time.Now().UTC().Format(time.RFC3339)
+		srv.SetJSON(path, page)
+	case "requests":
+		var got [3]int
+		var plain []string
+		for _, r := range srv.Requests() {
+			switch {
+			case strings.HasPrefix(r.Path, "/api/"):
+				got[0]++
+				continue
+			case strings.HasPrefix(r.Path, "/ons/"):
+				got[1]++
+			default:
+				got[2]++
+			}
+			if r.Status != 302 && !r.Conditional() {
+				plain = append(plain, r.Path)
+			}
+		}
+		if want := strings.Join(args[1:], " "); fmt.Sprint(got[0], got[1], got[2]) != want || len(plain) > 0 {
+			ts.Fatalf("requests: %d Content API, %d inputs, %d attachments (want %s); unconditional: %v", got[0], got[1], got[2], want, plain)
+		}
 	case "clear":
 		srv.ClearFaults()
 	case "conditional":

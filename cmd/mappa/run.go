@@ -37,7 +37,10 @@ const runExamples = `  mappa run --population 2023=ukpopestimatesmid2023.xlsx --
   mappa run --source http://127.0.0.1:8080 --db test.db --archive /tmp/archive
 
 Files already fetched are asked for conditionally (ETag, Last-Modified), so
-a run when nothing changed downloads no file bodies. Each release loads in
+a run when nothing changed downloads no file bodies; a GOV.UK attachment
+whose release page is unchanged is not asked for at all until --revalidate
+(default 168h, a week) has passed since it was last confirmed. Population
+and lookup URLs are asked for on every run. Each release loads in
 its own transaction; one failing does not stop the others, and the exit
 status is 1 if any failed. If another mappa is writing to the same database
 the run exits at once with status 3 and changes nothing.
@@ -45,7 +48,8 @@ the run exits at once with status 3 and changes nothing.
 The config file is JSON with these keys, all optional: "db", "archive",
 "source", "allow_hosts" (list, as --allow-host), "population" (object of
 YEAR: URL_OR_PATH) and "lookups" (list, as --lookup). Any other key is an
-error; --max-mib, --timeout, --retries and --rate are flags only.
+error; --max-mib, --timeout, --retries, --rate and --revalidate are flags
+only.
   {"db": "/srv/mappa/mappa.db", "archive": "/srv/mappa/archive",
    "population": {"2023": "https://example.org/mye2023.xlsx"},
    "lookups": ["/srv/mappa/inputs/LAD23_PFA23_EW_LU.csv"]}

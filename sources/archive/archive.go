@@ -87,34 +87,6 @@ type Manifest struct {
 	Changes []Change `json:"changes,omitempty"`
 }
 
-// FetchRecord is the last successful fetch of one URL, with the validators
-// its server sent (ETag, Last-Modified), which make the next request
-// conditional.
-type FetchRecord struct {
-	SHA256       string `json:"sha256"`
-	ETag         string `json:"etag,omitempty"`
-	LastModified string `json:"last_modified,omitempty"`
-}
-
-// Conditional returns the record of the last fetch of url, whose
-// validators to send when fetching it again as kind for period, and the
-// archived file a 304 would be confirming. It
-// returns nothing, so the body is fetched, unless that file is the current
-// one for kind and period: a 304 must never confirm a file the database
-// does not hold (a reverted restatement, or a URL now configured for
-// another year).
-func (m *Manifest) Conditional(url string, kind Kind, period string) (FetchRecord, Entry, bool) {
-	rec, ok := m.Fetched[url]
-	if !ok || (rec.ETag == "" && rec.LastModified == "") {
-		return FetchRecord{}, Entry{}, false
-	}
-	e, ok := m.Find(rec.SHA256)
-	if !ok || e.Kind != kind || e.Period != period || !m.isCurrent(e) {
-		return FetchRecord{}, Entry{}, false
-	}
-	return rec, e, true
-}
-
 // isCurrent reports whether e is the file a rebuild loads for its kind and
 // period: the last added (every lookup is current).
 func (m *Manifest) isCurrent(e Entry) bool {
@@ -132,7 +104,7 @@ func (m *Manifest) isCurrent(e Entry) bool {
 // plus a manifest. A rebuild reads nothing else.
 type Archive struct {
 	Dir string
-	// Now is the clock for AddedAt; tests pin it.
+	// Now is the clock for AddedAt and for dating checks; tests pin it.
 	Now func() time.Time
 }
 

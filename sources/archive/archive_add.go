@@ -230,23 +230,6 @@ func (a *Archive) lock() (unlock func(), err error) {
 // addedAt is the time an entry is added, as the manifest records it.
 func (a *Archive) addedAt() string { return a.Now().UTC().Format(time.RFC3339) }
 
-// remember records the validators of a fetched entry's URL and reports
-// whether that changed the manifest.
-func (m *Manifest) remember(e Entry) bool {
-	if e.URL == "" {
-		return false
-	}
-	rec := FetchRecord{SHA256: e.SHA256, ETag: e.ETag, LastModified: e.LastModified}
-	if m.Fetched[e.URL] == rec {
-		return false
-	}
-	if m.Fetched == nil {
-		m.Fetched = map[string]FetchRecord{}
-	}
-	m.Fetched[e.URL] = rec
-	return true
-}
-
 // reject moves a staged file to rejected/ beside a note of why.
 func (a *Archive) reject(tmp string, e Entry, why error) (string, error) {
 	base := a.Now().UTC().Format("20060102T150405Z") + "-" + e.SHA256[:12] + "-" + e.Filename

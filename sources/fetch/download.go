@@ -2,6 +2,8 @@ package fetch
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -167,15 +169,29 @@ func (f *Client) failed(ctx context.Context, attempt int, resp *http.Response, e
 	return outcome{err: err, retry: retry, wait: f.backoff(attempt, resp)}
 }
 
-// GetJSON fetches a JSON document into v.
-func (f *Client) GetJSON(ctx context.Context, rawURL string, v any) error {
+// GetJSONSum fetches a JSON document into v and returns the sha256 (hex)
+// of its body as served, so that a caller can tell a document that has
+// not changed since it last read it without keeping the document.
+func (f *Client) GetJSONSum(ctx context.Context, rawURL string, v any) (string, error) {
+	var sum string
 	_, err := f.Fetch(ctx, rawURL, Validators{}, "", func(_ *Fetched, r io.Reader) error {
-		if err := json.NewDecoder(r).Decode(v); err != nil {
+		h := sha256.New()
+		tee := io.TeeReader(r, h)
+		if err := json.NewDecoder(tee).Decode(v); err != nil {
 			return fmt.Errorf("GET %s: invalid JSON: %w", rawURL, err)
 		}
+		// The decoder stops after the value; what follows (whitespace, a
+		// newline) is part of the document too.
+		if _, err := io.Copy(io.Discard, tee); err != nil {
+			return err
+		}
+		sum = hex.EncodeToString(h.Sum(nil))
 		return nil
 	})
-	return err
+	if err != nil {
+		return "", err
+	}
+	return sum, nil
 }
 
 // guardedBody enforces the size cap and the idle timeout while a body is

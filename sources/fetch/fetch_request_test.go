@@ -1,6 +1,8 @@
 package fetch
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"io"
 	"net/http"
@@ -120,7 +122,7 @@ func TestFetchUserAgent(t *testing.T) {
 	}
 }
 
-func TestGetJSON(t *testing.T) {
+func TestGetJSONSum(t *testing.T) {
 	const path = "/api/content/x"
 	for _, tc := range []struct {
 		name     string
@@ -130,6 +132,7 @@ func TestGetJSON(t *testing.T) {
 		requests int
 	}{
 		{"valid", []byte(`{"title": "MAPPA", "base_path": "/x"}`), nil, "", 1},
+		{"trailing newline", []byte("{\"title\": \"MAPPA\", \"base_path\": \"/x\"}\n"), nil, "", 1},
 		{"cut short once", []byte(`{"title": "MAPPA", "base_path": "/x"}`), &govuktest.Fault{Kind: govuktest.CutShort, Times: 1}, "", 2},
 		{"invalid JSON", []byte(`{"title": "MAPPA",`), nil, "invalid JSON", 1},
 		{"HTML error page", []byte(`{}`), &govuktest.Fault{Kind: govuktest.Body, Body: []byte("<!DOCTYPE html><p>Sorry</p>")}, "invalid JSON", 1},
@@ -149,13 +152,13 @@ func TestGetJSON(t *testing.T) {
 				Title    string `json:"title"`
 				BasePath string `json:"base_path"`
 			}
-			err := quick(t, srv.URL("")).GetJSON(testCtx(t), path, &p)
+			sum, err := quick(t, srv.URL("")).GetJSONSum(testCtx(t), path, &p)
 			if tc.wantErr != "" {
-				if err == nil || !strings.Contains(err.Error(), tc.wantErr) || !strings.Contains(err.Error(), path) {
-					t.Errorf("GetJSON = %v; want an error with %q and the URL", err, tc.wantErr)
+				if err == nil || !strings.Contains(err.Error(), tc.wantErr) || !strings.Contains(err.Error(), path) || sum != "" {
+					t.Errorf("GetJSONSum = %q, %v; want an error with %q and the URL", sum, err, tc.wantErr)
 				}
-			} else if err != nil || p.Title != "MAPPA" || p.BasePath != "/x" {
-				t.Errorf("GetJSON = %v, %+v", err, p)
+			} else if want := sha256.Sum256(tc.doc); err != nil || p.Title != "MAPPA" || p.BasePath != "/x" || sum != hex.EncodeToString(want[:]) {
+				t.Errorf("GetJSONSum = %q, %v, %+v; want the sha256 of the whole document", sum, err, p)
 			}
 			if reqs := settle(srv, tc.requests); len(reqs) != tc.requests {
 				t.Errorf("server saw %d requests, want %d", len(reqs), tc.requests)

@@ -22,6 +22,11 @@ type Release struct {
 	LandingURL    string // the statistics page
 	PublishedAt   string
 	FileSize      int64 // as the Content API declares it; 0 when missing
+	// PageSHA256 is the sha256 of the statistics page as the Content API
+	// served it: while it stays the same, the page still lists the same
+	// attachment with the same metadata, and a run may trust its last
+	// check of the file for a while instead of asking again.
+	PageSHA256 string
 }
 
 // Skipped is a collection member or page that discovery passed over, and
@@ -43,9 +48,10 @@ type Discovery struct {
 }
 
 // Client is what discovery needs of an HTTP client (a *fetch.Client): JSON
-// documents, references resolved against the site, and the site itself.
+// documents with the sha256 of their bodies, references resolved against
+// the site, and the site itself.
 type Client interface {
-	GetJSON(ctx context.Context, rawURL string, v any) error
+	GetJSONSum(ctx context.Context, rawURL string, v any) (string, error)
 	Resolve(ref string) (*url.URL, error)
 	Origin() string
 }
@@ -55,7 +61,7 @@ type Client interface {
 // is an error; an unreadable page is recorded in Skipped and the rest go on.
 func Discover(ctx context.Context, f Client, collectionPath string) (*Discovery, error) {
 	var coll Page
-	if err := f.GetJSON(ctx, "/api/content"+collectionPath, &coll); err != nil {
+	if _, err := f.GetJSONSum(ctx, "/api/content"+collectionPath, &coll); err != nil {
 		return nil, fmt.Errorf("read collection %s: %w", collectionPath, err)
 	}
 	// Landing pages are the origin joined with a page's base path, not
@@ -115,7 +121,8 @@ func readRelease(ctx context.Context, f Client, origin string, doc DocumentLink)
 	}
 	name := cmp.Or(doc.BasePath, apiPath)
 	var page Page
-	if err := f.GetJSON(ctx, apiPath, &page); err != nil {
+	sum, err := f.GetJSONSum(ctx, apiPath, &page)
+	if err != nil {
 		return Release{}, &Skipped{Page: name, Reason: "page could not be read", Err: fmt.Errorf("read page %s: %w", name, err)}
 	}
 	if page.IsWithdrawn() {
@@ -146,6 +153,6 @@ func readRelease(ctx context.Context, f Client, origin string, doc DocumentLink)
 		FinancialYear: c.FinancialYear, URL: u.String(), Filename: c.Filename(),
 		Title: page.Title, LandingURL: landing,
 		PublishedAt: cmp.Or(page.FirstPublishedAt, page.PublicUpdatedAt, doc.PublicUpdatedAt),
-		FileSize:    int64(c.Attachment.FileSize),
+		FileSize:    int64(c.Attachment.FileSize), PageSHA256: sum,
 	}, nil
 }

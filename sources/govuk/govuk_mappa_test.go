@@ -2,7 +2,10 @@ package govuk
 
 import (
 	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
 	"strings"
@@ -87,5 +90,47 @@ func TestDiscoverPublished(t *testing.T) {
 	}
 	if fmt.Sprint(got) != fmt.Sprint(want) {
 		t.Errorf("skipped = %v, want %v", got, want)
+	}
+}
+
+// TestDiscoverPageSHA256: each release carries the sha256 of its page as
+// served, the same on every read until that page, and only that page,
+// changes.
+func TestDiscoverPageSHA256(t *testing.T) {
+	srv, fx, err := govuktest.NewMAPPA(pipelinetest.PublishedDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Close()
+	f := quickClient(t, srv.URL(""))
+	sums := func() map[string]string {
+		t.Helper()
+		d, err := Discover(deadline(t), f, govuktest.CollectionPath)
+		if err != nil || len(d.Releases) != 13 {
+			t.Fatalf("Discover = %d releases, %v", len(d.Releases), err)
+		}
+		out := map[string]string{}
+		for _, r := range d.Releases {
+			out[r.FinancialYear] = r.PageSHA256
+		}
+		return out
+	}
+	first := sums()
+	for fy, sum := range first {
+		want := sha256.Sum256(srv.JSON(fx.ReleaseFor(fy).PagePath))
+		if sum != hex.EncodeToString(want[:]) {
+			t.Errorf("%s: page sha256 %s, want that of the page served, %x", fy, sum, want)
+		}
+	}
+	if again := sums(); !maps.Equal(again, first) {
+		t.Errorf("an unchanged collection read again gave other digests:\n%v\n%v", again, first)
+	}
+	page := fx.ReleaseFor("2019-20").PagePath
+	srv.SetJSON(page, bytes.Replace(srv.JSON(page), []byte(`"title"`), []byte(`"description": "Updated.", "title"`), 1))
+	changed := sums()
+	for fy, sum := range changed {
+		if (sum != first[fy]) != (fy == "2019-20") {
+			t.Errorf("after editing the 2019-20 page, %s's digest changed %v", fy, sum != first[fy])
+		}
 	}
 }

@@ -95,6 +95,14 @@ func (s *Server) SetJSON(path string, v any) {
 	s.docs[path] = b
 }
 
+// JSON returns the Content API document served at path (nil if none), so
+// that a test can edit a page the way a publisher would.
+func (s *Server) JSON(path string) []byte {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return bytes.Clone(s.docs[path])
+}
+
 // SetFile serves a file at path.
 func (s *Server) SetFile(path string, f File) {
 	s.mu.Lock()
