@@ -107,6 +107,8 @@ fuzz:
 	$(GO) test ./pipeline/ons -run '^$$' -fuzz '^FuzzReadLookup$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 200x
 	$(GO) test ./pipeline/ons -run '^$$' -fuzz '^FuzzReadPopulation$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 200x
 	$(GO) test ./pipeline/ons -run '^$$' -fuzz '^FuzzReadBackSeries$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 200x
+	$(GO) test ./pipeline/figure -run '^$$' -fuzz '^FuzzParseFinancialYear$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 200x
+	$(GO) test ./pipeline/extract -run '^$$' -fuzz '^FuzzStatedYear$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 200x
 
 clean:
 	rm -rf $(BIN) $(DEMO_DB) $(DEMO_DB)-wal $(DEMO_DB)-shm $(DEMO_DB).lock

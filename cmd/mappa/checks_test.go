@@ -50,6 +50,9 @@ func TestRunSpeaksOfFailingChecks(t *testing.T) {
 				t.Fatalf("exit %d, want %d; stderr:\n%s", got, tc.want, stderr.String())
 			}
 			out := stdout.String()
+			if i := strings.Index(out, "failing checks, "); i >= 0 {
+				t.Logf("%s", out[i:i+strings.IndexByte(out[i:], '\n')])
+			}
 			for _, want := range []string{
 				"failing checks, ",
 				"  2019-20 rate_matches_published: 43 areas (London, Cumbria, Lancashire, ",

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/mappa-etl/mappa/pipeline/figure"
 	"github.com/mappa-etl/mappa/sources/sheet"
 )
 
@@ -79,4 +80,21 @@ func TestStatedYear(t *testing.T) {
 			}
 		})
 	}
+}
+
+// FuzzStatedYear reads the year any title states: a year found is one
+// financial year, written as the database writes it, that the title names.
+func FuzzStatedYear(f *testing.F) {
+	for _, s := range []string{"MAPPA Annual Report 2019/20", "as at 31 March 2021", "2018 to 2019 and 2019 to 2020", "2013 to 2019", "1999/00"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, title string) {
+		st, ok := StatedYear(&sheet.Workbook{Name: "x.xlsx", Sheets: []*sheet.Sheet{{Name: "T", Rows: [][]string{{title}}}}})
+		if !ok {
+			return
+		}
+		if _, err := figure.ParseFinancialYear(st.Year.String()); err != nil || st.Text != title {
+			t.Fatalf("%q stated %v: %v", title, st, err)
+		}
+	})
 }

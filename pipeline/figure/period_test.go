@@ -108,3 +108,26 @@ func TestParseEdition(t *testing.T) {
 		}
 	}
 }
+
+// FuzzParseFinancialYear types anything as a financial year: a year read
+// is written "YYYY-YY", reads back as itself, and names consecutive years.
+func FuzzParseFinancialYear(f *testing.F) {
+	for _, s := range []string{"2019-20", "2019/20", "2019 to 2020", "2019\u201320", "1999/2000", "2019", "2019-21", "x"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		y, err := ParseFinancialYear(s)
+		if err != nil {
+			return
+		}
+		if len(y.String()) != 7 || y.String()[4] != '-' {
+			t.Fatalf("%q read as %q", s, y)
+		}
+		if again, err := ParseFinancialYear(y.String()); err != nil || again != y {
+			t.Fatalf("%q read as %q, which reads as %q, %v", s, y, again, err)
+		}
+		if y.End() != y.Start()+1 || FinancialYearStarting(y.Start()) != y {
+			t.Fatalf("%q read as %q: start %d, end %d", s, y, y.Start(), y.End())
+		}
+	})
+}
