@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
@@ -13,6 +14,7 @@ import (
 
 	"github.com/mappa-etl/mappa/pipeline/pipelinetest"
 	"github.com/mappa-etl/mappa/pipeline/store"
+	"github.com/mappa-etl/mappa/sources/archive"
 	"github.com/mappa-etl/mappa/sources/govuk/govuktest"
 )
 
@@ -122,3 +124,48 @@ func TestInterruptedRunExits130(t *testing.T) {
 }
 
 func tail(s string) string { return s[max(0, len(s)-200):] }
+
+// TestInterruptedRebuildIsRecorded: a rebuild stopped by a signal (its
+// context cancelled) exits 130, leaves the database as it was, and is
+// recorded in it as interrupted; before, the record was lost with the
+// context.
+func TestInterruptedRebuildIsRecorded(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "m.db")
+	archiveDir, _ := filepath.Abs("../../testdata/archive")
+	var stdout, stderr bytes.Buffer
+	app := &App{Stdout: &stdout, Stderr: &stderr}
+	if code := app.Main(context.Background(), []string{"rebuild", "--db", db, "--archive", archiveDir}); code != exitOK {
+		t.Fatalf("rebuild: exit %d\n%s", code, stderr.String())
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	stderr.Reset()
+	if code := app.Main(ctx, []string{"rebuild", "--db", db, "--archive", archiveDir}); code != exitInterrupted {
+		t.Fatalf("interrupted rebuild: exit %d, want %d\n%s", code, exitInterrupted, stderr.String())
+	}
+	if want := "mappa rebuild: interrupted; nothing was half done (open transactions rolled back)\n"; stderr.String() != want {
+		t.Errorf("stderr %q, want %q", stderr.String(), want)
+	}
+	// Interrupted while building (the signal came before the database
+	// opened above; here, once the rebuild has begun).
+	a, err := archive.Open(archiveDir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := rebuildDB(ctx, app, db, a, "rebuild", []string{"--db", db}); !errors.Is(err, context.Canceled) {
+		t.Fatalf("rebuild with a cancelled context: %v", err)
+	}
+	st, err := store.Open(context.Background(), db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	rep, err := st.Status(context.Background(), 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rep.Runs) != 2 || rep.Runs[0].Command != "rebuild" || rep.Runs[0].Outcome != string(store.RunInterrupted) || len(rep.Releases) != 13 {
+		t.Errorf("runs %+v and %d releases, want the rebuild recorded as interrupted and 13 releases", rep.Runs, len(rep.Releases))
+	}
+}
