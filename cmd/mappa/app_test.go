@@ -65,6 +65,10 @@ func TestExitCodes(t *testing.T) {
 		{"status with an argument", []string{"status", "x"}, exitUsage, `unexpected argument "x"`},
 		{"argument before a flag", []string{"export", "x", "--out", dir}, exitUsage, `unexpected argument "x"`},
 		{"archive on a reading command", []string{"status", "--archive", dir}, exitUsage, "flag provided but not defined: -archive"},
+		{"flags after the arguments", []string{"add", "lookup", "x.csv", "--db", db}, exitLocked, "lock"},
+		{"unknown command", []string{"sumary"}, exitUsage, "mappa: unknown command \"sumary\"; did you mean summary? (run 'mappa help' for the commands)\n"},
+		{"unknown flag, one line", []string{"status", "--nope"}, exitUsage, "mappa status: flag provided but not defined: -nope (run 'mappa status -h' for usage)\n"},
+		{"a year as people type it, not loaded", []string{"summary", "--db", empty, "--year", "2019 to 2020"}, exitFailure, "no figures loaded for 2019-20: the database holds no financial year yet"},
 		{"summary of an empty database", []string{"summary", "--db", empty}, exitFailure, "mappa summary: no financial years loaded\n"},
 		{"area summary of an empty database", []string{"summary", "--db", empty, "--area", "Essex"}, exitFailure, "mappa summary: no financial years loaded\n"},
 	}
@@ -74,6 +78,9 @@ func TestExitCodes(t *testing.T) {
 			app := &App{Stdout: &stdout, Stderr: &stderr}
 			if got := app.Main(context.Background(), tc.args); got != tc.want {
 				t.Errorf("exit code = %d, want %d; stderr: %s", got, tc.want, stderr.String())
+			}
+			if strings.HasSuffix(tc.wantErr, "\n") && strings.Count(stderr.String(), "\n") != 1 {
+				t.Errorf("stderr is %d lines, want one: %q", strings.Count(stderr.String(), "\n"), stderr.String())
 			}
 			if !strings.Contains(stderr.String(), tc.wantErr) {
 				t.Errorf("stderr = %q, want it to mention %q", stderr.String(), tc.wantErr)

@@ -47,7 +47,10 @@ func ReconciliationChecks(bases map[figure.FinancialYear]Basis, pops []figure.Po
 		c := CheckResult{FinancialYear: year, Check: CheckPopulationReconciles, Subject: schema.EnglandAndWales}
 		if r.Cell == "" {
 			c.Status = CheckNotChecked
-			c.Detail = fmt.Sprintf("%s: %s has no England and Wales row to reconcile its 42 areas to", describeEstimate(e), r.File)
+			// A file may have no such row, or have been loaded before
+			// mappa reconciled estimates (a database from before
+			// issue 14's migration); a rebuild reads it again.
+			c.Detail = fmt.Sprintf("%s: not reconciled: %s has no England and Wales row, or was loaded before estimates were reconciled (mappa rebuild reconciles it)", describeEstimate(e), r.File)
 		} else {
 			c.Status = CheckPass
 			c.Detail = fmt.Sprintf("%s: the 42 areas add up to %s aged 10 and over, the England and Wales row of %s at %s",
