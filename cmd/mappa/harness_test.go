@@ -13,8 +13,9 @@ import (
 	"github.com/mappa-etl/mappa/pipeline/pipelinetest"
 )
 
-// The tests in crash_test.go, concurrency_test.go and schedule_resilience_test.go
-// run mappa as a separate process, to kill it, race it or send it signals.
+// The tests in crash_test.go, concurrency_test.go, readonly_test.go and
+// schedule_resilience_test.go run mappa as a separate process, to kill it,
+// race it, send it signals or run it as another user.
 //
 // The child process is this test binary itself: TestMain hands control to
 // testscript.Main, which runs the "mappa" command, instead of the tests,
