@@ -126,6 +126,26 @@ func TestRebuildRemovesKilledRebuilds(t *testing.T) {
 	}
 }
 
+// A rebuild, of a new database or over one, leaves the database's -wal
+// (empty) and -shm in place, the new database's own, for readers who may
+// not create them (store.OpenReadOnly), and nothing of its temporary
+// database.
+func TestRebuildKeepsTheWALFiles(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "mappa.db")
+	for _, over := range []string{"new database", "over the old"} {
+		rebuildFixtures(t, db)
+		if fi, err := os.Stat(db + "-wal"); err != nil || fi.Size() != 0 {
+			t.Errorf("%s: -wal: %v, want an empty file", over, err)
+		}
+		if _, err := os.Stat(db + "-shm"); err != nil {
+			t.Errorf("%s: -shm: %v", over, err)
+		}
+		if left, _ := filepath.Glob(db + ".rebuild-*"); len(left) > 0 {
+			t.Errorf("%s: left behind: %v", over, left)
+		}
+	}
+}
+
 // A rebuild cancelled while files are being parsed ahead stops, leaves no
 // database and no half-built file, and leaves no parsing goroutine behind.
 func TestRebuildCancelledWhileParsing(t *testing.T) {

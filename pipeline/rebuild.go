@@ -194,9 +194,14 @@ func parseAhead(ctx context.Context, a *archive.Archive, parser *Parser, entries
 
 // swapIn renames the new database over the old one. The old database is
 // first opened and checkpointed so that no WAL of it survives: SQLite would
-// replay a stale WAL onto the new file. With keep, the old database is
-// first hard-linked as dbPath.previous, so that dbPath always names a
-// whole database and the old one survives the swap.
+// replay a stale WAL onto the new file. The new database's own -shm and
+// -wal then replace the old ones, before it replaces the old database: a
+// reader who may not create them (store.OpenReadOnly) finds them at every
+// moment. Its -wal must be empty, as a clean close leaves it (store's
+// keepWAL), for a reader may open the old database between the renames.
+// With keep, the old database is hard-linked as dbPath.previous before the
+// last rename, so that dbPath always names a whole database and the old
+// one survives the swap.
 func swapIn(ctx context.Context, tmp, dbPath string, keep bool) error {
 	_, statErr := os.Stat(dbPath)
 	hadOld := statErr == nil
@@ -210,9 +215,16 @@ func swapIn(ctx context.Context, tmp, dbPath string, keep bool) error {
 			return fmt.Errorf("rebuild: checkpoint old database: %w", err)
 		}
 	}
-	for _, suffix := range []string{"-wal", "-shm"} {
-		if err := os.Remove(dbPath + suffix); err != nil && !errors.Is(err, os.ErrNotExist) {
-			return fmt.Errorf("rebuild: remove %s: %w", dbPath+suffix, err)
+	if fi, err := os.Stat(tmp + "-wal"); err == nil && fi.Size() > 0 {
+		return fmt.Errorf("rebuild: the new database's WAL holds %d bytes after closing: not checkpointed", fi.Size())
+	}
+	for _, suffix := range []string{"-shm", "-wal"} {
+		err := os.Rename(tmp+suffix, dbPath+suffix)
+		if errors.Is(err, os.ErrNotExist) {
+			err = os.Remove(dbPath + suffix)
+		}
+		if err != nil && !errors.Is(err, os.ErrNotExist) {
+			return fmt.Errorf("rebuild: replace %s: %w", dbPath+suffix, err)
 		}
 	}
 	if keep && hadOld {

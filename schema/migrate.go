@@ -91,7 +91,7 @@ func apply(ctx context.Context, db *sql.DB, m Migration) error {
 	}
 	defer tx.Rollback()
 	// Read again inside the (immediate, so exclusive) transaction: another
-	// process, even a reader such as mappa status, may have just applied it.
+	// process may have just applied it.
 	var v int
 	if err := tx.QueryRowContext(ctx, "PRAGMA user_version").Scan(&v); err != nil {
 		return fmt.Errorf("apply migration %s: %w", m.Name, err)

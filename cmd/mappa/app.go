@@ -151,12 +151,14 @@ func (s *storeFlags) registerDB(fs *flag.FlagSet) {
 }
 
 // openExisting opens the database for reading commands, which must not
-// create an empty one where the user mistyped a path.
+// create an empty one where the user mistyped a path. It opens it
+// read-only, migrating nothing, so that users who may read the database
+// but not write it or its directory can run them.
 func (s *storeFlags) openExisting(ctx context.Context) (*store.Store, error) {
 	if _, err := os.Stat(s.db); err != nil {
 		return nil, fmt.Errorf("open database %s: %w (run 'mappa rebuild' or 'mappa add' first)", s.db, err)
 	}
-	return store.Open(ctx, s.db)
+	return store.OpenReadOnly(ctx, s.db)
 }
 
 // newFlagSet returns a flag set whose usage text ends with examples.

@@ -192,36 +192,14 @@ type scheduler struct {
 	cred    *syscall.Credential
 }
 
-// nobody runs the scheduler when the test runs as root.
-const nobody = 65534
-
 // userDir returns a directory the scheduler can write to: when asUser and
-// the test runs as root, one that nobody can reach, with a copy of this
-// test binary for nobody to run (go test's own directory is private).
+// the test runs as root, one in nobodyBase, which nobody can reach.
 func userDir(t *testing.T, asUser bool) string {
 	if !asUser || os.Geteuid() != 0 {
 		return t.TempDir()
 	}
-	base, err := os.MkdirTemp("", "mappa-nobody-")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { os.RemoveAll(base) })
-	if err := os.Chmod(base, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	dir := filepath.Join(base, "work")
+	dir := filepath.Join(nobodyBase(t), "work")
 	if err := os.Mkdir(dir, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	exe, err := os.Executable()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := pipelinetest.CopyFileIfExists(exe, filepath.Join(base, "mappa")); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.Chmod(filepath.Join(base, "mappa"), 0o755); err != nil {
 		t.Fatal(err)
 	}
 	return dir
@@ -235,17 +213,13 @@ func startScheduler(t *testing.T, dir string, asUser bool, args ...string) *sche
 	}
 	s.cmd = mappaCommand(t, dir, args...)
 	if asUser && os.Geteuid() == 0 {
-		s.cred = &syscall.Credential{Uid: nobody, Gid: nobody}
-		s.cmd.Path = filepath.Join(filepath.Dir(dir), "mappa")
-		s.cmd.SysProcAttr = &syscall.SysProcAttr{Credential: s.cred}
+		s.cred = asNobody(s.cmd, filepath.Dir(dir))
 		s.chown(t)
 	}
 	s.cmd.Stdout, s.cmd.Stderr = s.log, s.log
 	if err := s.cmd.Start(); err != nil {
-		if s.cred != nil && (errors.Is(err, syscall.EPERM) || errors.Is(err, syscall.EINVAL)) {
-			// Root in a user namespace that maps no other user: there is
-			// no one to run as for whom file modes count.
-			t.Skipf("cannot run the scheduler as uid %d, for whom a read-only file is read-only: %v", nobody, err)
+		if s.cred != nil {
+			skipIfCannotBecomeNobody(t, err)
 		}
 		t.Fatal(err)
 	}

@@ -11,9 +11,11 @@ import (
 // TestStorePragmasOnEveryConnection checks the settings store.Open asks for
 // on every connection of its pool, not only the first: WAL (readers go on
 // during a load), synchronous NORMAL (durable enough under WAL), a 5 s
-// busy timeout and foreign keys enforced. synchronous, busy_timeout and
-// foreign_keys belong to a connection, so a pool that set them on one
-// connection only would lose them at random.
+// busy timeout, foreign keys enforced and journal_size_limit 0 (the last
+// connection empties the WAL it keeps: keepWAL). synchronous,
+// busy_timeout, foreign_keys and journal_size_limit belong to a
+// connection, so a pool that set them on one connection only would lose
+// them at random.
 func TestStorePragmasOnEveryConnection(t *testing.T) {
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "p.db")
@@ -24,6 +26,7 @@ func TestStorePragmasOnEveryConnection(t *testing.T) {
 		{"synchronous", "1"}, // NORMAL
 		{"busy_timeout", "5000"},
 		{"foreign_keys", "1"},
+		{"journal_size_limit", "0"},
 	}
 	const conns = 4
 	for _, open := range []string{"new database", "existing database"} {

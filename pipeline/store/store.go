@@ -8,9 +8,6 @@ import (
 	"net/url"
 	"time"
 
-	// The SQLite driver registers itself as "sqlite3".
-	_ "github.com/mattn/go-sqlite3"
-
 	"github.com/mappa-etl/mappa/pipeline/figure"
 	"github.com/mappa-etl/mappa/schema"
 )
@@ -35,8 +32,11 @@ type Tx struct {
 	tx *sql.Tx
 }
 
-// Open opens (creating if needed) and migrates the database at path.
-// WAL keeps readers working during a load; synchronous=NORMAL is durable
+// Open opens (creating if needed) and migrates the database at path, to
+// write it; OpenReadOnly is for the commands that only read.
+// WAL keeps readers working during a load, and every connection keeps the
+// -wal and -shm files when it closes so that readers who cannot create
+// them can read (keepWAL); synchronous=NORMAL is durable
 // enough under WAL (a power cut may lose the last commit, never corrupt);
 // _txlock=immediate takes the write lock at BEGIN so two writers fail fast
 // instead of deadlocking on upgrade.
@@ -47,7 +47,7 @@ func Open(ctx context.Context, path string) (*Store, error) {
 	q.Set("_busy_timeout", "5000")
 	q.Set("_foreign_keys", "on")
 	q.Set("_txlock", "immediate")
-	db, err := sql.Open("sqlite3", "file:"+path+"?"+q.Encode())
+	db, err := sql.Open(driverName, "file:"+path+"?"+q.Encode())
 	if err != nil {
 		return nil, fmt.Errorf("open database %s: %w", path, err)
 	}
@@ -63,7 +63,7 @@ func Open(ctx context.Context, path string) (*Store, error) {
 }
 
 // Close closes the database; the last connection to close checkpoints the
-// WAL into the main file.
+// WAL into the main file and empties it (keepWAL).
 func (s *Store) Close() error { return s.DB.Close() }
 
 // Batch runs fn with a Tx, so that every load fn makes through it is one
