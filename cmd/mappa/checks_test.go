@@ -70,6 +70,17 @@ func TestRunSpeaksOfFailingChecks(t *testing.T) {
 			if tc.want == exitChecks && !strings.Contains(stderr.String(), "failing (--fail-on-checks); see mappa status") {
 				t.Errorf("stderr does not say why it exits %d:\n%s", tc.want, stderr.String())
 			}
+			// status groups the same failures by cause.
+			stdout.Reset()
+			if got := app.Main(context.Background(), []string{"status", "--db", filepath.Join(dir, "m.db")}); got != exitOK {
+				t.Fatalf("status: exit %d", got)
+			}
+			for _, want := range []string{"14 causes (every one: mappa status --json, or the check_results table):",
+				"  2019-20 rate_matches_published: 43 areas (London, Cumbria, Lancashire, "} {
+				if !strings.Contains(stdout.String(), want) {
+					t.Errorf("status lacks %q:\n%s", want, stdout.String())
+				}
+			}
 		})
 	}
 }

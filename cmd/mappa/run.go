@@ -136,7 +136,7 @@ func (j *fetchJob) run(ctx context.Context) error {
 	}
 	j.report(totals)
 	if len(totals.Years) > 0 {
-		unmapped, err := st.Unmapped(ctx, totals.Years...)
+		unmapped, err := st.Unmapped(context.WithoutCancel(ctx), totals.Years...)
 		if err != nil {
 			return errors.Join(runErr, err)
 		}
@@ -147,8 +147,10 @@ func (j *fetchJob) run(ctx context.Context) error {
 	}
 	// Every year's checks, not only those of years loaded now: a new
 	// estimate changes the rates, and so the checks, of years loaded
-	// before. Unattended, the log is what someone reads.
-	rep, err := st.Status(ctx, 0)
+	// before. Unattended, the log is what someone reads. The run is
+	// recorded by now; a signal arriving meanwhile does not make a
+	// finished run interrupted, so this read of milliseconds ignores it.
+	rep, err := st.Status(context.WithoutCancel(ctx), 0)
 	if err != nil {
 		return err
 	}
