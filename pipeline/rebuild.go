@@ -4,11 +4,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"runtime"
 	"slices"
 	"strings"
+	"time"
 
 	"go.uber.org/zap"
 
@@ -206,13 +208,15 @@ func swapIn(ctx context.Context, tmp, dbPath string, keep bool) error {
 	_, statErr := os.Stat(dbPath)
 	hadOld := statErr == nil
 	if hadOld {
-		old, err := store.Open(ctx, dbPath)
-		if err != nil {
-			return fmt.Errorf("rebuild: open old database to retire it: %w", err)
+		if err := checkpoint(ctx, dbPath); err != nil {
+			return err
 		}
-		_, cerr := old.DB.ExecContext(ctx, "PRAGMA wal_checkpoint(TRUNCATE)")
-		if err := errors.Join(cerr, old.Close()); err != nil {
-			return fmt.Errorf("rebuild: checkpoint old database: %w", err)
+		// Kept before anything of the old database is touched: if this
+		// fails, the old database is still whole and in use.
+		if keep {
+			if err := keepPrevious(dbPath); err != nil {
+				return err
+			}
 		}
 	}
 	if fi, err := os.Stat(tmp + "-wal"); err == nil && fi.Size() > 0 {
@@ -227,11 +231,6 @@ func swapIn(ctx context.Context, tmp, dbPath string, keep bool) error {
 			return fmt.Errorf("rebuild: replace %s: %w", dbPath+suffix, err)
 		}
 	}
-	if keep && hadOld {
-		if err := keepPrevious(dbPath); err != nil {
-			return err
-		}
-	}
 	if err := os.Rename(tmp, dbPath); err != nil {
 		return fmt.Errorf("rebuild: swap in new database: %w", err)
 	}
@@ -243,9 +242,40 @@ func swapIn(ctx context.Context, tmp, dbPath string, keep bool) error {
 	return d.Sync()
 }
 
-// keepPrevious links the database at dbPath as dbPath.previous, through a
-// temporary name so that an old .previous is replaced atomically. Hard
-// links need no copy and leave dbPath in place throughout.
+// checkpoint copies the old database's WAL into it and empties the WAL, so
+// that the file alone is the whole database. A reader in the middle of a
+// read makes SQLite report the checkpoint busy (in its result, not as an
+// error): it is retried for a few seconds, then the rebuild fails rather
+// than keep an incomplete copy.
+func checkpoint(ctx context.Context, dbPath string) error {
+	old, err := store.Open(ctx, dbPath)
+	if err != nil {
+		return fmt.Errorf("rebuild: open old database to retire it: %w", err)
+	}
+	defer old.Close()
+	for try := 0; ; try++ {
+		var busy, logPages, done int
+		if err := old.DB.QueryRowContext(ctx, "PRAGMA wal_checkpoint(TRUNCATE)").Scan(&busy, &logPages, &done); err != nil {
+			return fmt.Errorf("rebuild: checkpoint old database: %w", err)
+		}
+		if busy == 0 {
+			return old.Close()
+		}
+		if try == 40 {
+			return fmt.Errorf("rebuild: checkpoint old database: still busy after %d tries (a reader holds it); nothing was changed, try again", try+1)
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(50 * time.Millisecond):
+		}
+	}
+}
+
+// keepPrevious keeps the database at dbPath as dbPath.previous, through a
+// temporary name so that an old .previous is replaced atomically: a hard
+// link, which needs no copy and leaves dbPath in place throughout, or a
+// copy where the file system has no hard links.
 func keepPrevious(dbPath string) error {
 	prev := dbPath + PreviousSuffix
 	tmp := prev + ".tmp"
@@ -255,13 +285,31 @@ func keepPrevious(dbPath string) error {
 	os.Remove(prev + "-wal")
 	os.Remove(prev + "-shm")
 	if err := os.Link(dbPath, tmp); err != nil {
-		return fmt.Errorf("rebuild: keep the old database as %s: %w", prev, err)
+		if err := copyFile(dbPath, tmp); err != nil {
+			os.Remove(tmp)
+			return fmt.Errorf("rebuild: keep the old database as %s: %w", prev, err)
+		}
 	}
 	if err := os.Rename(tmp, prev); err != nil {
 		os.Remove(tmp)
 		return fmt.Errorf("rebuild: keep the old database as %s: %w", prev, err)
 	}
 	return nil
+}
+
+// copyFile copies src to a new file dst and syncs it.
+func copyFile(src, dst string) error {
+	in, err := os.Open(src)
+	if err != nil {
+		return err
+	}
+	defer in.Close()
+	out, err := os.OpenFile(dst, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+	if err != nil {
+		return err
+	}
+	_, err = io.Copy(out, in)
+	return errors.Join(err, out.Sync(), out.Close())
 }
 
 // removeStaleRebuilds removes the databases of rebuilds that were killed

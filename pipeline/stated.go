@@ -18,9 +18,15 @@ type StatedPeriodError struct {
 	Typed  string // the period given; "" when none was
 	Stated string // the period the file states; "" when none
 	Where  string // the evidence, in words
+	// FileName is the year the file's name states, when no year was
+	// typed and it disagrees with the titles.
+	FileName string
 }
 
 func (e *StatedPeriodError) Error() string {
+	if e.FileName != "" {
+		return fmt.Sprintf("%s: the file says %s: %s, but its name says %s; give the year: 'mappa add %s %s %s'", e.File, e.Stated, e.Where, e.FileName, e.Kind, e.Stated, e.File)
+	}
 	if e.Stated == "" {
 		return fmt.Sprintf("%s states no period of its own: give it, as in 'mappa add %s %s %s'", e.File, e.Kind, example(e.Kind), e.File)
 	}
@@ -57,6 +63,12 @@ func claimedYear(wb *sheet.Workbook, claim Claim) (figure.FinancialYear, error) 
 	case !ok:
 		return typed, nil
 	case typed == "":
+		// Taken without a year typed, the file must agree with itself:
+		// titles of one year under a name of another are a mistake
+		// somewhere, which only the operator can tell.
+		if fn, ok := extract.FileNameYear(wb.Name); ok && st.Where != "file name" && fn.Year != st.Year {
+			return "", &StatedPeriodError{File: wb.Name, Kind: "area-tables", Stated: st.Year.String(), Where: st.String(), FileName: fn.Year.String()}
+		}
 		return st.Year, nil
 	case typed != st.Year:
 		return "", &StatedPeriodError{File: wb.Name, Kind: "area-tables", Typed: typed.String(), Stated: st.Year.String(), Where: st.String()}

@@ -91,7 +91,7 @@ func (c *AddCommand) Run(ctx context.Context, args []string) error {
 		return err
 	}
 	defer unlock()
-	a, err := archive.Open(sf.archiveDir())
+	a, err := sf.openArchive(c.app.Log)
 	if err != nil {
 		return err
 	}

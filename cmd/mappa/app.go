@@ -9,12 +9,14 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 
 	"go.uber.org/zap"
 	"go.uber.org/zap/zapcore"
 
 	"github.com/mappa-etl/mappa/pipeline"
 	"github.com/mappa-etl/mappa/pipeline/store"
+	"github.com/mappa-etl/mappa/sources/archive"
 )
 
 // Exit codes. Scripts and schedulers may rely on them.
@@ -27,7 +29,8 @@ const (
 	// when asked for with --fail-on-checks.
 	exitChecks = 4
 	// exitInterrupted is the shell's code for a process stopped by
-	// SIGINT (128 + 2), so that scripts see an interruption as such.
+	// SIGINT (128 + 2), so that scripts see an interruption as such;
+	// SIGTERM gives 143 (interruptedCode).
 	exitInterrupted = 130
 )
 
@@ -36,6 +39,24 @@ type Command interface {
 	Name() string
 	Summary() string
 	Run(ctx context.Context, args []string) error
+}
+
+// signalled is the cause of a context cancelled by a signal.
+type signalled struct{ sig os.Signal }
+
+func (s signalled) Error() string { return "stopped by " + s.sig.String() }
+
+// interruptedCode is the exit status of a command stopped by a signal, as
+// shells report it: 128 plus its number (130 for SIGINT, 143 for
+// SIGTERM); 130 when the cause is not known.
+func interruptedCode(ctx context.Context) int {
+	var s signalled
+	if errors.As(context.Cause(ctx), &s) {
+		if n, ok := s.sig.(syscall.Signal); ok {
+			return 128 + int(n)
+		}
+	}
+	return exitInterrupted
 }
 
 // usageError marks errors in the command line itself.
@@ -91,7 +112,7 @@ func (a *App) Main(ctx context.Context, args []string) int {
 			return exitChecks
 		case errors.Is(err, context.Canceled) && ctx.Err() != nil:
 			fmt.Fprintf(a.Stderr, "mappa %s: interrupted; nothing was half done (open transactions rolled back)\n", c.Name())
-			return exitInterrupted
+			return interruptedCode(ctx)
 		default:
 			fmt.Fprintf(a.Stderr, "mappa %s: %v\n", c.Name(), err)
 			return exitFailure
@@ -137,6 +158,23 @@ func (s *storeFlags) archiveDir() string {
 		return s.archive
 	}
 	return filepath.Join(filepath.Dir(s.db), "archive")
+}
+
+// openArchive opens (creating it if need be) the archive of a command
+// that adds to it. Creating one beside a database that already exists is
+// worth a warning: the database was likely built from an archive
+// elsewhere (before mappa looked beside the database by default, from
+// ./archive), which --archive should then name.
+func (s *storeFlags) openArchive(log *zap.Logger) (*archive.Archive, error) {
+	dir := s.archiveDir()
+	_, dirErr := os.Stat(dir)
+	_, dbErr := os.Stat(s.db)
+	a, err := archive.Open(dir)
+	if err == nil && errors.Is(dirErr, os.ErrNotExist) && dbErr == nil {
+		log.Warn("no archive beside the database: created an empty one; if the database was built from an archive elsewhere, give it with --archive",
+			zap.String("archive", dir), zap.String("db", s.db))
+	}
+	return a, err
 }
 
 // checkDB checks, for a command that writes, that the database's
@@ -200,7 +238,7 @@ func parse(fs *flag.FlagSet, args []string) error {
 			return usageError{err.Error()}
 		}
 		rest := fs.Args()
-		if consumed := len(args) - len(rest); consumed > 0 && args[consumed-1] == "--" {
+		if consumed := len(args) - len(rest); consumed > 0 && args[consumed-1] == "--" && !takesValue(fs, args[:consumed-1]) {
 			positional = append(positional, rest...)
 			break
 		}
@@ -216,6 +254,25 @@ func parse(fs *flag.FlagSet, args []string) error {
 	// Parsing "--" and the positional arguments leaves the flags as set
 	// and fs.Args() as the positional arguments alone.
 	return fs.Parse(append([]string{"--"}, positional...))
+}
+
+// takesValue reports whether the last of args is a flag that takes the
+// next argument as its value (--reason, not --json or --reason=x): then a
+// "--" after it is that value, not the end of the flags.
+func takesValue(fs *flag.FlagSet, args []string) bool {
+	if len(args) == 0 {
+		return false
+	}
+	name := strings.TrimLeft(args[len(args)-1], "-")
+	if !strings.HasPrefix(args[len(args)-1], "-") || strings.Contains(name, "=") {
+		return false
+	}
+	f := fs.Lookup(name)
+	if f == nil {
+		return false
+	}
+	b, ok := f.Value.(interface{ IsBoolFlag() bool })
+	return !ok || !b.IsBoolFlag()
 }
 
 // newLogger logs for people on a terminal and as JSON for machines.

@@ -3,7 +3,9 @@ package main
 import (
 	"bytes"
 	"context"
+	"flag"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -118,5 +120,37 @@ func TestScheduleSkipsOverlappingTicks(t *testing.T) {
 		if !strings.Contains(log, want) {
 			t.Errorf("log lacks %q:\n%s", want, log)
 		}
+	}
+}
+
+// TestParse reads flags wherever they stand, with "--" ending them unless
+// it is a flag's value.
+func TestParse(t *testing.T) {
+	tests := []struct {
+		name   string
+		args   []string
+		reason string
+		json   bool
+		rest   []string
+	}{
+		{"flags first", []string{"--json", "--reason", "x", "a", "b"}, "x", true, []string{"a", "b"}},
+		{"flags after", []string{"a", "--reason", "x", "b", "--json"}, "x", true, []string{"a", "b"}},
+		{"a terminator", []string{"a", "--", "--json"}, "", false, []string{"a", "--json"}},
+		{"-- as a value", []string{"--reason", "--", "a", "--json"}, "--", true, []string{"a"}},
+		{"-- after a boolean", []string{"--json", "--", "--reason"}, "", true, []string{"--reason"}},
+		{"-- after an = value", []string{"--reason=x", "--", "--json"}, "x", false, []string{"--json"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			fs := flag.NewFlagSet("archive", flag.ContinueOnError)
+			reason := fs.String("reason", "", "")
+			asJSON := fs.Bool("json", false, "")
+			if err := parse(fs, tt.args); err != nil {
+				t.Fatal(err)
+			}
+			if *reason != tt.reason || *asJSON != tt.json || !slices.Equal(fs.Args(), tt.rest) {
+				t.Errorf("reason %q, json %v, args %q; want %q, %v, %q", *reason, *asJSON, fs.Args(), tt.reason, tt.json, tt.rest)
+			}
+		})
 	}
 }

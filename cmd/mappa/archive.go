@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"os"
 	"text/tabwriter"
 
 	"github.com/mappa-etl/mappa/pipeline"
@@ -150,8 +151,11 @@ func describeChange(ch archive.Change) string {
 // amended archive before the change is written, so that the manifest and
 // the database move together and a change that cannot load is not made.
 func (c *ArchiveCommand) amend(ctx context.Context, sf storeFlags, am archive.Amendment, force bool, args []string) error {
-	if err := sf.checkDB(); err != nil {
-		return err
+	// A change is made to a database that exists: a mistyped --db would
+	// otherwise amend the archive and build a new database beside the
+	// real one, which would go on holding the file.
+	if _, err := os.Stat(sf.db); err != nil {
+		return fmt.Errorf("open database %s: %w (withdraw and relabel change an existing database and its archive)", sf.db, err)
 	}
 	unlock, err := pipeline.LockWriter(sf.db)
 	if err != nil {
@@ -162,46 +166,68 @@ func (c *ArchiveCommand) amend(ctx context.Context, sf storeFlags, am archive.Am
 	if err != nil {
 		return err
 	}
+	m, err := a.Manifest()
+	if err != nil {
+		return err
+	}
+	e, err := m.Resolve(am.SHA256)
+	if err != nil {
+		return usageError{err.Error()}
+	}
 	if am.Action == archive.ActionRelabel {
 		// Periods are filed as written once: "2019/20" is 2019-20.
-		m, err := a.Manifest()
-		if err != nil {
-			return err
-		}
-		e, err := m.Resolve(am.SHA256)
-		if err != nil {
-			return usageError{err.Error()}
-		}
 		if am.To, err = normalPeriod(e.Kind, am.To); err != nil {
 			return usageError{err.Error()}
 		}
 	}
+	old, err := holdingsOf(ctx, sf.db, false)
+	if err != nil {
+		return err
+	}
 	var res *pipeline.RebuildResult
-	ch, err := a.Amend(am, func(m *archive.Manifest, ch archive.Change) error {
+	written := false
+	ch, err := a.Amend(am, func(m *archive.Manifest, ch archive.Change, write func() error) error {
 		if ch.Action == archive.ActionRelabel {
-			e, _ := m.Find(ch.SHA256)
 			if err := pipeline.CheckPeriod(a, m, e, ch.To, force); err != nil {
 				return fmt.Errorf("relabel %s: %w", e.Filename, err)
 			}
 		}
 		budgetMemory()
-		res, err = rebuildDB(ctx, c.app, sf.db, a, "archive", args, pipeline.FromManifest(m))
+		// The database built from the amended archive may lose only what
+		// the change takes away; then the manifest is written, and only
+		// then is the database swapped in.
+		vet := pipeline.Vet(func(r *pipeline.RebuildResult) error {
+			if err := old.refuseAmended(r, e, ch); err != nil {
+				return err
+			}
+			if err := write(); err != nil {
+				return err
+			}
+			written = true
+			return nil
+		})
+		res, err = rebuildDB(ctx, c.app, sf.db, a, "archive", args, pipeline.FromManifest(m), vet)
 		return err
 	})
 	if err != nil {
+		if written {
+			return fmt.Errorf("the archive records the change, but the database was not replaced: %w; run 'mappa rebuild --db %s' to bring it level", err, sf.db)
+		}
 		return err
 	}
-	m, err := a.Manifest()
-	if err != nil {
-		return err
-	}
-	e, _ := m.Find(ch.SHA256)
+	// The change is made: a signal now must not report it as undone.
+	ctx = context.WithoutCancel(ctx)
 	verb := "withdrew"
 	if ch.Action == archive.ActionRelabel {
 		verb = "relabelled " + ch.From + " to " + ch.To + ":"
 	}
+	period := e.Period
+	if ch.Action == archive.ActionRelabel {
+		period = ch.To
+	}
 	fmt.Fprintf(c.app.Stdout, "%s %s %s %s (sha256 %s); rebuilt %s: %s (%s), %s\n",
-		verb, e.Kind, e.Period, e.Filename, ch.SHA256[:12], sf.db, plural(len(res.Years), "financial year"), span(res.Years), plural(res.Estimates, "population estimate"))
+		verb, e.Kind, period, e.Filename, ch.SHA256[:12], sf.db, plural(len(res.Years), "financial year"), span(res.Years), plural(res.Estimates, "population estimate"))
+	fmt.Fprintln(c.app.Stdout, "any other database built from this archive changes at its next 'mappa rebuild'")
 	st, err := store.Open(ctx, sf.db)
 	if err != nil {
 		return err

@@ -12,15 +12,19 @@ import (
 func main() { os.Exit(run()) }
 
 // run wires the real process: its streams and its signals. SIGINT and
-// SIGTERM cancel the context, so a command stops cleanly: open
-// transactions roll back and downloads stop, leaving nothing half done. A
-// second signal takes the default action.
+// SIGTERM cancel the context, with the signal as its cause, so a command
+// stops cleanly (open transactions roll back, downloads stop, nothing is
+// left half done) and exits 128 plus the signal's number. A second signal
+// takes the default action.
 func run() int {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
+	ctx, cancel := context.WithCancelCause(context.Background())
+	defer cancel(nil)
+	sigs := make(chan os.Signal, 1)
+	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
 	go func() {
-		<-ctx.Done()
-		stop() // a second Ctrl-C kills at once, if a clean stop hangs
+		s := <-sigs
+		signal.Stop(sigs) // a second Ctrl-C kills at once, if a clean stop hangs
+		cancel(signalled{s})
 	}()
 	app := &App{Stdout: os.Stdout, Stderr: os.Stderr}
 	return app.Main(ctx, os.Args[1:])

@@ -9,6 +9,8 @@ import (
 	"strings"
 	"time"
 
+	"go.uber.org/zap"
+
 	"github.com/mappa-etl/mappa/pipeline"
 	"github.com/mappa-etl/mappa/pipeline/figure"
 	"github.com/mappa-etl/mappa/pipeline/store"
@@ -62,6 +64,19 @@ func (c *RebuildCommand) Run(ctx context.Context, args []string) error {
 	if _, err := os.Stat(dir); err != nil {
 		return fmt.Errorf("open archive %s: %w (the archive beside the database is used unless --archive gives another)", dir, err)
 	}
+	if *dryRun {
+		// Read only: neither the archive nor the database is opened for
+		// writing, so a dry run changes nothing, even a schema.
+		m, err := (&archive.Archive{Dir: dir}).Manifest()
+		if err != nil {
+			return err
+		}
+		old, err := holdingsOf(ctx, sf.db, true)
+		if err != nil {
+			return err
+		}
+		return c.plan(m, sf, old)
+	}
 	unlock, err := pipeline.LockWriter(sf.db)
 	if err != nil {
 		return err
@@ -75,12 +90,12 @@ func (c *RebuildCommand) Run(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	old, err := holdingsOf(ctx, sf.db)
+	old, err := holdingsOf(ctx, sf.db, false)
 	if err != nil {
-		return err
-	}
-	if *dryRun {
-		return c.plan(m, sf, old)
+		if !*force {
+			return fmt.Errorf("%w (to replace a database that cannot be read, give --force)", err)
+		}
+		c.app.Log.Warn("the database to be replaced cannot be read; replacing it (--force)", zap.Error(err))
 	}
 	budgetMemory()
 	guard := pipeline.Vet(func(res *pipeline.RebuildResult) error {
@@ -93,6 +108,9 @@ func (c *RebuildCommand) Run(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
+	// The new database is in place: a signal now must not report the
+	// rebuild as undone.
+	ctx = context.WithoutCancel(ctx)
 	st, err := store.Open(ctx, sf.db)
 	if err != nil {
 		return err
@@ -126,8 +144,36 @@ func (c *RebuildCommand) plan(m *archive.Manifest, sf storeFlags, old holdings) 
 	if old.exists {
 		fmt.Fprintf(c.app.Stdout, "the database now holds %s and %s\n", plural(len(old.years), "financial year"), plural(old.estimates, "population estimate"))
 	}
+	if err := old.refuse(planned(entries), sf.archiveDir(), len(entries)); err != nil {
+		fmt.Fprintf(c.app.Stdout, "a rebuild would be refused without --force: %v\n", strings.TrimPrefix(err.Error(), "rebuild refused: "))
+	}
 	fmt.Fprintln(c.app.Stdout, "nothing was changed (--dry-run)")
 	return nil
+}
+
+// planned is what a rebuild of entries would hold, as the archive says,
+// for a dry run's guard: the financial years of its area tables and the
+// estimates (mid-year and edition) of its population files.
+func planned(entries []archive.Entry) *pipeline.RebuildResult {
+	res := &pipeline.RebuildResult{}
+	estimates := map[string]bool{}
+	for _, e := range entries {
+		switch e.Kind {
+		case archive.KindAreaTables:
+			if y, err := figure.ParseFinancialYear(e.Period); err == nil && !slices.Contains(res.Years, y) {
+				res.Years = append(res.Years, y)
+			}
+		case archive.KindPopulation:
+			ed, _ := archive.EditionOf(e)
+			if span, err := figure.ParseMidYears(e.Period); err == nil {
+				for y := span.First; y <= span.Last; y++ {
+					estimates[fmt.Sprint(y, ed)] = true
+				}
+			}
+		}
+	}
+	res.Estimates = len(estimates)
+	return res
 }
 
 // holdings is what a database holds, for the rebuild guard.
@@ -137,11 +183,15 @@ type holdings struct {
 	estimates int
 }
 
-func holdingsOf(ctx context.Context, db string) (holdings, error) {
+func holdingsOf(ctx context.Context, db string, readOnly bool) (holdings, error) {
 	if _, err := os.Stat(db); err != nil {
 		return holdings{}, nil
 	}
-	st, err := store.Open(ctx, db)
+	open := store.Open
+	if readOnly {
+		open = store.OpenReadOnly
+	}
+	st, err := open(ctx, db)
 	if err != nil {
 		return holdings{}, err
 	}
@@ -171,6 +221,33 @@ func (h holdings) refuse(res *pipeline.RebuildResult, dir string, files int) err
 		return fmt.Errorf("rebuild refused: the database holds %s and %s, the archive %s only %s and %s (it lacks %s); nothing was changed; check --archive, or give --force to replace it anyway",
 			plural(len(h.years), "financial year"), plural(h.estimates, "population estimate"), dir,
 			plural(len(res.Years), "financial year"), plural(res.Estimates, "population estimate"), lacking(lost, h.estimates-res.Estimates))
+	}
+	return nil
+}
+
+// refuseAmended is the guard for a withdrawal or relabelling of e: the
+// new database may lack only the year the file was filed under (area
+// tables) or the estimates it held (population), never anything else.
+func (h holdings) refuseAmended(res *pipeline.RebuildResult, e archive.Entry, ch archive.Change) error {
+	from := e.Period
+	if ch.Action == archive.ActionRelabel {
+		from = ch.From
+	}
+	var lost []string
+	for _, y := range h.years {
+		if !slices.Contains(res.Years, y) && !(e.Kind == archive.KindAreaTables && y.String() == from) {
+			lost = append(lost, y.String())
+		}
+	}
+	mayLose := 0
+	if e.Kind == archive.KindPopulation {
+		if span, err := figure.ParseMidYears(from); err == nil {
+			mayLose = int(span.Last-span.First) + 1
+		}
+	}
+	if len(lost) > 0 || res.Estimates < h.estimates-mayLose {
+		return fmt.Errorf("%s refused: the archive without %s would lose more than that file (%s); nothing was changed; check --archive (by default the archive beside the database)",
+			ch.Action, e.Filename, lacking(lost, h.estimates-mayLose-res.Estimates))
 	}
 	return nil
 }

@@ -15,7 +15,6 @@ import (
 	"github.com/mappa-etl/mappa/pipeline"
 	"github.com/mappa-etl/mappa/pipeline/figure"
 	"github.com/mappa-etl/mappa/pipeline/store"
-	"github.com/mappa-etl/mappa/sources/archive"
 	"github.com/mappa-etl/mappa/sources/fetch"
 )
 
@@ -105,7 +104,7 @@ func (j *fetchJob) run(ctx context.Context) error {
 		return err
 	}
 	defer unlock()
-	a, err := archive.Open(j.flags.archiveDir())
+	a, err := j.flags.openArchive(j.app.Log)
 	if err != nil {
 		return err
 	}

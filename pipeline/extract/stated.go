@@ -38,16 +38,27 @@ const titleRows = 4
 
 // StatedYear is the financial year a workbook of area tables states, and
 // where: in its titles and sheet names, else in its file name. A release
-// also names earlier years (comparisons, revised back figures) but never
-// a later one, so the latest year named is the release's own. ok is false
-// when the workbook names no year.
+// also names other years (comparisons, revised back figures, the date of
+// the next release), so the year it states is the one its titles name
+// most often, counting each title once; of years named equally often, the
+// latest, since comparisons look back. ok is false when the workbook names
+// no year.
 func StatedYear(wb *sheet.Workbook) (Statement, bool) {
-	var best Statement
+	counts := map[figure.FinancialYear]int{}
+	first := map[figure.FinancialYear]Statement{}
+	var order []figure.FinancialYear
 	consider := func(text, where string) {
+		seen := map[figure.FinancialYear]bool{}
 		for _, y := range yearsIn(text) {
-			if best.Year == "" || y.Start() > best.Year.Start() {
-				best = Statement{Year: y, Where: where, Text: text}
+			if seen[y] {
+				continue
 			}
+			seen[y] = true
+			if counts[y] == 0 {
+				first[y] = Statement{Year: y, Where: where, Text: text}
+				order = append(order, y)
+			}
+			counts[y]++
 		}
 	}
 	for _, sh := range wb.Sheets {
@@ -61,8 +72,26 @@ func StatedYear(wb *sheet.Workbook) (Statement, bool) {
 			}
 		}
 	}
-	if best.Year == "" {
-		consider(wb.Name, "file name")
+	if len(order) == 0 {
+		return FileNameYear(wb.Name)
+	}
+	best := order[0]
+	for _, y := range order[1:] {
+		if counts[y] > counts[best] || counts[y] == counts[best] && y.Start() > best.Start() {
+			best = y
+		}
+	}
+	return first[best], true
+}
+
+// FileNameYear is the financial year a file name states: the latest it
+// names ("MAPPA_Annual_Report_2019-20_Area_Tables.xlsx" states 2019-20).
+func FileNameYear(name string) (Statement, bool) {
+	var best Statement
+	for _, y := range yearsIn(name) {
+		if best.Year == "" || y.Start() > best.Year.Start() {
+			best = Statement{Year: y, Where: "file name", Text: name}
+		}
 	}
 	return best, best.Year != ""
 }

@@ -94,11 +94,27 @@ func (m *Manifest) Apply(am Amendment, who, when string) (Change, error) {
 			return Change{}, fmt.Errorf("%s %s (%s) is filed under %s already", e.Kind, e.Filename, short(e.SHA256), e.Period)
 		}
 		ch.From, ch.To = e.Period, am.To
+		// RelabelledFrom keeps the period the file first came under,
+		// which its page or configuration still gives, however often it
+		// is relabelled; back under that period, it is relabelled no more.
+		from := e.RelabelledFrom
+		if from == "" {
+			from = e.Period
+		}
+		if from == am.To {
+			from = ""
+		}
 		for i := range m.Files {
 			if m.Files[i].SHA256 == e.SHA256 {
-				m.Files[i].Period = am.To
-				m.Files[i].RelabelledFrom = ch.From
+				m.Files[i].Period, m.Files[i].RelabelledFrom = am.To, from
 			}
+		}
+		// Relabelled into a period whose current file was added later,
+		// it becomes that period's file, as a file added again would.
+		e.Period, e.RelabelledFrom = am.To, from
+		if !e.Withdrawn() && !m.isCurrent(e) {
+			e.AddedAt = when
+			m.Files = append(m.Files, e)
 		}
 	default:
 		return Change{}, fmt.Errorf("unknown archive change %q", am.Action)
@@ -107,11 +123,13 @@ func (m *Manifest) Apply(am Amendment, who, when string) (Change, error) {
 	return ch, nil
 }
 
-// Amend applies an amendment under the archive's lock, calls commit with
-// the amended manifest (which builds the database it describes), and only
-// if commit succeeds writes the manifest: a change that cannot be loaded
-// is not made.
-func (a *Archive) Amend(am Amendment, commit func(*Manifest, Change) error) (Change, error) {
+// Amend applies an amendment under the archive's lock and calls commit
+// with the amended manifest and a function that writes it. commit builds
+// the database the manifest describes and calls write before it swaps
+// that database in: so a change whose database cannot be built is never
+// made, and a manifest that cannot be written leaves the database as it
+// was. commit must call write exactly once, or not at all to abandon.
+func (a *Archive) Amend(am Amendment, commit func(m *Manifest, ch Change, write func() error) error) (Change, error) {
 	unlock, err := a.lock()
 	if err != nil {
 		return Change{}, fmt.Errorf("amend archive %s: %w", a.Dir, err)
@@ -125,11 +143,19 @@ func (a *Archive) Amend(am Amendment, commit func(*Manifest, Change) error) (Cha
 	if err != nil {
 		return Change{}, err
 	}
-	if err := commit(m, ch); err != nil {
+	written := false
+	write := func() error {
+		if err := a.writeManifest(m); err != nil {
+			return fmt.Errorf("amend archive %s: write manifest: %w", a.Dir, err)
+		}
+		written = true
+		return nil
+	}
+	if err := commit(m, ch, write); err != nil {
 		return Change{}, err
 	}
-	if err := a.writeManifest(m); err != nil {
-		return Change{}, fmt.Errorf("amend archive %s: write manifest: %w", a.Dir, err)
+	if !written {
+		return Change{}, fmt.Errorf("amend archive %s: the change was not written", a.Dir)
 	}
 	return ch, nil
 }

@@ -40,7 +40,9 @@ func (m *Manifest) Conditional(url string, kind Kind, period string) (FetchRecor
 		return FetchRecord{}, Entry{}, false
 	}
 	e, ok := m.Find(rec.SHA256)
-	if !ok || e.Kind != kind || e.Period != period || !m.isCurrent(e) {
+	// A file an operator relabelled is still offered under the period it
+	// first came under, which is as current.
+	if !ok || e.Kind != kind || (e.Period != period && (e.RelabelledFrom == "" || e.RelabelledFrom != period)) || !m.isCurrent(e) {
 		return FetchRecord{}, Entry{}, false
 	}
 	return rec, e, true
