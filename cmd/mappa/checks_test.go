@@ -86,51 +86,58 @@ func TestRunSpeaksOfFailingChecks(t *testing.T) {
 }
 
 // TestInterruptedRunExits130 is issue 15's problem 5, Ctrl-C: a run
-// stopped by SIGINT exited 1 with "context canceled". It now exits 130,
-// says it was interrupted, and the run is recorded as interrupted.
+// stopped by SIGINT exited 1 with "context canceled". It now exits 130
+// (143 for SIGTERM, as shells report signals), says it was interrupted,
+// and the run is recorded as interrupted.
 func TestInterruptedRunExits130(t *testing.T) {
 	skipProcessSuite(t)
-	srv, _, err := govuktest.NewMAPPA("../../testdata/published")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer srv.Close()
-	srv.AddFault("/api/content"+govuktest.CollectionPath, govuktest.Fault{Kind: govuktest.Hang, Delay: 30 * time.Second})
-	dir := t.TempDir()
-	// A database that exists, so the run is recorded in it.
-	file, _ := filepath.Abs("../../testdata/published/MAPPA_Annual_Report_2019-20_Area_Tables.xlsx")
-	if r := execMappa(t, dir, "add", "area-tables", file); r.code != 0 {
-		t.Fatalf("add: %+v", r)
-	}
-	cmd := mappaCommand(t, dir, "run", "--source", srv.URL(""), "--rate", "100", "--timeout", "60s")
-	var stdout, stderr bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	pipelinetest.WaitFor(20*time.Second, func() bool { return len(srv.Requests()) > 0 })
-	if err := cmd.Process.Signal(syscall.SIGINT); err != nil {
-		t.Fatal(err)
-	}
-	err = cmd.Wait()
-	code, _ := pipelinetest.ExitStatus(t, cmd, err)
-	if code != exitInterrupted {
-		t.Fatalf("exit %d, want %d; stderr:\n%s", code, exitInterrupted, stderr.String())
-	}
-	if want := "mappa run: interrupted; nothing was half done (open transactions rolled back)\n"; !strings.HasSuffix(stderr.String(), want) {
-		t.Errorf("stderr ends %q, want %q", tail(stderr.String()), want)
-	}
-	st, err := store.Open(context.Background(), filepath.Join(dir, "mappa.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
-	rep, err := st.Status(context.Background(), 1)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(rep.Runs) != 1 || rep.Runs[0].Command != "run" || rep.Runs[0].Outcome != string(store.RunInterrupted) {
-		t.Errorf("last run %+v, want run interrupted", rep.Runs)
+	for _, tc := range []struct {
+		sig  syscall.Signal
+		want int
+	}{{syscall.SIGINT, 130}, {syscall.SIGTERM, 143}} {
+		t.Run(tc.sig.String(), func(t *testing.T) {
+			srv, _, err := govuktest.NewMAPPA("../../testdata/published")
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer srv.Close()
+			srv.AddFault("/api/content"+govuktest.CollectionPath, govuktest.Fault{Kind: govuktest.Hang, Delay: 30 * time.Second})
+			dir := t.TempDir()
+			// A database that exists, so the run is recorded in it.
+			file, _ := filepath.Abs("../../testdata/published/MAPPA_Annual_Report_2019-20_Area_Tables.xlsx")
+			if r := execMappa(t, dir, "add", "area-tables", file); r.code != 0 {
+				t.Fatalf("add: %+v", r)
+			}
+			cmd := mappaCommand(t, dir, "run", "--source", srv.URL(""), "--rate", "100", "--timeout", "60s")
+			var stdout, stderr bytes.Buffer
+			cmd.Stdout, cmd.Stderr = &stdout, &stderr
+			if err := cmd.Start(); err != nil {
+				t.Fatal(err)
+			}
+			pipelinetest.WaitFor(20*time.Second, func() bool { return len(srv.Requests()) > 0 })
+			if err := cmd.Process.Signal(tc.sig); err != nil {
+				t.Fatal(err)
+			}
+			err = cmd.Wait()
+			if code, _ := pipelinetest.ExitStatus(t, cmd, err); code != tc.want {
+				t.Fatalf("exit %d, want %d; stderr:\n%s", code, tc.want, stderr.String())
+			}
+			if want := "mappa run: interrupted; nothing was half done (open transactions rolled back)\n"; !strings.HasSuffix(stderr.String(), want) {
+				t.Errorf("stderr ends %q, want %q", tail(stderr.String()), want)
+			}
+			st, err := store.Open(context.Background(), filepath.Join(dir, "mappa.db"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer st.Close()
+			rep, err := st.Status(context.Background(), 1)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(rep.Runs) != 1 || rep.Runs[0].Command != "run" || rep.Runs[0].Outcome != string(store.RunInterrupted) {
+				t.Errorf("last run %+v, want run interrupted", rep.Runs)
+			}
+		})
 	}
 }
 
