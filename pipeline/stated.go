@@ -1,6 +1,7 @@
 package pipeline
 
 import (
+	"errors"
 	"fmt"
 
 	"github.com/mappa-etl/mappa/pipeline/extract"
@@ -21,6 +22,8 @@ type StatedPeriodError struct {
 	// FileName is the year the file's name states, when no year was
 	// typed and it disagrees with the titles.
 	FileName string
+	// Relabel is set when the period was asked of an archived file.
+	Relabel bool
 }
 
 func (e *StatedPeriodError) Error() string {
@@ -29,6 +32,10 @@ func (e *StatedPeriodError) Error() string {
 	}
 	if e.Stated == "" {
 		return fmt.Sprintf("%s states no period of its own: give it, as in 'mappa add %s %s %s'", e.File, e.Kind, example(e.Kind), e.File)
+	}
+	if e.Relabel {
+		return fmt.Sprintf("%s: the file says %s: %s; relabel it as %s, or give --force-year to relabel it as %s anyway",
+			e.File, e.Stated, e.Where, e.Stated, e.Typed)
 	}
 	return fmt.Sprintf("%s: the file says %s: %s; add it as %s %s, or give --force-year to load it as %s anyway",
 		e.File, e.Stated, e.Where, e.Kind, e.Stated, e.Typed)
@@ -107,5 +114,9 @@ func CheckPeriod(a *archive.Archive, m *archive.Manifest, e archive.Entry, perio
 	}
 	defer f.Close()
 	_, err = NewParser().parseFile(e.Kind, Claim{Period: period, Force: force}, f, e.Filename, lookups)
+	var se *StatedPeriodError
+	if errors.As(err, &se) {
+		se.Relabel = true
+	}
 	return err
 }

@@ -28,7 +28,7 @@ const addExamples = `  mappa add area-tables 2019-20 MAPPA_Annual_Report_2019-20
   mappa add area-tables MAPPA_Annual_Report_2019-20_Area_Tables.xlsx   # the year it states
   mappa add population ukmidyearestimates20192019ladcodes.xls         # mid-2019, as it states
   mappa add lookup LAD21_CSP21_PFA21_EW_LU.csv
-  mappa add population 2019 ukpopestimatesmid2019.xlsx
+  mappa add population 2019 ukmidyearestimates20192019ladcodes.xls
   mappa add --edition 2023-11-30 population 2012-2022 myebtablesenglandwales20112022.xlsx
   mappa add --db stats.db --archive /srv/mappa/archive area-tables 2023-24 tables.ods
 

@@ -232,6 +232,7 @@ func parse(fs *flag.FlagSet, args []string) error {
 	for {
 		if err := fs.Parse(args); err != nil {
 			if errors.Is(err, flag.ErrHelp) {
+				fs.SetOutput(out) // the usage text lists the flags through it
 				usage()
 				return err
 			}

@@ -67,6 +67,8 @@ func TestExitCodes(t *testing.T) {
 		{"status with an argument", []string{"status", "x"}, exitUsage, `unexpected argument "x"`},
 		{"argument before a flag", []string{"export", "x", "--out", dir}, exitUsage, `unexpected argument "x"`},
 		{"archive on a reading command", []string{"status", "--archive", dir}, exitUsage, "flag provided but not defined: -archive"},
+		{"help lists the flags", []string{"run", "-h"}, exitOK, "  -fail-on-checks\n    \texit with status 4"},
+		{"help after an argument", []string{"archive", "list", "-h"}, exitOK, "  -force-year\n    \trelabel: even"},
 		{"flags after the arguments", []string{"add", "lookup", "x.csv", "--db", db}, exitLocked, "lock"},
 		{"unknown command", []string{"sumary"}, exitUsage, "mappa: unknown command \"sumary\"; did you mean summary? (run 'mappa help' for the commands)\n"},
 		{"unknown flag, one line", []string{"status", "--nope"}, exitUsage, "mappa status: flag provided but not defined: -nope (run 'mappa status -h' for usage)\n"},

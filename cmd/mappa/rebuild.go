@@ -82,11 +82,16 @@ func (c *RebuildCommand) Run(ctx context.Context, args []string) error {
 		return err
 	}
 	defer unlock()
-	a, err := archive.Open(dir)
+	// An archive with nothing to load is refused before anything is
+	// opened for writing: not even its directories are made.
+	m, err := (&archive.Archive{Dir: dir}).Manifest()
 	if err != nil {
 		return err
 	}
-	m, err := a.Manifest()
+	if len(m.Current()) == 0 && !*force {
+		return holdings{}.refuse(&pipeline.RebuildResult{}, dir, 0)
+	}
+	a, err := archive.Open(dir)
 	if err != nil {
 		return err
 	}
