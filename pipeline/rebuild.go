@@ -28,6 +28,9 @@ type RebuildResult struct {
 	// mid-year once.
 	Estimates int
 	Lookups   int
+	// Vintages counts the area tables files loaded: each year's every
+	// vintage.
+	Vintages int
 }
 
 // RebuildOption configures Rebuild.
@@ -97,7 +100,7 @@ func buildInto(ctx context.Context, a *archive.Archive, m *archive.Manifest, pat
 		return nil, err
 	}
 	defer st.Close()
-	entries := m.Current()
+	entries := m.Loadable()
 	loadOrder(entries)
 	lookups, err := ArchivedLookups(a, m)
 	if err != nil {
@@ -129,7 +132,10 @@ func buildInto(ctx context.Context, a *archive.Archive, m *archive.Manifest, pat
 			}
 			switch e.Kind {
 			case archive.KindAreaTables:
-				res.Years = append(res.Years, p.Year)
+				if !slices.Contains(res.Years, p.Year) {
+					res.Years = append(res.Years, p.Year)
+				}
+				res.Vintages++
 			case archive.KindPopulation:
 				ed, _ := archive.EditionOf(e)
 				for _, pop := range p.Population {

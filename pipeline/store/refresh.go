@@ -143,15 +143,15 @@ func checkInsertError(checks []derive.CheckResult, err error) error {
 }
 
 // forgetUnusedSources removes the area tables and population files no
-// release or estimate is loaded from any more: those a restated year or a
-// revised estimate replaced. A rebuild, which reads only the current file
+// release, vintage or estimate is loaded from any more: those a revised
+// estimate replaced (every area tables file loaded stays, as a vintage). A rebuild, which reads only the current file
 // of each period, would not list them, and the database a run leaves must
 // be the one a rebuild of the same archive makes. (The archive keeps their
 // bytes; lookups are kept, being read when population files are.) Foreign
 // keys refuse the delete should any figure still name the file.
 func forgetUnusedSources(ctx context.Context, tx *sql.Tx) error {
 	_, err := tx.ExecContext(ctx, `DELETE FROM source_files WHERE kind <> 'lookup' AND sha256 NOT IN
-		(SELECT source_sha256 FROM releases UNION SELECT source_sha256 FROM population_sources)`)
+		(SELECT source_sha256 FROM releases UNION SELECT source_sha256 FROM vintages UNION SELECT source_sha256 FROM population_sources)`)
 	if err != nil {
 		return fmt.Errorf("forget replaced source files: %w", err)
 	}

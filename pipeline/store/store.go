@@ -188,7 +188,7 @@ func loadAreaTables(ctx context.Context, tx *sql.Tx, rel Release, src SourceFile
 	if err := ins.flush(); err != nil {
 		return observationInsertError(obs, err)
 	}
-	return nil
+	return recordVintage(ctx, tx, rel, src)
 }
 
 func observationInsertError(obs []figure.Observation, err error) error {

@@ -152,9 +152,10 @@ func TestBulkLoadNamesTheFailingRow(t *testing.T) {
 	}
 }
 
-// TestRestatementForgetsTheFileItReplaces: a restated year or a revised
-// estimate leaves source_files listing the current file of its period
-// only, as a rebuild of the same archive would; other periods keep theirs.
+// TestRestatementForgetsTheFileItReplaces: a revised estimate leaves
+// source_files listing the current file of its period only, as a rebuild
+// of the same archive would; other periods keep theirs; a restated year
+// keeps both files, each a vintage of it.
 func TestRestatementForgetsTheFileItReplaces(t *testing.T) {
 	ctx := context.Background()
 	st := openTestStore(t)
@@ -188,8 +189,9 @@ func TestRestatementForgetsTheFileItReplaces(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	got := pipelinetest.DumpQueries(t, st.DB, []string{"SELECT kind, period, sha256 FROM source_files ORDER BY kind, period"})
-	want := "area-tables|2019-20|" + revised(src("area-tables", "2019-20")).SHA256 + "\n" +
+	got := pipelinetest.DumpQueries(t, st.DB, []string{"SELECT kind, period, sha256 FROM source_files ORDER BY kind, period, sha256"})
+	want := "area-tables|2019-20|" + src("area-tables", "2019-20").SHA256 + "\n" +
+		"area-tables|2019-20|" + revised(src("area-tables", "2019-20")).SHA256 + "\n" +
 		"population|2019|" + revised(src("population", "2019")).SHA256 + "\n" +
 		"population|2020|" + src("population", "2020").SHA256 + "\n"
 	if got != want {

@@ -104,18 +104,18 @@ func (m *Manifest) Apply(am Amendment, who, when string) (Change, error) {
 		if from == am.To {
 			from = ""
 		}
-		for i := range m.Files {
-			if m.Files[i].SHA256 == e.SHA256 {
-				m.Files[i].Period, m.Files[i].RelabelledFrom = am.To, from
+		// The file moves to the end of the list, filed under its new
+		// period: it becomes that period's current file and newest
+		// vintage (a later-added file of that period included), and
+		// stops being a vintage of its old one.
+		var kept []Entry
+		for _, f := range m.Files {
+			if f.SHA256 != e.SHA256 {
+				kept = append(kept, f)
 			}
 		}
-		// Relabelled into a period whose current file was added later,
-		// it becomes that period's file, as a file added again would.
 		e.Period, e.RelabelledFrom = am.To, from
-		if !e.Withdrawn() && !m.isCurrent(e) {
-			e.AddedAt = when
-			m.Files = append(m.Files, e)
-		}
+		m.Files = append(kept, e)
 	default:
 		return Change{}, fmt.Errorf("unknown archive change %q", am.Action)
 	}

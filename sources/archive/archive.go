@@ -185,6 +185,24 @@ func (m *Manifest) Current() []Entry {
 	return out
 }
 
+// Loadable returns what a rebuild loads, in the order the files entered
+// the archive: every vintage of each year's area tables (each file added
+// for the year, not withdrawn, in the order added, the current one last),
+// and the current population files and every lookup.
+func (m *Manifest) Loadable() []Entry {
+	current := map[string]bool{}
+	for _, e := range m.Current() {
+		current[e.SHA256+"\x00"+e.AddedAt] = true
+	}
+	var out []Entry
+	for _, e := range m.Files {
+		if !e.Withdrawn() && (e.Kind == KindAreaTables || current[e.SHA256+"\x00"+e.AddedAt]) {
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
 // lastAdded maps each area-tables or population period to the index of
 // the file added last for it: the current one.
 func (m *Manifest) lastAdded() map[string]int {
