@@ -131,7 +131,7 @@ func (f *Client) attempt(ctx context.Context, rawURL string, cond Validators, la
 		// Read a little of the error page so the connection can serve the
 		// retry; a long one is not worth it.
 		io.Copy(io.Discard, io.LimitReader(resp.Body, 4<<10))
-		return f.failed(ctx, attempt, resp, &HTTPError{URL: rawURL, Status: resp.Status, Retries: attempt}, nil)
+		return f.failed(ctx, attempt, resp, &HTTPError{URL: rawURL, Status: resp.Status, Code: resp.StatusCode, Retries: attempt}, nil)
 	case f.o.maxBytes > 0 && resp.ContentLength > f.o.maxBytes:
 		return outcome{err: fmt.Errorf("GET %s: %w: declared %d bytes, limit %d", rawURL, ErrTooLarge, resp.ContentLength, f.o.maxBytes)}
 	}

@@ -37,6 +37,7 @@ var (
 type HTTPError struct {
 	URL     string
 	Status  string
+	Code    int // the status code, 410 for Gone
 	Retries int // how many times the request was retried first
 }
 

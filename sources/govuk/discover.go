@@ -13,6 +13,10 @@ import (
 // Page is a GOV.UK statistics page as the Content API describes it, reduced
 // to what discovery needs. Every field may be missing on old pages.
 type Page struct {
+	// SchemaName is "redirect" for a page that moved (Redirects says
+	// where) and "gone" for one removed with an explanation.
+	SchemaName       string           `json:"schema_name"`
+	Redirects        []Redirect       `json:"redirects"`
 	BasePath         string           `json:"base_path"`
 	Title            string           `json:"title"`
 	DocumentType     string           `json:"document_type"`
@@ -38,6 +42,28 @@ func (p Page) IsWithdrawn() bool {
 // PageDetails holds a page's details block.
 type PageDetails struct {
 	Attachments []Attachment `json:"attachments"`
+	// ChangeHistory is the page's notes, newest first as GOV.UK lists
+	// them ("Correction to table 3 …").
+	ChangeHistory []ChangeNote `json:"change_history"`
+	// Explanation and AlternativePath say why a gone page went, and
+	// where to look instead.
+	Explanation     string `json:"explanation"`
+	AlternativePath string `json:"alternative_path"`
+}
+
+// ChangeNote is one entry of a page's change history.
+type ChangeNote struct {
+	PublicTimestamp string `json:"public_timestamp"`
+	Note            string `json:"note"`
+}
+
+// Redirect is one route of a moved page: requests for Path (exactly, or
+// as a prefix) go to Destination.
+type Redirect struct {
+	Path         string `json:"path"`
+	Type         string `json:"type"` // "exact" or "prefix"
+	Destination  string `json:"destination"`
+	SegmentsMode string `json:"segments_mode"` // "preserve" keeps what follows a prefix
 }
 
 // PageLinks holds the links block of a collection.

@@ -27,6 +27,11 @@ type Release struct {
 	// attachment with the same metadata, and a run may trust its last
 	// check of the file for a while instead of asking again.
 	PageSHA256 string
+	// MovedFrom lists the base paths the page moved from, oldest first,
+	// when the collection still links to an old one.
+	MovedFrom []string
+	// ChangeNotes is the page's change history, as it lists it.
+	ChangeNotes []ChangeNote
 }
 
 // Skipped is a collection member or page that discovery passed over, and
@@ -39,12 +44,20 @@ type Skipped struct {
 	// Ambiguous is set when the page may hold a release but which file or
 	// which year could not be told: worth an operator's look.
 	Ambiguous bool
+	// NoAreaTables is set for a statistics page with no area tables
+	// attached (yet: GOV.UK may attach them days after publishing), and
+	// PublishedAt says when the page was published.
+	NoAreaTables bool
+	PublishedAt  string
 }
 
 // Discovery is what a collection offers.
 type Discovery struct {
 	Releases []Release
 	Skipped  []Skipped
+	// Notices are the pages withdrawn or gone: skipped too, and worth
+	// recording against the years they were for.
+	Notices []Notice
 }
 
 // Client is what discovery needs of an HTTP client (a *fetch.Client): JSON
@@ -77,17 +90,17 @@ func Discover(ctx context.Context, f Client, collectionPath string) (*Discovery,
 	for _, doc := range coll.Links.Documents {
 		name := cmp.Or(doc.BasePath, doc.APIPath, doc.Title)
 		switch {
-		case doc.Withdrawn:
-			d.Skipped = append(d.Skipped, Skipped{Page: name, Reason: "withdrawn"})
-			continue
-		case !doc.IsStatistics():
+		case !doc.IsStatistics() && !doc.Withdrawn:
 			d.Skipped = append(d.Skipped, Skipped{Page: name, Reason: fmt.Sprintf("document type %q is not statistics", doc.DocumentType)})
 			continue
 		case doc.APIPath == "" && doc.BasePath == "":
 			d.Skipped = append(d.Skipped, Skipped{Page: name, Reason: "no base_path or api_path"})
 			continue
 		}
-		rel, skip := readRelease(ctx, f, origin, doc)
+		rel, skip, notice := readRelease(ctx, f, origin, doc)
+		if notice != nil {
+			d.Notices = append(d.Notices, *notice)
+		}
 		if skip != nil {
 			d.Skipped = append(d.Skipped, *skip)
 			continue
@@ -113,37 +126,51 @@ func Discover(ctx context.Context, f Client, collectionPath string) (*Discovery,
 	return d, nil
 }
 
-// readRelease reads one statistics page and picks its area tables.
-func readRelease(ctx context.Context, f Client, origin string, doc DocumentLink) (Release, *Skipped) {
-	apiPath := doc.APIPath
-	if apiPath == "" {
-		apiPath = "/api/content" + doc.BasePath
-	}
-	name := cmp.Or(doc.BasePath, apiPath)
-	var page Page
-	sum, err := f.GetJSONSum(ctx, apiPath, &page)
-	if err != nil {
-		return Release{}, &Skipped{Page: name, Reason: "page could not be read", Err: fmt.Errorf("read page %s: %w", name, err)}
-	}
-	if page.IsWithdrawn() {
-		return Release{}, &Skipped{Page: name, Reason: "withdrawn"}
+// readRelease reads one statistics page, following it where it moved,
+// and picks its area tables. A withdrawn or gone page is skipped with a
+// Notice.
+func readRelease(ctx context.Context, f Client, origin string, doc DocumentLink) (Release, *Skipped, *Notice) {
+	name := cmp.Or(doc.BasePath, doc.APIPath)
+	page, sum, moved, err := readPage(ctx, f, doc.BasePath, doc.APIPath)
+	switch {
+	case err != nil && doc.Withdrawn && !isGone(err):
+		// The collection says the page is withdrawn; what the page says
+		// would be its notice, but without it the withdrawal stands.
+		return Release{}, &Skipped{Page: name, Reason: "withdrawn"}, &Notice{Page: name, FinancialYear: yearOf(Page{Title: doc.Title}), Status: NoticeWithdrawn}
+	case isGone(err):
+		return Release{}, &Skipped{Page: name, Reason: "gone (410)"}, &Notice{Page: name, FinancialYear: yearOf(Page{Title: doc.Title}), Status: NoticeGone}
+	case err != nil:
+		return Release{}, &Skipped{Page: name, Reason: "page could not be read", Err: fmt.Errorf("read page %s: %w", name, err)}, nil
+	case page.SchemaName == "gone":
+		return Release{}, &Skipped{Page: name, Reason: "gone: " + page.Details.Explanation},
+			&Notice{Page: name, FinancialYear: yearOf(Page{Title: doc.Title}), Status: NoticeGone, Text: strings.TrimSpace(page.Details.Explanation), At: page.PublicUpdatedAt}
 	}
 	if page.Title == "" {
 		page.Title = doc.Title
 	}
+	if page.IsWithdrawn() || doc.Withdrawn {
+		n := &Notice{Page: name, FinancialYear: yearOf(page), Status: NoticeWithdrawn}
+		if page.Withdrawn != nil {
+			n.Text, n.At = strings.TrimSpace(page.Withdrawn.Explanation), page.Withdrawn.WithdrawnAt
+		}
+		return Release{}, &Skipped{Page: name, Reason: "withdrawn"}, n
+	}
+	if !doc.IsStatistics() {
+		return Release{}, &Skipped{Page: name, Reason: fmt.Sprintf("document type %q is not statistics", doc.DocumentType)}, nil
+	}
 	c, err := PickAreaTables(page)
 	switch {
 	case errors.Is(err, ErrNoAreaTables):
-		return Release{}, &Skipped{Page: name, Reason: "no area tables spreadsheet attached"}
+		return Release{}, &Skipped{Page: name, Reason: "no area tables spreadsheet attached", NoAreaTables: true, PublishedAt: cmp.Or(page.FirstPublishedAt, page.PublicUpdatedAt)}, nil
 	case err != nil:
-		return Release{}, &Skipped{Page: name, Reason: err.Error(), Ambiguous: errors.Is(err, ErrAmbiguous)}
+		return Release{}, &Skipped{Page: name, Reason: err.Error(), Ambiguous: errors.Is(err, ErrAmbiguous)}, nil
 	case strings.TrimSpace(c.Attachment.URL) == "":
 		return Release{}, &Skipped{Page: name, Reason: fmt.Sprintf("area tables %q have no url", c.Filename()),
-			Err: fmt.Errorf("read page %s: area tables %q have no url", name, c.Filename())}
+			Err: fmt.Errorf("read page %s: area tables %q have no url", name, c.Filename())}, nil
 	}
 	u, err := f.Resolve(c.Attachment.URL)
 	if err != nil {
-		return Release{}, &Skipped{Page: name, Reason: "bad attachment url", Err: fmt.Errorf("read page %s: %w", name, err)}
+		return Release{}, &Skipped{Page: name, Reason: "bad attachment url", Err: fmt.Errorf("read page %s: %w", name, err)}, nil
 	}
 	landing := ""
 	if base := cmp.Or(page.BasePath, doc.BasePath); base != "" {
@@ -154,5 +181,16 @@ func readRelease(ctx context.Context, f Client, origin string, doc DocumentLink)
 		Title: page.Title, LandingURL: landing,
 		PublishedAt: cmp.Or(page.FirstPublishedAt, page.PublicUpdatedAt, doc.PublicUpdatedAt),
 		FileSize:    int64(c.Attachment.FileSize), PageSHA256: sum,
-	}, nil
+		MovedFrom: moved, ChangeNotes: page.Details.ChangeHistory,
+	}, nil, nil
+}
+
+// yearOf is the financial year a page is for, as its area tables or its
+// title say; "" when neither does unambiguously.
+func yearOf(p Page) string {
+	if c, err := PickAreaTables(p); err == nil {
+		return c.FinancialYear
+	}
+	y, _ := FinancialYearIn(p.Title)
+	return y
 }
