@@ -144,9 +144,16 @@ func (r *run) fetchReleases(ctx context.Context, collection string, revalidate t
 		r.record(store.RunFile{URL: collection, Kind: "collection", Status: store.FileFailed, Error: err.Error()})
 		return err
 	}
+	// A year no longer offered fails the run, but only once every file
+	// offered is fetched and loaded.
+	pagesErr := r.recordPages(ctx, d)
+	if pagesErr != nil {
+		r.record(store.RunFile{URL: collection, Kind: "collection", Status: store.FileFailed, Error: pagesErr.Error()})
+		r.Log.Error("a year is no longer offered", zap.Error(pagesErr))
+	}
 	for _, rel := range d.Releases {
 		if ctx.Err() != nil {
-			return nil
+			return pagesErr
 		}
 		meta := archive.Entry{Kind: archive.KindAreaTables, Period: rel.FinancialYear, Filename: rel.Filename,
 			URL: rel.URL, Title: rel.Title, LandingURL: rel.LandingURL, PublishedAt: rel.PublishedAt}
@@ -154,7 +161,7 @@ func (r *run) fetchReleases(ctx context.Context, collection string, revalidate t
 			r.fetchFile(ctx, r.Fetcher, meta, rel.FileSize, rel.PageSHA256)
 		}
 	}
-	return nil
+	return pagesErr
 }
 
 // fetchInput archives an operator-given file: downloaded when src is a
@@ -206,6 +213,9 @@ func (r *run) fetchFile(ctx context.Context, f *fetch.Client, meta archive.Entry
 	fetched, err := f.Fetch(ctx, meta.URL, cond, label, func(got *fetch.Fetched, body io.Reader) error {
 		e := meta
 		e.ETag, e.LastModified = got.Validators.ETag, got.Validators.LastModified
+		if got.URL != meta.URL { // a replaced attachment's link redirects to the new file
+			e.FinalURL = got.URL
+		}
 		var err error
 		res, err = r.Archive.AddFetched(e, body, validator(r.parser, r.archivedLookups, meta.Kind, Claim{Period: meta.Period, Force: true}, meta.Filename, &parsed, "", r.Archive.Now))
 		var invalid invalidFile

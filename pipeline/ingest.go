@@ -157,7 +157,7 @@ func (p *Parser) parseFile(kind archive.Kind, claim Claim, f *os.File, name stri
 // A lookup loads nothing but its source record, so p may be nil for one.
 func Load(ctx context.Context, st store.Loader, e archive.Entry, p *Parsed) error {
 	src := store.SourceFile{SHA256: e.SHA256, Kind: string(e.Kind), Period: e.Period, URL: e.URL, Filename: e.Filename,
-		MediaType: e.MediaType, Bytes: e.Bytes, FetchedAt: e.AddedAt}
+		MediaType: e.MediaType, Bytes: e.Bytes, FetchedAt: e.AddedAt, FinalURL: e.FinalURL}
 	switch e.Kind {
 	case archive.KindAreaTables:
 		rel := store.Release{FinancialYear: p.Year, Title: e.Title, LandingURL: e.LandingURL, PublishedAt: e.PublishedAt,

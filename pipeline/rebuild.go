@@ -113,6 +113,9 @@ func buildInto(ctx context.Context, a *archive.Archive, m *archive.Manifest, pat
 	defer cancel()
 	parsed := parseAhead(ctx, a, parser, entries, lookups, runtime.GOMAXPROCS(0))
 	err = st.Batch(ctx, func(tx *store.Tx) error {
+		if err := tx.RecordPages(ctx, pageRecords(m)); err != nil {
+			return fmt.Errorf("rebuild: %w", err)
+		}
 		for i, e := range entries {
 			r, ok := <-parsed[i]
 			if !ok {

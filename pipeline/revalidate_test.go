@@ -13,11 +13,11 @@ import (
 )
 
 // The fake GOV.UK's requests, by what they ask for: the collection and
-// its 13 pages (one reached through a 303), the 12 population files and 2
-// lookups configured, and the 13 attachments (5 through old upload URLs
-// that redirect).
+// its 13 pages (one reached through a 303) and the withdrawn one (read for
+// its notice), the 12 population files and 2 lookups configured, and the
+// 13 attachments (5 through old upload URLs that redirect).
 const (
-	pageRequests       = 1 + 13 + 1
+	pageRequests       = 1 + 13 + 1 + 1
 	inputRequests      = 12 + 2
 	attachmentRequests = 13 + 5
 )

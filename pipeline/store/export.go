@@ -36,7 +36,7 @@ func ParseExportFormat(s string) (ExportFormat, error) {
 // written. runs and run_files are left out: they log the operator's
 // commands on this machine, not figures, and would make two databases built
 // from the same archive export differently.
-var exportTables = []string{"areas", "measures", "columns", "releases", "source_files", "observations", "vintages", "vintage_observations", "revisions",
+var exportTables = []string{"areas", "measures", "columns", "releases", "source_files", "observations", "vintages", "vintage_observations", "revisions", "release_pages", "change_notes",
 	"population", "population_editions", "population_sources", "rso_rates", "growth", "check_results", "unmapped_columns", "area_summary"}
 
 // ExportTables returns the names of the tables and views Export writes, in

@@ -50,6 +50,8 @@ type RunFile struct {
 type RunTotals struct {
 	Years []figure.FinancialYear // financial years loaded
 	Files []RunFile              // fetched, unchanged and failed files
+	// Notices are the pages found withdrawn or gone, one line each.
+	Notices []string
 }
 
 // Count returns how many files ended with status.

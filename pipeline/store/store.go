@@ -91,6 +91,8 @@ type SourceFile struct {
 	SHA256, Kind, Period, URL, Filename, MediaType string
 	Bytes                                          int64
 	FetchedAt                                      string
+	// FinalURL is where URL led when it redirected; "" when it did not.
+	FinalURL string
 }
 
 // Release describes one financial year's publication. Its year comes from
@@ -102,6 +104,20 @@ type Release struct {
 	// Unmapped are the release's columns of no known measure, recorded in
 	// unmapped_columns with the year.
 	Unmapped []figure.UnmappedColumn
+}
+
+// withTxOnly runs fn in one transaction, for a write that changes no
+// figure and so derives nothing.
+func (s *Store) withTxOnly(ctx context.Context, fn func(*sql.Tx) error) error {
+	tx, err := s.DB.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	if err := fn(tx); err != nil {
+		return err
+	}
+	return tx.Commit()
 }
 
 // withTx runs fn in one transaction, then refreshes derived figures and

@@ -33,9 +33,9 @@ func recordVintage(ctx context.Context, tx *sql.Tx, rel Release, src SourceFile)
 		args []any
 	}{
 		{"UPDATE vintages SET is_current = 0 WHERE financial_year = ?", []any{rel.FinancialYear}},
-		{`INSERT INTO vintages (financial_year, vintage, source_sha256, published_at, fetched_at, url, is_current)
-			VALUES (?, ?, ?, ?, ?, ?, 1)`, []any{rel.FinancialYear, vintage, src.SHA256, nullable(isoTimestamp(rel.PublishedAt)),
-			src.FetchedAt, nullable(src.URL)}},
+		{`INSERT INTO vintages (financial_year, vintage, source_sha256, published_at, fetched_at, url, final_url, is_current)
+			VALUES (?, ?, ?, ?, ?, ?, ?, 1)`, []any{rel.FinancialYear, vintage, src.SHA256, nullable(isoTimestamp(rel.PublishedAt)),
+			src.FetchedAt, nullable(src.URL), nullable(src.FinalURL)}},
 		{`INSERT INTO vintage_observations (financial_year, vintage, area_code, measure, category, level, value, marker, sheet, cell)
 			SELECT financial_year, ?, area_code, measure, category, level, value, marker, sheet, cell
 			FROM observations WHERE financial_year = ?`, []any{vintage, rel.FinancialYear}},

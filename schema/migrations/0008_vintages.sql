@@ -9,6 +9,7 @@ CREATE TABLE vintages (
     published_at   TEXT,                                  -- when GOV.UK says the page was published, when known
     fetched_at     TEXT NOT NULL,                         -- when the file entered the archive
     url            TEXT,                                  -- where it was fetched from; NULL when added by hand
+    final_url      TEXT,                                  -- where url led, when it redirected (a replaced attachment)
     is_current     INTEGER NOT NULL CHECK (is_current IN (0, 1)),
     PRIMARY KEY (financial_year, vintage)
 );
@@ -65,3 +66,28 @@ JOIN vintage_observations o ON o.financial_year = pr.financial_year AND o.vintag
 LEFT JOIN vintage_observations po ON po.financial_year = pr.financial_year AND po.vintage = pr.previous_vintage
     AND po.area_code = o.area_code AND po.measure = o.measure AND po.category = o.category AND po.level = o.level
 WHERE po.area_code IS NULL;
+
+-- The collection's statistics pages as runs last saw them: GOV.UK moves
+-- pages (a page answering with schema "redirect"), removes them (410, or
+-- schema "gone") and withdraws them (a notice); figures loaded from a
+-- page stay whatever becomes of it. Kept in the archive's manifest, so a
+-- rebuild gives them back.
+CREATE TABLE release_pages (
+    page           TEXT PRIMARY KEY,      -- the page's path, as the collection lists it
+    financial_year TEXT,                  -- the year it is for; NULL when it went without saying
+    status         TEXT NOT NULL CHECK (status IN ('published', 'withdrawn', 'gone')),
+    landing_url    TEXT,                  -- where the page is now, after any move
+    moved_from     TEXT,                  -- the paths it moved from, oldest first, joined by ' > '
+    notice         TEXT,                  -- the withdrawal notice or the explanation of a gone page
+    notice_at      TEXT,                  -- its date, when given
+    first_seen_at  TEXT NOT NULL,         -- when a run first found the page so
+    seen_at        TEXT NOT NULL          -- when a run last did
+);
+
+CREATE TABLE change_notes (
+    page           TEXT NOT NULL REFERENCES release_pages (page),
+    financial_year TEXT,
+    noted_at       TEXT NOT NULL,
+    note           TEXT NOT NULL,
+    PRIMARY KEY (page, noted_at, note)
+);

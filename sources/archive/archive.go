@@ -59,6 +59,9 @@ type Entry struct {
 	// relabelled it, which its page or configuration may still give.
 	WithdrawnAt    string `json:"withdrawn_at,omitempty"`
 	RelabelledFrom string `json:"relabelled_from,omitempty"`
+	// FinalURL is where URL led, when it redirected (a replaced
+	// attachment's old link answers 301 to the new file).
+	FinalURL string `json:"final_url,omitempty"`
 }
 
 // The values of Entry.EditionFrom.
@@ -85,6 +88,8 @@ type Manifest struct {
 	Fetched map[string]FetchRecord `json:"fetched,omitempty"`
 	// Changes lists the operators' amendments, oldest first.
 	Changes []Change `json:"changes,omitempty"`
+	// Pages remembers the collection's statistics pages (Page).
+	Pages map[string]Page `json:"pages,omitempty"`
 }
 
 // isCurrent reports whether e is the file a rebuild loads for its kind and

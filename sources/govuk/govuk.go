@@ -15,6 +15,9 @@ const CollectionPath = "/government/collections/multi-agency-public-protection-a
 
 // Release is the area tables file of one financial year, found on GOV.UK.
 type Release struct {
+	// Page is the page's path as the collection lists it (before any
+	// move).
+	Page          string
 	FinancialYear string
 	URL           string // the attachment, absolute
 	Filename      string
@@ -177,7 +180,7 @@ func readRelease(ctx context.Context, f Client, origin string, doc DocumentLink)
 		landing = origin + base
 	}
 	return Release{
-		FinancialYear: c.FinancialYear, URL: u.String(), Filename: c.Filename(),
+		Page: name, FinancialYear: c.FinancialYear, URL: u.String(), Filename: c.Filename(),
 		Title: page.Title, LandingURL: landing,
 		PublishedAt: cmp.Or(page.FirstPublishedAt, page.PublicUpdatedAt, doc.PublicUpdatedAt),
 		FileSize:    int64(c.Attachment.FileSize), PageSHA256: sum,

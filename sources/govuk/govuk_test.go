@@ -187,10 +187,10 @@ func checkDiscovery(t *testing.T, d *Discovery, origin string, want []Release, s
 	// Every page's digest is checked against its bytes in
 	// TestDiscoverPageSHA256; here, only that there is one.
 	for i, r := range d.Releases {
-		if len(r.PageSHA256) != 64 {
-			t.Errorf("release %s: page sha256 %q", r.FinancialYear, r.PageSHA256)
+		if len(r.PageSHA256) != 64 || !strings.Contains(r.Page, "/government/statistics/") {
+			t.Errorf("release %s: page sha256 %q, page %q", r.FinancialYear, r.PageSHA256, r.Page)
 		}
-		d.Releases[i].PageSHA256 = ""
+		d.Releases[i].PageSHA256, d.Releases[i].Page = "", ""
 	}
 	if !reflect.DeepEqual(d.Releases, want) && (len(d.Releases) != 0 || len(want) != 0) {
 		t.Errorf("releases:\n got %+v\nwant %+v", d.Releases, want)
