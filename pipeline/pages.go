@@ -1,6 +1,7 @@
 package pipeline
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"net/url"
@@ -29,7 +30,9 @@ func pagesOf(d *govuk.Discovery) map[string]archive.Page {
 		for _, n := range r.ChangeNotes {
 			p.ChangeNotes = append(p.ChangeNotes, archive.ChangeNote{At: n.PublicTimestamp, Note: strings.TrimSpace(n.Note)})
 		}
-		out[r.Page] = p
+		// Keyed by where the page is now: a moved page is one page, with
+		// the paths it moved from.
+		out[cmp.Or(pathOf(r.LandingURL), r.Page)] = p
 	}
 	for _, n := range d.Notices {
 		status := archive.PageWithdrawn

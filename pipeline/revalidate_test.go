@@ -1,7 +1,6 @@
 package pipeline
 
 import (
-	"encoding/json"
 	"strings"
 	"testing"
 	"time"
@@ -112,13 +111,7 @@ func TestUnchangedRunAsksOnlyPagesAndInputs(t *testing.T) {
 // GOV.UK does when a publisher replaces or edits an attachment.
 func editPage(t *testing.T, l *liveFixture, year string) {
 	t.Helper()
-	path := l.fx.ReleaseFor(year).PagePath
-	var page map[string]any
-	if err := json.Unmarshal(l.srv.JSON(path), &page); err != nil {
-		t.Fatal(err)
-	}
-	page["public_updated_at"] = "2026-11-01T09:30:00.000+00:00"
-	l.srv.SetJSON(path, page)
+	editPageJSON(t, l, year, func(page map[string]any) { page["public_updated_at"] = "2026-11-01T09:30:00.000+00:00" })
 }
 
 // TestRevalidateAsksWhenItMust: within the week a run still asks for an
