@@ -73,7 +73,7 @@ type App struct {
 func (a *App) commands() []Command {
 	return []Command{&RunCommand{app: a}, &ScheduleCommand{app: a}, &AddCommand{app: a}, &RebuildCommand{app: a},
 		&ArchiveCommand{app: a},
-		&StatusCommand{app: a}, &SummaryCommand{app: a}, &ExportCommand{app: a}, &ReportCommand{app: a}}
+		&StatusCommand{app: a}, &ChangesCommand{app: a}, &SummaryCommand{app: a}, &ExportCommand{app: a}, &ReportCommand{app: a}}
 }
 
 // Main runs the command line and returns the process exit code; errors
