@@ -11,6 +11,7 @@ import (
 
 	"go.uber.org/zap"
 
+	"github.com/mappa-etl/mappa/pipeline/figure"
 	"github.com/mappa-etl/mappa/pipeline/store"
 	"github.com/mappa-etl/mappa/sources/archive"
 	"github.com/mappa-etl/mappa/sources/govuk"
@@ -89,10 +90,18 @@ func (r *run) recordPages(ctx context.Context, d *govuk.Discovery) error {
 			r.Log.Info("page moved; followed", zap.String("financial_year", rel.FinancialYear), zap.Strings("from", rel.MovedFrom), zap.String("to", rel.LandingURL))
 		}
 	}
+	loaded, err := r.Store.Years(ctx)
+	if err != nil {
+		return err
+	}
 	for _, n := range d.Notices {
 		offered[n.FinancialYear] = true
-		r.Log.Warn("page "+n.Status+"; its figures stay loaded", zap.String("page", n.Page), zap.String("financial_year", n.FinancialYear),
-			zap.String("notice", n.Text), zap.String("at", n.At))
+		fields := []zap.Field{zap.String("page", n.Page), zap.String("financial_year", n.FinancialYear), zap.String("notice", n.Text), zap.String("at", n.At)}
+		if !slices.Contains(loaded, figure.FinancialYear(n.FinancialYear)) {
+			r.Log.Info("page "+n.Status+"; mappa holds no figures of it", fields...)
+			continue
+		}
+		r.Log.Warn("page "+n.Status+"; its figures stay loaded", fields...)
 		r.totals.Notices = append(r.totals.Notices, fmt.Sprintf("%s %s %s%s", n.FinancialYear, n.Status, n.Page, quoted(n.Text)))
 	}
 	for _, s := range d.Skipped {

@@ -48,6 +48,8 @@ type fixtureKey struct{}
 //	govuk restate YEAR       the year's area tables change (a restatement)
 //	govuk edit YEAR          the year's release page is republished, as when
 //	                         a publisher replaces its attachment
+//	govuk withdraw YEAR TEXT the year's page is withdrawn with that notice
+//	govuk drop YEAR          the collection stops listing the year's page
 //	govuk clear              remove every fault
 //	[!] govuk conditional    every file request since the last check was conditional
 //	govuk requests API INPUTS FILES
@@ -58,7 +60,7 @@ func govukCmd(ts *testscript.TestScript, neg bool, args []string) {
 	srv := ts.Value(govukKey{}).(*govuktest.Server)
 	fx := ts.Value(fixtureKey{}).(*govuktest.Fixture)
 	if len(args) == 0 {
-		ts.Fatalf("usage: govuk fail|html|restate|edit|clear|conditional|requests ...")
+		ts.Fatalf("usage: govuk fail|html|restate|edit|withdraw|drop|clear|conditional|requests ...")
 	}
 	switch args[0] {
 	case "fail":
@@ -83,6 +85,26 @@ func govukCmd(ts *testscript.TestScript, neg bool, args []string) {
 		ts.Check(json.Unmarshal(srv.JSON(path), &page))
 		page["public_updated_at"] = time.Now().UTC().Format(time.RFC3339)
 		srv.SetJSON(path, page)
+	case "withdraw": // govuk withdraw YEAR TEXT: the page answers with a withdrawal notice
+		path := fx.ReleaseFor(args[1]).PagePath
+		var page map[string]any
+		ts.Check(json.Unmarshal(srv.JSON(path), &page))
+		page["withdrawn_notice"] = map[string]any{"explanation": strings.Join(args[2:], " "), "withdrawn_at": "2026-11-02T09:30:00Z"}
+		srv.SetJSON(path, page)
+	case "drop": // govuk drop YEAR: the collection no longer lists the year's page
+		coll := "/api/content" + govuktest.CollectionPath
+		var c map[string]any
+		ts.Check(json.Unmarshal(srv.JSON(coll), &c))
+		links := c["links"].(map[string]any)
+		page := strings.TrimPrefix(fx.ReleaseFor(args[1]).PagePath, "/api/content")
+		var kept []any
+		for _, d := range links["documents"].([]any) {
+			if d.(map[string]any)["base_path"] != page {
+				kept = append(kept, d)
+			}
+		}
+		links["documents"] = kept
+		srv.SetJSON(coll, c)
 	case "requests":
 		var got [3]int
 		var plain []string

@@ -176,6 +176,9 @@ func (j *fetchJob) report(t store.RunTotals) {
 			fmt.Fprintf(j.app.Stdout, "failed: %s\n", describeFailure(f))
 		}
 	}
+	for _, n := range t.Notices {
+		fmt.Fprintf(j.app.Stdout, "page %s; its figures stay loaded\n", n)
+	}
 	loaded := "no years loaded"
 	if len(t.Years) > 0 {
 		loaded = "loaded " + figure.JoinYears(t.Years, ", ")

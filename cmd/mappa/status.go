@@ -75,6 +75,12 @@ func (c *StatusCommand) Run(ctx context.Context, args []string) error {
 			fmt.Fprintf(c.app.Stdout, "run %d failed: %s\n", r.ID, describeFailure(f))
 		}
 	}
+	if len(rep.Pages) > 0 {
+		fmt.Fprintln(c.app.Stdout, "\nGOV.UK pages no longer as they were (mappa changes says when):")
+		for _, p := range rep.Pages {
+			fmt.Fprintf(c.app.Stdout, "  %s\n", p.What)
+		}
+	}
 	if len(rep.Unmapped) > 0 {
 		fmt.Fprintln(c.app.Stdout)
 		printUnmapped(c.app, rep.Unmapped)

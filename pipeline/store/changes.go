@@ -222,19 +222,25 @@ func (s *Store) revisionsOf(ctx context.Context, year figure.FinancialYear, vint
 func (s *Store) pageChanges(ctx context.Context, year figure.FinancialYear) ([]Change, error) {
 	var out []Change
 	err := EachRow(ctx, s.DB, `SELECT page, COALESCE(financial_year, ''), status, COALESCE(landing_url, ''), COALESCE(moved_from, ''),
-			COALESCE(notice, ''), COALESCE(notice_at, ''), first_seen_at FROM release_pages
-		WHERE ?1 = '' OR financial_year = ?1 ORDER BY page`, []any{year}, func(rows *sql.Rows) error {
+			COALESCE(notice, ''), COALESCE(notice_at, ''), first_seen_at,
+			EXISTS (SELECT 1 FROM releases r WHERE r.financial_year = p.financial_year)
+		FROM release_pages p WHERE ?1 = '' OR financial_year = ?1 ORDER BY page`, []any{year}, func(rows *sql.Rows) error {
 		var page, status, landing, moved, notice, noticeAt, seen string
 		var y figure.FinancialYear
-		if err := rows.Scan(&page, &y, &status, &landing, &moved, &notice, &noticeAt, &seen); err != nil {
+		var loaded bool
+		if err := rows.Scan(&page, &y, &status, &landing, &moved, &notice, &noticeAt, &seen, &loaded); err != nil {
 			return err
 		}
 		who := strings.TrimSpace(string(y) + " page " + page)
+		kept := "; its figures stay loaded"
+		if !loaded {
+			kept = "; mappa holds no figures of it"
+		}
 		switch {
 		case status == "withdrawn":
-			out = append(out, Change{At: seen, FinancialYear: y, Kind: ChangeWithdrawn, What: who + " withdrawn" + on(noticeAt) + quote(notice) + "; its figures stay loaded"})
+			out = append(out, Change{At: seen, FinancialYear: y, Kind: ChangeWithdrawn, What: who + " withdrawn" + on(noticeAt) + quote(notice) + kept})
 		case status == "gone":
-			out = append(out, Change{At: seen, FinancialYear: y, Kind: ChangeGone, What: who + " gone (removed from GOV.UK)" + on(noticeAt) + quote(notice) + "; its figures stay loaded"})
+			out = append(out, Change{At: seen, FinancialYear: y, Kind: ChangeGone, What: who + " gone (removed from GOV.UK)" + on(noticeAt) + quote(notice) + kept})
 		case moved != "":
 			out = append(out, Change{At: seen, FinancialYear: y, Kind: ChangeMoved, What: fmt.Sprintf("%s page moved from %s to %s", y, moved, landing)})
 		}

@@ -79,6 +79,9 @@ type StatusReport struct {
 	Runs       []RunStatus          `json:"runs"`
 	Failing    []derive.CheckResult `json:"failing_checks"`
 	Unmapped   []UnmappedStatus     `json:"unmapped_columns"`
+	// Pages are the GOV.UK pages withdrawn, gone or moved (a kind of
+	// Change each); their figures stay loaded.
+	Pages []Change `json:"pages"`
 }
 
 // Status reads what is loaded, the last runs and the failing checks.
@@ -154,7 +157,16 @@ func (s *Store) Status(ctx context.Context, lastRuns int) (*StatusReport, error)
 	if err != nil {
 		return nil, err
 	}
-	r.Unmapped, err = s.Unmapped(ctx)
+	if r.Unmapped, err = s.Unmapped(ctx); err != nil {
+		return nil, err
+	}
+	pages, err := s.pageChanges(ctx, "")
+	r.Pages = []Change{}
+	for _, p := range pages {
+		if p.Kind != ChangeNoted {
+			r.Pages = append(r.Pages, p)
+		}
+	}
 	return r, err
 }
 
