@@ -18,17 +18,22 @@ type readmeExample struct {
 
 var fencedBlock = regexp.MustCompile("(?s)```(sql|text)\n(.*?)```")
 
-// readmeExamples reads the Querying section: each ```sql block is followed
-// by the ```text block of what it prints.
-func readmeExamples(t *testing.T) []readmeExample {
+// readmeExamples reads the Querying section (or another, by its heading
+// line): each ```sql block is followed by the ```text block of what it
+// prints.
+func readmeExamples(t *testing.T, heading ...string) []readmeExample {
 	t.Helper()
 	b, err := os.ReadFile("../README.md")
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, section, ok := strings.Cut(string(b), "\n### Querying\n")
+	h := "### Querying"
+	if len(heading) > 0 {
+		h = heading[0]
+	}
+	_, section, ok := strings.Cut(string(b), "\n"+h+"\n")
 	if !ok {
-		t.Fatal("README has no ### Querying section")
+		t.Fatalf("README has no %s section", h)
 	}
 	section, _, _ = strings.Cut(section, "\n## ")
 	var out []readmeExample
@@ -91,7 +96,12 @@ func TestReadmeQueries(t *testing.T) {
 	if len(examples) < 5 {
 		t.Fatalf("README Querying has %d examples, want at least 5", len(examples))
 	}
-	db := rebuiltFixtures(t)
+	checkReadmeExamples(t, rebuiltFixtures(t), examples)
+}
+
+// checkReadmeExamples runs each example on db and compares what it prints.
+func checkReadmeExamples(t *testing.T, db *sql.DB, examples []readmeExample) {
+	t.Helper()
 	for _, ex := range examples {
 		t.Run(ex.title, func(t *testing.T) {
 			rows, err := db.Query(ex.query)
