@@ -47,6 +47,9 @@ type Report struct {
 	// Columns describe the columns of the area table, from the columns
 	// table, in the order the table shows them.
 	Columns []Column
+	// Revisions are what changed in Year since it was first published,
+	// oldest first.
+	Revisions []Revision
 	// Releases and Populations are the provenance of the figures.
 	Releases    []ReleaseSource
 	Populations []PopulationSource
@@ -204,6 +207,9 @@ func Build(ctx context.Context, st *store.Store, opts ...Option) (*Report, error
 		return nil, err
 	}
 	if err := r.readProvenance(ctx, st); err != nil {
+		return nil, err
+	}
+	if err := r.readRevisions(ctx, st); err != nil {
 		return nil, err
 	}
 	return r, nil
