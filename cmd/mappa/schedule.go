@@ -114,14 +114,14 @@ func parseSchedule(spec, tz string) (cron.Schedule, *time.Location, error) {
 func (j *fetchJob) tick(ctx context.Context) {
 	err := j.run(ctx)
 	switch {
+	case err == nil: // finished, whether or not a signal came after it did
+		j.app.Log.Info("run finished")
 	case errors.Is(err, pipeline.ErrLocked):
 		j.app.Log.Warn("another mappa is writing the database; this run is skipped", zap.Error(err))
 	case ctx.Err() != nil:
 		j.app.Log.Warn("run interrupted", zap.Error(err))
-	case err != nil:
-		j.app.Log.Error("run failed", zap.Error(err))
 	default:
-		j.app.Log.Info("run finished")
+		j.app.Log.Error("run failed", zap.Error(err))
 	}
 }
 
