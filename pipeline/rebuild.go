@@ -155,6 +155,7 @@ func buildInto(ctx context.Context, a *archive.Archive, m *archive.Manifest, pat
 		return nil, err
 	}
 	slices.Sort(res.MidYears)
+	slices.Sort(res.Years)
 	res.Estimates = len(estimates)
 	if onBuilt != nil {
 		if err := onBuilt(st); err != nil {

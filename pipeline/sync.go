@@ -25,7 +25,8 @@ func LoadOrder(entries []archive.Entry) []archive.Entry {
 
 // loadOrder sorts entries as they must load: lookups before population
 // (they map it), population before area tables (so rates exist when checks
-// first run), and periods in order.
+// first run), population periods in order, and area tables as they were
+// archived.
 func loadOrder(entries []archive.Entry) {
 	rank := map[archive.Kind]int{archive.KindLookup: 0, archive.KindPopulation: 1, archive.KindAreaTables: 2}
 	sort.SliceStable(entries, func(i, j int) bool {
@@ -45,6 +46,12 @@ func loadOrder(entries []archive.Entry) {
 			if sa, sb := isSpan(a), isSpan(b); sa != sb {
 				return sa
 			}
+		}
+		if a.Kind == archive.KindAreaTables {
+			// In the order they entered the archive, not by year: a
+			// release may revise an earlier year's figures, and those
+			// vintages must stack as they did when the files came.
+			return false
 		}
 		return a.Period < b.Period
 	})

@@ -71,13 +71,14 @@ func (e *Extractor) Extract(wb *sheet.Workbook, year figure.FinancialYear) (*Res
 		return nil, fmt.Errorf("%s: %w (searched columns A to %s of %d sheets)",
 			wb.Name, ErrNoAreaColumn, sheet.ColumnName(areaColumnsSearched-1), len(wb.Sheets))
 	}
-	if !slices.ContainsFunc(out.Observations, figure.Observation.IsRSOCount) {
+	if !slices.ContainsFunc(out.Observations, func(o figure.Observation) bool { return o.FinancialYear == year && o.IsRSOCount() }) {
 		return nil, fmt.Errorf("%s: %w", wb.Name, ErrNoRSOs)
 	}
 	return out, nil
 }
 
 type obsKey struct {
+	year figure.FinancialYear
 	area string
 	col  figure.Column
 }
@@ -176,11 +177,11 @@ func (t *tableReader) readCell(out *Result, seen map[obsKey]seenAt, r int, mc ma
 	if !ok {
 		return nil
 	}
-	if col.Category == figure.CategoryTerrorism && v.Known() && t.year.Start() < figure.FirstYearWithCategory4.Start() {
-		return t.cellErr(r, c, fmt.Errorf("%w (%s, first published for %s): is the file's year right?", ErrNoCategory4, t.year, figure.FirstYearWithCategory4))
+	if col.Category == figure.CategoryTerrorism && v.Known() && mc.year.Start() < figure.FirstYearWithCategory4.Start() {
+		return t.cellErr(r, c, fmt.Errorf("%w (%s, first published for %s): is the file's year right?", ErrNoCategory4, mc.year, figure.FirstYearWithCategory4))
 	}
 	cell := sheet.CellName(r, c)
-	k := obsKey{code, col}
+	k := obsKey{mc.year, code, col}
 	if prev, dup := seen[k]; dup {
 		if prev.sheet == t.sh.Name && prev.row != r {
 			return t.cellErr(r, t.areaCol, fmt.Errorf("%w %q: %s already read at %s", ErrDuplicateArea, label, col.Measure, prev.cell))
@@ -195,7 +196,7 @@ func (t *tableReader) readCell(out *Result, seen map[obsKey]seenAt, r int, mc ma
 	}
 	seen[k] = seenAt{sheet: t.sh.Name, cell: cell, text: text, row: r, value: v}
 	out.Observations = append(out.Observations, figure.Observation{
-		FinancialYear: t.year, AreaCode: code, Column: col, Value: v, Sheet: t.sh.Name, Cell: cell,
+		FinancialYear: mc.year, AreaCode: code, Column: col, Value: v, Sheet: t.sh.Name, Cell: cell,
 	})
 	return nil
 }

@@ -1,6 +1,7 @@
 package extract
 
 import (
+	"fmt"
 	"strings"
 
 	"github.com/mappa-etl/mappa/pipeline/figure"
@@ -30,7 +31,15 @@ func (t *tableReader) mapColumns(header int, out *Result) ([]mappedColumn, error
 			continue
 		}
 		cell := sheet.CellName(header, c)
-		col, kind, err := ClassifyHeader(text)
+		year, rest, err := t.headerYear(text)
+		if err != nil {
+			return nil, t.cellErr(header, c, err)
+		}
+		if year == "" { // a comparison of years: no one year's figure
+			out.Unmapped = append(out.Unmapped, figure.UnmappedColumn{Sheet: t.sh.Name, Cell: cell, Header: oneLine(text)})
+			continue
+		}
+		col, kind, err := ClassifyHeader(rest)
 		switch {
 		case err != nil:
 			return nil, t.cellErr(header, c, err)
@@ -40,7 +49,7 @@ func (t *tableReader) mapColumns(header int, out *Result) ([]mappedColumn, error
 			out.Unmapped = append(out.Unmapped, figure.UnmappedColumn{Sheet: t.sh.Name, Cell: cell, Header: oneLine(text)})
 			continue
 		}
-		cols = append(cols, mappedColumn{index: c, Column: col})
+		cols = append(cols, mappedColumn{index: c, Column: col, year: year})
 	}
 	// A sheet of areas whose columns all map to nothing is a table mappa
 	// does not know: its headers are recorded as unmapped, and Extract
@@ -72,10 +81,44 @@ func (t *tableReader) headerText(upper, lower, c int) string {
 	return strings.TrimSpace(up + " " + low)
 }
 
-// mappedColumn is a sheet column (0-based index) and its meaning.
+// mappedColumn is a sheet column (0-based index), its meaning, and the
+// financial year its figures are of: the file's, or an earlier year's
+// the release publishes again (revised back figures).
 type mappedColumn struct {
 	index int
 	figure.Column
+	year figure.FinancialYear
+}
+
+// headerYear is the financial year a header's figures are of, and the
+// header without the year: a header naming no year, or the file's own,
+// is of the file's year; one naming a single earlier year is of that
+// year, its figures that year's as this release publishes them. A header
+// naming two years compares them (""); a later year than the file's is
+// an error, since no release publishes figures of a year to come.
+func (t *tableReader) headerYear(text string) (figure.FinancialYear, string, error) {
+	years := yearsIn(text)
+	switch {
+	case len(years) == 0:
+		return t.year, text, nil
+	case len(years) > 1 && !allSame(years):
+		return "", text, nil
+	}
+	y := years[0]
+	rest := strings.TrimSpace(snapshotDate.ReplaceAllString(namedYear.ReplaceAllString(text, " "), " "))
+	if y.Start() > t.year.Start() {
+		return "", text, fmt.Errorf("header names %s, a year after the file's %s: is the file's year right?", y, t.year)
+	}
+	return y, rest, nil
+}
+
+func allSame(ys []figure.FinancialYear) bool {
+	for _, y := range ys[1:] {
+		if y != ys[0] {
+			return false
+		}
+	}
+	return true
 }
 
 func oneLine(s string) string {

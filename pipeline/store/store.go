@@ -192,19 +192,20 @@ func loadAreaTables(ctx context.Context, tx *sql.Tx, rel Release, src SourceFile
 	// categories, levels and sheets repeat row after row, so each is
 	// boxed once a load.
 	boxes := boxCache{}
-	for _, o := range obs {
-		if o.FinancialYear != rel.FinancialYear {
-			return fmt.Errorf("observation for %s in a load of %s", o.FinancialYear, rel.FinancialYear)
-		}
+	own, earlier := splitYears(obs, rel.FinancialYear)
+	for _, o := range own {
 		if err := ins.add(boxes.of(o.AreaCode), boxes.of(o.Measure), boxes.of(o.Category), boxes.of(o.Level),
 			nullableNumber(o.Number), nullable(o.Marker), boxes.of(o.Sheet), o.Cell); err != nil {
-			return observationInsertError(obs, err)
+			return observationInsertError(own, err)
 		}
 	}
 	if err := ins.flush(); err != nil {
-		return observationInsertError(obs, err)
+		return observationInsertError(own, err)
 	}
-	return recordVintage(ctx, tx, rel, src)
+	if err := recordVintage(ctx, tx, rel, src); err != nil {
+		return err
+	}
+	return loadRepublished(ctx, tx, rel, src, earlier)
 }
 
 func observationInsertError(obs []figure.Observation, err error) error {

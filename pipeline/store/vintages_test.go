@@ -70,3 +70,50 @@ func TestVintagesAndRevisions(t *testing.T) {
 		t.Errorf("observations hold %d figures of the current file, want %d (%v)", current, len(first), err)
 	}
 }
+
+// TestRepublishedFiguresAreAVintage: a 2019-20 release republishing one
+// 2018-19 figure revised makes vintage 2 of 2018-19, the first with that
+// figure replaced and from the 2019-20 file's cell; loading that file
+// again adds none; figures of a year not loaded are recorded as not
+// loaded.
+func TestRepublishedFiguresAreAVintage(t *testing.T) {
+	ctx := context.Background()
+	st := openTestStore(t)
+	extractYear := func(y figure.FinancialYear) []figure.Observation {
+		ex, err := extract.New().Extract(pipelinetest.Book(pipelinetest.LegacySheet(false)), y)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return ex.Observations
+	}
+	if err := st.LoadAreaTables(ctx, Release{FinancialYear: "2018-19"}, src("area-tables", "2018-19"), extractYear("2018-19")); err != nil {
+		t.Fatal(err)
+	}
+	release := extractYear("2019-20")
+	back := release[0]
+	back.FinancialYear, back.Sheet, back.Cell = "2018-19", "Table_1b", "C7"
+	n := *back.Number + 1
+	back.Number = &n
+	gone := back
+	gone.FinancialYear = "2016-17"
+	obs := append(slices.Clone(release), back, gone)
+	for range 2 {
+		if err := st.LoadAreaTables(ctx, Release{FinancialYear: "2019-20"}, src("area-tables", "2019-20"), obs); err != nil {
+			t.Fatal(err)
+		}
+	}
+	got := pipelinetest.DumpQueries(t, st.DB, []string{
+		"SELECT financial_year, vintage, is_current, COALESCE(republished_in, '') FROM vintages ORDER BY 1, 2",
+		"SELECT financial_year, area_code, previous_value, value, previous_cell, cell FROM revisions",
+		"SELECT value, sheet || '!' || cell, source_sha256 = ? FROM observations WHERE financial_year = '2018-19' AND area_code = ? AND measure = ? AND category = ? AND level = ?",
+		"SELECT financial_year, sheet || '!' || cell, header FROM unmapped_columns",
+	}, src("area-tables", "2019-20").SHA256, back.AreaCode, back.Measure, back.Category, back.Level)
+	fmtFloat := func(f float64) string { return strconv.FormatFloat(f, 'f', -1, 64) }
+	want := "2018-19|1|0|\n2018-19|2|1|2019-20\n2019-20|1|1|\n" +
+		"2018-19|" + back.AreaCode + "|" + fmtFloat(n-1) + "|" + fmtFloat(n) + "|" + release[0].Sheet + "!" + release[0].Cell + "|Table_1b!C7\n" +
+		fmtFloat(n) + "|Table_1b!C7|1\n" +
+		"2019-20|Table_1b!C7|" + back.Measure + " figures of 2016-17, a year not loaded: " + back.Column.String() + "\n"
+	if got != want {
+		t.Errorf("got\n%s\nwant\n%s", got, want)
+	}
+}

@@ -10,6 +10,7 @@ CREATE TABLE vintages (
     fetched_at     TEXT NOT NULL,                         -- when the file entered the archive
     url            TEXT,                                  -- where it was fetched from; NULL when added by hand
     final_url      TEXT,                                  -- where url led, when it redirected (a replaced attachment)
+    republished_in TEXT,                                  -- the release whose file republished this earlier year's figures; NULL for the year's own file
     is_current     INTEGER NOT NULL CHECK (is_current IN (0, 1)),
     PRIMARY KEY (financial_year, vintage)
 );
