@@ -181,6 +181,17 @@ func TestRunLoadsAReplacedAttachment(t *testing.T) {
 	if got != want {
 		t.Errorf("vintages and revisions:\n%s\nwant\n%s", got, want)
 	}
+	// mappa changes names it.
+	changes, err := l.store.Changes(t.Context(), "", "2019-20")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(changes) != 2 || changes[1].Kind != store.ChangeRevised || len(changes[1].Revised) != 1 ||
+		!strings.Contains(changes[1].What, "replaced MAPPA_Annual_Report_2019-20_Area_Tables.xlsx") ||
+		!strings.Contains(changes[1].What, ", behind the same link, the link now leading to "+l.srv.URL(replaced)) ||
+		changes[1].Revised[0].AreaName != "Essex" || changes[1].Revised[0].Figure != "registered sexual offenders, all levels" {
+		t.Errorf("changes %+v", changes)
+	}
 	rebuilt := filepath.Join(t.TempDir(), "rebuilt.db")
 	if _, err := Rebuild(t.Context(), l.archive, rebuilt, zap.NewNop(), nil); err != nil {
 		t.Fatal(err)
