@@ -44,7 +44,7 @@ func (r *Report) readRevisions(ctx context.Context, st *store.Store) error {
 					break
 				}
 				rev.Figures = append(rev.Figures, fmt.Sprintf("%s, %s: %s → %s", f.AreaName, f.Figure,
-					revisedFigure(f.PreviousValue, f.PreviousMarker, f.PreviousCell), revisedFigure(f.Value, f.Marker, f.Cell)))
+					RevisedFigure(f.PreviousValue, f.PreviousMarker, f.PreviousCell), RevisedFigure(f.Value, f.Marker, f.Cell)))
 			}
 		default:
 			rev.What = c.What
@@ -54,9 +54,10 @@ func (r *Report) readRevisions(ctx context.Context, st *store.Store) error {
 	return nil
 }
 
-// revisedFigure is one side of a revision: the figure, its marker, or
-// "none" where that vintage had no such figure.
-func revisedFigure(v *float64, marker, cell string) string {
+// RevisedFigure is one side of a revision as people read it: the figure
+// to the precision published, its marker, or "none" where that vintage
+// had no such figure (no cell).
+func RevisedFigure(v *float64, marker, cell string) string {
 	switch {
 	case cell == "":
 		return "none"

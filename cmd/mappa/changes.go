@@ -94,22 +94,10 @@ func (c *ChangesCommand) Run(ctx context.Context, args []string) error {
 				break
 			}
 			fmt.Fprintf(c.app.Stdout, "            %s, %s: %s -> %s%s\n", r.AreaName, r.Figure,
-				shownFigure(r.PreviousValue, r.PreviousMarker, r.PreviousCell), shownFigure(r.Value, r.Marker, r.Cell), cells(r))
+				report.RevisedFigure(r.PreviousValue, r.PreviousMarker, r.PreviousCell), report.RevisedFigure(r.Value, r.Marker, r.Cell), cells(r))
 		}
 	}
 	return nil
-}
-
-// shownFigure is a figure as a reporter reads it: "1,596", the marker it
-// was published as, or "none" where the vintage had no such figure.
-func shownFigure(v *float64, marker, cell string) string {
-	switch {
-	case cell == "":
-		return "none"
-	case v == nil:
-		return marker
-	}
-	return report.FormatPublished(figure.Of(*v))
 }
 
 // cells says where the figure was and is.

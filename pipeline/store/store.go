@@ -123,18 +123,15 @@ func (s *Store) withTxOnly(ctx context.Context, fn func(*sql.Tx) error) error {
 // withTx runs fn in one transaction, then refreshes derived figures and
 // checks, so a load is all or nothing.
 func (s *Store) withTx(ctx context.Context, fn func(*sql.Tx) error) error {
-	tx, err := s.DB.BeginTx(ctx, nil)
-	if err != nil {
-		return err
-	}
-	defer tx.Rollback()
-	if err := fn(tx); err != nil {
-		return err
-	}
-	if err := refreshDerived(ctx, tx); err != nil {
-		return fmt.Errorf("derive: %w", err)
-	}
-	return tx.Commit()
+	return s.withTxOnly(ctx, func(tx *sql.Tx) error {
+		if err := fn(tx); err != nil {
+			return err
+		}
+		if err := refreshDerived(ctx, tx); err != nil {
+			return fmt.Errorf("derive: %w", err)
+		}
+		return nil
+	})
 }
 
 func upsertSource(ctx context.Context, tx *sql.Tx, f SourceFile) error {
