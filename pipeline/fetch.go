@@ -149,7 +149,11 @@ func (r *run) fetchReleases(ctx context.Context, collection string, revalidate t
 	pagesErr := r.recordPages(ctx, d)
 	if pagesErr != nil {
 		r.record(store.RunFile{URL: collection, Kind: "collection", Status: store.FileFailed, Error: pagesErr.Error()})
-		r.Log.Error("a year is no longer offered", zap.Error(pagesErr))
+		if errors.As(pagesErr, new(yearsGone)) {
+			r.Log.Error("a year is no longer offered", zap.Error(pagesErr))
+		} else {
+			r.Log.Error("recording the collection's pages failed", zap.Error(pagesErr))
+		}
 	}
 	for _, rel := range d.Releases {
 		if ctx.Err() != nil {

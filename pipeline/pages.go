@@ -31,9 +31,7 @@ func pagesOf(d *govuk.Discovery) map[string]archive.Page {
 		for _, n := range r.ChangeNotes {
 			p.ChangeNotes = append(p.ChangeNotes, archive.ChangeNote{At: n.PublicTimestamp, Note: strings.TrimSpace(n.Note)})
 		}
-		// Keyed by where the page is now: a moved page is one page, with
-		// the paths it moved from.
-		out[cmp.Or(pathOf(r.LandingURL), r.Page)] = p
+		out[r.Page] = p
 	}
 	for _, n := range d.Notices {
 		status := archive.PageWithdrawn
@@ -66,6 +64,10 @@ func pageRecords(m *archive.Manifest) []store.PageRecord {
 // GOV.UK is no longer offered by any page, which a run must not pass over
 // in silence.
 func (r *run) recordPages(ctx context.Context, d *govuk.Discovery) error {
+	before, err := r.Archive.Manifest()
+	if err != nil {
+		return err
+	}
 	if err := r.Archive.RecordPages(pagesOf(d)); err != nil {
 		return err
 	}
@@ -76,12 +78,30 @@ func (r *run) recordPages(ctx context.Context, d *govuk.Discovery) error {
 	if err := r.Store.RecordPages(ctx, pageRecords(m)); err != nil {
 		return err
 	}
+	years, err := r.Store.PublishedYears(ctx)
+	if err != nil {
+		return err
+	}
 	offered := map[string]bool{}
 	// A page still listed but unreadable or ambiguous this time has not
-	// disappeared: it failed, or was passed over, and says so itself.
+	// disappeared: it failed, or was passed over, and says so itself. Its
+	// year is the one recorded for it, or the loaded release's whose page
+	// it is (a database from before pages were recorded).
+	pageOf := func(page string) []string { // the years page was the page of
+		var out []string
+		if p, ok := before.Pages[page]; ok && p.FinancialYear != "" {
+			out = append(out, p.FinancialYear)
+		}
+		for _, y := range years {
+			if pathOf(y.LandingURL) == strings.TrimPrefix(page, "/api/content") {
+				out = append(out, y.FinancialYear)
+			}
+		}
+		return out
+	}
 	for _, s := range d.Skipped {
-		if p, ok := m.Pages[s.Page]; ok && p.FinancialYear != "" {
-			offered[p.FinancialYear] = true
+		for _, y := range pageOf(s.Page) {
+			offered[y] = true
 		}
 	}
 	for _, rel := range d.Releases {
@@ -95,14 +115,20 @@ func (r *run) recordPages(ctx context.Context, d *govuk.Discovery) error {
 		return err
 	}
 	for _, n := range d.Notices {
-		offered[n.FinancialYear] = true
-		fields := []zap.Field{zap.String("page", n.Page), zap.String("financial_year", n.FinancialYear), zap.String("notice", n.Text), zap.String("at", n.At)}
-		if !slices.Contains(loaded, figure.FinancialYear(n.FinancialYear)) {
+		year := cmp.Or(m.Pages[n.Page].FinancialYear, n.FinancialYear)
+		// A withdrawn or gone page accounts for its year only if it was
+		// that year's page: a page newly listed as withdrawn does not
+		// stand in for a year that disappeared.
+		if slices.Contains(pageOf(n.Page), year) {
+			offered[year] = true
+		}
+		fields := []zap.Field{zap.String("page", n.Page), zap.String("financial_year", year), zap.String("notice", n.Text), zap.String("at", n.At)}
+		if !slices.Contains(loaded, figure.FinancialYear(year)) {
 			r.Log.Info("page "+n.Status+"; mappa holds no figures of it", fields...)
 			continue
 		}
 		r.Log.Warn("page "+n.Status+"; its figures stay loaded", fields...)
-		r.totals.Notices = append(r.totals.Notices, fmt.Sprintf("%s %s %s%s", n.FinancialYear, n.Status, n.Page, quoted(n.Text)))
+		r.totals.Notices = append(r.totals.Notices, fmt.Sprintf("%s %s %s%s", year, n.Status, n.Page, quoted(n.Text)))
 	}
 	for _, s := range d.Skipped {
 		if !s.NoAreaTables {
@@ -114,10 +140,6 @@ func (r *run) recordPages(ctx context.Context, d *govuk.Discovery) error {
 		}
 		r.Log.Warn("statistics page has no area tables"+recent+"; asked again next run", zap.String("page", s.Page))
 	}
-	years, err := r.Store.PublishedYears(ctx)
-	if err != nil {
-		return err
-	}
 	var gone []string
 	for _, y := range years {
 		if !offered[y.FinancialYear] {
@@ -126,10 +148,16 @@ func (r *run) recordPages(ctx context.Context, d *govuk.Discovery) error {
 	}
 	if len(gone) > 0 {
 		slices.Sort(gone)
-		return fmt.Errorf("the collection no longer offers %s, loaded from GOV.UK before: the figures are kept; check the collection page, and withdraw the year (mappa archive withdraw) if it was taken down on purpose", strings.Join(gone, ", "))
+		return yearsGone{fmt.Errorf("the collection no longer offers %s, loaded from GOV.UK before: the figures are kept; check the collection page, and withdraw the year (mappa archive withdraw) if it was taken down on purpose", strings.Join(gone, ", "))}
 	}
 	return nil
 }
+
+// yearsGone is a run's finding that years it loaded before are offered
+// no more; other errors of recordPages are failures to record.
+type yearsGone struct{ error }
+
+func (e yearsGone) Unwrap() error { return e.error }
 
 func quoted(s string) string {
 	if s == "" {

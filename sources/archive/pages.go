@@ -1,6 +1,11 @@
 package archive
 
-import "fmt"
+import (
+	"cmp"
+	"fmt"
+	"slices"
+	"sort"
+)
 
 // Page is what the archive remembers of one GOV.UK statistics page the
 // collection lists, keyed in Manifest.Pages by the path the collection
@@ -57,10 +62,42 @@ func (a *Archive) RecordPages(pages map[string]Page) error {
 		if ok && old.Status == p.Status && old.LandingURL == p.LandingURL {
 			p.FirstSeenAt = old.FirstSeenAt
 		}
-		if p.FinancialYear == "" { // a gone page no longer says
-			p.FinancialYear = old.FinancialYear
+		// What a page said before and says no more (a gone page says
+		// nothing; a collection linking a moved page's new path does not
+		// tell it moved) is kept: pages are never forgotten.
+		p.FinancialYear = cmp.Or(p.FinancialYear, old.FinancialYear)
+		p.LandingURL = cmp.Or(p.LandingURL, old.LandingURL)
+		if len(p.MovedFrom) == 0 {
+			p.MovedFrom = old.MovedFrom
 		}
+		if p.Notice == "" && p.Status == old.Status {
+			p.Notice, p.NoticeAt = old.Notice, old.NoticeAt
+		}
+		p.ChangeNotes = unionNotes(old.ChangeNotes, p.ChangeNotes)
 		m.Pages[path] = p
 	}
+	// A page the collection now links by its new path was a page at its
+	// old one: one page, not two.
+	for path, p := range pages {
+		for other, o := range m.Pages {
+			if other != path && p.Status == PagePublished && o.Status == PagePublished && p.LandingURL != "" && o.LandingURL == p.LandingURL {
+				delete(m.Pages, other)
+			}
+		}
+	}
 	return a.writeManifest(m)
+}
+
+// unionNotes is both lists of notes, each once, sorted by date.
+func unionNotes(a, b []ChangeNote) []ChangeNote {
+	var out []ChangeNote
+	seen := map[ChangeNote]bool{}
+	for _, n := range append(slices.Clone(a), b...) {
+		if !seen[n] {
+			seen[n] = true
+			out = append(out, n)
+		}
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].At < out[j].At })
+	return out
 }

@@ -63,7 +63,7 @@ type Redirect struct {
 	Path         string `json:"path"`
 	Type         string `json:"type"` // "exact" or "prefix"
 	Destination  string `json:"destination"`
-	SegmentsMode string `json:"segments_mode"` // "preserve" keeps what follows a prefix
+	SegmentsMode string `json:"segments_mode"` // "ignore" drops what follows a prefix
 }
 
 // PageLinks holds the links block of a collection.

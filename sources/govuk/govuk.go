@@ -93,7 +93,7 @@ func Discover(ctx context.Context, f Client, collectionPath string) (*Discovery,
 	for _, doc := range coll.Links.Documents {
 		name := cmp.Or(doc.BasePath, doc.APIPath, doc.Title)
 		switch {
-		case !doc.IsStatistics() && !doc.Withdrawn:
+		case !doc.IsStatistics():
 			d.Skipped = append(d.Skipped, Skipped{Page: name, Reason: fmt.Sprintf("document type %q is not statistics", doc.DocumentType)})
 			continue
 		case doc.APIPath == "" && doc.BasePath == "":
@@ -157,9 +157,6 @@ func readRelease(ctx context.Context, f Client, origin string, doc DocumentLink)
 			n.Text, n.At = strings.TrimSpace(page.Withdrawn.Explanation), page.Withdrawn.WithdrawnAt
 		}
 		return Release{}, &Skipped{Page: name, Reason: "withdrawn"}, n
-	}
-	if !doc.IsStatistics() {
-		return Release{}, &Skipped{Page: name, Reason: fmt.Sprintf("document type %q is not statistics", doc.DocumentType)}, nil
 	}
 	c, err := PickAreaTables(page)
 	switch {

@@ -54,9 +54,11 @@ func readPage(ctx context.Context, f Client, basePath, apiPath string) (Page, st
 		if err != nil || page.SchemaName != "redirect" {
 			return page, sum, moved, err
 		}
-		from := page.BasePath
+		// Routes are matched against the path asked for: a redirect item
+		// answering for a sub-path has the prefix root as its base path.
+		from := basePath
 		if from == "" {
-			from = basePath
+			from = page.BasePath
 		}
 		if seen[from] || hop == maxRedirects {
 			return Page{}, "", moved, fmt.Errorf("%w: %s redirects in a loop (via %s)", ErrRedirect, basePath, strings.Join(moved, ", "))
@@ -102,7 +104,9 @@ func destination(f Client, routes []Redirect, path string) (string, error) {
 		return "", fmt.Errorf("%w: %s moves to %s, not on %s", ErrRedirect, path, u.Redacted(), f.Origin())
 	}
 	dest := u.Path
-	if best.Type == "prefix" && best.SegmentsMode == "preserve" {
+	// GOV.UK's router keeps what follows a prefix unless the route says
+	// "ignore" (alphagov/router, shouldPreserveSegments).
+	if best.Type == "prefix" && best.SegmentsMode != "ignore" {
 		dest = strings.TrimSuffix(dest, "/") + strings.TrimPrefix(path, strings.TrimSuffix(best.Path, "/"))
 	}
 	if dest == "" || !strings.HasPrefix(dest, "/") {

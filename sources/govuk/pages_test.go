@@ -42,6 +42,10 @@ func TestDiscoverAsGOVUKBehaves(t *testing.T) {
 			api + "/government/statistics/mappa/2019-20":               redirect("/government/statistics/mappa/2019-20", map[string]any{"path": "/government/statistics/mappa", "type": "prefix", "destination": "/government/statistics/mappa-annual-report", "segments_mode": "preserve"}),
 			api + "/government/statistics/mappa-annual-report/2019-20": merge(p1920, "base_path", "/government/statistics/mappa-annual-report/2019-20"),
 		}, moved: []string{old, "/government/statistics/mappa/2019-20"}, landing: "/government/statistics/mappa-annual-report/2019-20"},
+		{name: "a prefix route keeps what follows unless it says ignore", pages: map[string]any{
+			api + old: redirect("/government/statistics", map[string]any{"path": "/government/statistics", "type": "prefix", "destination": "/government/statistics/moved"}),
+			api + "/government/statistics/moved/mappa-2019-20": merge(p1920, "base_path", "/government/statistics/moved/mappa-2019-20"),
+		}, moved: []string{old}, landing: "/government/statistics/moved/mappa-2019-20"},
 		{name: "a redirect loop", pages: map[string]any{api + old: redirect(old, route(old, "exact", now)), api + now: redirect(now, route(now, "exact", old))},
 			skip: "page could not be read", failed: ErrRedirect},
 		{name: "a redirect to another host", pages: map[string]any{api + old: redirect(old, route(old, "exact", "https://evil.example/x"))},
