@@ -12,8 +12,10 @@ DEMO_DB     ?= mappa.db
 
 all: build
 
+# -buildvcs=auto stamps the commit into the binary (mappa version, the
+# User-Agent) where git is at hand, whatever GOFLAGS says.
 build:
-	$(GO) build -o $(MAPPA) ./cmd/mappa
+	$(GO) build -buildvcs=auto -o $(MAPPA) ./cmd/mappa
 
 $(STATICCHECK):
 	GOBIN=$(CURDIR)/$(BIN) $(GO) install honnef.co/go/tools/cmd/staticcheck@$(STATICCHECK_VERSION)

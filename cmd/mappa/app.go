@@ -73,7 +73,7 @@ type App struct {
 func (a *App) commands() []Command {
 	return []Command{&RunCommand{app: a}, &ScheduleCommand{app: a}, &AddCommand{app: a}, &RebuildCommand{app: a},
 		&ArchiveCommand{app: a},
-		&StatusCommand{app: a}, &ChangesCommand{app: a}, &SummaryCommand{app: a}, &ExportCommand{app: a}, &ReportCommand{app: a}}
+		&StatusCommand{app: a}, &ChangesCommand{app: a}, &SummaryCommand{app: a}, &ExportCommand{app: a}, &ReportCommand{app: a}, &VersionCommand{app: a}}
 }
 
 // Main runs the command line and returns the process exit code; errors
@@ -83,6 +83,9 @@ func (a *App) Main(ctx context.Context, args []string) int {
 		a.Log = newLogger(a.Stderr)
 	}
 	defer a.Log.Sync()
+	if len(args) > 0 && (args[0] == "--version" || args[0] == "-version") {
+		args = []string{"version"}
+	}
 	if len(args) == 0 || args[0] == "help" || args[0] == "-h" || args[0] == "--help" {
 		a.usage()
 		if len(args) == 0 {

@@ -8,7 +8,6 @@ import (
 	"net"
 	"net/http"
 	"net/url"
-	"runtime/debug"
 	"strconv"
 	"strings"
 	"time"
@@ -144,11 +143,7 @@ const DefaultMaxBytes = 100 << 20
 
 // UserAgent identifies mappa to the servers it reads.
 func UserAgent() string {
-	v := "devel"
-	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" && bi.Main.Version != "(devel)" {
-		v = bi.Main.Version
-	}
-	return "mappa/" + v + " (+https://github.com/mappa-etl/mappa; MAPPA statistics ETL)"
+	return "mappa/" + Version() + " (+https://github.com/mappa-etl/mappa; MAPPA statistics ETL)"
 }
 
 // New returns a Client for the given origin (GOVUK unless a mirror
