@@ -17,7 +17,9 @@ type VersionCommand struct {
 func (c *VersionCommand) Name() string { return "version" }
 
 // Summary implements Command.
-func (c *VersionCommand) Summary() string { return "print mappa's version, and the commit and Go it was built from" }
+func (c *VersionCommand) Summary() string {
+	return "print mappa's version, and the commit and Go it was built from"
+}
 
 const versionExamples = `  mappa version
   mappa --version
