@@ -8,7 +8,9 @@ BENCHSTAT   := $(BIN)/benchstat
 BENCHSTAT_VERSION := v0.0.0-20260908200009-22c9c6c9d4da
 DEMO_DB     ?= mappa.db
 
-.PHONY: all build test test-short lint demo docs bench bench-compare fixtures fixture-archive fuzz clean
+PREFIX      ?= /usr/local
+
+.PHONY: all build install test test-short lint demo docs bench bench-compare fixtures fixture-archive fuzz clean
 
 all: build
 
@@ -16,6 +18,18 @@ all: build
 # User-Agent) where git is at hand, whatever GOFLAGS says.
 build:
 	$(GO) build -buildvcs=auto -o $(MAPPA) ./cmd/mappa
+
+# make install [PREFIX=/usr/local] [DESTDIR=]: the binary, the man page and
+# the bash, zsh and fish completions, generated from the binary itself.
+install: build
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 \
+		$(DESTDIR)$(PREFIX)/share/bash-completion/completions $(DESTDIR)$(PREFIX)/share/zsh/site-functions \
+		$(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d
+	install -m 0755 $(MAPPA) $(DESTDIR)$(PREFIX)/bin/mappa
+	$(MAPPA) man > $(DESTDIR)$(PREFIX)/share/man/man1/mappa.1
+	$(MAPPA) completion bash > $(DESTDIR)$(PREFIX)/share/bash-completion/completions/mappa
+	$(MAPPA) completion zsh > $(DESTDIR)$(PREFIX)/share/zsh/site-functions/_mappa
+	$(MAPPA) completion fish > $(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d/mappa.fish
 
 $(STATICCHECK):
 	GOBIN=$(CURDIR)/$(BIN) $(GO) install honnef.co/go/tools/cmd/staticcheck@$(STATICCHECK_VERSION)

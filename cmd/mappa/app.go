@@ -73,7 +73,8 @@ type App struct {
 func (a *App) commands() []Command {
 	return []Command{&RunCommand{app: a}, &ScheduleCommand{app: a}, &AddCommand{app: a}, &RebuildCommand{app: a},
 		&ArchiveCommand{app: a},
-		&StatusCommand{app: a}, &ChangesCommand{app: a}, &ListCommand{app: a}, &SummaryCommand{app: a}, &ExportCommand{app: a}, &ReportCommand{app: a}, &VersionCommand{app: a}}
+		&StatusCommand{app: a}, &ChangesCommand{app: a}, &ListCommand{app: a}, &SummaryCommand{app: a}, &ExportCommand{app: a}, &ReportCommand{app: a},
+		&CompletionCommand{app: a}, &ManCommand{app: a}, &VersionCommand{app: a}}
 }
 
 // Main runs the command line and returns the process exit code; errors
@@ -217,7 +218,7 @@ func (a *App) newFlagSet(name, synopsis, examples string) *flag.FlagSet {
 // takesArgs names the commands that take positional arguments; they read
 // them with fs.Args(). Kept here, beside parse, so a command cannot forget
 // to reject them: every other command does.
-var takesArgs = map[string]bool{"add": true, "archive": true, "list": true}
+var takesArgs = map[string]bool{"add": true, "archive": true, "list": true, "completion": true}
 
 // parse parses flags wherever they stand among the positional arguments
 // ("mappa add population 2019 f.xls --db x.db" as well as flags first),
