@@ -17,7 +17,9 @@ type CompletionCommand struct {
 func (c *CompletionCommand) Name() string { return "completion" }
 
 // Summary implements Command.
-func (c *CompletionCommand) Summary() string { return "print a completion script for bash, zsh or fish" }
+func (c *CompletionCommand) Summary() string {
+	return "print a completion script for bash, zsh or fish"
+}
 
 const completionExamples = `  mappa completion bash > /etc/bash_completion.d/mappa
   mappa completion zsh > "${fpath[1]}/_mappa"

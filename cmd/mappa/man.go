@@ -17,7 +17,9 @@ type ManCommand struct {
 func (c *ManCommand) Name() string { return "man" }
 
 // Summary implements Command.
-func (c *ManCommand) Summary() string { return "print the man page (roff), for man -l or /usr/local/share/man" }
+func (c *ManCommand) Summary() string {
+	return "print the man page (roff), for man -l or /usr/local/share/man"
+}
 
 const manExamples = `  mappa man | man -l -
   mappa man > /usr/local/share/man/man1/mappa.1
