@@ -20,7 +20,7 @@ func (c *ExportCommand) Name() string { return "export" }
 
 // Summary implements Command.
 func (c *ExportCommand) Summary() string {
-	return "write every public table and view as CSV or JSON files"
+	return "write every public table and view as CSV or JSON files, or a Frictionless data package"
 }
 
 // exportExamples takes the list of tables and views, so the help cannot
@@ -28,6 +28,8 @@ func (c *ExportCommand) Summary() string {
 const exportExamples = `  mappa export --out export/
   mappa export --format json --out export/ && jq '.[0]' export/area_summary.json
   mappa export --db /srv/mappa/mappa.db --out /srv/www/mappa/
+  mappa export --format datapackage --out package/   # CSVs and datapackage.json
+  frictionless validate package/datapackage.json      # or any Data Package 2.0 reader
   python3 -c 'import pandas as pd; print(pd.read_csv("export/area_summary.csv"))'
 
   # pandas reads the marker "n/a" as missing unless told not to:
@@ -48,15 +50,23 @@ A marker published instead of a figure ([c], [z], .., n/a ...) is in
 observations.marker and its value is NULL; the nil marker "-" has value 0.
 Everything is read from one snapshot of the database, so an export taken
 while 'mappa run' is loading is consistent.
+
+--format datapackage writes the CSV files and datapackage.json (Frictionless
+Data Package 2.0): each file's fields with their types and descriptions (units
+in the text), primary and foreign keys, missingValues [""] (a marker sits in
+its own column, so no marker is a missing value), the licence (Open
+Government Licence v3.0), the sources (the GOV.UK collection, each release
+page and file) and, as its creation time, when the newest file entered the
+archive: the same database gives the same package.
 `
 
 // Run implements Command.
 func (c *ExportCommand) Run(ctx context.Context, args []string) error {
 	var sf storeFlags
-	fs := c.app.newFlagSet("export", "mappa export [--db PATH] [--format csv|json] --out DIR",
+	fs := c.app.newFlagSet("export", "mappa export [--db PATH] [--format csv|json|datapackage] --out DIR",
 		fmt.Sprintf(exportExamples, wrap(store.ExportTables(), "  ", 76)))
 	sf.registerDB(fs)
-	formatName := fs.String("format", "csv", "file format: csv or json")
+	formatName := fs.String("format", "csv", "file format: csv, json, or datapackage (the CSV files and a Frictionless datapackage.json describing them)")
 	out := fs.String("out", "", "directory to write the files to (required)")
 	if err := parse(fs, args); err != nil {
 		return err

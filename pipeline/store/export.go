@@ -26,10 +26,10 @@ const (
 // ParseExportFormat reads a format name as given on the command line.
 func ParseExportFormat(s string) (ExportFormat, error) {
 	switch f := ExportFormat(s); f {
-	case ExportCSV, ExportJSON:
+	case ExportCSV, ExportJSON, ExportDataPackage:
 		return f, nil
 	}
-	return "", fmt.Errorf("unknown export format %q (want csv or json)", s)
+	return "", fmt.Errorf("unknown export format %q (want csv, json or datapackage)", s)
 }
 
 // exportTables are the public tables and views, in the order they are
@@ -81,13 +81,22 @@ func Export(ctx context.Context, db *sql.DB, dir string, format ExportFormat) (*
 	}
 	res := &ExportResult{Dir: dir, Format: format}
 	err := readSnapshot(ctx, db, func(conn *sql.Conn) error {
+		file := format
+		if format == ExportDataPackage {
+			file = ExportCSV
+		}
 		for _, table := range exportTables {
-			path := filepath.Join(dir, table+"."+string(format))
-			n, err := exportTable(ctx, conn, table, path, format)
+			path := filepath.Join(dir, table+"."+string(file))
+			n, err := exportTable(ctx, conn, table, path, file)
 			if err != nil {
 				return fmt.Errorf("export %s to %s: %w", table, path, err)
 			}
 			res.Files = append(res.Files, ExportedFile{Table: table, Path: path, Rows: n})
+		}
+		if format == ExportDataPackage {
+			if err := writeDataPackage(ctx, conn, dir, exportTables); err != nil {
+				return fmt.Errorf("export %s: %w", filepath.Join(dir, "datapackage.json"), err)
+			}
 		}
 		return nil
 	})
