@@ -8,6 +8,8 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/mappa-etl/mappa/schema"
 )
 
 // readmeExample is one query of the README's Querying section and the
@@ -120,5 +122,20 @@ func checkReadmeExamples(t *testing.T, db *sql.DB, examples []readmeExample) {
 				t.Errorf("README shows:\n%s\nthe demo database gives:\n%s", ex.output, got)
 			}
 		})
+	}
+}
+
+// TestCannedQueriesAreTheReadmes: the canned queries mappa gives Datasette
+// (schema/queries.sql) are the README's Querying examples, in its order.
+func TestCannedQueriesAreTheReadmes(t *testing.T) {
+	examples := readmeExamples(t)
+	canned := schema.CannedQueries()
+	if len(canned) != len(examples) {
+		t.Fatalf("%d canned queries, %d README examples", len(canned), len(examples))
+	}
+	for i, ex := range examples {
+		if canned[i].SQL != ex.query {
+			t.Errorf("canned query %s is not README example %d:\n%s\nREADME:\n%s", canned[i].Name, i+1, canned[i].SQL, ex.query)
+		}
 	}
 }

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"path/filepath"
 	"strings"
 
 	"github.com/mappa-etl/mappa/pipeline/figure"
@@ -30,6 +31,7 @@ const exportExamples = `  mappa export --out export/
   mappa export --db /srv/mappa/mappa.db --out /srv/www/mappa/
   mappa export --format datapackage --out package/   # CSVs and datapackage.json
   frictionless validate package/datapackage.json      # or any Data Package 2.0 reader
+  mappa export --format datasette --out site/ && datasette mappa.db -m site/metadata.json -c site/datasette.json
   python3 -c 'import pandas as pd; print(pd.read_csv("export/area_summary.csv"))'
 
   # pandas reads the marker "n/a" as missing unless told not to:
@@ -63,10 +65,10 @@ archive: the same database gives the same package.
 // Run implements Command.
 func (c *ExportCommand) Run(ctx context.Context, args []string) error {
 	var sf storeFlags
-	fs := c.app.newFlagSet("export", "mappa export [--db PATH] [--format csv|json|datapackage] --out DIR",
+	fs := c.app.newFlagSet("export", "mappa export [--db PATH] [--format csv|json|datapackage|datasette] --out DIR",
 		fmt.Sprintf(exportExamples, wrap(store.ExportTables(), "  ", 76)))
 	sf.registerDB(fs)
-	formatName := fs.String("format", "csv", "file format: csv, json, or datapackage (the CSV files and a Frictionless datapackage.json describing them)")
+	formatName := fs.String("format", "csv", "file format: csv, json, datapackage (the CSV files and a Frictionless datapackage.json describing them) or datasette (Datasette's metadata.json and datasette.json)")
 	out := fs.String("out", "", "directory to write the files to (required)")
 	if err := parse(fs, args); err != nil {
 		return err
@@ -83,9 +85,16 @@ func (c *ExportCommand) Run(ctx context.Context, args []string) error {
 		return err
 	}
 	defer st.Close()
-	res, err := store.Export(ctx, st.DB, *out, format)
+	name := strings.TrimSuffix(filepath.Base(sf.db), filepath.Ext(sf.db))
+	res, err := store.Export(ctx, st.DB, *out, format, store.WithDatabaseName(name))
 	if err != nil {
 		return err
+	}
+	if format == store.ExportDatasette {
+		fmt.Fprintf(c.app.Stdout, "wrote %s and %s for database %q; serve it with: datasette %s -m %s -c %s\n",
+			filepath.Join(res.Dir, "metadata.json"), filepath.Join(res.Dir, "datasette.json"), name, sf.db,
+			filepath.Join(res.Dir, "metadata.json"), filepath.Join(res.Dir, "datasette.json"))
+		return nil
 	}
 	fmt.Fprintf(c.app.Stdout, "exported %d tables and views (%s rows) to %s as %s\n",
 		len(res.Files), report.FormatCount(figure.Of(float64(res.Rows()))), res.Dir, res.Format)

@@ -26,10 +26,10 @@ const (
 // ParseExportFormat reads a format name as given on the command line.
 func ParseExportFormat(s string) (ExportFormat, error) {
 	switch f := ExportFormat(s); f {
-	case ExportCSV, ExportJSON, ExportDataPackage:
+	case ExportCSV, ExportJSON, ExportDataPackage, ExportDatasette:
 		return f, nil
 	}
-	return "", fmt.Errorf("unknown export format %q (want csv, json or datapackage)", s)
+	return "", fmt.Errorf("unknown export format %q (want csv, json, datapackage or datasette)", s)
 }
 
 // exportTables are the public tables and views, in the order they are
@@ -72,7 +72,11 @@ func (r *ExportResult) Rows() int {
 // files are read from one snapshot, so they agree with each other even while
 // a load commits; each file is replaced atomically; nothing else in dir is
 // touched.
-func Export(ctx context.Context, db *sql.DB, dir string, format ExportFormat) (*ExportResult, error) {
+func Export(ctx context.Context, db *sql.DB, dir string, format ExportFormat, opts ...ExportOption) (*ExportResult, error) {
+	dbName := "mappa"
+	for _, o := range opts {
+		o(&dbName)
+	}
 	if _, err := ParseExportFormat(string(format)); err != nil {
 		return nil, err
 	}
@@ -81,6 +85,9 @@ func Export(ctx context.Context, db *sql.DB, dir string, format ExportFormat) (*
 	}
 	res := &ExportResult{Dir: dir, Format: format}
 	err := readSnapshot(ctx, db, func(conn *sql.Conn) error {
+		if format == ExportDatasette {
+			return writeDatasette(ctx, conn, dir, dbName, exportTables)
+		}
 		file := format
 		if format == ExportDataPackage {
 			file = ExportCSV
@@ -105,6 +112,13 @@ func Export(ctx context.Context, db *sql.DB, dir string, format ExportFormat) (*
 	}
 	return res, nil
 }
+
+// ExportOption configures Export.
+type ExportOption func(dbName *string)
+
+// WithDatabaseName names the database in Datasette's files: its file name
+// without the extension, as Datasette names it ("mappa" for mappa.db).
+func WithDatabaseName(name string) ExportOption { return func(n *string) { *n = name } }
 
 // readSnapshot runs fn inside one read transaction on one connection.
 // db.BeginTx will not do: go-sqlite3 ignores TxOptions.ReadOnly and our DSN
