@@ -1,6 +1,7 @@
 package report
 
 import (
+	"slices"
 	"fmt"
 	"math"
 	"strings"
@@ -59,7 +60,7 @@ func (r *Report) rateFigure() (chart, error) {
 		names[j], vals[j] = a.Name, a.Rate.Float()
 		labels.XYs[j], labels.Labels[j] = plotter.XY{X: xMax, Y: float64(j)}, FormatRate(a.Rate)
 		if r.Area != nil && a.Code == r.Area.Code {
-			chosen, names[j] = j, a.Name+" (chosen)"
+			chosen, names[j] = j, a.Name+" (highlighted)"
 		}
 	}
 	p := newPlot(f.Title, rateAxis, "")
@@ -185,6 +186,11 @@ func (r *Report) rateTrendFigure() (chart, error) {
 		Sources: r.trendSources(true)}
 	nat := r.byYear(schema.EnglandAndWales, r.Trend)
 	natRates := values(nat, "rso_rate_per_100k")
+	if !slices.ContainsFunc(natRates, Value.Known) {
+		// No population, no rate: say so, rather than draw an empty chart.
+		f.Caption = "No rate can be computed for any year: no population estimate is loaded. The counts are charted below."
+		return f, nil
+	}
 	ss := []series{{Name: "England and Wales", Values: natRates, Color: black, Glyph: draw.CircleGlyph{}}}
 	f.Caption = "England and Wales: " + trendText(r.Years, natRates, perHundredThousand) + "."
 	f.Table = dataTable{Head: []string{"Financial year", "England and Wales"}}

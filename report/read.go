@@ -22,11 +22,16 @@ func (r *Report) readChecks(ctx context.Context, st *store.Store) error {
 		return err
 	}
 	r.CheckCounts = map[string]int{}
+	kinds := map[string]int{}
 	for _, row := range checks {
 		r.CheckCounts[string(row.Status)]++
 		if row.Status != derive.CheckFail {
 			continue
 		}
+		if kinds[row.Name] == 0 {
+			r.FailingKinds = append(r.FailingKinds, row.Name)
+		}
+		kinds[row.Name]++
 		c := Check{Name: row.Name, Subject: row.Subject, Detail: row.Detail}
 		code, _, _ := strings.Cut(c.Subject, " ")
 		if _, ok := byArea[code]; ok {

@@ -39,8 +39,11 @@ type Report struct {
 	Units []Row
 	// YearChecks are Year's failing checks that are about no single area.
 	YearChecks []Check
-	// CheckCounts counts Year's check results by status.
-	CheckCounts map[string]int
+	// CheckCounts counts Year's check results by status; FailingKinds
+	// names the checks that fail in Year, in the order first found, for
+	// the banner at the top of the page.
+	CheckCounts  map[string]int
+	FailingKinds []string
 	// Trend is England and Wales in every loaded year; AreaTrend is the
 	// chosen area (nil without one, or when it is England and Wales).
 	Trend, AreaTrend []Row
