@@ -1,9 +1,9 @@
 package report
 
 import (
-	"slices"
 	"fmt"
 	"math"
+	"slices"
 	"strings"
 
 	"gonum.org/v1/plot/font"
