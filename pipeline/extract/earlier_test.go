@@ -14,7 +14,7 @@ import (
 // comparing two years is recorded as unmapped; a later year is refused.
 func TestEarlierYearColumns(t *testing.T) {
 	table := func(extra string) *sheet.Workbook {
-		rows := [][]string{{"Area", "Category 1: Registered sexual offenders - Total", extra}}
+		rows := [][]string{{"Table 1: MAPPA-eligible offenders, 2019/20"}, {"As at 31 March 2020"}, {"Area", "Category 1: Registered sexual offenders - Total", extra}}
 		for i, a := range schema.Areas() {
 			rows = append(rows, []string{a.Name, "100", strings.Repeat("9", 1+i%2)})
 		}
@@ -31,6 +31,7 @@ func TestEarlierYearColumns(t *testing.T) {
 		{header: "Category 1: Registered sexual offenders - Total 2019/20", wantErr: "a figure published twice differs"},
 		{header: "Change in registered sexual offenders, 2018/19 to 2019/20", wantUnmapped: true},
 		{header: "Category 1: Registered sexual offenders - Total 2020/21", wantErr: "header names 2020-21, a year after the file's 2019-20"},
+		{header: "Category 4: Terrorist and terrorism risk offenders - Total, 31 March 2019", wantUnmapped: true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.header, func(t *testing.T) {

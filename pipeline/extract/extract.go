@@ -56,13 +56,17 @@ func (e *Extractor) Extract(wb *sheet.Workbook, year figure.FinancialYear) (*Res
 	out := &Result{}
 	seen := map[obsKey]seenAt{}
 	tables := 0
+	// A file read as another year than it states (added with
+	// --force-year, its titles wrong) repeats the wrong year in its
+	// headers too: those are its own figures.
+	stated, _ := StatedYear(wb)
 	for _, sh := range wb.Sheets {
 		areaCol, ok := e.findAreaColumn(sh)
 		if !ok {
 			continue
 		}
 		tables++
-		t := &tableReader{e: e, wb: wb, sh: sh, areaCol: areaCol, year: year}
+		t := &tableReader{e: e, wb: wb, sh: sh, areaCol: areaCol, year: year, stated: stated.Year}
 		if err := t.read(out, seen); err != nil {
 			return nil, err
 		}
@@ -123,6 +127,9 @@ type tableReader struct {
 	sh      *sheet.Sheet
 	areaCol int
 	year    figure.FinancialYear
+	// stated is the year the workbook states, which may differ from year
+	// for a file forced to another.
+	stated figure.FinancialYear
 }
 
 func (t *tableReader) cellErr(r, c int, err error) error {

@@ -49,6 +49,12 @@ func (t *tableReader) mapColumns(header int, out *Result) ([]mappedColumn, error
 			out.Unmapped = append(out.Unmapped, figure.UnmappedColumn{Sheet: t.sh.Name, Cell: cell, Header: oneLine(text)})
 			continue
 		}
+		if year != t.year && col.Category == figure.CategoryTerrorism && year.Start() < figure.FirstYearWithCategory4.Start() {
+			// An earlier year's category 4 column, from before there was
+			// one: published, and no figure mappa can load for that year.
+			out.Unmapped = append(out.Unmapped, figure.UnmappedColumn{Sheet: t.sh.Name, Cell: cell, Header: oneLine(text)})
+			continue
+		}
 		cols = append(cols, mappedColumn{index: c, Column: col, year: year})
 	}
 	// A sheet of areas whose columns all map to nothing is a table mappa
@@ -106,6 +112,9 @@ func (t *tableReader) headerYear(text string) (figure.FinancialYear, string, err
 	}
 	y := years[0]
 	rest := strings.TrimSpace(snapshotDate.ReplaceAllString(namedYear.ReplaceAllString(text, " "), " "))
+	if y == t.stated {
+		y = t.year
+	}
 	if y.Start() > t.year.Start() {
 		return "", text, fmt.Errorf("header names %s, a year after the file's %s: is the file's year right?", y, t.year)
 	}

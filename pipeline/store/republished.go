@@ -64,8 +64,8 @@ func loadRepublished(ctx context.Context, tx *sql.Tx, rel Release, src SourceFil
 				{`INSERT INTO vintages (financial_year, vintage, source_sha256, published_at, fetched_at, url, final_url, republished_in, is_current)
 					VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1)`, []any{y, vintage, src.SHA256, nullable(isoTimestamp(rel.PublishedAt)), src.FetchedAt,
 					nullable(src.URL), nullable(src.FinalURL), rel.FinancialYear}},
-				{`INSERT INTO vintage_observations (financial_year, vintage, area_code, measure, category, level, value, marker, sheet, cell)
-					SELECT financial_year, ?, area_code, measure, category, level, value, marker, sheet, cell
+				{`INSERT INTO vintage_observations (financial_year, vintage, area_code, measure, category, level, value, marker, sheet, cell, source_sha256)
+					SELECT financial_year, ?, area_code, measure, category, level, value, marker, sheet, cell, source_sha256
 					FROM vintage_observations WHERE financial_year = ? AND vintage = ?`, []any{vintage, y, cur}},
 			} {
 				if _, err := tx.ExecContext(ctx, q.sql, q.args...); err != nil {
@@ -75,10 +75,11 @@ func loadRepublished(ctx context.Context, tx *sql.Tx, rel Release, src SourceFil
 		}
 		for _, o := range obs {
 			args := []any{y, o.AreaCode, o.Measure, o.Category, o.Level, nullableNumber(o.Number), nullable(o.Marker), o.Sheet, o.Cell}
-			if _, err := tx.ExecContext(ctx, `INSERT INTO vintage_observations (financial_year, vintage, area_code, measure, category, level, value, marker, sheet, cell)
-					VALUES (?1, ?10, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
-					ON CONFLICT DO UPDATE SET value = excluded.value, marker = excluded.marker, sheet = excluded.sheet, cell = excluded.cell`,
-				append(args, vintage)...); err != nil {
+			if _, err := tx.ExecContext(ctx, `INSERT INTO vintage_observations (financial_year, vintage, area_code, measure, category, level, value, marker, sheet, cell, source_sha256)
+					VALUES (?1, ?10, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?11)
+					ON CONFLICT DO UPDATE SET value = excluded.value, marker = excluded.marker, sheet = excluded.sheet, cell = excluded.cell,
+						source_sha256 = excluded.source_sha256`,
+				append(args, vintage, src.SHA256)...); err != nil {
 				return fmt.Errorf("revise %s from %s!%s: %w", y, o.Sheet, o.Cell, err)
 			}
 			if _, err := tx.ExecContext(ctx, `INSERT INTO observations (financial_year, area_code, measure, category, level, value, marker, sheet, cell, source_sha256)

@@ -167,6 +167,11 @@ func loadAreaTables(ctx context.Context, tx *sql.Tx, rel Release, src SourceFile
 			return err
 		}
 	}
+	// Another release's figures of this year, recorded while the year was
+	// not loaded (recordUnloadedYear), are that no longer.
+	if _, err := tx.ExecContext(ctx, "DELETE FROM unmapped_columns WHERE header LIKE '% figures of ' || ? || ', a year not loaded: %'", rel.FinancialYear); err != nil {
+		return err
+	}
 	_, err := tx.ExecContext(ctx, `INSERT INTO releases (financial_year, period_end, title, landing_url, published_at, source_sha256)
 			VALUES (?, ?, ?, ?, ?, ?)
 			ON CONFLICT (financial_year) DO UPDATE SET period_end = excluded.period_end, title = excluded.title,

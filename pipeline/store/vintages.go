@@ -36,8 +36,8 @@ func recordVintage(ctx context.Context, tx *sql.Tx, rel Release, src SourceFile)
 		{`INSERT INTO vintages (financial_year, vintage, source_sha256, published_at, fetched_at, url, final_url, is_current)
 			VALUES (?, ?, ?, ?, ?, ?, ?, 1)`, []any{rel.FinancialYear, vintage, src.SHA256, nullable(isoTimestamp(rel.PublishedAt)),
 			src.FetchedAt, nullable(src.URL), nullable(src.FinalURL)}},
-		{`INSERT INTO vintage_observations (financial_year, vintage, area_code, measure, category, level, value, marker, sheet, cell)
-			SELECT financial_year, ?, area_code, measure, category, level, value, marker, sheet, cell
+		{`INSERT INTO vintage_observations (financial_year, vintage, area_code, measure, category, level, value, marker, sheet, cell, source_sha256)
+			SELECT financial_year, ?, area_code, measure, category, level, value, marker, sheet, cell, source_sha256
 			FROM observations WHERE financial_year = ?`, []any{vintage, rel.FinancialYear}},
 	} {
 		if _, err := tx.ExecContext(ctx, q.sql, q.args...); err != nil {

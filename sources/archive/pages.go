@@ -56,17 +56,31 @@ func (a *Archive) RecordPages(pages map[string]Page) error {
 		m.Pages = map[string]Page{}
 	}
 	now := a.addedAt()
+	// A page the collection now links by its new path was a page at its
+	// old one: its record moves to the new path, merged, not two pages.
+	for path, p := range pages {
+		if _, ok := m.Pages[path]; ok || p.Status != PagePublished || p.LandingURL == "" {
+			continue
+		}
+		for other, o := range m.Pages {
+			if _, seen := pages[other]; !seen && o.Status == PagePublished && o.LandingURL == p.LandingURL {
+				m.Pages[path] = o
+				delete(m.Pages, other)
+				break
+			}
+		}
+	}
 	for path, p := range pages {
 		old, ok := m.Pages[path]
-		p.SeenAt, p.FirstSeenAt = now, now
-		if ok && old.Status == p.Status && old.LandingURL == p.LandingURL {
-			p.FirstSeenAt = old.FirstSeenAt
-		}
 		// What a page said before and says no more (a gone page says
 		// nothing; a collection linking a moved page's new path does not
 		// tell it moved) is kept: pages are never forgotten.
 		p.FinancialYear = cmp.Or(p.FinancialYear, old.FinancialYear)
 		p.LandingURL = cmp.Or(p.LandingURL, old.LandingURL)
+		p.SeenAt, p.FirstSeenAt = now, now
+		if ok && old.Status == p.Status && old.LandingURL == p.LandingURL {
+			p.FirstSeenAt = old.FirstSeenAt
+		}
 		if len(p.MovedFrom) == 0 {
 			p.MovedFrom = old.MovedFrom
 		}
@@ -75,15 +89,6 @@ func (a *Archive) RecordPages(pages map[string]Page) error {
 		}
 		p.ChangeNotes = unionNotes(old.ChangeNotes, p.ChangeNotes)
 		m.Pages[path] = p
-	}
-	// A page the collection now links by its new path was a page at its
-	// old one: one page, not two.
-	for path, p := range pages {
-		for other, o := range m.Pages {
-			if other != path && p.Status == PagePublished && o.Status == PagePublished && p.LandingURL != "" && o.LandingURL == p.LandingURL {
-				delete(m.Pages, other)
-			}
-		}
 	}
 	return a.writeManifest(m)
 }

@@ -3,6 +3,7 @@ package archive
 import (
 	"reflect"
 	"testing"
+	"time"
 )
 
 // TestRecordPagesKeepsWhatAPageNoLongerSays: a page's change notes,
@@ -28,14 +29,25 @@ func TestRecordPagesKeepsWhatAPageNoLongerSays(t *testing.T) {
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("page %+v\nwant %+v", got, want)
 	}
-	// The collection links the moved page's new path: one page.
+	// A withdrawn page seen again stays first seen when it was withdrawn.
+	first := m.Pages["/p"].FirstSeenAt
+	a.Now = func() time.Time { return time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC) }
+	if err := a.RecordPages(map[string]Page{"/p": {Status: PageWithdrawn}}); err != nil {
+		t.Fatal(err)
+	}
+	if m, _ = a.Manifest(); m.Pages["/p"].FirstSeenAt != first {
+		t.Errorf("first seen %s, want %s", m.Pages["/p"].FirstSeenAt, first)
+	}
+	// The collection links a moved page by its old path, then by its new
+	// one: one page, its move and notes kept.
+	if err := a.RecordPages(map[string]Page{"/old": {FinancialYear: "2020-21", Status: PagePublished, LandingURL: "https://www.gov.uk/new",
+		MovedFrom: []string{"/old"}, ChangeNotes: []ChangeNote{note}}}); err != nil {
+		t.Fatal(err)
+	}
 	if err := a.RecordPages(map[string]Page{"/new": {FinancialYear: "2020-21", Status: PagePublished, LandingURL: "https://www.gov.uk/new"}}); err != nil {
 		t.Fatal(err)
 	}
-	if err := a.RecordPages(map[string]Page{"/old": {FinancialYear: "2020-21", Status: PagePublished, LandingURL: "https://www.gov.uk/new", MovedFrom: []string{"/old"}}}); err != nil {
-		t.Fatal(err)
-	}
-	if m, _ = a.Manifest(); len(m.Pages) != 2 || m.Pages["/old"].LandingURL != "https://www.gov.uk/new" {
-		t.Errorf("pages %+v, want /p and /old only", m.Pages)
+	if m, _ = a.Manifest(); len(m.Pages) != 2 || !reflect.DeepEqual(m.Pages["/new"].MovedFrom, []string{"/old"}) || len(m.Pages["/new"].ChangeNotes) != 1 {
+		t.Errorf("pages %+v, want /p and /new, moved from /old with its note", m.Pages)
 	}
 }

@@ -122,7 +122,7 @@ func Discover(ctx context.Context, f Client, collectionPath string) (*Discovery,
 			continue
 		}
 		for _, r := range rels {
-			d.Skipped = append(d.Skipped, Skipped{Page: cmp.Or(r.LandingURL, r.URL), Ambiguous: true,
+			d.Skipped = append(d.Skipped, Skipped{Page: cmp.Or(r.Page, r.LandingURL, r.URL), Ambiguous: true,
 				Reason: fmt.Sprintf("%v: %d pages offer area tables for %s", ErrAmbiguous, len(rels), year)})
 		}
 	}
