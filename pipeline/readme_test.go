@@ -2,6 +2,7 @@ package pipeline_test
 
 import (
 	"database/sql"
+	"encoding/json"
 	"fmt"
 	"os"
 	"regexp"
@@ -137,5 +138,31 @@ func TestCannedQueriesAreTheReadmes(t *testing.T) {
 		if canned[i].SQL != ex.query {
 			t.Errorf("canned query %s is not README example %d:\n%s\nREADME:\n%s", canned[i].Name, i+1, canned[i].SQL, ex.query)
 		}
+	}
+}
+
+// TestSyntheticFixturesListed: schema/synthetic_fixtures.txt lists exactly
+// the bundled archive's area tables, so a report of the demo says its
+// figures are synthetic.
+func TestSyntheticFixturesListed(t *testing.T) {
+	b, err := os.ReadFile("../testdata/archive/manifest.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var m struct{ Files []struct{ Kind, SHA256 string } }
+	if err := json.Unmarshal(b, &m); err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for _, f := range m.Files {
+		if f.Kind == "area-tables" {
+			n++
+			if !schema.IsSyntheticFixture(f.SHA256) {
+				t.Errorf("fixture %s is not in schema/synthetic_fixtures.txt (see its header)", f.SHA256)
+			}
+		}
+	}
+	if n == 0 || schema.IsSyntheticFixture("") {
+		t.Fatalf("%d fixtures", n)
 	}
 }

@@ -52,6 +52,7 @@ var page = template.Must(template.New("report").Funcs(template.FuncMap{
 type view struct {
 	*Report
 	RateChart   chart
+	MapChart    chart
 	TrendCharts []chart
 	// AreaName names the chosen area for the title, or is empty.
 	AreaName string
@@ -94,6 +95,7 @@ func (r *Report) Write(w io.Writer) error {
 	if v.RateChart, err = r.rateFigure(); err != nil {
 		return err
 	}
+	v.MapChart = r.tileMapFigure()
 	trend, err := r.countFigure("chart-counts-national", schema.EnglandAndWales, "England and Wales", r.Trend)
 	if err != nil {
 		return err

@@ -85,9 +85,9 @@ func TestAccessible(t *testing.T) {
 				t.Error("no page title")
 			}
 			svgs := findAll(doc, tag("svg"))
-			wantFigures := 3
+			wantFigures := 4 // the rate bars, the tile map, the counts and the rate trend
 			if area != "" {
-				wantFigures = 4
+				wantFigures = 5
 			}
 			if len(svgs) != wantFigures {
 				t.Errorf("%d charts, want %d", len(svgs), wantFigures)

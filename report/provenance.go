@@ -6,6 +6,7 @@ import (
 
 	"github.com/mappa-etl/mappa/pipeline/figure"
 	"github.com/mappa-etl/mappa/pipeline/store"
+	"github.com/mappa-etl/mappa/schema"
 )
 
 // SourceFile is an archived file that figures were read from.
@@ -26,8 +27,16 @@ func (r *Report) readProvenance(ctx context.Context, st *store.Store) error {
 	if r.Releases, err = st.ReleaseSources(ctx); err != nil {
 		return err
 	}
-	r.Populations, err = st.EstimateSources(ctx)
-	return err
+	if r.Populations, err = st.EstimateSources(ctx); err != nil {
+		return err
+	}
+	r.Synthetic = len(r.Releases) > 0
+	for _, rel := range r.Releases {
+		if !schema.IsSyntheticFixture(rel.File.SHA256) {
+			r.Synthetic = false
+		}
+	}
+	return nil
 }
 
 // release returns the provenance of one financial year, or nil.

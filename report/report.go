@@ -50,6 +50,9 @@ type Report struct {
 	// Columns describe the columns of the area table, from the columns
 	// table, in the order the table shows them.
 	Columns []Column
+	// Synthetic is set when every release shown is one of mappa's bundled
+	// fixtures, made-up figures the page must not pass off as the MoJ's.
+	Synthetic bool
 	// Revisions are what changed in Year since it was first published,
 	// oldest first.
 	Revisions []Revision

@@ -76,13 +76,13 @@ func TestFiguresMatchDatabase(t *testing.T) {
 	for _, tc := range []struct {
 		name, year, area string
 		// wantCells: 43 area rows × 8 figures (44 with the National
-		// Security Division, from 2022-23), 43 bar chart rows × 2, and
+		// Security Division, from 2022-23), 43 bar chart rows × 2, the 42 tiles of the map, and
 		// per loaded year 3 for each count chart and 1 per rate series.
 		wantCells int
 	}{
-		{"latest year, Essex", "", "Essex", 44*8 + 43*2 + 13*(3+3+2)},
-		{"2019-20, no area", "2019-20", "", 43*8 + 43*2 + 13*(3+1)},
-		{"first year, England and Wales chosen", "2013-14", "England and Wales", 43*8 + 43*2 + 13*(3+1)},
+		{"latest year, Essex", "", "Essex", 44*8 + 43*2 + 42 + 13*(3+3+2)},
+		{"2019-20, no area", "2019-20", "", 43*8 + 43*2 + 42 + 13*(3+1)},
+		{"first year, England and Wales chosen", "2013-14", "England and Wales", 43*8 + 43*2 + 42 + 13*(3+1)},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			opts := []report.Option{report.WithYear(figure.FinancialYear(tc.year))}

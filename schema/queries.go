@@ -26,3 +26,18 @@ func CannedQueries() []CannedQuery {
 	}
 	return out
 }
+
+//go:embed synthetic_fixtures.txt
+var syntheticSHA256 string
+
+// IsSyntheticFixture reports whether an area tables file is one of the
+// bundled fixtures: figures made up for mappa's tests and demo, which a
+// page showing them must say are not the MoJ's.
+func IsSyntheticFixture(sha256 string) bool {
+	for _, line := range strings.Split(syntheticSHA256, "\n") {
+		if line == sha256 && line != "" {
+			return true
+		}
+	}
+	return false
+}
