@@ -149,7 +149,9 @@ func TestSyntheticFixturesListed(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var m struct{ Files []struct{ Kind, SHA256 string } }
+	var m struct {
+		Files []struct{ Kind, SHA256 string }
+	}
 	if err := json.Unmarshal(b, &m); err != nil {
 		t.Fatal(err)
 	}
