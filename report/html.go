@@ -46,6 +46,8 @@ var page = template.Must(template.New("report").Funcs(template.FuncMap{
 		return t.UTC().Format("2 January 2006 15:04 UTC")
 	},
 	"missing": func() string { return Missing },
+	// count is "1 check" or "2 checks": n and the noun, singular for one.
+	"count": func(n int, noun string) string { return plural(n, noun) },
 }).Parse(pageTemplate))
 
 // view is what the template renders: the report and its charts.
@@ -56,6 +58,17 @@ type view struct {
 	TrendCharts []chart
 	// AreaName names the chosen area for the title, or is empty.
 	AreaName string
+}
+
+// Unrated reports whether some area of the year has no computed rate:
+// the areas table then lists those last, and its caption says so.
+func (v view) Unrated() bool {
+	for _, a := range v.Areas {
+		if !a.Rate.Known() {
+			return true
+		}
+	}
+	return false
 }
 
 // YearRelease is the provenance of the report's year, or nil.

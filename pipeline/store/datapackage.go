@@ -94,6 +94,8 @@ func writeDataPackage(ctx context.Context, conn *sql.Conn, dir string, tables []
 		Title: "MAPPA statistics: offenders managed under Multi-Agency Public Protection Arrangements, England and Wales",
 		Description: "The Ministry of Justice's annual MAPPA area tables, every figure with the file, sheet and cell it came from, " +
 			"with ONS mid-year population estimates and the rates, growth and checks mappa computes from them. " +
+			"A marker the MoJ published instead of a figure ([c], [z], .., n/a ...) sits in its own column (observations.marker), " +
+			"the value column then empty; the nil marker '-' has value 0. An empty field is NULL, never a marker. " +
 			"Built by mappa; docs/data-dictionary.md describes every table and column.",
 		Licenses: []dpLicense{{Name: "OGL-UK-3.0", Path: "https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/",
 			Title: "Open Government Licence v3.0"}},
