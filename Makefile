@@ -21,15 +21,18 @@ build:
 
 # make install [PREFIX=/usr/local] [DESTDIR=]: the binary, the man page and
 # the bash, zsh and fish completions, generated from the binary itself.
-install: build
-	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 \
-		$(DESTDIR)$(PREFIX)/share/bash-completion/completions $(DESTDIR)$(PREFIX)/share/zsh/site-functions \
-		$(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d
-	install -m 0755 $(MAPPA) $(DESTDIR)$(PREFIX)/bin/mappa
-	$(MAPPA) man > $(DESTDIR)$(PREFIX)/share/man/man1/mappa.1
-	$(MAPPA) completion bash > $(DESTDIR)$(PREFIX)/share/bash-completion/completions/mappa
-	$(MAPPA) completion zsh > $(DESTDIR)$(PREFIX)/share/zsh/site-functions/_mappa
-	$(MAPPA) completion fish > $(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d/mappa.fish
+# It builds only when there is no binary yet, so that `make build && sudo
+# make install` installs what you built instead of building as root.
+install:
+	test -x $(MAPPA) || $(MAKE) build
+	install -d "$(DESTDIR)$(PREFIX)/bin" "$(DESTDIR)$(PREFIX)/share/man/man1" \
+		"$(DESTDIR)$(PREFIX)/share/bash-completion/completions" "$(DESTDIR)$(PREFIX)/share/zsh/site-functions" \
+		"$(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d"
+	install -m 0755 $(MAPPA) "$(DESTDIR)$(PREFIX)/bin/mappa"
+	$(MAPPA) man > "$(DESTDIR)$(PREFIX)/share/man/man1/mappa.1"
+	$(MAPPA) completion bash > "$(DESTDIR)$(PREFIX)/share/bash-completion/completions/mappa"
+	$(MAPPA) completion zsh > "$(DESTDIR)$(PREFIX)/share/zsh/site-functions/_mappa"
+	$(MAPPA) completion fish > "$(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d/mappa.fish"
 
 $(STATICCHECK):
 	GOBIN=$(CURDIR)/$(BIN) $(GO) install honnef.co/go/tools/cmd/staticcheck@$(STATICCHECK_VERSION)

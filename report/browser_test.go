@@ -18,8 +18,10 @@ import (
 
 // pageMetrics are what the browser measured of the rendered page.
 type pageMetrics struct {
-	MinFont     float64 `json:"min"`
-	Where       string  `json:"where"`
+	MinFont float64 `json:"min"`
+	Where   string  `json:"where"`
+	Clipped string  `json:"clipped"` // chart text running past its chart's edge
+
 	ScrollWidth float64 `json:"scrollWidth"`
 	InnerWidth  float64 `json:"innerWidth"`
 }
@@ -41,12 +43,21 @@ const measure = `(() => {
 		}
 		if (size < min) { min = size; where = el.tagName + ': ' + n.textContent.trim().slice(0, 50); }
 	}
-	return {min, where, scrollWidth: document.documentElement.scrollWidth, innerWidth: window.innerWidth};
+	let clipped = '';
+	for (const t of document.querySelectorAll('svg text')) {
+		const svg = t.ownerSVGElement.getBoundingClientRect(), r = t.getBoundingClientRect();
+		if (r.width > 0 && (r.left < svg.left - 4 || r.right > svg.right + 4 || r.top < svg.top - 4 || r.bottom > svg.bottom + 4)) { // a line box may rise a little above its ink
+			clipped = t.textContent.trim().slice(0, 50) + " [" + [r.left - svg.left, svg.right - r.right, r.top - svg.top, svg.bottom - r.bottom].map(Math.round).join(",") + "]";
+			break;
+		}
+	}
+	return {min, where, clipped, scrollWidth: document.documentElement.scrollWidth, innerWidth: window.innerWidth};
 })()`
 
 // TestReportInABrowser loads the report in headless Chromium at desktop
-// and phone widths: no text smaller than 11 px, no horizontal scroll at
-// 390 px, no request beyond the page itself. With MAPPA_SCREENSHOTS set
+// and phone widths: no text smaller than 11 px, no chart text cut off at
+// its chart's edge, no horizontal scroll at 390 px, no request beyond the
+// page itself. With MAPPA_SCREENSHOTS set
 // to a directory it saves the screenshots the README shows there.
 func TestReportInABrowser(t *testing.T) {
 	chromium, err := exec.LookPath("chromium")
@@ -54,7 +65,7 @@ func TestReportInABrowser(t *testing.T) {
 		t.Skip("no chromium on the PATH (.ci/run installs it)")
 	}
 	page := filepath.Join(t.TempDir(), "report.html")
-	r, err := report.Build(context.Background(), openStore(t), report.WithArea("E23000028"))
+	r, err := report.Build(context.Background(), openStore(t), report.WithArea("E23000005")) // Greater Manchester: a long name in the map legend
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -97,6 +108,9 @@ func TestReportInABrowser(t *testing.T) {
 			t.Logf("%dpx: smallest text %.1f px (%s); scroll width %.0f of %.0f", width, m.MinFont, m.Where, m.ScrollWidth, m.InnerWidth)
 			if m.MinFont < 11 {
 				t.Errorf("text of %.1f px (%s), want at least 11", m.MinFont, m.Where)
+			}
+			if m.Clipped != "" {
+				t.Errorf("chart text cut off at its chart's edge: %q", m.Clipped)
 			}
 			if m.ScrollWidth > m.InnerWidth {
 				t.Errorf("horizontal scroll: the page is %.0f px wide in a %.0f px window", m.ScrollWidth, m.InnerWidth)

@@ -30,12 +30,12 @@ func (r *Report) readProvenance(ctx context.Context, st *store.Store) error {
 	if r.Populations, err = st.EstimateSources(ctx); err != nil {
 		return err
 	}
-	r.Synthetic = len(r.Releases) > 0
 	for _, rel := range r.Releases {
-		if !schema.IsSyntheticFixture(rel.File.SHA256) {
-			r.Synthetic = false
+		if schema.IsSyntheticFixture(rel.File.SHA256) {
+			r.SyntheticYears = append(r.SyntheticYears, rel.Year)
 		}
 	}
+	r.Synthetic = len(r.Releases) > 0 && len(r.SyntheticYears) == len(r.Releases)
 	return nil
 }
 

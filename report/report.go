@@ -51,8 +51,10 @@ type Report struct {
 	// table, in the order the table shows them.
 	Columns []Column
 	// Synthetic is set when every release shown is one of mappa's bundled
-	// fixtures, made-up figures the page must not pass off as the MoJ's.
-	Synthetic bool
+	// fixtures, made-up figures the page must not pass off as the MoJ's;
+	// SyntheticYears lists the years that are, when only some are.
+	Synthetic      bool
+	SyntheticYears []figure.FinancialYear
 	// Revisions are what changed in Year since it was first published,
 	// oldest first.
 	Revisions []Revision

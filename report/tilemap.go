@@ -70,7 +70,7 @@ func (r *Report) tileMapFigure() chart {
 		}
 		return min(4, int(float64(len(sequential))*(v-lo)/(hi-lo)))
 	}
-	width := mapLeft + 7*(tileSize+tileGap) + 200
+	width := mapLeft + 7*(tileSize+tileGap) + 280
 	height := mapTop + 10*(tileSize+tileGap) + 10
 	var b strings.Builder
 	fmt.Fprintf(&b, `<svg class="chart" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 %d %d" role="img" aria-labelledby="%s-title" aria-describedby="%s-caption">`, width, height, f.ID, f.ID)
@@ -101,25 +101,61 @@ func (r *Report) tileMapFigure() chart {
 	}
 	lx := mapLeft + 7*(tileSize+tileGap) + 12
 	fmt.Fprintf(&b, `<text x="%d" y="%d" font-size="14" font-weight="bold">Per 100,000 aged 10+</text>`, lx, mapTop+14)
-	step := (hi - lo) / float64(len(sequential))
-	for k := range sequential {
-		y := mapTop + 26 + k*28
-		from, to := lo+float64(k)*step, lo+float64(k+1)*step
-		fmt.Fprintf(&b, `<rect x="%d" y="%d" width="22" height="22" fill="%s"/>`, lx, y, sequential[k])
-		fmt.Fprintf(&b, `<text x="%d" y="%d" font-size="14">%s to %s</text>`, lx+30, y+16, oneDecimal(from), oneDecimal(to))
+	y := mapTop + 26
+	swatch := func(fill, label string) {
+		fmt.Fprintf(&b, `<rect x="%d" y="%d" width="22" height="22" fill="%s"/>`, lx, y, fill)
+		fmt.Fprintf(&b, `<text x="%d" y="%d" font-size="14">%s</text>`, lx+30, y+16, label)
+		y += 28
+	}
+	bands := "in five equal bands from " + oneDecimal(lo) + " to " + oneDecimal(hi)
+	if hi == lo {
+		bands = "every area at " + oneDecimal(lo)
+		swatch(sequential[2], "all "+oneDecimal(lo))
+	} else {
+		step := (hi - lo) / float64(len(sequential))
+		for k := range sequential {
+			swatch(sequential[k], oneDecimal(lo+float64(k)*step)+" to "+oneDecimal(lo+float64(k+1)*step))
+		}
+	}
+	unrated := 0
+	for _, a := range r.Areas {
+		if !a.Rate.Known() {
+			unrated++
+		}
+	}
+	if unrated > 0 {
+		swatch("#e6e6e6", "no rate")
 	}
 	nat := Missing
 	if r.National.Rate.Known() {
 		nat = FormatRate(r.National.Rate)
 	}
-	fmt.Fprintf(&b, `<text x="%d" y="%d" font-size="14">England and Wales: %s</text>`, lx, mapTop+26+5*28+20, nat)
-	if r.Area != nil {
-		fmt.Fprintf(&b, `<rect x="%d" y="%d" width="22" height="22" fill="none" stroke="#D55E00" stroke-width="4"/>`, lx, mapTop+26+5*28+36)
-		fmt.Fprintf(&b, `<text x="%d" y="%d" font-size="14">%s highlighted</text>`, lx+30, mapTop+26+5*28+52, template.HTMLEscapeString(r.Area.Name))
+	fmt.Fprintf(&b, `<text x="%d" y="%d" font-size="14">England and Wales: %s</text>`, lx, y+14, nat)
+	y += 28
+	if r.Area != nil && onMap(r.Area.Code) {
+		// The name on its own line: long ones would run off the map.
+		fmt.Fprintf(&b, `<rect x="%d" y="%d" width="22" height="22" fill="none" stroke="#D55E00" stroke-width="4"/>`, lx, y)
+		fmt.Fprintf(&b, `<text x="%d" y="%d" font-size="14">highlighted:</text>`, lx+30, y+16)
+		fmt.Fprintf(&b, `<text x="%d" y="%d" font-size="14">%s</text>`, lx+30, y+34, template.HTMLEscapeString(r.Area.Name))
 	}
 	b.WriteString(`</svg>`)
 	f.SVG = template.HTML(b.String())
-	f.Caption = fmt.Sprintf("Each square is one of the 42 areas, placed roughly where it lies, coloured by its rate in five equal bands from %s to %s per 100,000; England and Wales %s. The National Security Division, no place, is not on the map.",
-		oneDecimal(lo), oneDecimal(hi), nat)
+	f.Caption = fmt.Sprintf("Each square is one of the 42 areas, placed roughly where it lies, coloured by its rate %s per 100,000; England and Wales %s.", bands, nat)
+	if unrated > 0 {
+		f.Caption += fmt.Sprintf(" %s no computed rate, in grey.", map[bool]string{true: "1 area has", false: fmt.Sprintf("%d areas have", unrated)}[unrated == 1])
+	}
+	if len(r.Units) > 0 {
+		f.Caption += " The National Security Division, a national unit and no place, is not on the map."
+	}
 	return f
+}
+
+// onMap reports whether an area has a tile.
+func onMap(code string) bool {
+	for _, t := range tiles {
+		if t.code == code {
+			return true
+		}
+	}
+	return false
 }

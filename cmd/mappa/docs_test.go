@@ -41,16 +41,16 @@ func TestManPageAndCompletionSayWhatTheCommandsSay(t *testing.T) {
 		if d.Synopsis == "" || !strings.HasPrefix(d.Synopsis, "mappa "+d.Name) {
 			t.Errorf("%s: synopsis %q", d.Name, d.Synopsis)
 		}
-		if !strings.Contains(man, ".SS "+roff(d.Name)+"\n") || !strings.Contains(fish, "-a "+d.Name+" ") || !strings.Contains(bash, "\t"+d.Name+")\n") {
+		if !strings.Contains(man, ".SS "+roff(d.Name)+"\n") || !strings.Contains(fish, "-f -a "+d.Name+" ") || !strings.Contains(bash, "\t"+d.Name+")\n") {
 			t.Errorf("%s is missing from the man page or a completion", d.Name)
 		}
 		for _, f := range d.Flags {
-			if f.Usage == "" || !strings.Contains(man, ".B \\-\\-"+roff(f.Name)) || !strings.Contains(fish, "-l "+f.Name+" ") || !strings.Contains(bash, "--"+f.Name) {
+			if f.Usage == "" || !strings.Contains(man, ".B \\-\\-"+roff(f.Name)) || !strings.Contains(fish, "__fish_mappa_is "+d.Name+"' -l "+f.Name+" ") || !strings.Contains(bash, "--"+f.Name) {
 				t.Errorf("%s --%s is missing from the man page or a completion (usage %q)", d.Name, f.Name, f.Usage)
 			}
 		}
 	}
-	if !strings.HasPrefix(zsh, "#compdef mappa\n") {
+	if !strings.HasPrefix(zsh, "#compdef mappa\n") || !strings.HasSuffix(zsh, "_bash_complete -F __mappa_bash \"$@\"\n") {
 		t.Errorf("zsh script starts %q", zsh[:min(40, len(zsh))])
 	}
 	dir := t.TempDir()
@@ -70,7 +70,7 @@ func TestManPageAndCompletionSayWhatTheCommandsSay(t *testing.T) {
 		{"mappa list ''", "areas measures years"},
 		{"mappa rebuild --dr", "--dry-run"},
 	} {
-		out, err := exec.Command("bash", "-c", "source "+script+"; COMP_WORDS=("+tc.words+"); COMP_CWORD=$((${#COMP_WORDS[@]}-1)); _mappa; echo \"${COMPREPLY[*]}\"").CombinedOutput()
+		out, err := exec.Command("bash", "-c", "source "+script+"; COMP_WORDS=("+tc.words+"); COMP_CWORD=$((${#COMP_WORDS[@]}-1)); __mappa_bash; echo \"${COMPREPLY[*]}\"").CombinedOutput()
 		if err != nil || !strings.Contains(string(out), tc.want) {
 			t.Errorf("completing %q: %q, %v; want %q", tc.words, out, err, tc.want)
 		}
