@@ -5,6 +5,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -78,7 +79,7 @@ func TestReportInABrowser(t *testing.T) {
 	actx, cancel := chromedp.NewExecAllocator(context.Background(), opts...)
 	defer cancel()
 	for _, width := range []int64{1280, 390} {
-		t.Run(itoa(width)+"px", func(t *testing.T) {
+		t.Run(strconv.FormatInt(width, 10)+"px", func(t *testing.T) {
 			ctx, cancel := chromedp.NewContext(actx)
 			defer cancel()
 			ctx, cancelT := context.WithTimeout(ctx, 60*time.Second)
@@ -121,22 +122,10 @@ func TestReportInABrowser(t *testing.T) {
 				t.Errorf("requests beyond the page: %v", external)
 			}
 			if dir := os.Getenv("MAPPA_SCREENSHOTS"); dir != "" {
-				if err := os.WriteFile(filepath.Join(dir, "report-"+itoa(width)+".png"), shot, 0o644); err != nil {
+				if err := os.WriteFile(filepath.Join(dir, "report-"+strconv.FormatInt(width, 10)+".png"), shot, 0o644); err != nil {
 					t.Fatal(err)
 				}
 			}
 		})
 	}
-}
-
-func itoa(n int64) string {
-	const digits = "0123456789"
-	if n == 0 {
-		return "0"
-	}
-	var b []byte
-	for ; n > 0; n /= 10 {
-		b = append([]byte{digits[n%10]}, b...)
-	}
-	return string(b)
 }

@@ -35,7 +35,6 @@ func (r *Report) readProvenance(ctx context.Context, st *store.Store) error {
 			r.SyntheticYears = append(r.SyntheticYears, rel.Year)
 		}
 	}
-	r.Synthetic = len(r.Releases) > 0 && len(r.SyntheticYears) == len(r.Releases)
 	return nil
 }
 

@@ -50,10 +50,9 @@ type Report struct {
 	// Columns describe the columns of the area table, from the columns
 	// table, in the order the table shows them.
 	Columns []Column
-	// Synthetic is set when every release shown is one of mappa's bundled
-	// fixtures, made-up figures the page must not pass off as the MoJ's;
-	// SyntheticYears lists the years that are, when only some are.
-	Synthetic      bool
+	// SyntheticYears are the years whose release is one of mappa's
+	// bundled fixtures: made-up figures the page must not pass off as the
+	// MoJ's (Synthetic: all of them).
 	SyntheticYears []figure.FinancialYear
 	// Revisions are what changed in Year since it was first published,
 	// oldest first.
@@ -252,4 +251,10 @@ func intValue(v *int64) Value {
 		return Value{}
 	}
 	return figure.Of(float64(*v))
+}
+
+// Synthetic reports whether every release shown is one of the bundled
+// fixtures.
+func (r *Report) Synthetic() bool {
+	return len(r.Releases) > 0 && len(r.SyntheticYears) == len(r.Releases)
 }

@@ -86,10 +86,7 @@ type dpReference struct {
 // created is when the newest file entered the archive, so the same
 // database always gives the same descriptor.
 func writeDataPackage(ctx context.Context, conn *sql.Conn, dir string, tables []string) error {
-	docs := map[string]schema.TableDoc{}
-	for _, d := range schema.TableDocs() {
-		docs[d.Name] = d
-	}
+	docs := tableDocs()
 	pkg := dataPackage{Schema: DataPackageProfile, Name: "mappa",
 		Title: "MAPPA statistics: offenders managed under Multi-Agency Public Protection Arrangements, England and Wales",
 		Description: "The Ministry of Justice's annual MAPPA area tables, every figure with the file, sheet and cell it came from, " +
@@ -180,43 +177,21 @@ func fieldType(ctx context.Context, conn *sql.Conn, table, column, declared, uni
 
 func packageResource(ctx context.Context, conn *sql.Conn, table string, doc schema.TableDoc) (dpResource, error) {
 	r := dpResource{Name: table, Type: "table", Path: table + ".csv", Format: "csv", Mediatype: "text/csv", Encoding: "utf-8",
-		Title: table, Description: doc.Description}
-	if doc.OneRowPer != "" {
-		r.Title = fmt.Sprintf("%s: one row per %s", table, doc.OneRowPer)
-	}
+		Title: tableTitle(table, doc), Description: doc.Description}
 	r.Schema.MissingValues = []string{""}
-	rows, err := conn.QueryContext(ctx, `SELECT t.name, t.type, t.pk, COALESCE(c.description, ''), COALESCE(c.unit, '')
-		FROM pragma_table_info(?1) t LEFT JOIN columns c ON c.table_name = ?1 AND c.column_name = t.name ORDER BY t.cid`, table)
+	cols, err := describeColumns(ctx, conn, table)
 	if err != nil {
 		return r, err
 	}
-	type col struct {
-		name, declared, desc, unit string
-		pk                         int
-	}
-	var cols []col
-	for rows.Next() {
-		var c col
-		if err := rows.Scan(&c.name, &c.declared, &c.pk, &c.desc, &c.unit); err != nil {
-			rows.Close()
-			return r, err
-		}
-		cols = append(cols, c)
-	}
-	rows.Close()
 	keys := map[int]string{}
 	for _, c := range cols {
-		typ, err := fieldType(ctx, conn, table, c.name, c.declared, c.unit)
+		typ, err := fieldType(ctx, conn, table, c.Name, c.Declared, c.Unit)
 		if err != nil {
 			return r, err
 		}
-		desc := c.desc
-		if c.unit != "" {
-			desc = strings.TrimSpace(desc + " Unit: " + c.unit + ".")
-		}
-		r.Schema.Fields = append(r.Schema.Fields, dpField{Name: c.name, Type: typ, Description: desc})
-		if c.pk > 0 {
-			keys[c.pk] = c.name
+		r.Schema.Fields = append(r.Schema.Fields, dpField{Name: c.Name, Type: typ, Description: c.Description})
+		if c.PK > 0 {
+			keys[c.PK] = c.Name
 		}
 	}
 	for i := 1; i <= len(keys); i++ {

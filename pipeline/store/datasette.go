@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"encoding/json"
 	"path/filepath"
-	"strings"
 
 	"github.com/google/renameio/v2"
 
@@ -84,39 +83,21 @@ var facets = map[string]dsConfigTable{
 // queries and facets, for the database named db (its file name without
 // the extension, as Datasette names it).
 func writeDatasette(ctx context.Context, conn *sql.Conn, dir, db string, tables []string) error {
-	docs := map[string]schema.TableDoc{}
-	for _, d := range schema.TableDocs() {
-		docs[d.Name] = d
-	}
+	docs := tableDocs()
 	md := dsMetadata{Title: "MAPPA statistics, England and Wales",
 		Description: "Offenders managed under Multi-Agency Public Protection Arrangements, from the Ministry of Justice's annual area tables, " +
 			"every figure with the file, sheet and cell it came from, with ONS population estimates and the rates, growth and checks computed from them.",
 		License: licence, LicenseURL: licenceURL, Source: source, SourceURL: CollectionURL,
 		Databases: map[string]dsDatabase{db: {Tables: map[string]dsTable{}}}}
 	for _, table := range tables {
-		t := dsTable{Description: docs[table].Description, License: licence, LicenseURL: licenceURL, Source: source, SourceURL: CollectionURL,
-			Columns: map[string]string{}}
-		if docs[table].OneRowPer != "" {
-			t.Title = table + ": one row per " + docs[table].OneRowPer
-		}
-		rows, err := conn.QueryContext(ctx, `SELECT t.name, COALESCE(c.description, ''), COALESCE(c.unit, '')
-			FROM pragma_table_info(?1) t LEFT JOIN columns c ON c.table_name = ?1 AND c.column_name = t.name ORDER BY t.cid`, table)
+		t := dsTable{Title: tableTitle(table, docs[table]), Description: docs[table].Description, License: licence, LicenseURL: licenceURL,
+			Source: source, SourceURL: CollectionURL, Columns: map[string]string{}}
+		cols, err := describeColumns(ctx, conn, table)
 		if err != nil {
 			return err
 		}
-		for rows.Next() {
-			var name, desc, unit string
-			if err := rows.Scan(&name, &desc, &unit); err != nil {
-				rows.Close()
-				return err
-			}
-			if unit != "" {
-				desc = strings.TrimSpace(desc + " Unit: " + unit + ".")
-			}
-			t.Columns[name] = desc
-		}
-		if err := rows.Close(); err != nil {
-			return err
+		for _, c := range cols {
+			t.Columns[c.Name] = c.Description
 		}
 		md.Databases[db].Tables[table] = t
 	}
