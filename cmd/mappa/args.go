@@ -13,8 +13,12 @@ import (
 )
 
 // yearArg reads a financial year typed on the command line, in any of
-// the forms ParseFinancialYear accepts, as a usage error when it is none.
+// the forms ParseFinancialYear accepts, as a usage error when it is none;
+// "" (a --year not given) is no year.
 func yearArg(s string) (figure.FinancialYear, error) {
+	if s == "" {
+		return "", nil
+	}
 	y, err := figure.ParseFinancialYear(s)
 	if err != nil {
 		return "", usageError{err.Error()}
@@ -42,9 +46,12 @@ func areaArg(s string) (schema.Area, error) {
 	return schema.Area{}, usageError{err.Error() + didYouMean(s, names)}
 }
 
-// loadedYear checks that the database holds year, and otherwise is a
-// usage error listing the years it does hold.
+// loadedYear checks that the database holds year (any when ""), and
+// otherwise is a usage error listing the years it does hold.
 func loadedYear(ctx context.Context, st *store.Store, year figure.FinancialYear) error {
+	if year == "" {
+		return nil
+	}
 	years, err := st.Years(ctx)
 	if err != nil {
 		return err

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/mappa-etl/mappa/pipeline/figure"
 	"github.com/mappa-etl/mappa/pipeline/store"
 	"github.com/mappa-etl/mappa/report"
 )
@@ -54,23 +53,17 @@ func (c *ChangesCommand) Run(ctx context.Context, args []string) error {
 			return usageError{fmt.Sprintf("--since %q: want a date YYYY-MM-DD", *since)}
 		}
 	}
-	var year figure.FinancialYear
-	if *yearFlag != "" {
-		y, err := yearArg(*yearFlag)
-		if err != nil {
-			return err
-		}
-		year = y
+	year, err := yearArg(*yearFlag)
+	if err != nil {
+		return err
 	}
 	st, err := sf.openExisting(ctx)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
-	if year != "" {
-		if err := loadedYear(ctx, st, year); err != nil {
-			return err
-		}
+	if err := loadedYear(ctx, st, year); err != nil {
+		return err
 	}
 	changes, err := st.Changes(ctx, *since, year)
 	if err != nil {

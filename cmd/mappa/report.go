@@ -44,12 +44,12 @@ func (c *ReportCommand) Run(ctx context.Context, args []string) error {
 	if err := outFile("--out", *out); err != nil {
 		return err
 	}
+	y, err := yearArg(*year)
+	if err != nil {
+		return err
+	}
 	var opts []report.Option
-	if *year != "" {
-		y, err := yearArg(*year)
-		if err != nil {
-			return err
-		}
+	if y != "" {
 		opts = append(opts, report.WithYear(y))
 	}
 	if *area != "" {
@@ -66,11 +66,8 @@ func (c *ReportCommand) Run(ctx context.Context, args []string) error {
 		return err
 	}
 	defer st.Close()
-	if *year != "" {
-		y, _ := yearArg(*year)
-		if err := loadedYear(ctx, st, y); err != nil {
-			return err
-		}
+	if err := loadedYear(ctx, st, y); err != nil {
+		return err
 	}
 	r, err := report.Build(ctx, st, opts...)
 	if err != nil {

@@ -58,13 +58,9 @@ func (c *SummaryCommand) Run(ctx context.Context, args []string) error {
 	if err := parse(fs, args); err != nil {
 		return err
 	}
-	var year figure.FinancialYear
-	if *yearFlag != "" {
-		y, err := yearArg(*yearFlag)
-		if err != nil {
-			return err
-		}
-		year = y
+	year, err := yearArg(*yearFlag)
+	if err != nil {
+		return err
 	}
 	var code string
 	if *area != "" {
